@@ -1,0 +1,1 @@
+"""Supportbot: FAQ-first support for a WordPress plugin and theme vendor."""

@@ -1,0 +1,1 @@
+"""Channel adapters around the engine: JSON API, WebSocket widget, email, staff console."""

@@ -1,0 +1,1 @@
+"""The dialogue engine: classification, slots, the flow table and turns."""

@@ -1,0 +1,1 @@
+"""The knowledge base: policy, products, FAQ, readme.txt, third-party catalogue."""

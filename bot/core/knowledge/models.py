@@ -1,0 +1,147 @@
+"""The knowledge base as plain, immutable data: policy, products, FAQ entries, problems."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+ProductKind = Literal["plugin", "theme", "service"]
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a knowledge-base file; the file (or one entry) was skipped or patched."""
+
+    path: str
+    line: int | None
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Policy:
+    company: str = "New Media Entertainment"
+    helpdesk_email: str = "support@example.com"
+    billing_email: str = "billing@example.com"
+    response_hours: int = 24
+    wordpress_forum_url: str = "https://wordpress.org/support/forums/"
+    faq_url: str = ""
+    default_language: str = "nl"
+    languages: tuple[str, ...] = ("nl", "en")
+    ticket_prefix: str = "NME"
+    renewal_url: str = ""
+
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    """One version's block of a readme.txt changelog; `items` are the bullet lines."""
+
+    version: str
+    date: str | None
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReadmeFaq:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Readme:
+    """A parsed WordPress readme.txt (plugin or theme), following the wordpress.org parser."""
+
+    name: str | None
+    short_description: str
+    stable_tag: str | None
+    requires_wp: str | None
+    tested_up_to: str | None
+    requires_php: str | None
+    contributors: tuple[str, ...]
+    tags: tuple[str, ...]
+    license: str | None
+    license_uri: str | None
+    donate_link: str | None
+    sections: Mapping[str, str]
+    faq: tuple[ReadmeFaq, ...]
+    changelog: tuple[ChangelogEntry, ...]
+    upgrade_notice: Mapping[str, str]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Product:
+    """One of our own products (a plugin, theme or service we sell and support)."""
+
+    slug: str
+    name: str
+    kind: ProductKind = "plugin"
+    aliases: tuple[str, ...] = ()
+    latest_version: str | None = None
+    requires_wp: str | None = None
+    requires_php: str | None = None
+    tested_up_to: str | None = None
+    docs_url: str | None = None
+    readme_language: str = "en"
+    example: bool = False
+    changelog: tuple[ChangelogEntry, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every way a customer may refer to the product: name, aliases, slug."""
+        return (self.name, *self.aliases, self.slug)
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """One FAQ answer in one language. `id` is unique within its language."""
+
+    id: str
+    language: str
+    question: str
+    answer: str
+    alternatives: tuple[str, ...] = ()
+    product: str | None = None
+    tags: tuple[str, ...] = ()
+    source: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.language, self.id)
+
+
+@dataclass(frozen=True)
+class ThirdPartyComponent:
+    """A well-known WordPress plugin or theme we do not make."""
+
+    name: str
+    slugs: tuple[str, ...]
+    kind: Literal["plugin", "theme"] = "plugin"
+    aliases: tuple[str, ...] = ()
+    vendor: str | None = None
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    policy: Policy
+    products: Mapping[str, Product]
+    faq: Sequence[FaqEntry]
+    third_party: Sequence[ThirdPartyComponent] = ()
+    problems: Sequence[Problem] = field(default_factory=tuple)
+
+    def product(self, slug: str | None) -> Product | None:
+        return self.products.get(slug) if slug else None
+
+    @cached_property
+    def _faq_by_key(self) -> dict[tuple[str, str], FaqEntry]:
+        return {entry.key: entry for entry in self.faq}
+
+    def faq_entry(self, language: str, entry_id: str) -> FaqEntry | None:
+        return self._faq_by_key.get((language, entry_id))
