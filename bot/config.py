@@ -1,0 +1,125 @@
+"""Settings from ``SUPPORTBOT_*`` environment variables: declared once, typed, failing loudly.
+
+Each setting is data (name, type, default, help), so ``docs/configuration.md`` and a test can
+check that every setting is documented.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PREFIX = "SUPPORTBOT_"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _int(raw: str) -> int:
+    return int(raw.strip())
+
+
+def _str(raw: str) -> str:
+    return raw.strip()
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true/false, got {raw!r}")
+
+
+def _list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.replace("\n", ",").split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    parse: Callable[[str], Any]
+    default: Any
+    help: str
+
+
+def default_data_dir() -> Path:
+    """The shipped ``faq_data/`` next to the package, else ``./faq_data``."""
+    shipped = REPO_ROOT / "faq_data"
+    return shipped if shipped.is_dir() else Path.cwd() / "faq_data"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATA_DIR", _str, "", "Knowledge-base directory (default: the shipped faq_data/)."),
+    Setting("DATABASE_URL", _str, "", "SQLAlchemy URL; default SQLite in the instance folder."),
+    Setting("SECRET_KEY", _str, "", "Signs sessions and Message-IDs; generated per instance if unset."),
+    Setting("PUBLIC_URL", _str, "http://127.0.0.1:8000", "Public base URL of this server."),
+    Setting("INSTANCE_DIR", _str, "", "Folder for the SQLite database and the generated secret."),
+    Setting("WIDGET_ORIGINS", _list, (), "Sites allowed to embed the widget (Origin values); * = any."),
+    Setting("SMTP_URL", _str, "", "Outgoing mail relay: smtp://user:pass@host:port or smtps://..."),
+    Setting("IMAP_URL", _str, "", "Mailbox for `email poll`: imaps://user:pass@host/INBOX."),
+    Setting("SMTP_LISTEN", _str, "", "host:port for the inbound SMTP server started by `serve`."),
+    Setting("HELPDESK_ADDRESSES", _list, (), "Extra addresses of ours (aliases) besides policy's."),
+    Setting("REDIS_URL", _str, "", "Redis for the cross-worker message bus; unset = in-process."),
+    Setting("MAX_MESSAGE_CHARS", _int, 4000, "Longest customer message accepted."),
+    Setting("RATE_PER_CONVERSATION", _int, 20, "Messages per minute per conversation."),
+    Setting("RATE_PER_IP", _int, 60, "Messages per minute per client IP."),
+    Setting("TRUSTED_PROXIES", _int, 0, "Number of reverse proxies in front (X-Forwarded-For)."),
+    Setting("SHOP_WEBHOOK_SECRET", _str, "", "Shared secret for the subscription webhook."),
+    Setting("LOG_LEVEL", _str, "INFO", "Logging level."),
+    Setting("OUTBOX_WORKER", _bool, True, "Run the outbox sender thread inside `serve`."),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Typed settings; ``Config.from_env()`` for production, keyword overrides for tests."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    database_url: str = ""
+    secret_key: str = ""
+    public_url: str = "http://127.0.0.1:8000"
+    instance_dir: Path = field(default_factory=lambda: REPO_ROOT / "instance")
+    widget_origins: tuple[str, ...] = ()
+    smtp_url: str = ""
+    imap_url: str = ""
+    smtp_listen: str = ""
+    helpdesk_addresses: tuple[str, ...] = ()
+    redis_url: str = ""
+    max_message_chars: int = 4000
+    rate_per_conversation: int = 20
+    rate_per_ip: int = 60
+    trusted_proxies: int = 0
+    shop_webhook_secret: str = ""
+    log_level: str = "INFO"
+    outbox_worker: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            raw = env.get(PREFIX + setting.name)
+            if raw is None:
+                continue
+            try:
+                values[setting.name.lower()] = setting.parse(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{PREFIX}{setting.name}: {exc}") from exc
+        for path_key in ("data_dir", "instance_dir"):
+            if values.get(path_key):
+                values[path_key] = Path(values[path_key])
+            else:
+                values.pop(path_key, None)
+        values.update(overrides)
+        return cls(**values)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.instance_dir / 'supportbot.sqlite3'}"
