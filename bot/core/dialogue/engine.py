@@ -1,0 +1,150 @@
+"""The dialogue engine: ``handle(state, message, now) -> Turn``. Pure: no I/O, no globals.
+
+Adapters (widget, email, CLI, tests) call ``handle``, store the returned state, apply the events
+(open a ticket, notify staff) and send the messages. When a turn asks for a ticket, the adapter
+numbers it and calls ``ticket_opened`` to get the confirmation message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+
+from bot.core.dialogue import followups, routing
+from bot.core.dialogue.context import Services, TurnContext
+from bot.core.dialogue.flow import action_for
+from bot.core.dialogue.replies import Replies
+from bot.core.dialogue.slot_filling import fill_slots
+from bot.core.dialogue.state import Channel, ConversationState
+from bot.core.dialogue.turn import CustomerContext, Turn
+from bot.core.dialogue.understanding import Understanding
+from bot.core.events import TicketRequested
+from bot.core.knowledge.models import KnowledgeBase
+from bot.core.language import detect_language
+from bot.core.matching import FaqIndex
+from bot.core.ports import Translator
+from bot.core.text import strip_control
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 20_000  # email bodies can be long; the widget limits far below this
+
+Action = Callable[[TurnContext], None]
+ACTIONS: Mapping[str, Action] = {
+    "route": routing.route,
+    "request_person": routing.request_person,
+    "faq_helped": followups.faq_helped,
+    "faq_not_helped": followups.faq_not_helped,
+    "choose_suggestion": followups.choose_suggestion,
+    "suggestions_declined": followups.suggestions_declined,
+    "receive_product": followups.receive_product,
+    "product_unknown": followups.product_unknown,
+    "receive_version": followups.receive_version,
+    "explain_version": followups.explain_version,
+    "receive_details": followups.receive_details,
+    "receive_email": followups.receive_email,
+    "email_declined": followups.email_declined,
+    "still_broken_after_update": followups.still_broken_after_update,
+    "cannot_update": followups.cannot_update,
+    "problem_solved": followups.problem_solved,
+    "conflict_persists": followups.conflict_persists,
+    "conflict_resolved": followups.conflict_resolved,
+    "conflict_skipped": followups.conflict_skipped,
+    "ticket_confirmed": followups.ticket_confirmed,
+    "ticket_declined": followups.ticket_declined,
+    "handoff": followups.handoff,
+}
+
+
+class Engine:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        translations: Mapping[str, Translator],
+        faq: FaqIndex | None = None,
+    ) -> None:
+        self.kb = kb
+        self.translations = translations
+        self.services = Services(kb, faq or FaqIndex(kb.faq, kb.products), Understanding(kb))
+
+    def replies(self, language: str, channel: str = "widget") -> Replies:
+        translator = self.translations.get(language) or self.translations[self.kb.policy.default_language]
+        return Replies(self.kb, translator, channel)
+
+    def new_state(
+        self, language: str | None = None, channel: Channel = "widget", email: str | None = None
+    ) -> ConversationState:
+        lang = language if language in self.kb.policy.languages else self.kb.policy.default_language
+        state = ConversationState(language=lang or "nl", channel=channel)
+        return state.with_slots(email=email) if email else state
+
+    def greet(self, state: ConversationState) -> Turn:
+        """The first bot message of a widget conversation."""
+        return Turn("smalltalk", state, (self.replies(state.language).greeting(),))
+
+    def handle(
+        self,
+        state: ConversationState,
+        message: str,
+        now: datetime,
+        customer: CustomerContext | None = None,
+    ) -> Turn:
+        """One customer message in, one turn out. Never raises for any text."""
+        text = strip_control(message)[:MAX_TEXT_CHARS].strip()
+        state = self._prepare(state, text)
+        ctx = TurnContext(
+            services=self.services,
+            state=state,
+            signals=self.services.understanding.read(text),
+            now=now,
+            customer=customer or CustomerContext(),
+            replies=self.replies(state.language, state.channel),
+        )
+        if not text:
+            ctx.say("fallback", ctx.replies.fallback())
+            return ctx.turn()
+        try:
+            fill_slots(ctx)
+            ACTIONS[action_for(ctx.state.step, ctx.signals.intents)](ctx)
+        except Exception:  # a bug must not cost the customer an answer; it is logged loudly
+            log.exception("engine failed in step %s", state.step)
+            ctx.messages.clear()
+            ctx.route = None
+            ctx.say("fallback", ctx.replies.fallback())
+        return ctx.turn()
+
+    def _prepare(self, state: ConversationState, text: str) -> ConversationState:
+        guess = detect_language(
+            text, candidates=self.kb.policy.languages, default=state.language, previous=state.language
+        )
+        state = replace(state, turns=state.turns + 1, language=guess.language)
+        if state.status == "closed":
+            state = replace(state, status="bot", step="idle", goal="", ticket=None)
+        if state.status == "waiting_for_staff" and state.step != "with_staff":
+            state = replace(state, step="with_staff")
+        return state
+
+    def ticket_opened(self, turn: Turn, number: str) -> Turn:
+        """The adapter opened the ticket the turn asked for: tell the customer its number."""
+        request = turn.event(TicketRequested)
+        assert isinstance(request, TicketRequested)
+        state = replace(turn.state, ticket=number)
+        message = self.replies(state.language, state.channel).ticket_opened(
+            number, request.due_at, state.slots.email
+        )
+        return replace(turn, state=state, ticket=number, messages=(*turn.messages, message))
+
+    # -- staff actions (the console calls these) ----------------------------------------------
+    @staticmethod
+    def staff_claimed(state: ConversationState) -> ConversationState:
+        return replace(state, status="waiting_for_staff", step="with_staff")
+
+    @staticmethod
+    def handed_back(state: ConversationState) -> ConversationState:
+        return replace(state, status="bot", step="idle", goal="", handoff_acknowledged=False)
+
+    @staticmethod
+    def closed(state: ConversationState) -> ConversationState:
+        return replace(state, status="closed", step="idle", goal="")

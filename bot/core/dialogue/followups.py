@@ -1,0 +1,213 @@
+"""Handlers for answers to the bot's own questions (feedback, product, version, email, ...)."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+from bot.core.dialogue.context import TurnContext
+from bot.core.dialogue.goals import continue_goal, open_ticket
+from bot.core.dialogue.lexicon import Intent
+from bot.core.dialogue.routing import answer_faq, route
+from bot.core.events import (
+    ConflictTestOutcome,
+    CustomerWroteToStaff,
+    FaqFeedback,
+    HandoffAcknowledged,
+)
+from bot.core.text import fold
+
+MAX_REASKS = 2
+
+
+def _is_new_request(ctx: TurnContext) -> bool:
+    """The customer ignored our question and asked something else."""
+    sig = ctx.signals
+    return sig.word_count >= 4 and sig.has(
+        Intent.QUESTION, Intent.PROBLEM, Intent.BILLING, Intent.CHANNELS, Intent.CUSTOMIZATION
+    )
+
+
+def _reask_or_give_up(ctx: TurnContext) -> None:
+    """Ask the same question again, at most MAX_REASKS times, then stop asking."""
+    if ctx.state.reasks >= MAX_REASKS:
+        ctx.goto("idle", "")
+        return ctx.say("fallback", ctx.replies.fallback())
+    reasks = ctx.state.reasks + 1
+    continue_goal(ctx)
+    ctx.update(reasks=reasks)
+
+
+# -- after an FAQ answer ------------------------------------------------------------------------
+def faq_helped(ctx: TurnContext) -> None:
+    if ctx.state.last_faq:
+        ctx.emit(FaqFeedback(ctx.state.last_faq, True))
+    ctx.goto("idle", "")
+    ctx.say("smalltalk", ctx.replies.glad_it_helped())
+
+
+def faq_not_helped(ctx: TurnContext) -> None:
+    """Policy: the FAQ did not help and it concerns our product -> ticket (after the checks)."""
+    entry_id = ctx.state.last_faq
+    if entry_id:
+        ctx.emit(FaqFeedback(entry_id, False))
+        entry = ctx.kb.faq_entry(ctx.state.language, entry_id)
+        if entry and entry.product and not ctx.state.slots.product:
+            ctx.slots(product=entry.product)
+    topic_signals = ctx.services.understanding.read(ctx.state.topic) if ctx.state.topic else None
+    problem = topic_signals is not None and topic_signals.has(Intent.PROBLEM)
+    ctx.update(goal="problem" if problem else "question", ticket_reason="not_helped")
+    continue_goal(ctx)
+
+
+# -- after suggestions ------------------------------------------------------------------------
+def choose_suggestion(ctx: TurnContext) -> None:
+    offered = [ctx.kb.faq_entry(ctx.state.language, i) for i in ctx.state.suggestions]
+    entries = [entry for entry in offered if entry is not None]
+    text = fold(ctx.signals.text).strip(" .!?")
+    if text.isdigit() and 1 <= int(text) <= len(entries):
+        return answer_faq(ctx, entries[int(text) - 1], 1.0)
+    if entries:
+        best = process.extractOne(
+            text, [fold(e.question) for e in entries], scorer=fuzz.token_set_ratio
+        )
+        if best is not None and best[1] >= 85:
+            return answer_faq(ctx, entries[best[2]], best[1] / 100)
+    route(ctx)
+
+
+def suggestions_declined(ctx: TurnContext) -> None:
+    topic_signals = ctx.services.understanding.read(ctx.state.topic) if ctx.state.topic else None
+    problem = topic_signals is not None and topic_signals.has(Intent.PROBLEM)
+    ctx.update(goal="problem" if problem else "question", ticket_reason="no_answer")
+    if ctx.state.goal == "question" and (ctx.state.slots.product or not ctx.kb.products):
+        ctx.goto("awaiting_ticket_confirm")
+        return ctx.say("fallback", ctx.replies.no_faq_answer())
+    continue_goal(ctx)
+
+
+# -- slots asked for ------------------------------------------------------------------------
+def receive_product(ctx: TurnContext) -> None:
+    if ctx.signals.products:
+        return continue_goal(ctx)
+    if ctx.signals.third_party:
+        from bot.core.dialogue.routing import third_party
+
+        return third_party(ctx)
+    if _is_new_request(ctx):
+        return route(ctx)
+    _reask_or_give_up(ctx)
+
+
+def product_unknown(ctx: TurnContext) -> None:
+    ctx.goto("awaiting_ticket_confirm", ticket_reason=ctx.state.ticket_reason or "no_answer")
+    ctx.say("fallback", ctx.replies.no_faq_answer())
+
+
+def receive_version(ctx: TurnContext) -> None:
+    product = ctx.product
+    if ctx.signals.has(Intent.LATEST) and product and product.latest_version:
+        if ctx.state.slots.version is None:
+            ctx.slots(version=product.latest_version)
+    if ctx.state.slots.version is not None:
+        return continue_goal(ctx)
+    if _is_new_request(ctx):
+        return route(ctx)
+    _reask_or_give_up(ctx)
+
+
+def explain_version(ctx: TurnContext) -> None:
+    product = ctx.product
+    if product is None:
+        return continue_goal(ctx)
+    ctx.say("ask_version", ctx.replies.message(ctx.replies.where_is_version(product)))
+
+
+def receive_details(ctx: TurnContext) -> None:
+    text = ctx.signals.text.strip()
+    if text and not ctx.signals.site_health:
+        details = "\n\n".join(filter(None, [ctx.state.slots.details, text]))[:8000]
+        ctx.slots(details=details)
+    continue_goal(ctx)
+
+
+def receive_email(ctx: TurnContext) -> None:
+    if ctx.signals.email:
+        return open_ticket(ctx, ctx.state.ticket_reason or "person")
+    if _is_new_request(ctx) or ctx.state.reasks >= MAX_REASKS:
+        ctx.goto("idle", "")
+        return ctx.say("fallback", ctx.replies.email_needed())
+    ctx.update(reasks=ctx.state.reasks + 1)
+    ctx.say("ask_email", ctx.replies.invalid_email())
+
+
+def email_declined(ctx: TurnContext) -> None:
+    ctx.goto("idle", "")
+    ctx.say("fallback", ctx.replies.email_needed())
+
+
+# -- after "please update first" -------------------------------------------------------------
+def still_broken_after_update(ctx: TurnContext) -> None:
+    product = ctx.product
+    if product and product.latest_version:
+        ctx.slots(version=product.latest_version)
+    ctx.update(ticket_reason="bug")
+    continue_goal(ctx)
+
+
+def cannot_update(ctx: TurnContext) -> None:
+    product = ctx.product
+    ctx.goto("idle", "")
+    if product is None:
+        return ctx.say("fallback", ctx.replies.fallback())
+    ctx.say("update_required", ctx.replies.cannot_update(product))
+
+
+def problem_solved(ctx: TurnContext) -> None:
+    ctx.goto("idle", "")
+    ctx.say("smalltalk", ctx.replies.glad_it_helped())
+
+
+# -- conflict test ----------------------------------------------------------------------------
+def conflict_persists(ctx: TurnContext) -> None:
+    step = ctx.state.conflict_test_step
+    if step < 2 and not ctx.email_channel:
+        ctx.update(conflict_test_step=step + 1)
+        name = ctx.product.name if ctx.product else ctx.replies._("our product")
+        return ctx.say("third_party", ctx.conflict_test.next_step(step + 1, name))
+    ctx.emit(ConflictTestOutcome("persists"))
+    ctx.update(goal="problem", ticket_reason="conflict_persists", conflict_test_step=0)
+    continue_goal(ctx)
+
+
+def conflict_resolved(ctx: TurnContext) -> None:
+    step = ctx.state.conflict_test_step
+    ctx.emit(ConflictTestOutcome("resolved", "plugin" if step <= 1 else "theme"))
+    ctx.goto("idle", "", conflict_test_step=0)
+    ctx.say("third_party", ctx.conflict_test.culprit_found(step))
+
+
+def conflict_skipped(ctx: TurnContext) -> None:
+    ctx.emit(ConflictTestOutcome("skipped"))
+    ctx.update(goal="problem", ticket_reason="conflict_persists", conflict_test_step=0)
+    continue_goal(ctx)
+
+
+# -- offered a ticket --------------------------------------------------------------------------
+def ticket_confirmed(ctx: TurnContext) -> None:
+    open_ticket(ctx, ctx.state.ticket_reason or "no_answer")
+
+
+def ticket_declined(ctx: TurnContext) -> None:
+    ctx.goto("idle", "")
+    ctx.say("smalltalk", ctx.replies.thanks())
+
+
+# -- staff owns the conversation --------------------------------------------------------------
+def handoff(ctx: TurnContext) -> None:
+    """Acknowledge once, then stay quiet: a person answers."""
+    ctx.emit(CustomerWroteToStaff())
+    if ctx.state.handoff_acknowledged:
+        return ctx.say("handoff")
+    ctx.emit(HandoffAcknowledged())
+    ctx.update(handoff_acknowledged=True)
+    ctx.say("handoff", ctx.replies.handoff(ctx.state.ticket))

@@ -1,0 +1,169 @@
+"""Dutch and English cue phrases per intent, as data.
+
+Patterns run on folded text (``bot.core.text.fold``: lower case, no accents). They describe how
+people ask for things in general (any WordPress vendor's customers), never our own FAQ wording.
+``STRONG`` cues decide an intent on their own; ``WEAK`` cues only count with other evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+    GOODBYE = "goodbye"
+    PERSON = "person"
+    CHANNELS = "channels"
+    BILLING = "billing"
+    CUSTOMIZATION = "customization"
+    WORDPRESS = "wordpress_general"
+    PROBLEM = "problem"
+    QUESTION = "question"
+    NOT_HELPED = "not_helped"
+    HELPED = "helped"
+    YES = "yes"
+    NO = "no"
+    DONT_KNOW = "dont_know"
+    UPDATED = "updated"
+    LATEST = "latest"
+    CANT_UPDATE = "cant_update"
+
+
+_B = r"(?<![\w-])"  # word start that also refuses a hyphen before (wp-admin is one token)
+_E = r"(?![\w-])"
+
+STRONG: dict[Intent, tuple[str, ...]] = {
+    Intent.GREETING: (
+        r"^(hallo|hoi|hey+|hi|hello|hiya|goedemorgen|goedemiddag|goedenavond|good (morning|"
+        r"afternoon|evening)|dag|beste|yo|heey|morning|moi|goeiedag|goedendag)\b",
+    ),
+    Intent.THANKS: (
+        r"\b(bedankt|dank ?(je|u|jullie)( wel)?|dankjewel|dankuwel|thanks|thank (you|u)|thx|"
+        r"ty|merci|many thanks|cheers)\b",
+    ),
+    Intent.GOODBYE: (
+        r"\b(doei|tot ziens|tot later|fijne (dag|avond|middag)|bye|goodbye|see you|have a nice day|"
+        r"prettige dag|groetjes)\b",
+    ),
+    Intent.PERSON: (
+        r"\b(medewerker|een mens|met een persoon|echte? (persoon|mens)|iemand (spreken|van (jullie|"
+        r"support))|human|real person|live (agent|person)|an agent|a person|representative|"
+        r"someone (from|at) (support|your)|speak (to|with) (someone|somebody|a)|talk (to|with) "
+        r"(someone|somebody|a|support)|contact (met )?(iemand|support|de helpdesk)|"
+        r"(ticket|supportverzoek) (aanmaken|openen|indienen)|(open|create|submit|raise) a "
+        r"(ticket|support request)|doorverbinden|escalate|escaleren)\b",
+    ),
+    Intent.CHANNELS: (
+        r"\b(bellen|opbellen|telefo(on|nisch)(nummer)?|phone( number)?|by phone|call (you|me|us)|"
+        r"give (me|us) a call|whats ?app|facebook|twitter|instagram|linkedin|live ?chat|"
+        r"chatten met|skype|zoom|videocall|video call|teams meeting|terugbellen|call me back)\b",
+    ),
+    Intent.BILLING: (
+        r"\b(factu(u|r)r(en)?|invoices?|receipts?|betal(ing|en|d)|payments?|paid|refund(ed|s)?|"
+        r"terugbetal\w*|geld terug|money back|credit ?card|paypal|ideal|incasso|btw|vat( number)?|"
+        r"tax( id)?|prijs|prijzen|pricing|price|kosten|costs?|korting|discount|coupon|bestelling|"
+        r"order (number|nr)|ordernummer|abonnement (opzeggen|annuleren|stopzetten)|cancel (my |the )?"
+        r"(subscription|licen[cs]e|order|plan)|opzeggen|renew(al)?|verleng(en|ing)|licentie "
+        r"(verlengen|upgraden|overzetten|kopen)|upgrade (my |the )?(licen[cs]e|plan)|"
+        r"(buy|purchase|kopen|aanschaffen) (a |an |the |een )?(licen[cs]e|licentie|plan)|"
+        r"charged|afgeschreven|dubbel betaald|double charged|chargeback|billing)\b",
+    ),
+    Intent.CUSTOMIZATION: (
+        r"\b(maatwerk|op maat|custom (development|work|feature|code|version)|customi[sz](e|ation)|"
+        r"feature request|(kunnen|kun|willen|wil) (jullie|je|u) .{0,60}(aanpassen|bouwen|maken|"
+        r"toevoegen|programmeren|ontwikkelen|wijzigen)|(can|could|would) you .{0,60}(build|develop|"
+        r"add|change|modify|customi[sz]e|make) (it|a|an|the|this|me|us|for)|"
+        r"(ontwikkelaar|developer|webbouwer|programmeur|designer|bureau|agency|freelancer|"
+        r"webdesigner) (heeft|has|have|had) .{0,60}(aangepast|gewijzigd|veranderd|changed|modified|"
+        r"edited|customi[sz]ed)|(aangepaste|gewijzigde) (versie|code|bestanden)|"
+        r"(modified|customi[sz]ed|edited) (version|code|files?|copy)|"
+        r"(ik|we) (heb|hebben) de (code|bestanden|plugin|template) (zelf )?(aangepast|gewijzigd)|"
+        r"(i|we) (edited|modified|changed) the (code|files?|plugin|theme|template))\b",
+    ),
+    Intent.NOT_HELPED: (
+        r"\b((hielp|helpt|help) (me )?(niet|niks)|niet geholpen|niks aan|did ?n'?t help|"
+        r"does ?n'?t help|not help(ful|ing)?|no help|werkt (nog )?(steeds|altijd) niet|nog steeds|"
+        r"still (not|doesn'?t|does not|broken|the same|happening)|niet opgelost|not (solved|fixed|"
+        r"resolved)|not what i|niet wat ik|dat is (het )?niet|that'?s not (it|what)|"
+        r"geen antwoord op mijn vraag|beantwoordt mijn vraag niet|doesn'?t answer)\b",
+    ),
+    Intent.HELPED: (
+        r"\b(dat hielp|heeft geholpen|helpt|opgelost|het werkt( weer)?|werkt (nu|weer)|"
+        r"(it|that) (worked|helped|fixed it|did it)|solved|fixed|it works|works now|"
+        r"problem solved|probleem opgelost|gelukt)\b",
+    ),
+    Intent.YES: (
+        r"^(ja|jawel|jazeker|yes|yep|yup|yeah|ja graag|graag|ok(e|ay|ee)?|prima|goed|sure|please|"
+        r"zeker|klopt|correct|inderdaad|absoluut|definitely|of course|natuurlijk)\b",
+    ),
+    Intent.NO: (r"^(nee|neen|nope|no|nah|liever niet|no thanks|nee dank|niet nodig|not now)\b",),
+    Intent.DONT_KNOW: (
+        r"\b(weet (ik )?(het )?niet|geen idee|geen flauw idee|no idea|(do ?n'?t|do not) know|"
+        r"not sure|unsure|weet niet zeker|kan ik niet vinden|can'?t find (it|the version))\b",
+    ),
+    Intent.UPDATED: (
+        r"\b(bijgewerkt|ge-?updat?e?(d|t)|updated|upgraded|geupgraded|geinstalleerd de nieuwste|"
+        r"installed the (latest|new)|heb (de )?update|did the update)\b",
+    ),
+    Intent.LATEST: (
+        r"\b(nieuwste|laatste|latest|newest|most recent|up to date|up-to-date|actuele|recentste)"
+        r"( versie| version)?\b",
+    ),
+    Intent.CANT_UPDATE: (
+        r"\b(kan (niet|geen) (updaten|bijwerken|update)|can'?t update|cannot update|unable to "
+        r"update|update (lukt|werkt) niet|update (fails|failed)|geen update (zichtbaar|beschikbaar)|"
+        r"no update (available|shown))\b",
+    ),
+}
+
+WORDPRESS_CUES: tuple[str, ...] = (
+    _B + r"(wordpress|wp)( core)? (update(n)?|installeren|installatie|install(ation)?|upgrade(n)?|"
+    r"bijwerken|versie|version|multisite|dashboard|admin|login|inloggen|auto-?updates?)" + _E,
+    _B + r"(wp-admin|wp-login|wp-config|htaccess|permalinks?|phpmyadmin|ftp|sftp|cpanel|"
+    r"plesk|hosting|hostingpartij|hoster|webhost|domeinnaam|domain name|dns|nameservers?)" + _E,
+    _B + r"(gutenberg|blok-?editor|block editor|site editor|full site editing|widgets?|"
+    r"menu'?s?|media ?(library|bibliotheek)|mediabibliotheek|reacties|comments|"
+    r"gebruikersrollen|user roles|rss|sitemap|favicon|site ?icon|navigation menu|"
+    r"categorie(en)?|categories|berichten|posts|pagina'?s|pages)" + _E,
+    _B + r"(upload(limiet| limit| size)|max(imum|imale)? upload|memory[ _]limit|geheugenlimiet|"
+    r"max_execution_time|php\.ini|wp[ -]cron|cronjob|permalink|trailing slash)" + _E,
+    _B + r"(wit(te)? scherm|white screen|kritieke fout|critical error|"
+    r"technische problemen|technical difficulties)" + _E,
+)
+
+WORDPRESS_MENTION = _B + r"(wordpress|wp|wordpress\.org|woordpress|wordpres)" + _E
+
+PROBLEM_CUES: tuple[str, ...] = (
+    r"\b(werkt (het )?niet|doet (het )?niet|doet (het )?niks|doet raar|kapot|stuk|fout(melding|"
+    r"code|en)?|errors?|crash(t|es|ed)?|loopt vast|vastlopen|hangt|bugs?|probleem|problemen|"
+    r"issues?|lukt niet|gaat (het )?(mis|fout)|niet meer|niet (goed|correct|juist)|verdwenen|"
+    r"verdwijnt|broken|not working|(does|do)(n'?t| not) work|stopped working|won'?t|"
+    r"can'?t|cannot|fails?|failed|failing|problems?|wrong|missing|disappeared|blank|"
+    r"fatal|warning|exception|not (showing|sending|loading|saving|arriving|displaying|"
+    r"received|updating)|no longer|dubbel|twice|double|duplicate|traag|slow|leeg|empty|"
+    r"komt niet|komen niet|kwam niet|krijg (ik )?(geen|niets|niks)|ontvang(t|en)? (geen|niets)|"
+    r"zie (ik )?(geen|niets|niks)|geen .{1,30} (meer|binnen|aan|verstuurd)|nooit|never)\b",
+)
+
+QUESTION_CUES: tuple[str, ...] = (
+    r"^(hoe|how|waar|where|wat|what|welke|which|wanneer|when|waarom|why|kan ik|can i|kun(t|nen)? "
+    r"(ik|je|u|jullie)|could|is (het|it|er|there) (mogelijk|possible)|is there|do you|does|"
+    r"is het|heb(ben)? jullie|have you|mag ik|may i|moet ik|should i|do i)\b",
+    r"\?\s*$",
+)
+
+_compiled: dict[str, list[re.Pattern[str]]] = {}
+
+
+def patterns(name: str, sources: tuple[str, ...]) -> list[re.Pattern[str]]:
+    """Compile once per group; the lexicon is static."""
+    if name not in _compiled:
+        _compiled[name] = [re.compile(source) for source in sources]
+    return _compiled[name]
+
+
+def matches(name: str, sources: tuple[str, ...], folded: str) -> int:
+    return sum(1 for pattern in patterns(name, sources) for _ in pattern.finditer(folded))

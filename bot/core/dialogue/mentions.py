@@ -1,0 +1,129 @@
+"""Find what a message mentions: our products, versions (product, WordPress, PHP), an email address."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.core.knowledge.models import Product
+from bot.core.text import fold
+
+_NUM = r"(\d{1,3}(?:\.\d{1,4}){1,3}(?:[-.]?(?:beta|rc|alpha)\d*)?|\d{1,2}(?![\d.,:/]))"
+_VERSION_WORD = r"(?:versie|version|vers|ver|v|release|build)"
+_WP = re.compile(r"(?<![\w/-])(?:wordpress|wp)(?:[ -]?(?:core|" + _VERSION_WORD + r"))?[ :]*v?" + _NUM, re.I)
+_PHP = re.compile(r"(?<![\w/-])php[ -]?(?:" + _VERSION_WORD + r")?[ :]*v?(\d(?:\.\d{1,2}){0,2})(?![\d.])", re.I)
+_LABELLED = re.compile(r"(?<![\w/-])" + _VERSION_WORD + r"\.?\s*(?:nummer|number|nr\.?|is|:)?\s*v?" + _NUM, re.I)
+_ON_VERSION = re.compile(
+    r"\b(?:i'?m on|i am on|we'?re on|running|ik zit op|we zitten op|ik gebruik|ik heb|i have|"
+    r"i use|using|draai|draaien|geinstalleerd is)\s+(?:versie |version |v)?" + _NUM,
+    re.I,
+)
+_BARE = re.compile(r"(?<![\w./:-])v?(\d{1,3}(?:\.\d{1,4}){1,3})(?![\w./:-]|\.\d)")
+_EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+)(?![\w-])")
+_PLUGIN_PATH = re.compile(r"wp-content[\\/]+(plugins|themes|mu-plugins)[\\/]+([a-z0-9_.-]+)", re.I)
+_DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
+
+
+@dataclass(frozen=True)
+class VersionMentions:
+    product_version: str | None = None
+    wordpress: str | None = None
+    php: str | None = None
+    bare: tuple[str, ...] = ()
+
+
+def _plausible(version: str) -> bool:
+    return not _DATE_LIKE.match(version) and version.count(".") <= 3
+
+
+def find_versions(text: str, product_names: Iterable[str] = ()) -> VersionMentions:
+    """Versions in a message; the product's version is the labelled one or one after its name."""
+    taken: list[tuple[int, int]] = []
+
+    def first(pattern: re.Pattern[str], group: int = 1) -> str | None:
+        for match in pattern.finditer(text):
+            if _plausible(match.group(group)):
+                taken.append(match.span())
+                return match.group(group)
+        return None
+
+    wordpress, php = first(_WP), first(_PHP)
+
+    def free(span: tuple[int, int]) -> bool:
+        return all(span[1] <= a or span[0] >= b for a, b in taken)
+
+    product_version = None
+    for name in product_names:
+        after_name = re.compile(re.escape(name) + r"[\s:,(]*" + r"(?:" + _VERSION_WORD + r"\.?\s*)?v?" + _NUM, re.I)
+        match = after_name.search(text)
+        if match and free(match.span()) and _plausible(match.group(1)):
+            product_version = match.group(1)
+            taken.append(match.span())
+            break
+    for pattern in (_LABELLED, _ON_VERSION):
+        if product_version:
+            break
+        for match in pattern.finditer(text):
+            if free(match.span()) and _plausible(match.group(1)) and "." in match.group(1) + ".":
+                product_version = match.group(1)
+                taken.append(match.span())
+                break
+    bare = tuple(m.group(1) for m in _BARE.finditer(text) if free(m.span()) and _plausible(m.group(1)))
+    return VersionMentions(product_version, wordpress, php, bare)
+
+
+def find_email(text: str) -> str | None:
+    match = _EMAIL.search(text)
+    return match.group(1).strip(".").lower() if match else None
+
+
+def plugin_paths(text: str) -> list[tuple[str, str]]:
+    """``(kind, slug)`` for every ``wp-content/plugins|themes/<slug>`` path in the text."""
+    return [(m.group(1).lower(), m.group(2).lower()) for m in _PLUGIN_PATH.finditer(text)]
+
+
+class ProductFinder:
+    """Recognises our own products by name, alias or slug, exactly or with a typo."""
+
+    def __init__(self, products: Mapping[str, Product]) -> None:
+        self._names: list[tuple[str, str]] = []  # (folded name, slug)
+        for product in products.values():
+            for name in product.names:
+                folded = fold(name).replace("-", " ")
+                if len(folded) >= 2:
+                    self._names.append((folded, product.slug))
+        self._names.sort(key=lambda item: -len(item[0]))
+        self._exact = [
+            (re.compile(r"(?<![\w])" + re.escape(n).replace(r"\ ", r"[\s_-]?") + r"(?![\w])"), s)
+            for n, s in self._names
+        ]
+
+    def find(self, text: str) -> str | None:
+        """The slug of the product the text names, or None."""
+        folded = fold(text)
+        for pattern, slug in self._exact:
+            if pattern.search(folded):
+                return slug
+        return self._fuzzy(folded)
+
+    def find_all(self, text: str) -> list[str]:
+        folded = fold(text)
+        found = [slug for pattern, slug in self._exact if pattern.search(folded)]
+        return list(dict.fromkeys(found))
+
+    def _fuzzy(self, folded: str) -> str | None:
+        tokens = re.findall(r"[\w]+", folded)[:400]
+        best: tuple[float, str | None] = (0.0, None)
+        for name, slug in self._names:
+            size = name.count(" ") + 1
+            if len(name) < 6:  # short names give false positives when fuzzy
+                continue
+            for start in range(0, max(len(tokens) - size + 1, 0)):
+                window = " ".join(tokens[start : start + size])
+                score = fuzz.ratio(name, window)
+                if score > best[0]:
+                    best = (score, slug)
+        return best[1] if best[0] >= 86 else None

@@ -1,0 +1,305 @@
+"""Every sentence the bot says, in one place, through gettext (``translations/``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.core.dialogue.markup import markdown_escape, render
+from bot.core.dialogue.turn import BotMessage, Link
+from bot.core.knowledge.models import KnowledgeBase, Product
+from bot.core.ports import Translator
+
+HEALTH_CHECK_URL = "https://wordpress.org/plugins/health-check/"
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, where it is used."""
+    return message
+
+
+class Replies:
+    """Builds bot messages in the conversation's language."""
+
+    def __init__(self, kb: KnowledgeBase, translator: Translator, channel: str = "widget") -> None:
+        self.kb = kb
+        self.policy = kb.policy
+        self.t = translator
+        self.email = channel == "email"
+
+    def _(self, message: str) -> str:
+        return self.t.gettext(message)
+
+    def message(
+        self, markdown_text: str, quick: Sequence[str] = (), links: Sequence[Link] = ()
+    ) -> BotMessage:
+        return BotMessage(markdown_text, render(markdown_text), tuple(quick), tuple(links))
+
+    # -- small talk -------------------------------------------------------------------------
+    def greeting(self) -> BotMessage:
+        return self.message(
+            self._(
+                "Hello! I'm the %(company)s support assistant. Ask me anything about our plugins "
+                "and themes: I'll look in our FAQ first and bring in a colleague when needed."
+            )
+            % {"company": self.policy.company}
+        )
+
+    def thanks(self) -> BotMessage:
+        return self.message(self._("You're welcome! Is there anything else I can help you with?"))
+
+    def goodbye(self) -> BotMessage:
+        return self.message(self._("Goodbye, and good luck with your website!"))
+
+    def glad_it_helped(self) -> BotMessage:
+        return self.message(self._("Great, I'm glad that helped! Anything else?"))
+
+    # -- FAQ --------------------------------------------------------------------------------
+    def feedback_buttons(self) -> tuple[str, str]:
+        return (self._("Yes, thanks"), self._("No, that didn't help"))
+
+    def faq_answer(self, answer: str, url: str | None = None) -> BotMessage:
+        if self.email:
+            return self.message(answer)
+        links = (Link(self._("Read more"), url),) if url else ()
+        return self.message(answer, (), links)
+
+    def did_it_help(self) -> BotMessage:
+        return self.message(self._("Did this answer your question?"), self.feedback_buttons())
+
+    def suggestions(self, questions: Sequence[str]) -> BotMessage:
+        text = self._("I found some FAQ articles that may answer your question. Which one fits?")
+        return self.message(text, (*questions, self._("None of these")))
+
+    def no_faq_answer(self) -> BotMessage:
+        return self.message(
+            self._(
+                "I couldn't find an answer to that in our FAQ. Shall I pass your question on to "
+                "our support team?"
+            ),
+            (self._("Yes, please"), self._("No, thanks")),
+        )
+
+    def fallback(self) -> BotMessage:
+        return self.message(
+            self._(
+                "I'm not sure I understand. Could you rephrase your question, or tell me which "
+                "product it is about? I can also pass it on to our support team."
+            ),
+            (self._("Talk to a person"),),
+        )
+
+    # -- slots ------------------------------------------------------------------------------
+    def ask_product(self) -> BotMessage:
+        names = [product.name for product in self.kb.products.values()]
+        return self.message(
+            self._("Which of our products is this about?"), (*names, self._("Another product"))
+        )
+
+    def ask_version(self, product: Product) -> BotMessage:
+        return self.message(self._("Which version of %(product)s are you using?") % {
+            "product": product.name
+        } + " " + self.where_is_version(product))
+
+    def where_is_version(self, product: Product) -> str:
+        if product.kind == "theme":
+            return self._("You can see it under Appearance → Themes → Theme Details.")
+        return self._("You can see it under Plugins → Installed Plugins, below the plugin's name.")
+
+    def ask_email(self) -> BotMessage:
+        return self.message(
+            self._(
+                "Our support team answers by email, so this conversation can continue even when "
+                "you close this page. Which email address can we reach you at?"
+            )
+        )
+
+    def invalid_email(self) -> BotMessage:
+        return self.message(
+            self._("That doesn't look like an email address. Could you check it and send it again?")
+        )
+
+    def email_needed(self) -> BotMessage:
+        return self.message(
+            self._(
+                "Without an email address our team cannot answer you once you leave this page. "
+                "You can also mail us directly at %(helpdesk)s."
+            )
+            % {"helpdesk": self.policy.helpdesk_email}
+        )
+
+    def details_checklist(self, missing: Sequence[str]) -> str:
+        labels = {
+            "product": self._("which of our products it is about"),
+            "version": self._("the version of the product you are using"),
+            "wp_version": self._("your WordPress version"),
+            "php_version": self._("your PHP version"),
+            "details": self._(
+                "what happens, what you expected instead, and the steps to make it happen"
+            ),
+            "error_text": self._("any error message you see (the exact text)"),
+        }
+        return "\n".join(f"- {labels[item]}" for item in missing if item in labels)
+
+    def site_health_tip(self) -> str:
+        return self._(
+            "Tip: in WordPress, go to Tools → Site Health → Info and click \"Copy site info to "
+            "clipboard\", then paste it here: that tells us all versions at once."
+        )
+
+    def ask_details(self, product: Product | None, version: str | None, missing: Sequence[str]) -> BotMessage:
+        intro = self._("To pass this on to our support team, please tell me:")
+        if product and version:
+            intro = self._(
+                "Thanks: %(product)s %(version)s is the latest version. To pass this on to our "
+                "support team, please tell me:"
+            ) % {"product": product.name, "version": version}
+        return self.message(f"{intro}\n\n{self.details_checklist(missing)}\n\n{self.site_health_tip()}")
+
+    def ask_everything(self, missing: Sequence[str]) -> BotMessage:
+        """Email is slow: one message that asks for everything still missing."""
+        intro = self._(
+            "Thank you for your message. To help you quickly, please reply with the following "
+            "details:"
+        )
+        return self.message(f"{intro}\n\n{self.details_checklist(missing)}\n\n{self.site_health_tip()}")
+
+    # -- policy routes ----------------------------------------------------------------------
+    def update_required(self, product: Product, version: str, changes: str) -> BotMessage:
+        text = self._(
+            "You are using %(product)s %(version)s; the latest version is %(latest)s. We can only "
+            "look into possible bugs on the latest version, so please update first. Make a backup, "
+            "then go to Dashboard → Updates (or Plugins → Installed Plugins) and update "
+            "%(product)s. Does the problem still occur after the update?"
+        ) % {"product": product.name, "version": version, "latest": product.latest_version}
+        if changes:
+            text += "\n\n" + changes
+        quick = () if self.email else (self._("Updated, still a problem"), self._("I can't update"))
+        return self.message(text, quick)
+
+    def cannot_update(self, product: Product) -> BotMessage:
+        return self.message(
+            self._(
+                "If the update does not show up, check that your licence key for %(product)s is "
+                "activated and your subscription is active. Old versions are supported until your "
+                "subscription expires; for renewals, mail %(billing)s."
+            )
+            % {"product": product.name, "billing": self.policy.billing_email}
+        )
+
+    def changelog_heading(self, count: int) -> str:
+        return self.t.ngettext(
+            "What changed in the update since your version:",
+            "What changed in the %(count)d updates since your version:",
+            count,
+        ) % {"count": count}
+
+    def likely_fix(self) -> str:
+        return self._("This update may well fix your problem:")
+
+    def subscription_expired(self, product: Product, expired_on: str) -> BotMessage:
+        text = self._(
+            "Your subscription for %(product)s expired on %(date)s. We support our products, "
+            "including older versions, for as long as the subscription runs, so please renew it "
+            "first. Questions about renewing go to %(billing)s."
+        ) % {"product": product.name, "date": expired_on, "billing": self.policy.billing_email}
+        links = (Link(self._("Renew your subscription"), self.policy.renewal_url),)
+        return self.message(text, (), links if self.policy.renewal_url else ())
+
+    def third_party(self, names: Sequence[str]) -> BotMessage:
+        listed = ", ".join(markdown_escape(name) for name in names) or self._("another product")
+        text = self._(
+            "%(names)s is not one of our products. We do our best to help with problems that "
+            "involve other plugins or themes, but we cannot take responsibility for them or "
+            "guarantee a solution."
+        ) % {"names": listed}
+        return self.message(text)
+
+    def wordpress_general(self) -> BotMessage:
+        url = self.policy.wordpress_forum_url
+        text = self._(
+            "This is a general WordPress question. We only support our own products, but the "
+            "volunteers on the WordPress.org support forums can help you: %(url)s"
+        ) % {"url": url}
+        return self.message(text, (), (Link(self._("WordPress.org support forums"), url),))
+
+    def core_error(self) -> BotMessage:
+        url = self.policy.wordpress_forum_url
+        text = self._(
+            "This error comes from WordPress itself and does not point at a particular plugin or "
+            "theme (for example, PHP ran out of memory). Your host can raise the PHP memory limit, "
+            "and the WordPress.org support forums can help further: %(url)s. If it only happens "
+            "with one of our products active, tell me which one."
+        ) % {"url": url}
+        return self.message(text, (), (Link(self._("WordPress.org support forums"), url),))
+
+    def customization(self) -> BotMessage:
+        return self.message(
+            self._(
+                "Our products are delivered \"as is\": we do not customise them or adapt them to "
+                "other products unless we have agreed so in writing, and we cannot support changes "
+                "made by others. We will still do our best to help, without guarantees. To discuss "
+                "a written agreement, mail %(helpdesk)s."
+            )
+            % {"helpdesk": self.policy.helpdesk_email}
+        )
+
+    def billing(self) -> BotMessage:
+        return self.message(
+            self._(
+                "Questions about invoices, payments, refunds, your account or your subscription are "
+                "handled by our billing department. Please mail them at %(billing)s."
+            )
+            % {"billing": self.policy.billing_email}
+        )
+
+    def channels(self) -> BotMessage:
+        return self.message(
+            self._(
+                "We provide support only through our helpdesk, by email at %(helpdesk)s: not by "
+                "phone, live chat, Facebook or Twitter. This chat is the front door of the helpdesk: "
+                "if needed I pass your question on, and a colleague answers by email."
+            )
+            % {"helpdesk": self.policy.helpdesk_email}
+        )
+
+    def requirements(self, product: Product, component: str, have: str, need: str) -> str:
+        return self._(
+            "Note: %(product)s needs %(component)s %(need)s or later, and your site runs %(have)s."
+        ) % {"product": product.name, "component": component, "need": need, "have": have}
+
+    # -- tickets and hand-off ---------------------------------------------------------------
+    def ticket_opened(self, number: str, due: datetime, email: str | None) -> BotMessage:
+        text = self._(
+            "I have passed your question on to our support team as ticket %(ticket)s. We aim to "
+            "answer within %(hours)d hours (before %(due)s); complex questions can take a little "
+            "longer."
+        ) % {"ticket": number, "hours": self.policy.response_hours, "due": self.format_due(due)}
+        if email and not self.email:
+            text += " " + self._("You will also receive our answer by email at %(email)s.") % {
+                "email": markdown_escape(email)
+            }
+        return self.message(text)
+
+    def format_due(self, due: datetime) -> str:
+        return due.strftime("%Y-%m-%d %H:%M UTC")
+
+    def handoff(self, ticket: str | None) -> BotMessage:
+        if ticket:
+            text = self._(
+                "Thank you, I have added this to ticket %(ticket)s. A colleague will answer you."
+            ) % {"ticket": ticket}
+        else:
+            text = self._("Thank you, a colleague will answer you.")
+        return self.message(text)
+
+    def closed(self) -> BotMessage:
+        return self.message(
+            self._("This conversation was closed. Ask your question and I'll gladly help again.")
+        )
+
+    def links_for(self, product: Product | None) -> tuple[Link, ...]:
+        if product and product.docs_url:
+            return (Link(self._("Documentation for %(product)s") % {"product": product.name},
+                         product.docs_url),)
+        return ()

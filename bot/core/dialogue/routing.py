@@ -1,0 +1,144 @@
+"""Routing a message that is not an answer to a question of ours: policy first, FAQ first."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.dialogue.context import TurnContext
+from bot.core.dialogue.goals import continue_goal, open_ticket, start_goal
+from bot.core.dialogue.lexicon import Intent
+from bot.core.dialogue.turn import FaqHit, Suggestion
+from bot.core.events import FaqAnswered, FaqMissed
+from bot.core.knowledge.models import FaqEntry
+from bot.core.matching import FaqResult
+
+_OWN_REFERENCE = re.compile(
+    r"\b(jullie|your|uw|je|de|the|this|deze|dit|het|mijn|my|our|onze) "
+    r"(plugin|plug-in|thema|theme|product|extensie|add-?on|licentie|license|licence)\b"
+)
+
+
+def route(ctx: TurnContext) -> None:
+    """Decide what a fresh message is about and answer it."""
+    sig = ctx.signals
+    if sig.smalltalk_only:
+        return smalltalk(ctx)
+    if sig.has(Intent.CHANNELS) and not (sig.products and sig.has(Intent.PROBLEM)):
+        return policy_route(ctx, "channels")
+    if sig.has(Intent.BILLING):
+        return policy_route(ctx, "billing")
+    if sig.error is not None and sig.products:
+        return start_goal(ctx, "problem")
+    result = search_faq(ctx)
+    if result.decision == "answer" and result.best is not None:
+        return answer_faq(ctx, result.best.entry, result.best.score)
+    if sig.has(Intent.CUSTOMIZATION):
+        return policy_route(ctx, "customization")
+    if sig.error is not None and sig.error.core_only and not sig.products:
+        ctx.goto("idle")
+        return ctx.say("wordpress_general", ctx.replies.core_error())
+    if sig.third_party and (sig.has(Intent.PROBLEM) or not sig.products):
+        return third_party(ctx)
+    if is_wordpress_general(ctx):
+        return policy_route(ctx, "wordpress_general")
+    if sig.has(Intent.PROBLEM):
+        return start_goal(ctx, "problem")
+    if result.decision == "suggest" and result.matches:
+        return suggest(ctx, [match.entry for match in result.matches])
+    return no_answer(ctx)
+
+
+def is_wordpress_general(ctx: TurnContext) -> bool:
+    sig = ctx.signals
+    if sig.products or ctx.state.slots.product and not sig.wordpress_cues:
+        return False
+    if _OWN_REFERENCE.search(sig.folded):
+        return False
+    return sig.wordpress_cues > 0 or (
+        sig.wordpress_mentioned and sig.has(Intent.QUESTION, Intent.PROBLEM)
+    )
+
+
+def search_faq(ctx: TurnContext) -> FaqResult:
+    return ctx.services.faq.search(
+        ctx.signals.text, ctx.state.language, product=ctx.state.slots.product, limit=3
+    )
+
+
+def answer_faq(ctx: TurnContext, entry: FaqEntry, score: float) -> None:
+    product = ctx.kb.product(entry.product)
+    url = product.docs_url if product else None
+    ctx.faq = FaqHit(entry.id, entry.question, score)
+    ctx.emit(FaqAnswered(entry.id, score, ctx.signals.text[:500]))
+    messages = [ctx.replies.faq_answer(entry.answer, url)]
+    if not ctx.email_channel:
+        messages.append(ctx.replies.did_it_help())
+    topic = ctx.state.topic if ctx.state.step == "awaiting_choice" else ctx.signals.text
+    ctx.goto("awaiting_feedback", "", last_faq=entry.key[1], topic=topic[:2000])
+    ctx.say("faq", *messages)
+
+
+def suggest(ctx: TurnContext, entries: list[FaqEntry]) -> None:
+    ctx.suggestions = [Suggestion(entry.id, entry.question) for entry in entries[:3]]
+    ids = tuple(entry.id for entry in entries[:3])
+    ctx.goto("awaiting_choice", topic=ctx.signals.text[:2000], suggestions=ids)
+    ctx.say("suggest", ctx.replies.suggestions([entry.question for entry in entries[:3]]))
+
+
+def no_answer(ctx: TurnContext) -> None:
+    """Nothing in the FAQ: ask for the product when that helps, else offer a person."""
+    sig = ctx.signals
+    if sig.word_count < 2 and not sig.has(Intent.QUESTION):
+        ctx.goto("idle")
+        return ctx.say("fallback", ctx.replies.fallback())
+    ctx.emit(FaqMissed(sig.text[:500], ctx.state.language))
+    if ctx.kb.products and ctx.state.slots.product is None and _about_our_products(ctx):
+        return start_goal(ctx, "question")
+    ctx.goto("awaiting_ticket_confirm", "question", topic=sig.text[:2000], ticket_reason="no_answer")
+    ctx.say("fallback", ctx.replies.no_faq_answer())
+
+
+def _about_our_products(ctx: TurnContext) -> bool:
+    sig = ctx.signals
+    return bool(_OWN_REFERENCE.search(sig.folded)) or sig.has(Intent.QUESTION, Intent.PROBLEM)
+
+
+def smalltalk(ctx: TurnContext) -> None:
+    sig = ctx.signals
+    if sig.has(Intent.THANKS):
+        message = ctx.replies.thanks()
+    elif sig.has(Intent.GOODBYE):
+        message = ctx.replies.goodbye()
+    else:
+        message = ctx.replies.greeting()
+    ctx.goto("idle")
+    ctx.say("smalltalk", message)
+
+
+def policy_route(ctx: TurnContext, route: str) -> None:
+    replies = ctx.replies
+    messages = {
+        "channels": replies.channels,
+        "billing": replies.billing,
+        "customization": replies.customization,
+        "wordpress_general": replies.wordpress_general,
+    }
+    ctx.goto("idle")
+    ctx.say(route, messages[route]())  # type: ignore[arg-type]
+
+
+def third_party(ctx: TurnContext) -> None:
+    """Disclaimer, then the conflict test (step by step in chat, all at once by email)."""
+    names = list(ctx.signals.third_party)
+    product = ctx.product or ctx.kb.product(ctx.signals.product)
+    product_name = product.name if product else ctx.replies._("our product")
+    ctx.goto("awaiting_conflict_test", "problem", topic=ctx.signals.text[:2000], conflict_test_step=1)
+    ctx.say("third_party", ctx.replies.third_party(names), ctx.conflict_test.first_step(product_name))
+
+
+def request_person(ctx: TurnContext) -> None:
+    ctx.update(goal="person", topic=ctx.state.topic or ctx.signals.text[:2000])
+    open_ticket(ctx, "person")
+
+
+__all__ = ["continue_goal", "route", "request_person"]

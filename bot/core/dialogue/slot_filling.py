@@ -1,0 +1,81 @@
+"""Fill the conversation's slots from one message; a later message may correct an earlier one."""
+
+from __future__ import annotations
+
+from bot.core.dialogue.context import TurnContext
+from bot.core.dialogue.understanding import Signals
+from bot.core.knowledge.versions import looks_like_version
+
+MAX_ERROR_CHARS = 4000
+
+
+def fill_slots(ctx: TurnContext) -> None:
+    sig = ctx.signals
+    changes: dict[str, object] = {}
+    product = sig.product
+    if product and product != ctx.state.slots.product:
+        changes["product"] = product
+        if ctx.state.slots.product is not None:
+            changes["version"] = None  # the version belonged to the other product
+    version = _product_version(ctx, sig)
+    if version:
+        changes["version"] = version
+    if sig.versions.wordpress:
+        changes["wp_version"] = sig.versions.wordpress
+    if sig.versions.php:
+        changes["php_version"] = sig.versions.php
+    if sig.email and (ctx.state.slots.email is None or ctx.state.step == "awaiting_email"):
+        changes["email"] = sig.email
+    if sig.error is not None:
+        changes["error_text"] = sig.text[:MAX_ERROR_CHARS]
+    if sig.third_party:
+        known = list(ctx.state.slots.third_party)
+        changes["third_party"] = tuple(dict.fromkeys([*known, *sig.third_party]))[:50]
+    changes.update(_from_site_health(ctx, sig))
+    if changes:
+        ctx.slots(**changes)
+
+
+def _product_version(ctx: TurnContext, sig: Signals) -> str | None:
+    mentions = sig.versions
+    if mentions.product_version:
+        return mentions.product_version
+    others = {mentions.wordpress, mentions.php}
+    bare = [v for v in mentions.bare if v not in others]
+    if not bare:
+        if ctx.state.step == "awaiting_version":
+            stripped = sig.text.strip().lstrip("vV")
+            return stripped if looks_like_version(stripped) else None
+        return None
+    if ctx.state.step == "awaiting_version":
+        return bare[0]
+    if sig.correction and ctx.state.slots.version is not None:
+        return bare[-1]
+    if sig.products and len(bare) == 1 and ctx.state.slots.version is None:
+        return bare[0]
+    return None
+
+
+def _from_site_health(ctx: TurnContext, sig: Signals) -> dict[str, object]:
+    report = sig.site_health
+    if report is None:
+        return {}
+    changes: dict[str, object] = {"site_health": True}
+    if report.wp_version:
+        changes["wp_version"] = report.wp_version
+    if report.php_version:
+        changes["php_version"] = report.php_version
+    if report.active_theme is not None:
+        changes["theme"] = report.active_theme.name
+    finder = ctx.services.understanding.products
+    third_party: list[str] = []
+    for plugin in report.active_plugins:
+        slug = finder.find(plugin.name)
+        if slug and slug == (sig.product or ctx.state.slots.product):
+            if plugin.version:
+                changes["version"] = plugin.version
+        elif not slug:
+            third_party.append(plugin.name)
+    if third_party:
+        changes["third_party"] = tuple(third_party[:50])
+    return changes

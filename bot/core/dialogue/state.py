@@ -1,0 +1,103 @@
+"""A conversation's state between turns: plain data that round-trips through JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Literal, get_args
+
+Status = Literal["bot", "waiting_for_staff", "closed"]
+Channel = Literal["widget", "email", "api", "cli"]
+Step = Literal[
+    "idle",
+    "awaiting_feedback",  # an FAQ answer was given: did it help?
+    "awaiting_choice",  # suggestions were offered
+    "awaiting_product",
+    "awaiting_version",
+    "awaiting_details",
+    "awaiting_email",
+    "awaiting_update",  # asked to update first
+    "awaiting_conflict_test",  # asked to run the conflict test
+    "awaiting_ticket_confirm",  # offered a ticket after no FAQ answer
+    "with_staff",
+]
+Goal = Literal["", "problem", "question", "person"]
+
+STEPS: tuple[str, ...] = get_args(Step)
+MAX_TOPIC_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Slots:
+    """What the bot has learned about the customer's setup; a later message may correct any of it."""
+
+    product: str | None = None
+    version: str | None = None
+    wp_version: str | None = None
+    php_version: str | None = None
+    email: str | None = None
+    name: str | None = None
+    error_text: str | None = None
+    third_party: tuple[str, ...] = ()
+    theme: str | None = None
+    site_health: bool = False
+    details: str | None = None
+
+    def missing_for_bug_report(self) -> list[str]:
+        wanted = ("product", "version")
+        return [name for name in wanted if getattr(self, name) is None]
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    language: str = "nl"
+    channel: Channel = "widget"
+    status: Status = "bot"
+    step: Step = "idle"
+    goal: Goal = ""
+    slots: Slots = field(default_factory=Slots)
+    topic: str = ""
+    last_faq: str | None = None
+    suggestions: tuple[str, ...] = ()
+    ticket: str | None = None
+    ticket_reason: str = ""
+    handoff_acknowledged: bool = False
+    conflict_test_step: int = 0
+    reasks: int = 0
+    turns: int = 0
+
+    def with_slots(self, **changes: Any) -> ConversationState:
+        return replace(self, slots=replace(self.slots, **changes))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["slots"]["third_party"] = list(self.slots.third_party)
+        data["suggestions"] = list(self.suggestions)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> ConversationState:
+        """Tolerant: unknown keys are dropped and bad values fall back to defaults."""
+        if not isinstance(data, dict):
+            return cls()
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
+        slot_data = values.pop("slots", {}) or {}
+        slot_names = {f.name for f in fields(Slots)}
+        slot_values = {k: v for k, v in slot_data.items() if k in slot_names}
+        slot_values["third_party"] = tuple(slot_values.get("third_party") or ())
+        values["suggestions"] = tuple(values.get("suggestions") or ())
+        if values.get("step") not in STEPS:
+            values.pop("step", None)
+        try:
+            return cls(slots=Slots(**slot_values), **values)
+        except TypeError:
+            return cls()
+
+    def public(self) -> dict[str, Any]:
+        """The ``state`` object of the SPEC's turn: what a client may see."""
+        return {
+            "language": self.language,
+            "product": self.slots.product,
+            "version": self.slots.version,
+            "status": self.status,
+        }
