@@ -74,6 +74,8 @@ class Readme:
     changelog: tuple[ChangelogEntry, ...]
     upgrade_notice: Mapping[str, str]
     warnings: tuple[str, ...] = ()
+    # Remarks that matter only for the wordpress.org page (tags, short description length).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

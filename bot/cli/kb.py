@@ -1,0 +1,51 @@
+"""``supportbot kb ...``: inspect and validate a knowledge-base directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bot.config import Config
+from bot.core.knowledge.loader import KnowledgeError, load_knowledge
+from bot.core.knowledge.report import summarize
+
+EXIT_PROBLEMS = 1
+EXIT_MISSING_DIRECTORY = 2
+
+
+@click.group("kb", help="Inspect and validate the knowledge base.")
+def kb_group() -> None:
+    """Inspect and validate the knowledge base."""
+
+
+@kb_group.command(
+    "check", short_help="Validate the knowledge base and print a summary with its problems."
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Knowledge-base directory (default: SUPPORTBOT_DATA_DIR or the shipped faq_data/).",
+)
+def check(data_dir: Path | None) -> None:
+    """Validate the knowledge base and print a summary with its problems.
+
+    Exit status: 0 when there are no errors (warnings allowed), 1 when errors were found,
+    2 when the directory does not exist.
+    """
+    directory = data_dir if data_dir is not None else Config.from_env().data_dir
+    try:
+        kb = load_knowledge(directory)
+    except KnowledgeError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_MISSING_DIRECTORY) from exc
+    click.echo(f"Knowledge base: {directory}\n")
+    click.echo(summarize(kb), nl=False)
+    if any(problem.severity == "error" for problem in kb.problems):
+        raise SystemExit(EXIT_PROBLEMS)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(kb_group)
