@@ -2,12 +2,132 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
 
+from flask import Flask, Response, jsonify, request
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from bot.channels import api
+from bot.channels.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from bot.channels.runtime import EXTENSION_KEY, Runtime
 from bot.config import Config
+from bot.core.dialogue.engine import Engine
+from bot.core.knowledge.loader import load_knowledge
+from bot.helpdesk.bus import LocalBus, MessageBus
+from bot.helpdesk.conversations import Conversations
+from bot.i18n import load_translations
+from bot.storage.db import Database
+from bot.storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 1024 * 1024
+API_MAX_REQUEST_BYTES = 64 * 1024
 
 
-def create_app(config: Config | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=False)
-    app.extensions["supportbot.config"] = config or Config.from_env()
+def create_app(config: Config | None = None, *, migrate: bool = True) -> Flask:
+    config = config or Config.from_env()
+    app = Flask(__name__, instance_path=str(config.instance_dir.resolve()))
+    app.config.update(
+        SECRET_KEY=config.secret_key or instance_secret(config.instance_dir),
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        JSON_SORT_KEYS=False,
+    )
+    if config.trusted_proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies,
+            x_host=config.trusted_proxies,
+        )
+    app.extensions[EXTENSION_KEY] = build_runtime(config, migrate=migrate)
+    app.register_blueprint(api.bp)
+    register_health(app)
+    register_errors(app)
     return app
+
+
+def build_runtime(config: Config, *, migrate: bool = True) -> Runtime:
+    db = Database(config.sqlalchemy_url)
+    if migrate:
+        upgrade(db)
+    kb = load_knowledge(config.data_dir)
+    for problem in kb.problems:
+        log.warning("knowledge base: %s", problem)
+    engine = Engine(kb, load_translations(kb.policy.languages))
+    bus: MessageBus = LocalBus()
+    limiter: RateLimiter = MemoryRateLimiter()
+    if config.redis_url:
+        import redis
+
+        from bot.helpdesk.redis_bus import RedisBus
+
+        client = redis.Redis.from_url(config.redis_url)
+        bus, limiter = RedisBus(client), RedisRateLimiter(client)
+    conversations = Conversations(db, engine, bus)
+    return Runtime(config, db, kb, engine, bus, conversations, limiter)
+
+
+def instance_secret(instance_dir: Path) -> str:
+    """A per-installation secret, generated once and kept in the instance folder (mode 0600)."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secret)
+    return secret
+
+
+def register_health(app: Flask) -> None:
+    @app.get("/healthz")
+    def healthz() -> tuple[Response, int]:
+        from bot.channels.runtime import runtime
+
+        rt = runtime()
+        try:
+            with rt.db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:  # report, don't crash: load balancers poll this
+            log.error("health check: database unreachable: %s", exc)
+            return jsonify({"status": "error", "database": "unreachable"}), 503
+        return jsonify({"status": "ok", "faq_entries": len(rt.kb.faq)}), 200
+
+    @app.before_request
+    def limit_api_body() -> None:
+        if request.path.startswith("/api/"):
+            request.max_content_length = API_MAX_REQUEST_BYTES
+
+
+def wants_json() -> bool:
+    if request.path.startswith(("/api/", "/healthz", "/ws")):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json"
+
+
+def register_errors(app: Flask) -> None:
+    codes: dict[int, str] = {
+        400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+        405: "method_not_allowed", 413: "request_too_large", 415: "unsupported_media_type",
+        429: "rate_limited",
+    }
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if not wants_json():
+            return error
+        status = error.code or 500
+        log.info("%s %s -> %s", request.method, request.path, status)
+        return jsonify({"error": codes.get(status, "error"), "message": error.description}), status
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return jsonify({"error": "internal_error", "message": "something went wrong"}), 500

@@ -10,8 +10,12 @@ from flask.cli import FlaskGroup
 # Modules that each define ``register(group)``; kept as names so a broken optional channel
 # cannot stop `supportbot --help` from working.
 COMMAND_MODULES = (
-    "bot.cli.kb",
+    "bot.cli.serve",
+    "bot.cli.chat",
     "bot.cli.ask",
+    "bot.cli.kb",
+    "bot.cli.db",
+    "bot.cli.i18n",
 )
 
 

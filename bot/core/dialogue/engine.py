@@ -15,6 +15,7 @@ from datetime import datetime
 from bot.core.dialogue import followups, routing
 from bot.core.dialogue.context import Services, TurnContext
 from bot.core.dialogue.flow import action_for
+from bot.core.dialogue.policy import policy_category
 from bot.core.dialogue.replies import Replies
 from bot.core.dialogue.slot_filling import fill_slots
 from bot.core.dialogue.state import Channel, ConversationState
@@ -67,7 +68,14 @@ class Engine:
     ) -> None:
         self.kb = kb
         self.translations = translations
-        self.services = Services(kb, faq or FaqIndex(kb.faq, kb.products), Understanding(kb))
+        understanding = Understanding(kb)
+        categories = {
+            entry.key: policy_category(understanding.read(entry.question), entry.product)
+            for entry in kb.faq
+        }
+        self.services = Services(
+            kb, faq or FaqIndex(kb.faq, kb.products), understanding, categories
+        )
 
     def replies(self, language: str, channel: str = "widget") -> Replies:
         translator = self.translations.get(language) or self.translations[self.kb.policy.default_language]

@@ -18,6 +18,7 @@ class Intent(StrEnum):
     PERSON = "person"
     CHANNELS = "channels"
     BILLING = "billing"
+    BILLING_HINT = "billing_hint"
     CUSTOMIZATION = "customization"
     WORDPRESS = "wordpress_general"
     PROBLEM = "problem"
@@ -62,14 +63,19 @@ STRONG: dict[Intent, tuple[str, ...]] = {
         r"chatten met|skype|zoom|videocall|video call|teams meeting|terugbellen|call me back)\b",
     ),
     Intent.BILLING: (
-        r"\b(factu(u|r)r(en)?|invoices?|receipts?|betal(ing|en|d)|payments?|paid|refund(ed|s)?|"
-        r"terugbetal\w*|geld terug|money back|credit ?card|paypal|ideal|incasso|btw|vat( number)?|"
-        r"tax( id)?|prijs|prijzen|pricing|price|kosten|costs?|korting|discount|coupon|bestelling|"
-        r"order (number|nr)|ordernummer|abonnement (opzeggen|annuleren|stopzetten)|cancel (my |the )?"
-        r"(subscription|licen[cs]e|order|plan)|opzeggen|renew(al)?|verleng(en|ing)|licentie "
-        r"(verlengen|upgraden|overzetten|kopen)|upgrade (my |the )?(licen[cs]e|plan)|"
-        r"(buy|purchase|kopen|aanschaffen) (a |an |the |een )?(licen[cs]e|licentie|plan)|"
-        r"charged|afgeschreven|dubbel betaald|double charged|chargeback|billing)\b",
+        r"\b(factu(u|r)r(en)?|invoices?|receipts?|refund(ed|s)?|terugbetal\w*|geld terug|"
+        r"money back|btw|vat( number)?|tax id|bestelnummer|ordernummer|order (number|nr)|"
+        r"abonnement (opzeggen|annuleren|stopzetten|verlengen)|(opzeggen|annuleren) (van )?"
+        r"(mijn |het )?abonnement|cancel (my |the )?(subscription|licen[cs]e|order|plan)|"
+        r"renew(al)?|verleng(en|ing)|licentie (verlengen|upgraden|overzetten|kopen)|"
+        r"upgrade (my |the )?(licen[cs]e|plan)|(buy|purchase|kopen|aanschaffen) (a |an |the |"
+        r"een )?(licen[cs]e|licentie|plan)|charged|afgeschreven|dubbel betaald|twice charged|"
+        r"double charged|chargeback|billing|korting|discount|coupon|prijs|prijzen|pricing|"
+        r"wat kost|how much (is|does|do)|credit ?card|creditcard|paypal|incasso)\b",
+    ),
+    Intent.BILLING_HINT: (
+        r"\b(betal(ing|en|d)|payments?|paid|pay|order|bestelling|account|wachtwoord|password|"
+        r"kosten|costs?|price|abonnement|subscription)\b",
     ),
     Intent.CUSTOMIZATION: (
         r"\b(maatwerk|op maat|custom (development|work|feature|code|version)|customi[sz](e|ation)|"
@@ -88,10 +94,12 @@ STRONG: dict[Intent, tuple[str, ...]] = {
         r"does ?n'?t help|not help(ful|ing)?|no help|werkt (nog )?(steeds|altijd) niet|nog steeds|"
         r"still (not|doesn'?t|does not|broken|the same|happening)|niet opgelost|not (solved|fixed|"
         r"resolved)|not what i|niet wat ik|dat is (het )?niet|that'?s not (it|what)|"
-        r"geen antwoord op mijn vraag|beantwoordt mijn vraag niet|doesn'?t answer)\b",
+        r"geen antwoord op mijn vraag|beantwoordt mijn vraag niet|doesn'?t answer|"
+        r"none of (these|them|those)|geen van (deze|allen|beide|de)|is er nog|still there)\b",
     ),
     Intent.HELPED: (
         r"\b(dat hielp|heeft geholpen|helpt|opgelost|het werkt( weer)?|werkt (nu|weer)|"
+        r"(probleem|problem|fout|error|melding) (is )?(weg|verdwenen|gone|opgelost)|"
         r"(it|that) (worked|helped|fixed it|did it)|solved|fixed|it works|works now|"
         r"problem solved|probleem opgelost|gelukt)\b",
     ),

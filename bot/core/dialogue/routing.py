@@ -2,45 +2,37 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.goals import continue_goal, open_ticket, start_goal
 from bot.core.dialogue.lexicon import Intent
+from bot.core.dialogue.policy import OWN_REFERENCE, PolicyRoute, policy_category
 from bot.core.dialogue.turn import FaqHit, Suggestion
 from bot.core.events import FaqAnswered, FaqMissed
 from bot.core.knowledge.models import FaqEntry
+from bot.core.knowledge.versions import is_older
 from bot.core.matching import FaqResult
-
-_OWN_REFERENCE = re.compile(
-    r"\b(jullie|your|uw|je|de|the|this|deze|dit|het|mijn|my|our|onze) "
-    r"(plugin|plug-in|thema|theme|product|extensie|add-?on|licentie|license|licence)\b"
-)
-
 
 def route(ctx: TurnContext) -> None:
     """Decide what a fresh message is about and answer it."""
     sig = ctx.signals
     if sig.smalltalk_only:
         return smalltalk(ctx)
-    if sig.has(Intent.CHANNELS) and not (sig.products and sig.has(Intent.PROBLEM)):
-        return policy_route(ctx, "channels")
-    if sig.has(Intent.BILLING):
-        return policy_route(ctx, "billing")
-    if sig.error is not None and sig.products:
-        return start_goal(ctx, "problem")
+    if sig.products and sig.has(Intent.PROBLEM) and (sig.error is not None or outdated(ctx)):
+        return start_goal(ctx, "problem")  # we can act at once: version check, then details
+    category = policy_category(sig, ctx.state.slots.product)
     result = search_faq(ctx)
-    if result.decision == "answer" and result.best is not None:
-        return answer_faq(ctx, result.best.entry, result.best.score)
-    if sig.has(Intent.CUSTOMIZATION):
-        return policy_route(ctx, "customization")
-    if sig.error is not None and sig.error.core_only and not sig.products:
+    best = result.best if result.decision == "answer" else None
+    if category is not None:
+        if best is not None and ctx.services.faq_category(best.entry) == category:
+            if not (category == "third_party" and sig.has(Intent.PROBLEM)):
+                return answer_faq(ctx, best.entry, best.score, route=category)
+        return policy_route(ctx, category)
+    if best is not None:
+        route_name = ctx.services.faq_category(best.entry) or "faq"
+        return answer_faq(ctx, best.entry, best.score, route=route_name)
+    if sig.error is not None and sig.error.core_only:
         ctx.goto("idle")
         return ctx.say("wordpress_general", ctx.replies.core_error())
-    if sig.third_party and (sig.has(Intent.PROBLEM) or not sig.products):
-        return third_party(ctx)
-    if is_wordpress_general(ctx):
-        return policy_route(ctx, "wordpress_general")
     if sig.has(Intent.PROBLEM):
         return start_goal(ctx, "problem")
     if result.decision == "suggest" and result.matches:
@@ -48,15 +40,13 @@ def route(ctx: TurnContext) -> None:
     return no_answer(ctx)
 
 
-def is_wordpress_general(ctx: TurnContext) -> bool:
-    sig = ctx.signals
-    if sig.products or ctx.state.slots.product and not sig.wordpress_cues:
+def outdated(ctx: TurnContext) -> bool:
+    """The customer reports a problem on a version older than the latest (update first)."""
+    product = ctx.product
+    version = ctx.state.slots.version
+    if product is None or version is None or product.latest_version is None:
         return False
-    if _OWN_REFERENCE.search(sig.folded):
-        return False
-    return sig.wordpress_cues > 0 or (
-        sig.wordpress_mentioned and sig.has(Intent.QUESTION, Intent.PROBLEM)
-    )
+    return is_older(version, product.latest_version)
 
 
 def search_faq(ctx: TurnContext) -> FaqResult:
@@ -65,7 +55,7 @@ def search_faq(ctx: TurnContext) -> FaqResult:
     )
 
 
-def answer_faq(ctx: TurnContext, entry: FaqEntry, score: float) -> None:
+def answer_faq(ctx: TurnContext, entry: FaqEntry, score: float, route: str = "faq") -> None:
     product = ctx.kb.product(entry.product)
     url = product.docs_url if product else None
     ctx.faq = FaqHit(entry.id, entry.question, score)
@@ -75,7 +65,7 @@ def answer_faq(ctx: TurnContext, entry: FaqEntry, score: float) -> None:
         messages.append(ctx.replies.did_it_help())
     topic = ctx.state.topic if ctx.state.step == "awaiting_choice" else ctx.signals.text
     ctx.goto("awaiting_feedback", "", last_faq=entry.key[1], topic=topic[:2000])
-    ctx.say("faq", *messages)
+    ctx.say(route, *messages)  # type: ignore[arg-type]
 
 
 def suggest(ctx: TurnContext, entries: list[FaqEntry]) -> None:
@@ -100,7 +90,7 @@ def no_answer(ctx: TurnContext) -> None:
 
 def _about_our_products(ctx: TurnContext) -> bool:
     sig = ctx.signals
-    return bool(_OWN_REFERENCE.search(sig.folded)) or sig.has(Intent.QUESTION, Intent.PROBLEM)
+    return bool(OWN_REFERENCE.search(sig.folded)) or sig.has(Intent.QUESTION, Intent.PROBLEM)
 
 
 def smalltalk(ctx: TurnContext) -> None:
@@ -115,7 +105,9 @@ def smalltalk(ctx: TurnContext) -> None:
     ctx.say("smalltalk", message)
 
 
-def policy_route(ctx: TurnContext, route: str) -> None:
+def policy_route(ctx: TurnContext, route: PolicyRoute) -> None:
+    if route == "third_party":
+        return third_party(ctx)
     replies = ctx.replies
     messages = {
         "channels": replies.channels,
@@ -124,7 +116,7 @@ def policy_route(ctx: TurnContext, route: str) -> None:
         "wordpress_general": replies.wordpress_general,
     }
     ctx.goto("idle")
-    ctx.say(route, messages[route]())  # type: ignore[arg-type]
+    ctx.say(route, messages[route]())
 
 
 def third_party(ctx: TurnContext) -> None:

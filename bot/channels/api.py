@@ -1,0 +1,121 @@
+"""The HTTP JSON API (SPEC "HTTP JSON API"): conversations for the widget and integrations."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from bot.channels.cors import allow_widget_origin
+from bot.channels.runtime import runtime
+from bot.helpdesk.errors import HelpdeskError, InvalidInput, RateLimited, Unauthorized
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+bp.after_request(allow_widget_origin)
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
+MAX_NAME = 200
+MAX_CLIENT_ID = 64
+
+
+def json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True, force=True)
+    if not isinstance(data, dict):
+        raise InvalidInput("the body must be a JSON object", code="invalid_json")
+    return data
+
+
+def optional_str(data: dict[str, Any], key: str, limit: int) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{key} must be a string", code="invalid_field")
+    if len(value) > limit or "\x00" in value:
+        raise InvalidInput(f"{key} is too long or contains NUL bytes", code="invalid_field")
+    return value.strip() or None
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send the conversation token as 'Authorization: Bearer <token>'")
+    return token.strip()
+
+
+def client_key() -> str:
+    return request.remote_addr or "unknown"
+
+
+def check_rate(key: str, limit: int) -> None:
+    wait = runtime().limiter.hit(key, limit, 60.0)
+    if wait:
+        raise RateLimited("too many messages; wait a moment", retry_after=int(wait) + 1)
+
+
+@bp.post("/conversations")
+def create_conversation() -> tuple[Response, int]:
+    rt = runtime()
+    data = json_body()
+    check_rate(f"ip-new:{client_key()}", max(rt.config.rate_per_ip // 3, 1))
+    language = data.get("language")
+    if language is not None and language not in rt.kb.policy.languages:
+        raise InvalidInput(
+            f"language must be one of {', '.join(rt.kb.policy.languages)} or null",
+            code="invalid_field",
+        )
+    email = optional_str(data, "email", 254)
+    if email and not _EMAIL.match(email):
+        raise InvalidInput("email is not a valid address", code="invalid_field")
+    name = optional_str(data, "name", MAX_NAME)
+    started = rt.conversations.start(channel="widget", language=language, email=email, name=name)
+    body = {
+        "conversation_id": started.public_id,
+        "token": started.token,
+        "state": started.state,
+        "messages": started.messages,
+    }
+    return jsonify(body), 201
+
+
+@bp.post("/conversations/<conversation_id>/messages")
+def post_message(conversation_id: str) -> Response:
+    rt = runtime()
+    token = bearer_token()
+    data = json_body()
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise InvalidInput("text must be a string", code="missing_field" if text is None else "invalid_field")
+    if "\x00" in text:
+        raise InvalidInput("text contains NUL bytes", code="invalid_text")
+    if len(text) > rt.config.max_message_chars:
+        raise InvalidInput(
+            f"text is longer than {rt.config.max_message_chars} characters", code="text_too_long"
+        )
+    client_id = optional_str(data, "client_id", MAX_CLIENT_ID)
+    check_rate(f"ip:{client_key()}", rt.config.rate_per_ip)
+    check_rate(f"conv:{conversation_id[:40]}", rt.config.rate_per_conversation)
+    turn = rt.conversations.post(conversation_id, token, text, client_id=client_id)
+    return jsonify(turn)
+
+
+@bp.get("/conversations/<conversation_id>")
+def get_conversation(conversation_id: str) -> Response:
+    token = bearer_token()
+    after = request.args.get("after", "0")
+    after_seq = int(after) if after.isdigit() else 0
+    return jsonify(runtime().conversations.transcript(conversation_id, token, after_seq=after_seq))
+
+
+@bp.errorhandler(HelpdeskError)
+def helpdesk_error(error: HelpdeskError) -> tuple[Response, int]:
+    log.info("api %s %s -> %s (%s)", request.method, request.path, error.code, error.message)
+    response = jsonify({"error": error.code, "message": error.message})
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response, error.status

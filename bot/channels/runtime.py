@@ -1,0 +1,34 @@
+"""The services one app runs with, reachable from request handlers as ``runtime()``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from bot.channels.ratelimit import RateLimiter
+from bot.config import Config
+from bot.core.dialogue.engine import Engine
+from bot.core.knowledge.models import KnowledgeBase
+from bot.helpdesk.bus import MessageBus
+from bot.helpdesk.conversations import Conversations
+from bot.storage.db import Database
+
+EXTENSION_KEY = "supportbot"
+
+
+@dataclass
+class Runtime:
+    config: Config
+    db: Database
+    kb: KnowledgeBase
+    engine: Engine
+    bus: MessageBus
+    conversations: Conversations
+    limiter: RateLimiter
+
+
+def runtime(app: Flask | None = None) -> Runtime:
+    found = (app or current_app).extensions[EXTENSION_KEY]
+    assert isinstance(found, Runtime)
+    return found

@@ -1,0 +1,1 @@
+"""Use cases shared by every channel: conversations, tickets, the live message bus."""

@@ -1,0 +1,79 @@
+"""Live fan-out of conversation updates to connected sockets (widget and staff console).
+
+The bus carries small notices ("conversation 42 has new messages up to seq 17"), never the
+data itself: subscribers read from the database, which stays the one source of truth. That keeps
+the Redis variant trivial and makes a lost notice harmless (the next one, or a reconnect, catches up).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+Notice = dict[str, Any]
+Handler = Callable[[Notice], None]
+
+STAFF_TOPIC = "staff"
+
+
+def conversation_topic(conversation_id: int) -> str:
+    return f"conversation:{conversation_id}"
+
+
+class MessageBus(Protocol):
+    def publish(self, topic: str, notice: Notice) -> None: ...
+
+    def subscribe(self, topic: str, handler: Handler) -> Callable[[], None]:
+        """Register a handler; returns the function that unsubscribes it."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class LocalBus:
+    """In-process bus: enough for one worker process (the SQLite default)."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, list[Handler]] = defaultdict(list)
+        self._lock = threading.Lock()
+
+    def publish(self, topic: str, notice: Notice) -> None:
+        with self._lock:
+            handlers = list(self._handlers.get(topic, ()))
+        for handler in handlers:
+            try:
+                handler(notice)
+            except Exception:  # one broken socket must not stop delivery to the others
+                log.exception("bus handler failed for %s", topic)
+
+    def subscribe(self, topic: str, handler: Handler) -> Callable[[], None]:
+        with self._lock:
+            self._handlers[topic].append(handler)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                handlers = self._handlers.get(topic, [])
+                if handler in handlers:
+                    handlers.remove(handler)
+                if not handlers:
+                    self._handlers.pop(topic, None)
+
+        return unsubscribe
+
+    def subscriber_count(self, topic: str) -> int:
+        with self._lock:
+            return len(self._handlers.get(topic, ()))
+
+    def close(self) -> None:
+        with self._lock:
+            self._handlers.clear()
+
+
+def encode(topic: str, notice: Notice) -> str:
+    return json.dumps({"topic": topic, "notice": notice}, separators=(",", ":"))

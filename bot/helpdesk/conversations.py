@@ -1,0 +1,273 @@
+"""Conversations as use cases: start one, post a customer message, read the transcript.
+
+Each call is one database transaction. The conversation row is locked while a message is
+handled (``FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so two messages posted at
+once are handled one after the other and none is lost or numbered twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.core.dialogue.engine import Engine
+from bot.core.dialogue.state import Channel, ConversationState
+from bot.core.dialogue.turn import CustomerContext, SubscriptionInfo, Turn
+from bot.core.events import TicketRequested
+from bot.helpdesk.bus import STAFF_TOPIC, LocalBus, MessageBus, conversation_topic
+from bot.helpdesk.errors import ConversationFull, InvalidInput, NotFound
+from bot.storage import repositories as repo
+from bot.storage.db import Database
+from bot.storage.models import Conversation, Message
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGES = 2000  # per conversation; beyond this a new conversation is needed
+
+SubscriptionLookup = Callable[[Session, str], tuple[SubscriptionInfo, ...]]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def no_subscriptions(session: Session, email: str) -> tuple[SubscriptionInfo, ...]:
+    return ()
+
+
+@dataclass(frozen=True)
+class Started:
+    public_id: str
+    token: str
+    conversation_id: int
+    messages: list[dict[str, Any]]
+    state: dict[str, Any]
+
+
+class Conversations:
+    def __init__(
+        self,
+        db: Database,
+        engine: Engine,
+        bus: MessageBus | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        subscriptions: SubscriptionLookup = no_subscriptions,
+    ) -> None:
+        self.db = db
+        self.engine = engine
+        self.bus = bus or LocalBus()
+        self.clock = clock
+        self.subscriptions = subscriptions
+
+    # -- start --------------------------------------------------------------------------------
+    def start(
+        self,
+        *,
+        channel: Channel,
+        language: str | None = None,
+        email: str | None = None,
+        name: str | None = None,
+        subject: str | None = None,
+        greet: bool = True,
+    ) -> Started:
+        state = self.engine.new_state(language, channel, email)
+        with self.db.session() as session:
+            customer = repo.get_or_create_customer(session, email, name, state.language) if email else None
+            conversation, token = repo.create_conversation(
+                session, channel=channel, language=state.language, state=state.to_dict(),
+                customer=customer, subject=subject,
+            )
+            messages: list[dict[str, Any]] = []
+            if greet:
+                turn = self.engine.greet(state)
+                stored = self._store_bot_messages(session, conversation, turn)
+                messages = [message_dict(m) for m in stored]
+            return Started(conversation.public_id, token, conversation.id, messages, state.public())
+
+    # -- post ---------------------------------------------------------------------------------
+    def post(
+        self,
+        public_id: str,
+        token: str | None,
+        text: str,
+        *,
+        client_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A customer message from the widget or the API, authenticated by the token."""
+        with self.db.session() as session:
+            conversation = repo.authenticate(session, public_id, token, lock=True)
+            if conversation is None:
+                raise NotFound("no such conversation")
+            return self._handle(session, conversation, text, client_id=client_id)
+
+    def post_to(
+        self, conversation_id: int, text: str, *, channel_ref: str | None = None
+    ) -> dict[str, Any]:
+        """A customer message on a channel that authenticated the sender itself (email)."""
+        with self.db.session() as session:
+            conversation = repo.lock_conversation(session, conversation_id)
+            if conversation is None:
+                raise NotFound("no such conversation")
+            return self._handle(session, conversation, text, channel_ref=channel_ref)
+
+    def _handle(
+        self,
+        session: Session,
+        conversation: Conversation,
+        text: str,
+        *,
+        client_id: str | None = None,
+        channel_ref: str | None = None,
+    ) -> dict[str, Any]:
+        ref = f"client:{client_id}" if client_id else channel_ref
+        if ref and (earlier := repo.message_by_ref(session, conversation.id, ref)) is not None:
+            return self._replay(session, conversation, earlier)
+        if conversation.message_count >= MAX_MESSAGES:
+            raise ConversationFull("this conversation is full; please start a new one")
+        if not text.strip():
+            raise InvalidInput("text is empty", code="empty_text")
+        now = self.clock()
+        repo.append_message(session, conversation, "customer", text, channel_ref=ref)
+        state = ConversationState.from_dict(conversation.state)
+        turn = self.engine.handle(state, text, now, self._customer_context(session, conversation))
+        turn = self._apply_events(session, conversation, turn, now)
+        stored = self._store_bot_messages(session, conversation, turn)
+        self._save_state(session, conversation, turn.state)
+        session.flush()
+        result = turn.to_dict(conversation.public_id)
+        result["messages"] = [message_dict(m) for m in stored]
+        self._after_commit(session, conversation, turn)
+        return result
+
+    def _replay(self, session: Session, conversation: Conversation, earlier: Message) -> dict[str, Any]:
+        """A retried message (same client id): answer as before, store nothing twice."""
+        later = repo.messages(session, conversation.id, after_seq=earlier.seq, limit=20)
+        replies = []
+        for message in later:
+            if message.role != "bot":
+                break
+            replies.append(message)
+        state = ConversationState.from_dict(conversation.state)
+        route = replies[0].route if replies else "handoff"
+        return {
+            "conversation_id": conversation.public_id,
+            "route": route,
+            "faq": None,
+            "suggestions": [],
+            "ticket": ticket_dict(conversation),
+            "state": state.public(),
+            "messages": [message_dict(m) for m in replies],
+            "replayed": True,
+        }
+
+    def _customer_context(self, session: Session, conversation: Conversation) -> CustomerContext:
+        email = conversation.customer.email if conversation.customer else None
+        state_email = (conversation.state.get("slots") or {}).get("email")
+        email = email or state_email
+        subscriptions = self.subscriptions(session, email) if email else ()
+        return CustomerContext(subscriptions=subscriptions, channel_has_email=bool(email))
+
+    def _apply_events(self, session: Session, conversation: Conversation, turn: Turn, now: datetime) -> Turn:
+        for event in turn.events:
+            repo.add_event(session, conversation.id, event.kind, event.to_dict())
+            if isinstance(event, TicketRequested):
+                turn = self._open_ticket(session, conversation, turn, event)
+        return turn
+
+    def _open_ticket(
+        self, session: Session, conversation: Conversation, turn: Turn, request: TicketRequested
+    ) -> Turn:
+        slots = turn.state.to_dict()["slots"]
+        if slots.get("email") and conversation.customer is None:
+            conversation.customer = repo.get_or_create_customer(
+                session, slots["email"], slots.get("name"), turn.state.language
+            )
+        ticket = repo.ticket_for(session, conversation.id)
+        if ticket is None:
+            ticket = repo.create_ticket(
+                session, conversation,
+                prefix=self.engine.kb.policy.ticket_prefix, reason=request.reason,
+                summary=request.summary, due_at=request.due_at, details=slots,
+            )
+        else:  # a conversation keeps one ticket: it is reopened, with a fresh due time
+            ticket.status, ticket.resolved_at, ticket.due_at = "open", None, request.due_at
+            ticket.details = slots
+        assert ticket.number is not None
+        return self.engine.ticket_opened(turn, ticket.number)
+
+    def _store_bot_messages(self, session: Session, conversation: Conversation, turn: Turn) -> list[Message]:
+        stored = []
+        for bot_message in turn.messages:
+            data = bot_message.to_dict()
+            stored.append(
+                repo.append_message(
+                    session, conversation, "bot", bot_message.text, html=bot_message.html,
+                    route=turn.route,
+                    payload={"quick_replies": data["quick_replies"], "links": data["links"]},
+                )
+            )
+        return stored
+
+    def _save_state(self, session: Session, conversation: Conversation, state: ConversationState) -> None:
+        conversation.state = state.to_dict()
+        conversation.status = state.status
+        conversation.language = state.language
+        conversation.product = state.slots.product
+
+    def _after_commit(self, session: Session, conversation: Conversation, turn: Turn) -> None:
+        notice = {"type": "messages", "seq": conversation.message_count, "route": turn.route}
+        opened = turn.event(TicketRequested) is not None
+        topic = conversation_topic(conversation.id)
+        staff_notice = {"type": "ticket" if opened else "conversation", "conversation": conversation.id}
+        waiting = conversation.status == "waiting_for_staff"
+
+        def publish(_session: Session) -> None:
+            self.bus.publish(topic, notice)
+            if opened or waiting:
+                self.bus.publish(STAFF_TOPIC, staff_notice)
+
+        from sqlalchemy import event
+
+        event.listen(session, "after_commit", publish, once=True)
+
+    # -- read ---------------------------------------------------------------------------------
+    def transcript(self, public_id: str, token: str | None, *, after_seq: int = 0) -> dict[str, Any]:
+        with self.db.sessions() as session:
+            conversation = repo.authenticate(session, public_id, token)
+            if conversation is None:
+                raise NotFound("no such conversation")
+            return transcript_dict(session, conversation, after_seq=after_seq)
+
+
+def message_dict(message: Message) -> dict[str, Any]:
+    payload = message.payload or {}
+    return {
+        "seq": message.seq,
+        "role": message.role,
+        "text": message.text,
+        "html": message.html or "",
+        "quick_replies": payload.get("quick_replies", []),
+        "links": payload.get("links", []),
+        "created_at": message.created_at.isoformat() if message.created_at else None,
+    }
+
+
+def ticket_dict(conversation: Conversation) -> dict[str, Any] | None:
+    ticket = conversation.ticket
+    return {"number": ticket.number, "status": ticket.status} if ticket else None
+
+
+def transcript_dict(session: Session, conversation: Conversation, *, after_seq: int = 0) -> dict[str, Any]:
+    state = ConversationState.from_dict(conversation.state)
+    return {
+        "conversation_id": conversation.public_id,
+        "channel": conversation.channel,
+        "state": state.public(),
+        "ticket": ticket_dict(conversation),
+        "messages": [message_dict(m) for m in repo.messages(session, conversation.id, after_seq=after_seq, limit=MAX_MESSAGES)],
+    }

@@ -1,0 +1,73 @@
+"""The message bus across worker processes: Redis pub/sub feeding each process's local bus.
+
+Each process keeps its own sockets in a ``LocalBus``. Publishing goes to Redis; one listener
+thread per process receives every notice and hands it to the local subscribers. Notices are
+only hints (see ``bot.helpdesk.bus``), so Redis pub/sub's at-most-once delivery is enough.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bot.helpdesk.bus import Handler, LocalBus, Notice, encode
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "supportbot:bus"
+
+
+class RedisBus:
+    def __init__(self, client: Any, channel: str = CHANNEL) -> None:
+        self._redis = client
+        self._channel = channel
+        self._local = LocalBus()
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def publish(self, topic: str, notice: Notice) -> None:
+        try:
+            self._redis.publish(self._channel, encode(topic, notice))
+        except Exception:  # Redis down: deliver locally at least, and say so
+            log.exception("redis publish failed; delivering in this process only")
+            self._local.publish(topic, notice)
+
+    def subscribe(self, topic: str, handler: Handler) -> Callable[[], None]:
+        self._ensure_listener()
+        return self._local.subscribe(topic, handler)
+
+    def close(self) -> None:
+        self._stopped.set()
+        self._local.close()
+
+    def _ensure_listener(self) -> None:
+        with self._start_lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._listen, name="redis-bus", daemon=True)
+                self._thread.start()
+
+    def _listen(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(self._channel)
+                while not self._stopped.is_set():
+                    message = pubsub.get_message(timeout=1.0)
+                    if message and message.get("type") == "message":
+                        self._dispatch(message["data"])
+                pubsub.close()
+            except Exception:
+                log.exception("redis bus listener failed; reconnecting in 1 s")
+                time.sleep(1.0)
+
+    def _dispatch(self, raw: bytes | str) -> None:
+        try:
+            data = json.loads(raw)
+            self._local.publish(str(data["topic"]), dict(data["notice"]))
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignored a malformed bus message: %r", raw[:200])

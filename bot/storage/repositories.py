@@ -1,0 +1,184 @@
+"""Queries and writes, one function per need. Sessions come from the caller (one per request)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import Conversation, Customer, EventRecord, Message, Ticket
+
+TOKEN_BYTES = 32  # 256 bits; the SPEC asks for at least 128
+_DUMMY_HASH = hashlib.sha256(b"no such conversation").hexdigest()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def create_conversation(
+    session: Session,
+    *,
+    channel: str,
+    language: str,
+    state: dict[str, Any],
+    customer: Customer | None = None,
+    subject: str | None = None,
+) -> tuple[Conversation, str]:
+    """A new conversation and its secret token (returned once, stored only as a hash)."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    conversation = Conversation(
+        public_id=new_public_id(),
+        token_hash=hash_token(token),
+        channel=channel,
+        language=language,
+        state=state,
+        status="bot",
+        customer=customer,
+        subject=subject,
+        message_count=0,
+    )
+    session.add(conversation)
+    session.flush()
+    return conversation, token
+
+
+def authenticate(session: Session, public_id: str, token: str | None, *, lock: bool = False) -> Conversation | None:
+    """The conversation when the token matches; unknown id and wrong token look the same."""
+    query = select(Conversation).where(Conversation.public_id == public_id[:40])
+    if lock and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    conversation = session.scalars(query).first()
+    expected = conversation.token_hash if conversation else _DUMMY_HASH
+    given = hash_token(token or "")
+    if not hmac.compare_digest(expected, given) or conversation is None:
+        return None
+    return conversation
+
+
+def lock_conversation(session: Session, conversation_id: int) -> Conversation | None:
+    query = select(Conversation).where(Conversation.id == conversation_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def customer_by_email(session: Session, email: str) -> Customer | None:
+    return session.scalars(select(Customer).where(Customer.email == email.lower())).first()
+
+
+def get_or_create_customer(
+    session: Session, email: str, name: str | None = None, language: str | None = None
+) -> Customer:
+    customer = customer_by_email(session, email)
+    if customer is None:
+        customer = Customer(email=email.lower(), name=name, language=language)
+        session.add(customer)
+        session.flush()
+    elif name and not customer.name:
+        customer.name = name
+    return customer
+
+
+def append_message(
+    session: Session,
+    conversation: Conversation,
+    role: str,
+    text: str,
+    *,
+    html: str | None = None,
+    route: str | None = None,
+    payload: dict[str, Any] | None = None,
+    channel_ref: str | None = None,
+    staff_id: int | None = None,
+    created_at: datetime | None = None,
+) -> Message:
+    conversation.message_count += 1
+    message = Message(
+        conversation_id=conversation.id,
+        seq=conversation.message_count,
+        role=role,
+        text=text,
+        html=html,
+        route=route,
+        payload=payload or {},
+        channel_ref=channel_ref,
+        staff_id=staff_id,
+    )
+    if created_at is not None:
+        message.created_at = created_at
+    session.add(message)
+    return message
+
+
+def message_by_ref(session: Session, conversation_id: int, channel_ref: str) -> Message | None:
+    query = select(Message).where(
+        Message.conversation_id == conversation_id, Message.channel_ref == channel_ref
+    )
+    return session.scalars(query).first()
+
+
+def messages(
+    session: Session, conversation_id: int, *, after_seq: int = 0, limit: int = 500
+) -> Sequence[Message]:
+    query = (
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.seq > after_seq)
+        .order_by(Message.seq)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def add_event(
+    session: Session, conversation_id: int | None, kind: str, data: dict[str, Any]
+) -> EventRecord:
+    record = EventRecord(conversation_id=conversation_id, kind=kind, data=data)
+    session.add(record)
+    return record
+
+
+def create_ticket(
+    session: Session,
+    conversation: Conversation,
+    *,
+    prefix: str,
+    reason: str,
+    summary: str,
+    due_at: datetime,
+    details: dict[str, Any],
+) -> Ticket:
+    """Numbered from its row id, so numbers are unique without a separate counter."""
+    ticket = Ticket(
+        conversation_id=conversation.id,
+        status="open",
+        reason=reason,
+        summary=summary[:300],
+        product=details.get("product"),
+        channel=conversation.channel,
+        language=conversation.language,
+        details=details,
+        due_at=due_at,
+    )
+    session.add(ticket)
+    session.flush()
+    ticket.number = f"{prefix}-{1000 + ticket.id}"
+    return ticket
+
+
+def ticket_for(session: Session, conversation_id: int) -> Ticket | None:
+    return session.scalars(select(Ticket).where(Ticket.conversation_id == conversation_id)).first()
+
+
+def count_conversations(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Conversation)) or 0
