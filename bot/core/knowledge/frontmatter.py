@@ -57,7 +57,7 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDocument:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        line = _error_line(exc, text.count("\n") + 1, first_line)
+        line = _error_line(exc, text, first_line)
         reason = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
         raise YamlProblem(f"invalid YAML: {reason}", line) from exc
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
@@ -85,13 +85,15 @@ def _with_positions(data: object, node: yaml.Node | None, first_line: int) -> Ya
     return YamlDocument(data, key_lines, scalar_text, tuple(duplicates))
 
 
-def _error_line(exc: yaml.MarkedYAMLError, line_count: int, first_line: int) -> int | None:
-    """Where the parser noticed the problem, or where the construct began if that was at EOF."""
-    marks = [exc.problem_mark, exc.context_mark]
-    if exc.problem_mark is not None and exc.problem_mark.line >= line_count:
-        marks.reverse()  # an unclosed bracket is only noticed at the end of the text
-    mark = next((m for m in marks if m is not None), None)
-    return mark.line + first_line if mark is not None else None
+def _error_line(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> int | None:
+    """Where the parser noticed the problem; for an unclosed bracket or quote, noticed only at
+    the end of the text, where the construct began or else the last line with content."""
+    lines = text.splitlines()
+    for mark in (exc.problem_mark, exc.context_mark):
+        if mark is not None and mark.line < len(lines):
+            return mark.line + first_line
+    filled = [index for index, line in enumerate(lines) if line.strip()]
+    return (filled[-1] if filled else 0) + first_line
 
 
 def split_front_matter(text: str) -> FrontMatter:
