@@ -1,0 +1,154 @@
+"""Read delivery failures (DSNs and plain-text ones) well enough to stop mailing dead addresses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+
+from bot.channels.email.charsets import decode_bytes
+from bot.channels.email.headers import flatten, parse_message_ids
+from bot.channels.email.message import InboundMail
+
+_DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
+_ORIGINAL_TYPES = ("message/rfc822", "text/rfc822-headers", "message/global-headers")
+_DAEMON = re.compile(r"^(?:mailer-?daemon|postmaster)@", re.IGNORECASE)
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliver|delivery status notification|returned mail|failure notice|delivery fail"
+    r"|mail delivery|undelivered|non-?delivery|could not be delivered|unzustellbar"
+    r"|nicht zustellbar|onbestelbaar|niet afgeleverd|non remis|échec de (?:la )?remise|\bbounce",
+    re.IGNORECASE,
+)
+_STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
+_SMTP_REPLY = re.compile(r"(?:^|\s)([45])\d\d[\s-]")
+_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+_ORIGINAL_MARKER = re.compile(
+    r"^.*(?:original message|copy of the message|message headers follow|below this line"
+    r"|returned message|undelivered message|ursprüngliche nachricht|oorspronkelijk bericht).*$"
+    r"|^(?:return-path|received|message-id):",
+    re.IGNORECASE | re.MULTILINE,
+)
+_MESSAGE_ID_LINE = re.compile(r"^\s*message-id:\s*(<[^<>\s]+>)", re.IGNORECASE | re.MULTILINE)
+_TEMPORARY_WORDS = re.compile(
+    r"\bdela(?:y|yed)\b|\btemporar|\bwill (?:retry|try again)", re.IGNORECASE
+)
+_PERMANENT_WORDS = re.compile(r"\bpermanent", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Bounce:
+    """A delivery failure: who failed, how badly, and which of our messages it was."""
+
+    permanent: bool
+    recipients: tuple[str, ...]
+    status: str | None  # enhanced status code such as "5.1.1"
+    action: str | None  # DSN action: "failed", "delayed", ...
+    original_message_id: str | None
+    diagnostic: str = ""
+
+
+def parse_bounce(mail: InboundMail) -> Bounce | None:
+    """A Bounce when ``mail`` reports a failed or delayed delivery, else None."""
+    dsn = next((a for a in mail.attachments if a.content_type in _DSN_TYPES), None)
+    if dsn is None and not _looks_like_bounce(mail):
+        return None
+    fields = _dsn_recipients(decode_bytes(dsn.data)) if dsn else []
+    failed = [f for f in fields if f.get("action", "").startswith("failed")] or fields
+    status = next((f["status"] for f in failed if f.get("status")), None)
+    action = next((f["action"] for f in failed if f.get("action")), None)
+    recipients = tuple(dict.fromkeys(f["recipient"] for f in failed if f.get("recipient")))
+    diagnostic = next((f["diagnostic-code"] for f in failed if f.get("diagnostic-code")), "")
+    report = _failure_report(mail.text)
+    if not recipients:
+        recipients = _fallback_recipients(mail, report)
+    status = status or _status_from_text(report)
+    return Bounce(
+        permanent=_is_permanent(status, action, f"{mail.subject}\n{report}"),
+        recipients=recipients,
+        status=status,
+        action=action,
+        original_message_id=_original_message_id(mail),
+        diagnostic=flatten(diagnostic or _first_status_line(report))[:500],
+    )
+
+
+def _looks_like_bounce(mail: InboundMail) -> bool:
+    if "x-failed-recipients" in mail.headers:
+        return True
+    machine = mail.return_path == "" or bool(_DAEMON.match(mail.from_addr))
+    return machine and bool(_BOUNCE_SUBJECT.search(mail.subject))
+
+
+def _dsn_recipients(text: str) -> list[dict[str, str]]:
+    """The per-recipient field groups of a message/delivery-status body."""
+    groups = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+        fields: dict[str, str] = {}
+        for name, value in re.findall(r"^([A-Za-z-]+):[ \t]*(.*(?:\n[ \t].*)*)", block, re.M):
+            fields[name.lower()] = flatten(value)
+        recipient = fields.get("final-recipient") or fields.get("original-recipient")
+        if recipient:
+            fields["recipient"] = recipient.split(";", 1)[-1].strip().strip("<>")
+            fields["action"] = fields.get("action", "").lower()
+            match = _STATUS.search(fields.get("status", ""))
+            fields["status"] = match.group(0) if match else ""
+            groups.append(fields)
+    return groups
+
+
+def _failure_report(text: str) -> str:
+    """The human-readable part of a bounce, before the returned original starts."""
+    match = _ORIGINAL_MARKER.search(text)
+    return text[: match.start()] if match else text
+
+
+def _fallback_recipients(mail: InboundMail, report: str) -> tuple[str, ...]:
+    listed = [flatten(v) for v in mail.headers.get("x-failed-recipients", ())]
+    found = [a.strip() for value in listed for a in value.split(",") if "@" in a]
+    if not found:
+        ignore = {mail.from_addr.casefold(), *(a.casefold() for a in mail.to)}
+        found = [
+            a
+            for a in _ADDRESS.findall(report)
+            if a.casefold() not in ignore and not _DAEMON.match(a)
+        ]
+    return tuple(dict.fromkeys(found))[:20]
+
+
+def _status_from_text(report: str) -> str | None:
+    match = _STATUS.search(report)
+    if match:
+        return match.group(0)
+    smtp = _SMTP_REPLY.search(report)
+    return f"{smtp.group(1)}.0.0" if smtp else None
+
+
+def _is_permanent(status: str | None, action: str | None, text: str) -> bool:
+    if action and action.startswith("delayed"):
+        return False
+    if status:
+        return status.startswith("5")
+    if _TEMPORARY_WORDS.search(text):
+        return False
+    return action == "failed" or bool(_PERMANENT_WORDS.search(text))
+
+
+def _original_message_id(mail: InboundMail) -> str | None:
+    for attachment in mail.attachments:
+        if attachment.content_type in _ORIGINAL_TYPES:
+            headers = BytesHeaderParser(policy=compat32).parsebytes(attachment.data)
+            ids = parse_message_ids(str(headers.get("message-id", "")))
+            if ids:
+                return ids[0]
+    match = _MESSAGE_ID_LINE.search(mail.text)
+    if match:
+        return match.group(1)
+    return mail.in_reply_to
+
+
+def _first_status_line(report: str) -> str:
+    for line in report.splitlines():
+        if _STATUS.search(line) or _SMTP_REPLY.search(" " + line):
+            return line.strip()
+    return ""

@@ -1,0 +1,165 @@
+"""Build outgoing replies: one recipient, RFC 3834 headers on bot mail, threading, no injection."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from bot.channels.email.headers import flatten, parse_message_ids
+from bot.channels.email.message import InboundMail
+
+MAX_REFERENCES = 10
+LOOP_HEADER = "X-Loop"
+REPLY_MARKER_CLASS = "supportbot-reply-marker"
+
+_REPLY_PREFIX = re.compile(
+    r"^\s*(?:(?:re|aw|antw|sv|vs|odp|ynt|réf|rif)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*)+", re.IGNORECASE
+)
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+@dataclass(frozen=True)
+class ThreadContext:
+    """Who a reply goes to and what it answers; build it with ``replying_to`` or from storage."""
+
+    recipient: str
+    recipient_name: str = ""
+    subject: str = ""
+    parent_message_id: str | None = None
+    parent_references: tuple[str, ...] = ()
+
+    @classmethod
+    def replying_to(cls, mail: InboundMail) -> ThreadContext:
+        """Reply to ``mail``'s sender, honouring Reply-To."""
+        uses_from = not mail.reply_to or mail.reply_to.casefold() == mail.from_addr.casefold()
+        return cls(
+            recipient=mail.reply_address,
+            recipient_name=mail.from_name if uses_from else "",
+            subject=mail.subject,
+            parent_message_id=mail.message_id,
+            parent_references=mail.references,
+        )
+
+
+def compose_reply(
+    thread: ThreadContext,
+    *,
+    sender: str,
+    text: str,
+    message_id: str,
+    automated: bool,
+    sender_name: str = "",
+    html_body: str | None = None,
+    ticket_tag: str | None = None,
+    loop_header_value: str | None = None,
+    date: datetime | None = None,
+    language: str | None = None,
+    reply_marker: str | None = None,
+) -> EmailMessage:
+    """One message to ``thread.recipient``; ``automated`` marks bot mail (not staff mail).
+
+    Raises ValueError when an address or ``message_id`` is unusable; every other header value
+    is flattened onto one line, so customer text cannot inject headers.
+    """
+    msg = EmailMessage()
+    msg["From"] = _address(sender_name, sender)
+    msg["To"] = _address(thread.recipient_name, thread.recipient)
+    msg["Subject"] = reply_subject(thread.subject, ticket_tag)
+    msg["Date"] = format_datetime((date or datetime.now(UTC)).astimezone(UTC))
+    msg["Message-ID"] = _message_id(message_id)
+    parent = _first(parse_message_ids(thread.parent_message_id))
+    if parent:
+        msg["In-Reply-To"] = parent
+        references = [ref for r in thread.parent_references for ref in parse_message_ids(r)]
+        msg["References"] = " ".join(trim_references([*references, parent]))
+    if automated:
+        msg["Auto-Submitted"] = "auto-replied"
+        msg["X-Auto-Response-Suppress"] = "OOF, AutoReply"
+    if loop_header_value and flatten(loop_header_value):
+        msg[LOOP_HEADER] = flatten(loop_header_value)
+    marker = reply_marker_line(reply_marker) if reply_marker else None
+    msg.set_content(f"{marker}\n\n{text}" if marker else text)
+    msg.add_alternative(_html_document(html_body or text_to_html(text), marker), subtype="html")
+    if language and flatten(language):  # after the body: set_content clears Content-* headers
+        msg["Content-Language"] = flatten(language)
+    return msg
+
+
+def reply_subject(subject: str, ticket_tag: str | None = None) -> str:
+    """``Re: <subject> [TAG]``: one ``Re:``, the tag once, on one line."""
+    base = _REPLY_PREFIX.sub("", flatten(subject))
+    tag = flatten(ticket_tag or "").strip("[] ")
+    if tag:
+        base = re.sub(r"\s*\[\s*#?" + re.escape(tag) + r"\s*\]", "", base, flags=re.IGNORECASE)
+    parts = ["Re:", base.strip()[:400], f"[{tag}]" if tag else ""]
+    return " ".join(p for p in parts if p)
+
+
+def find_ticket_tag(subject: str, prefix: str) -> str | None:
+    """``NME-1001`` from a subject carrying ``[NME-1001]`` (any case, optional ``#``)."""
+    pattern = r"\[\s*#?\s*(" + re.escape(prefix) + r")-(\d{1,12})\s*\]"
+    match = re.search(pattern, flatten(subject), re.IGNORECASE)
+    return f"{prefix.upper()}-{match.group(2)}" if match else None
+
+
+def trim_references(references: Sequence[str]) -> tuple[str, ...]:
+    """Unique IDs in order; past ten keep the first four and the last six, as RT does."""
+    unique = tuple(dict.fromkeys(references))
+    if len(unique) <= MAX_REFERENCES:
+        return unique
+    return unique[:4] + unique[-6:]
+
+
+def reply_marker_line(text: str) -> str:
+    """``##- text -##``: the line quotes.py cuts at when a customer replies above it."""
+    return f"##- {flatten(text).replace('##', '')} -##"
+
+
+def text_to_html(text: str) -> str:
+    """Paragraphs and line breaks of plain text as escaped HTML, with links."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "\n".join(f"<p>{_linkify(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+def _linkify(text: str) -> str:
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;:!?)")
+        out.append(html.escape(text[last : match.start()]))
+        out.append(f'<a href="{html.escape(url)}">{html.escape(url)}</a>')
+        last = match.start() + len(url)
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _html_document(body: str, marker: str | None) -> str:
+    top = (
+        f'<div class="{REPLY_MARKER_CLASS}" style="color:#888888">{html.escape(marker)}</div>\n'
+        if marker
+        else ""
+    )
+    return f"<!DOCTYPE html>\n<html><body>\n{top}{body}\n</body></html>\n"
+
+
+def _address(name: str, addr: str) -> Address:
+    clean = flatten(addr).strip("<>")
+    if "@" not in clean:
+        raise ValueError(f"not an email address: {addr!r}")
+    return Address(display_name=flatten(name).replace('"', "'"), addr_spec=clean)
+
+
+def _message_id(value: str) -> str:
+    ids = parse_message_ids(value)
+    if len(ids) != 1:
+        raise ValueError(f"not a single Message-ID: {value!r}")
+    return ids[0]
+
+
+def _first(ids: tuple[str, ...]) -> str | None:
+    return ids[0] if ids else None

@@ -1,0 +1,159 @@
+"""Header decoding that never raises: policy.default first, compat32 per header as fallback."""
+
+from __future__ import annotations
+
+import email.header
+import email.utils
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
+from email.message import Message
+
+from bot.channels.email.charsets import decode_bytes, repair_surrogates
+
+MAX_HEADERS = 500
+MAX_HEADER_CHARS = 16_384
+MAX_MESSAGE_IDS = 200
+# The policy parser is thorough but slow on huge values; beyond this the compat32 decoder runs.
+_POLICY_PARSE_LIMIT = 8_192
+
+_UNSTRUCTURED = HeaderRegistry(default_class=UnstructuredHeader, use_default_map=False)
+_UNFOLD = re.compile(r"\r?\n(?=[ \t])")
+_CONTROL_RUN = re.compile(r"[\x00-\x20\x7f\x85\u2028\u2029]+")
+_MSG_ID = re.compile(r"<([^<>\s]{1,500})>")
+_BARE_MSG_ID = re.compile(r"^[^<>\s@]{1,400}@[^<>\s@]{1,255}$")
+
+
+def flatten(text: str) -> str:
+    """One line of text: CR, LF, tabs and other control characters become single spaces."""
+    return _CONTROL_RUN.sub(" ", text).strip()
+
+
+def decode_header_value(name: str, raw: object) -> str:
+    """Decoded, unfolded and flattened text of one raw header value."""
+    value = _UNFOLD.sub("", str(raw))
+    if "=?" not in value:
+        return flatten(repair_surrogates(value))
+    if len(value) <= _POLICY_PARSE_LIMIT:
+        decoded = _decode_with_policy(name, value)
+        if decoded is not None:
+            return flatten(decoded)
+    return flatten(_decode_with_compat32(value))
+
+
+def _decode_with_policy(name: str, value: str) -> str | None:
+    try:
+        header = _UNSTRUCTURED(name, value)
+        text = str(header)
+    except Exception:  # the policy parser has raised on malformed input in the past
+        return None
+    undecodable = any(
+        type(d).__name__ in {"CharsetError", "UndecodableBytesDefect"} for d in header.defects
+    )
+    if undecodable or "\ufffd" in text or any("\udc80" <= ch <= "\udcff" for ch in text):
+        return None
+    return text
+
+
+def _decode_with_compat32(value: str) -> str:
+    try:
+        chunks = email.header.decode_header(value)
+    except Exception:
+        return repair_surrogates(value)
+    parts = []
+    for chunk, charset in chunks:
+        if isinstance(chunk, str):
+            parts.append(repair_surrogates(chunk))
+        elif charset is None:
+            # decode_header turns unencoded text into raw-unicode-escape bytes; undo that.
+            parts.append(repair_surrogates(chunk.decode("raw-unicode-escape", errors="replace")))
+        else:
+            parts.append(decode_bytes(chunk, charset))
+    return "".join(parts)
+
+
+class HeaderMap(Mapping[str, tuple[str, ...]]):
+    """Decoded header values by case-insensitive name, in message order."""
+
+    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
+        self._values: dict[str, tuple[str, ...]] = {}
+        for name, value in items:
+            key = name.casefold()
+            self._values[key] = (*self._values.get(key, ()), value)
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        return self._values[name.casefold()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.casefold() in self._values
+
+    def first(self, name: str) -> str | None:
+        """The first value of ``name``, or None when the header is absent."""
+        values = self._values.get(name.casefold())
+        return values[0] if values else None
+
+    def __repr__(self) -> str:
+        return f"HeaderMap({len(self._values)} names)"
+
+
+def raw_header_items(msg: Message) -> list[tuple[str, str]]:
+    """The top-level (name, raw value) pairs, capped in number and length."""
+    try:
+        items = list(msg.raw_items())  # raw strings: no policy parsing, so nothing can raise
+    except Exception:
+        return []
+    return [
+        (flatten(str(name))[:200], str(value)[:MAX_HEADER_CHARS])
+        for name, value in items[:MAX_HEADERS]
+    ]
+
+
+def header_map(raw_items: Sequence[tuple[str, str]]) -> HeaderMap:
+    """Decode every raw header into a case-insensitive map."""
+    return HeaderMap((name, decode_header_value(name, value)) for name, value in raw_items)
+
+
+def parse_addresses(raw_values: Sequence[str]) -> list[tuple[str, str]]:
+    """(display name, address) pairs; compat32's getaddresses stays linear on 10,000 entries."""
+    try:
+        pairs = email.utils.getaddresses([str(v) for v in raw_values])
+    except Exception:
+        return []
+    result = []
+    for name, addr in pairs:
+        address = flatten(repair_surrogates(addr))
+        if "@" not in address:
+            continue
+        result.append((decode_header_value("display-name", name), address))
+    return result
+
+
+def parse_message_ids(raw: str | None) -> tuple[str, ...]:
+    """Every ``<id@host>`` in a Message-ID/In-Reply-To/References value, brackets kept."""
+    if not raw:
+        return ()
+    text = flatten(raw)
+    found = _MSG_ID.findall(text)
+    if not found and _BARE_MSG_ID.match(text):
+        found = [text]
+    return tuple(f"<{item}>" for item in found[:MAX_MESSAGE_IDS])
+
+
+def parse_date(raw: str | None) -> datetime | None:
+    """The Date header as an aware datetime (UTC when the zone is missing), or None."""
+    if not raw:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(flatten(raw))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
