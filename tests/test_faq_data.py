@@ -9,6 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.core.knowledge.loader import load_knowledge
+from bot.core.knowledge.models import FaqEntry, KnowledgeBase
+from bot.core.knowledge.readme import parse_readme
+
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "faq_data"
 PARAPHRASES = REPO / "bench" / "data" / "faq_paraphrases.yaml"
@@ -25,20 +29,16 @@ REQUIRED_PRODUCT_FIELDS = (
     "readme_language",
 )
 NOTES = {"typo", "compound", "mixed", "error-paste", "short", "long", "product-name", "no-answer"}
-FRONT_MATTER = re.compile(r"\A---\n(?P<meta>.*?)\n---\n(?P<body>.*)\Z", re.DOTALL)
+KB = load_knowledge(DATA_DIR)
 
 
-def read_front_matter(path: Path) -> tuple[dict[str, Any], str]:
-    """Parse a FAQ file directly with yaml, independent of the project's loader."""
-    match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-    assert match, f"{path}: no '---' front matter block"
-    meta = yaml.safe_load(match["meta"])
-    assert isinstance(meta, dict), f"{path}: front matter is not a mapping"
-    return meta, match["body"]
+def faq_file_entries(kb: KnowledgeBase, language: str) -> list[FaqEntry]:
+    """Entries written as faq/<lang>/<id>.md (readme.txt FAQ items exist in one language only)."""
+    return [e for e in kb.faq if e.language == language and e.source.startswith("faq/")]
 
 
 def faq_ids(language: str) -> set[str]:
-    return {p.stem for p in (DATA_DIR / "faq" / language).glob("*.md")}
+    return {entry.id for entry in faq_file_entries(KB, language)}
 
 
 def load_paraphrases() -> list[dict[str, Any]]:
@@ -47,8 +47,9 @@ def load_paraphrases() -> list[dict[str, Any]]:
     return rows
 
 
-def product_slugs() -> set[str]:
-    return {p.name for p in PRODUCT_DIRS}
+def test_the_shipped_knowledge_base_loads_without_problems() -> None:
+    assert [str(problem) for problem in KB.problems] == []
+    assert set(KB.products) == {p.name for p in PRODUCT_DIRS}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -62,34 +63,33 @@ def test_dutch_and_english_faq_ids_pair_up() -> None:
     assert not en - nl, f"English entries without a Dutch twin: {sorted(en - nl)}"
 
 
-@pytest.mark.parametrize(
-    "path", sorted((DATA_DIR / "faq").glob("*/*.md")), ids=lambda p: f"{p.parent.name}/{p.stem}"
-)
-def test_faq_entry_has_question_alternatives_and_answer(path: Path) -> None:
-    meta, body = read_front_matter(path)
-    assert set(meta) <= {"question", "alternatives", "product", "tags"}, sorted(meta)
-    assert isinstance(meta["question"], str) and meta["question"].strip()
-    alternatives = meta.get("alternatives", [])
-    assert 2 <= len(alternatives) <= 5 and all(isinstance(a, str) for a in alternatives)
-    assert meta.get("product") in {None, *product_slugs()}
-    assert body.strip(), "empty answer"
-    assert "<" not in re.sub(r"`[^`]*`", "", body), "answers are Markdown, no HTML"
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_faq_entries_have_question_alternatives_and_a_markdown_answer(language: str) -> None:
+    bad = [
+        entry.id
+        for entry in faq_file_entries(KB, language)
+        if not entry.question.strip()
+        or not 2 <= len(entry.alternatives) <= 5
+        or not entry.answer.strip()
+        or "<" in re.sub(r"`[^`]*`", "", entry.answer)  # Markdown only, no HTML
+    ]
+    assert not bad
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_paired_entries_are_about_the_same_product(language: str) -> None:
     other = "en" if language == "nl" else "nl"
     mismatched = [
-        path.stem
-        for path in sorted((DATA_DIR / "faq" / language).glob("*.md"))
-        if (twin := DATA_DIR / "faq" / other / path.name).exists()
-        and read_front_matter(path)[0].get("product") != read_front_matter(twin)[0].get("product")
+        entry.id
+        for entry in faq_file_entries(KB, language)
+        if (twin := KB.faq_entry(other, entry.id)) and twin.product != entry.product
     ]
     assert not mismatched
 
 
 @pytest.mark.parametrize("product_dir", PRODUCT_DIRS, ids=lambda p: p.name)
 def test_product_yaml_has_the_required_fields(product_dir: Path) -> None:
+    # Read the file itself: the loader would fill gaps from readme.txt and hide a missing field.
     product = yaml.safe_load((product_dir / "product.yaml").read_text(encoding="utf-8"))
     missing = [key for key in REQUIRED_PRODUCT_FIELDS if product.get(key) in (None, "", [])]
     assert not missing
@@ -99,41 +99,44 @@ def test_product_yaml_has_the_required_fields(product_dir: Path) -> None:
 
 @pytest.mark.parametrize("product_dir", PRODUCT_DIRS, ids=lambda p: p.name)
 def test_demo_product_is_marked_as_example_and_agrees_with_its_readme(product_dir: Path) -> None:
-    product = yaml.safe_load((product_dir / "product.yaml").read_text(encoding="utf-8"))
-    readme = (product_dir / "readme.txt").read_text(encoding="utf-8")
-    assert product["example"] is True
-    assert "(example product)" in readme
-    assert re.search(rf"^Stable tag:\s*{re.escape(product['latest_version'])}\s*$", readme, re.M)
-    assert re.search(rf"^Requires PHP:\s*{re.escape(product['requires_php'])}\s*$", readme, re.M)
+    product = KB.products[product_dir.name]
+    readme = parse_readme((product_dir / "readme.txt").read_text(encoding="utf-8"))
+    assert product.example
+    assert readme.short_description.endswith("(example product)")
+    assert readme.warnings == ()
+    assert (readme.stable_tag, readme.requires_wp, readme.requires_php) == (
+        product.latest_version,
+        product.requires_wp,
+        product.requires_php,
+    )
+    assert len(readme.faq) >= 3 and 6 <= len(readme.changelog) <= 10
 
 
 def test_policy_names_the_company_and_its_two_addresses() -> None:
-    policy = yaml.safe_load((DATA_DIR / "policy.yaml").read_text(encoding="utf-8"))
-    assert policy["company"] == "New Media Entertainment"
-    assert policy["default_language"] == "nl" and policy["languages"] == ["nl", "en"]
-    assert policy["response_hours"] == 24
-    assert policy["helpdesk_email"] != policy["billing_email"]
-    assert all(policy[k].endswith("@example.com") for k in ("helpdesk_email", "billing_email"))
+    policy = KB.policy
+    assert policy.company == "New Media Entertainment"
+    assert (policy.default_language, policy.languages) == ("nl", ("nl", "en"))
+    assert policy.response_hours == 24
+    assert policy.helpdesk_email != policy.billing_email
+    assert all(a.endswith("@example.com") for a in (policy.helpdesk_email, policy.billing_email))
 
 
 def test_every_paraphrase_expects_a_faq_entry_that_exists_in_its_language() -> None:
-    ids = {language: faq_ids(language) for language in LANGUAGES}
     unknown = [
         (row["lang"], row["expected"], row["query"])
         for row in load_paraphrases()
-        if row["expected"] is not None and row["expected"] not in ids[row["lang"]]
+        if row["expected"] is not None and KB.faq_entry(row["lang"], row["expected"]) is None
     ]
     assert not unknown
 
 
 def test_paraphrase_rows_are_well_formed() -> None:
-    slugs = product_slugs()
     bad = [
         row
         for row in load_paraphrases()
         if not (isinstance(row.get("query"), str) and row["query"].strip())
         or row.get("lang") not in LANGUAGES
-        or row.get("product") not in {None, *slugs}
+        or row.get("product") not in {None, *KB.products}
         or row.get("note") not in NOTES
         or (row.get("note") == "no-answer") != (row.get("expected") is None)
     ]
