@@ -236,6 +236,25 @@ class Conversations:
         event.listen(session, "after_commit", publish, once=True)
 
     # -- read ---------------------------------------------------------------------------------
+    def authenticate(self, public_id: str, token: str | None) -> int | None:
+        """The internal id of the conversation the token opens, or None (same for unknown ids)."""
+        with self.db.sessions() as session:
+            conversation = repo.authenticate(session, public_id, token)
+            return conversation.id if conversation else None
+
+    def messages_after(self, conversation_id: int, seq: int, limit: int = 200) -> list[dict[str, Any]]:
+        with self.db.sessions() as session:
+            return [message_dict(m) for m in repo.messages(session, conversation_id, after_seq=seq, limit=limit)]
+
+    def public_state(self, conversation_id: int) -> dict[str, Any]:
+        """The SPEC's ``state`` object plus the ticket, for a socket's ``ready`` frame."""
+        with self.db.sessions() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                raise NotFound("no such conversation")
+            state = ConversationState.from_dict(conversation.state).public()
+            return {**state, "ticket": ticket_dict(conversation), "last_seq": conversation.message_count}
+
     def transcript(self, public_id: str, token: str | None, *, after_seq: int = 0) -> dict[str, Any]:
         with self.db.sessions() as session:
             conversation = repo.authenticate(session, public_id, token)

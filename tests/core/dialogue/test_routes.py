@@ -1,0 +1,81 @@
+"""Every SPEC route, in Dutch and English, from a first message (table-driven)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.dialogue.turn import SubscriptionInfo
+
+FIRST_MESSAGE_ROUTES = [
+    # (language, message, expected route)
+    ("nl", "hallo", "smalltalk"),
+    ("nl", "Bedankt voor de hulp!", "smalltalk"),
+    ("en", "hi there", "smalltalk"),
+    ("en", "thanks a lot", "smalltalk"),
+    ("nl", "hoe koppel ik mijn google agenda aan appointpress", "faq"),
+    ("en", "how can I import my subscribers into mailmagnet from a csv file", "faq"),
+    ("nl", "de plugin werkt niet meer sinds gisteren", "ask_product"),
+    ("en", "the plugin stopped working yesterday", "ask_product"),
+    ("nl", "AppointPress 3.1 stuurt geen herinneringen meer", "update_required"),
+    ("en", "AppointPress 3.1 doesn't send reminders anymore", "update_required"),
+    ("nl", "Yoast SEO geeft een foutmelding sinds de update", "third_party"),
+    ("en", "Elementor is broken since I updated", "third_party"),
+    ("nl", "hoe verander ik de permalinks van mijn wordpress site", "wordpress_general"),
+    ("en", "how do I change the permalink structure in wordpress", "wordpress_general"),
+    ("nl", "kunnen jullie een koppeling met ons eigen CRM bouwen voor onze site", "customization"),
+    ("en", "can you build a custom integration with our CRM for us", "customization"),
+    ("nl", "ik wil graag mijn factuur ontvangen", "billing"),
+    ("en", "I want a refund for my order", "billing"),
+    ("nl", "kan ik jullie bellen?", "channels"),
+    ("en", "do you have a phone number I can call?", "channels"),
+    ("nl", "ik wil een medewerker spreken", "ask_email"),
+    ("en", "can I talk to a real person please", "ask_email"),
+    ("nl", "asdfgh", "fallback"),
+    ("en", "qwerty zxcv", "fallback"),
+]
+
+
+@pytest.mark.parametrize(("language", "message", "route"), FIRST_MESSAGE_ROUTES)
+def test_first_message_gets_its_route(dialogue, language: str, message: str, route: str) -> None:
+    conversation = dialogue(language)
+    turn = conversation.say(message)
+    assert turn.route == route, conversation.text
+    assert turn.state.language == language
+    assert turn.messages, "every route except a quiet hand-off says something"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_person_request_with_known_email_opens_a_ticket(dialogue, language: str) -> None:
+    conversation = dialogue(language, email="klant@example.org")
+    turn = conversation.say("ik wil een medewerker spreken" if language == "nl" else "I want to talk to a person")
+    assert turn.route == "ticket"
+    assert turn.ticket == "NME-1001"
+    assert "NME-1001" in conversation.text and "24" in conversation.text
+
+
+def test_expired_subscription_is_pointed_to_renewal(dialogue) -> None:
+    expired = (SubscriptionInfo("appointpress", "2025-01-31"),)
+    conversation = dialogue("en", email="old@example.org", subscriptions=expired)
+    turn = conversation.say("AppointPress 3.4.2 crashes when I save a booking")
+    assert turn.route == "subscription_expired"
+    assert "2025-01-31" in conversation.text and "billing@example.com" in conversation.text
+
+
+def test_active_subscription_is_supported(dialogue) -> None:
+    active = (SubscriptionInfo("appointpress", "2099-01-01"),)
+    conversation = dialogue("en", email="new@example.org", subscriptions=active)
+    turn = conversation.say("AppointPress 3.1 crashes when I save a booking")
+    assert turn.route == "update_required"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("nl", "Ik heb AppointPress 3.1 en de reminders komen dubbel"),
+     ("en", "On AppointPress 3.1 reminder emails arrive twice")],
+)
+def test_update_request_names_latest_version_and_quotes_the_matching_fix(dialogue, language: str, message: str) -> None:
+    conversation = dialogue(language)
+    turn = conversation.say(message)
+    assert turn.route == "update_required"
+    assert "3.4.2" in conversation.text
+    assert "twice" in conversation.text.lower()  # the changelog's "Fix: ... sent twice"
