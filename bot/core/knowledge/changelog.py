@@ -41,12 +41,13 @@ class _Entry:
     date: str | None
     marker: str
     level: int
-    items: list[str] = field(default_factory=list)
+    # Each item is kept as its lines and joined at the end: wrapped items can be very long.
+    items: list[list[str]] = field(default_factory=list)
     category: str = ""
     item_open: bool = False
 
     def frozen(self) -> ChangelogEntry:
-        return ChangelogEntry(self.version, self.date, tuple(self.items))
+        return ChangelogEntry(self.version, self.date, tuple(" ".join(i) for i in self.items))
 
 
 def find_version(heading: str) -> tuple[str, str] | None:
@@ -135,7 +136,7 @@ def _add_content(entry: _Entry, line: str) -> None:
         entry.category, entry.item_open = name, False
         return
     if bullet is None and entry.item_open and entry.items:
-        entry.items[-1] += " " + stripped
+        entry.items[-1].append(stripped)
         return
-    entry.items.append(f"{entry.category}: {content}" if entry.category else content)
+    entry.items.append([f"{entry.category}: {content}" if entry.category else content])
     entry.item_open = True

@@ -43,8 +43,12 @@ _SECTION_ALIASES = {
     "change_log": "changelog",
     "screenshot": "screenshots",
 }
-_HTML_TAG = re.compile(r"<[^>]*>")
+# Every pattern below stops at the next delimiter or after a bounded run, so a pathological
+# line (a megabyte of "<a " or "*a ") costs linear time instead of quadratic backtracking.
+_HTML_TAG = re.compile(r"<[^<>]*>")
 _SHORT_DESCRIPTION_CHARS = 150
+# Markup never turns 2,000 characters into fewer than 150, so the rest need not be read.
+_SHORT_DESCRIPTION_SOURCE_CHARS = 2000
 
 
 @dataclass
@@ -170,7 +174,8 @@ def _section_key(title: str) -> str:
 
 
 def _read_sections(lines: _Lines, draft: _Draft) -> None:
-    chunks: dict[str, list[str]] = {}
+    """``==`` / ``##`` headings start sections; a repeated section is appended to the first."""
+    chunks: dict[str, list[list[str]]] = {}
     current: list[str] | None = None
     while (line := lines.shift()) is not None:
         stripped = line.strip()
@@ -178,13 +183,14 @@ def _read_sections(lines: _Lines, draft: _Draft) -> None:
             title = line.strip("#= \t")
             key = _section_key(title)
             known = key in _EXPECTED_SECTIONS
-            current = chunks.setdefault(key if known else "other_notes", [])
-            current.append("" if known else f"### {title}\n\n")
+            current = [] if known else [f"### {title}", ""]
+            chunks.setdefault(key if known else "other_notes", []).append(current)
             continue
         if current is not None:
-            current[-1] += line + "\n"
+            current.append(line)
     for key, parts in chunks.items():
-        body = "\n\n".join(part.strip() for part in parts if part.strip())
+        texts = ("\n".join(part).strip() for part in parts)
+        body = "\n\n".join(text for text in texts if text)
         if body:
             draft.sections[key] = body
 
@@ -199,24 +205,24 @@ def parse_section_items(text: str) -> dict[str, str]:
     lines = text.split("\n")
     heading_style = any(line.strip().startswith(("#", "=")) for line in lines)
     items: dict[str, str] = {}
-    key, value = "", ""
+    key, value = "", []
     for line in lines:
         stripped = line.strip()
         if not stripped:
-            value += "\n"
+            value.append("")
             continue
         if heading_style:
             is_heading = stripped[0] in "#="
         else:
             is_heading = stripped.startswith("**") and stripped.endswith("**")
         if is_heading:
-            if value:
-                items[key] = value.strip()
-            key, value = line.strip(stripped[0] + " \t"), ""
+            if value:  # PHP's `if ($value)`: even a blank line keeps the previous heading
+                items[key] = "\n".join(value).strip()
+            key, value = line.strip(stripped[0] + " \t"), []
             continue
-        value += line + "\n"
+        value.append(line)
     if key or value:
-        items[key] = value.strip()
+        items[key] = "\n".join(value).strip()
     return items
 
 
@@ -256,8 +262,8 @@ def _finish(draft: _Draft) -> Readme:
     )
 
 
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\[\]]{0,500})\]\([^()\s]{0,2000}\)")
+_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.{1,300}?)(?<=\S)\1")
 
 
 def _plain(markdown: str) -> str:
@@ -268,10 +274,10 @@ def _plain(markdown: str) -> str:
 
 
 def _short_description(draft: _Draft, description: str) -> str:
-    text = _plain(draft.short_description)
+    text = _plain(draft.short_description[:_SHORT_DESCRIPTION_SOURCE_CHARS])
     if not text:
         first_line = next((line for line in description.split("\n") if line.strip()), "")
-        text = _plain(first_line)
+        text = _plain(first_line[:_SHORT_DESCRIPTION_SOURCE_CHARS])
         if text:
             draft.notes.append("no short description; the first line of Description is used")
     if len(text) <= _SHORT_DESCRIPTION_CHARS:

@@ -492,3 +492,19 @@ def test_parse_readme_never_raises_on_readme_shaped_text(lines: list[str]) -> No
 def test_decode_text_never_raises(data: bytes) -> None:
     text, _ = decode_text(data)
     assert isinstance(text, str)
+
+
+@pytest.mark.parametrize("unit", ["*a ", "_x ", "`x ", "<a ", "[a](", "= ", "**", ": "])
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "=== X ===\n\n{}\n",
+        "=== {} ===\n",
+        "=== X ===\n\n== Upgrade Notice ==\n= 1 =\n{}\n",
+        "=== X ===\n\n== Changelog ==\n= 1.0 =\n{}\n",
+        "=== X ===\n\n== Changelog ==\n= {} =\n",
+    ],
+)
+def test_a_pathological_long_line_is_parsed_in_linear_time(unit: str, layout: str) -> None:
+    # Quadratic backtracking on a 300 KB line would take minutes and hit the suite's timeout.
+    parse_readme(layout.format(unit * (300_000 // len(unit))))
