@@ -8,7 +8,10 @@ Deliberate differences, because we keep Markdown rather than render HTML:
   ``<h3>``, and ``sections["faq"]`` / ``sections["changelog"]`` keep their raw text;
 * text is not HTML-escaped (``&`` stays ``&``), tags are only stripped;
 * the "no newer than the current WordPress branch + 0.1" check and the 2,500/5,000-word display
-  limits are not applied: we do not know today's WordPress release, and we want every FAQ item.
+  limits are not applied: we do not know today's WordPress release, and we want every FAQ item;
+* a line of only spaces inside the header block counts as blank (PHP's ``empty()`` does not);
+* remarks that only matter for the wordpress.org page (tags, short description) go to
+  ``Readme.notes``; ``Readme.warnings`` holds what changes the data we use (name, versions).
 """
 
 from __future__ import annotations
