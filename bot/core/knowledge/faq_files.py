@@ -10,11 +10,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bot.core.knowledge.fields import FieldReader
-from bot.core.knowledge.frontmatter import YamlProblem, split_front_matter
+from bot.core.knowledge.frontmatter import FrontMatter, YamlProblem, split_front_matter
 from bot.core.knowledge.load_context import LoadContext
 from bot.core.knowledge.models import FaqEntry, Policy, Problem, Product
-
-_ID_HINT = "; the id is the file name"
 
 
 def load_faq_files(
@@ -64,9 +62,8 @@ def _load_language(
     return entries
 
 
-def _load_entry(
-    context: LoadContext, path: Path, language: str, products: Mapping[str, Product]
-) -> FaqEntry | None:
+def _read_front_matter(context: LoadContext, path: Path) -> FrontMatter | None:
+    """The file's front matter (a mapping) and body, or None when it cannot be used."""
     text = context.read_text(path)
     if text is None:
         return None
@@ -79,12 +76,21 @@ def _load_entry(
         what = "empty" if front.meta.data is None else "not 'key: value' lines"
         context.report(path, f"front matter is {what}; entry skipped", line=2)
         return None
+    return front
+
+
+def _load_entry(
+    context: LoadContext, path: Path, language: str, products: Mapping[str, Product]
+) -> FaqEntry | None:
+    front = _read_front_matter(context, path)
+    if front is None:
+        return None
     reader = FieldReader(front.meta, context.relative(path), context.problems)
     question = reader.text("question", required=True)
     product = reader.text("product")
     alternatives, tags = reader.text_list("alternatives"), reader.text_list("tags")
-    if "id" in front.meta.data:
-        reader.report("id", f"'id' is ignored{_ID_HINT} ({path.stem!r})", "warning")
+    if "id" in reader.mapping:
+        reader.report("id", f"'id' is ignored; the id is the file name ({path.stem!r})", "warning")
         reader.text("id")
     reader.report_unknown_keys()
     if product is not None and product not in products:
@@ -92,11 +98,8 @@ def _load_entry(
         reader.report("product", f"unknown product {product!r} (products: {known}); entry skipped")
         return None
     if not front.body:
-        context.report(
-            path,
-            "the answer (text after the front matter) is empty; entry skipped",
-            line=front.body_line,
-        )
+        message = "the answer (text after the front matter) is empty; entry skipped"
+        context.report(path, message, line=front.body_line)
         return None
     if question is None:
         return None
