@@ -15,12 +15,17 @@ from bot.channels.email.charsets import decode_bytes, repair_surrogates
 MAX_HEADERS = 500
 MAX_HEADER_CHARS = 16_384
 MAX_MESSAGE_IDS = 200
+MAX_ADDRESS_LIST_CHARS = 2_000_000
 # The policy parser is thorough but slow on huge values; beyond this the compat32 decoder runs.
 _POLICY_PARSE_LIMIT = 8_192
 
 _UNSTRUCTURED = HeaderRegistry(default_class=UnstructuredHeader, use_default_map=False)
 _UNFOLD = re.compile(r"\r?\n(?=[ \t])")
 _CONTROL_RUN = re.compile(r"[\x00-\x20\x7f\x85\u2028\u2029]+")
+_BRACKETED_ADDRESS = re.compile(r"<\s*([^<>\s@]+@[^<>\s@]+?)\s*>")
+_BARE_ADDRESS = re.compile(r"[^\s<>()\",;:@]+@[^\s<>()\",;:@]+")
+_COMMENT = re.compile(r"\(([^()]*)\)")
+_QUOTED_PAIR = re.compile(r"\\(.)")
 _MSG_ID = re.compile(r"<([^<>\s]{1,500})>")
 _BARE_MSG_ID = re.compile(r"^[^<>\s@]{1,400}@[^<>\s@]{1,255}$")
 
@@ -104,35 +109,53 @@ class HeaderMap(Mapping[str, tuple[str, ...]]):
 
 
 def raw_header_items(msg: Message) -> list[tuple[str, str]]:
-    """The top-level (name, raw value) pairs, capped in number and length."""
+    """The top-level (name, raw value) pairs, capped in number."""
     try:
         items = list(msg.raw_items())  # raw strings: no policy parsing, so nothing can raise
     except Exception:
         return []
-    return [
-        (flatten(str(name))[:200], str(value)[:MAX_HEADER_CHARS])
-        for name, value in items[:MAX_HEADERS]
-    ]
+    return [(flatten(str(name))[:200], str(value)) for name, value in items[:MAX_HEADERS]]
 
 
 def header_map(raw_items: Sequence[tuple[str, str]]) -> HeaderMap:
-    """Decode every raw header into a case-insensitive map."""
-    return HeaderMap((name, decode_header_value(name, value)) for name, value in raw_items)
+    """Decode every raw header (each capped in length) into a case-insensitive map."""
+    return HeaderMap(
+        (name, decode_header_value(name, value[:MAX_HEADER_CHARS])) for name, value in raw_items
+    )
 
 
-def parse_addresses(raw_values: Sequence[str]) -> list[tuple[str, str]]:
-    """(display name, address) pairs; compat32's getaddresses stays linear on 10,000 entries."""
+def parse_address_list(raw_values: Sequence[str]) -> list[str]:
+    """Addresses of To/Cc; compat32's getaddresses stays linear on 10,000 entries."""
     try:
-        pairs = email.utils.getaddresses([str(v) for v in raw_values])
+        pairs = email.utils.getaddresses([str(v)[:MAX_ADDRESS_LIST_CHARS] for v in raw_values])
     except Exception:
         return []
-    result = []
-    for name, addr in pairs:
-        address = flatten(repair_surrogates(addr))
-        if "@" not in address:
-            continue
-        result.append((decode_header_value("display-name", name), address))
-    return result
+    addresses = (flatten(repair_surrogates(addr)) for _, addr in pairs)
+    return [addr for addr in addresses if "@" in addr]
+
+
+def parse_mailbox(raw: str | None) -> tuple[str, str] | None:
+    """(display name, address) of a From/Reply-To/Sender value, however it is written.
+
+    The address is found first (the first ``<a@b>``, else a bare ``a@b``), the name is what
+    precedes it (or a trailing comment), decoded. A list parser would be misled by a name such
+    as ``=?utf-8?q?Eve=0D=0ABcc:_x@y?=``; the policy parser raises on it.
+    """
+    if not raw:
+        return None
+    value = _UNFOLD.sub("", str(raw))[:_POLICY_PARSE_LIMIT]
+    bracketed = _BRACKETED_ADDRESS.search(value)
+    if bracketed:
+        address, name = bracketed.group(1), value[: bracketed.start()]
+    else:
+        bare = _BARE_ADDRESS.search(value)
+        if not bare:
+            return None
+        address = bare.group(0)
+        comment = _COMMENT.search(value[bare.end() :])
+        name = comment.group(1) if comment else value[: bare.start()]
+    display = decode_header_value("display-name", name).strip().strip('"').strip()
+    return _QUOTED_PAIR.sub(r"\1", display), flatten(repair_surrogates(address))
 
 
 def parse_message_ids(raw: str | None) -> tuple[str, ...]:

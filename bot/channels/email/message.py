@@ -14,12 +14,14 @@ from bot.channels.email.headers import (
     decode_header_value,
     flatten,
     header_map,
-    parse_addresses,
+    parse_address_list,
     parse_date,
+    parse_mailbox,
     parse_message_ids,
     raw_header_items,
 )
 from bot.channels.email.html_text import html_to_text
+from bot.channels.email.large_parts import clip_base64_runs
 from bot.channels.email.mime_parts import (
     DEFAULT_ATTACHMENT_LIMIT,
     MAX_BODY_CHARS,
@@ -63,21 +65,24 @@ class InboundMail:
 def parse_message(raw: bytes, *, attachment_limit: int = DEFAULT_ATTACHMENT_LIMIT) -> InboundMail:
     """Decode ``raw`` best-effort; broken parts become ``defects`` instead of exceptions."""
     try:
-        msg = email.message_from_bytes(raw, policy=policy.default)
-        return _from_message(msg, len(raw), attachment_limit)
+        clipped, sizes = clip_base64_runs(raw, attachment_limit)
+        msg = email.message_from_bytes(clipped, policy=policy.default)
+        return _from_message(msg, len(raw), attachment_limit, sizes)
     except Exception as error:  # the last line of defence: the raw bytes are stored anyway
         return _unparseable(raw, type(error).__name__)
 
 
-def _from_message(msg: Message, size: int, attachment_limit: int) -> InboundMail:
+def _from_message(
+    msg: Message, size: int, attachment_limit: int, clipped_sizes: dict[str, int]
+) -> InboundMail:
     raw_items = raw_header_items(msg)
     headers = header_map(raw_items)
     raw_by_name: dict[str, list[str]] = {}
     for name, value in raw_items:
         raw_by_name.setdefault(name.casefold(), []).append(value)
-    content = collect(msg, attachment_limit)
+    content = collect(msg, attachment_limit, clipped_sizes)
     text, html = _body(content.texts, content.htmls)
-    sender = _first_address(raw_by_name.get("from", []))
+    sender = parse_mailbox(_raw(raw_by_name, "from"))
     defects = [type(d).__name__ for d in msg.defects] + content.defects
     return InboundMail(
         message_id=_first(parse_message_ids(headers.first("message-id"))),
@@ -86,11 +91,11 @@ def _from_message(msg: Message, size: int, attachment_limit: int) -> InboundMail
         subject=headers.first("subject") or "",
         from_addr=sender[1] if sender else "",
         from_name=sender[0] if sender else decode_header_value("from", _raw(raw_by_name, "from")),
-        reply_to=_address_of(_first_address(raw_by_name.get("reply-to", []))),
-        sender=_address_of(_first_address(raw_by_name.get("sender", []))),
+        reply_to=_address_of(parse_mailbox(_raw(raw_by_name, "reply-to"))),
+        sender=_address_of(parse_mailbox(_raw(raw_by_name, "sender"))),
         return_path=_return_path(headers.first("return-path")),
-        to=tuple(addr for _, addr in parse_addresses(raw_by_name.get("to", []))),
-        cc=tuple(addr for _, addr in parse_addresses(raw_by_name.get("cc", []))),
+        to=tuple(parse_address_list(raw_by_name.get("to", []))),
+        cc=tuple(parse_address_list(raw_by_name.get("cc", []))),
         date=parse_date(headers.first("date")),
         headers=headers,
         content_type=content.content_types[0] if content.content_types else "text/plain",
@@ -110,11 +115,6 @@ def _body(texts: list[str], htmls: list[str]) -> tuple[str, str | None]:
     if not text and html:
         text = html_to_text(html)
     return text[:MAX_BODY_CHARS], html
-
-
-def _first_address(raw_values: list[str]) -> tuple[str, str] | None:
-    pairs = parse_addresses(raw_values[:1])
-    return pairs[0] if pairs else None
 
 
 def _address_of(pair: tuple[str, str] | None) -> str | None:

@@ -13,6 +13,7 @@ from typing import TypeVar
 from bot.channels.email.charsets import decode_bytes
 from bot.channels.email.flowed import unflow
 from bot.channels.email.headers import decode_header_value, flatten
+from bot.channels.email.large_parts import clipped_size
 from bot.core.text import strip_control
 
 T = TypeVar("T")
@@ -56,11 +57,19 @@ class MimeContent:
     attachments: list[Attachment] = field(default_factory=list)
     content_types: list[str] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
+    clipped_sizes: dict[str, int] = field(default_factory=dict)
 
 
-def collect(msg: Message, attachment_limit: int = DEFAULT_ATTACHMENT_LIMIT) -> MimeContent:
-    """Body candidates and attachments of ``msg``, bounded in parts and depth."""
-    found = MimeContent()
+def collect(
+    msg: Message,
+    attachment_limit: int = DEFAULT_ATTACHMENT_LIMIT,
+    clipped_sizes: dict[str, int] | None = None,
+) -> MimeContent:
+    """Body candidates and attachments of ``msg``, bounded in parts and depth.
+
+    ``clipped_sizes`` comes from large_parts.clip_base64_runs: true sizes of clipped parts.
+    """
+    found = MimeContent(clipped_sizes=clipped_sizes or {})
     _visit(msg, found, attachment_limit, depth=0)
     if not any(t.strip() for t in found.texts + found.htmls) and msg.is_multipart():
         # Some senders put the only text in the preamble (before the first boundary).
@@ -90,7 +99,7 @@ def _visit(part: Message, found: MimeContent, limit: int, depth: int) -> None:
         text = _body_text(part)
         (found.htmls if ctype == "text/html" else found.texts).append(text)
         return
-    found.attachments.append(_attachment(part, ctype, disposition, filename, limit))
+    found.attachments.append(_attachment(part, ctype, disposition, filename, limit, found))
 
 
 def _content_type(part: Message) -> str:
@@ -126,13 +135,18 @@ def clean_text(text: str) -> str:
 
 
 def _attachment(
-    part: Message, ctype: str, disposition: str | None, filename: str | None, limit: int
+    part: Message,
+    ctype: str,
+    disposition: str | None,
+    filename: str | None,
+    limit: int,
+    found: MimeContent,
 ) -> Attachment:
     if part.is_multipart():  # message/rfc822 and message/delivery-status hold parsed messages
         whole = _serialized(part)
         data, size, truncated = whole[:limit], len(whole), len(whole) > limit
     else:
-        data, size, truncated = _capped_payload(part, limit)
+        data, size, truncated = _capped_payload(part, limit, found.clipped_sizes)
     content_id = _safe(lambda: part.get("content-id"))
     return Attachment(
         filename=filename or _DEFAULT_NAMES.get(ctype, "attachment.bin"),
@@ -157,11 +171,18 @@ def _as_bytes(msg: Message) -> bytes:
         return b""
 
 
-def _capped_payload(part: Message, limit: int) -> tuple[bytes, int, bool]:
+def _capped_payload(
+    part: Message, limit: int, clipped_sizes: dict[str, int]
+) -> tuple[bytes, int, bool]:
     payload = _safe(part.get_payload)
     cte = str(_safe(lambda: part.get("content-transfer-encoding")) or "").strip().lower()
-    if isinstance(payload, str) and cte == "base64" and len(payload) > limit * 4 // 3 + 4096:
-        return _capped_base64(payload, limit)
+    if isinstance(payload, str) and cte == "base64":
+        full_size = clipped_size(payload, clipped_sizes)
+        if full_size is not None:
+            data = _capped_base64(payload, limit)[0]
+            return data, full_size, True
+        if len(payload) > limit * 4 // 3 + 4096:
+            return _capped_base64(payload, limit)
     data = _safe(lambda: part.get_payload(decode=True))
     if not isinstance(data, bytes):
         data = b""
