@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 from functools import total_ordering
 
-_SPECIAL_ORDER = {"dev": 0, "alpha": 1, "a": 1, "beta": 2, "b": 2, "rc": 3, "c": 3, "#": 4, "pl": 5, "p": 5}
-_VERSION_IN_TEXT = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+){0,3}(?:[-.]?(?:alpha|beta|rc|dev|pl|[ab])\d*)?)(?![\w.])", re.I)
+_SPECIAL_ORDER = {
+    "dev": 0, "alpha": 1, "a": 1, "beta": 2, "b": 2, "rc": 3, "c": 3, "#": 4, "pl": 5, "p": 5,
+}
+_VERSION_IN_TEXT = re.compile(
+    r"(?<![\w.])v?(\d+(?:\.\d+){0,3}(?:[-.]?(?:alpha|beta|rc|dev|pl|[ab])\d*)?)(?![\w.])", re.I
+)
 
 
 def canonical_parts(version: str) -> list[str]:
@@ -70,8 +74,16 @@ class Version:
         return self.text
 
 
+def _without_trailing_zeros(version: str) -> str:
+    parts = canonical_parts(version)
+    while len(parts) > 1 and parts[-1] == "0":
+        parts.pop()
+    return ".".join(parts)
+
+
 def is_older(version: str, than: str) -> bool:
-    return compare_versions(version, than) < 0
+    """Policy comparisons: a customer's ``3.4`` is the same release as ``3.4.0``."""
+    return compare_versions(_without_trailing_zeros(version), _without_trailing_zeros(than)) < 0
 
 
 def looks_like_version(text: str) -> bool:
