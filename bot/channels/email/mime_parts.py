@@ -179,13 +179,11 @@ def _capped_payload(
     if isinstance(payload, str) and cte == "base64":
         full_size = clipped_size(payload, clipped_sizes)
         if full_size is not None:
-            data = _capped_base64(payload, limit)[0]
-            return data, full_size, True
+            return _capped_base64(payload, limit)[0], full_size, True
         if len(payload) > limit * 4 // 3 + 4096:
             return _capped_base64(payload, limit)
-    data = _safe(lambda: part.get_payload(decode=True))
-    if not isinstance(data, bytes):
-        data = b""
+    decoded = _safe(lambda: part.get_payload(decode=True))
+    data = decoded if isinstance(decoded, bytes) else b""
     return data[:limit], len(data), len(data) > limit
 
 
