@@ -49,6 +49,7 @@ class _TextBuilder(HTMLParser):
         self._lists: list[list[int]] = []  # per open list: [is_ordered, counter]
         self._links: list[tuple[str, int]] = []  # (href, text length when the link opened)
         self._nbsp_only = False  # Outlook writes <p>&nbsp;</p> for an empty line
+        self._marker = ""  # list bullet of the current line
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
@@ -75,7 +76,7 @@ class _TextBuilder(HTMLParser):
             self._break()
             self._depth += 1
         elif tag in ("ul", "ol"):
-            self._paragraph()
+            self._break() if self._lists else self._paragraph()
             self._lists.append([tag == "ol", 0])
         elif tag == "li":
             self._list_item()
@@ -100,10 +101,10 @@ class _TextBuilder(HTMLParser):
         elif tag in ("ul", "ol"):
             if self._lists:
                 self._lists.pop()
-            self._paragraph()
+            self._break() if self._lists else self._paragraph()
         elif tag == "pre":
-            self._pre = max(0, self._pre - 1)
             self._paragraph()
+            self._pre = max(0, self._pre - 1)
         elif tag in _PARAGRAPH_BLOCKS:
             self._paragraph()
         elif tag in _LINE_BLOCKS or tag == "li":
@@ -138,12 +139,12 @@ class _TextBuilder(HTMLParser):
     def _list_item(self) -> None:
         self._break()
         if not self._lists:
-            self._line.append("- ")
+            self._marker = "- "
             return
         current = self._lists[-1]
         current[1] += 1
         indent = "  " * (len(self._lists) - 1)
-        self._line.append(indent + (f"{current[1]}. " if current[0] else "- "))
+        self._marker = indent + (f"{current[1]}. " if current[0] else "- ")
 
     def _text_length(self) -> int:
         return sum(len(piece) for piece in self._line)
@@ -155,8 +156,9 @@ class _TextBuilder(HTMLParser):
         content = "".join(self._line)
         if not self._pre:
             content = content.strip(" ")
-        self._lines.append((self._prefix() + content).rstrip())
+        self._lines.append((self._prefix() + self._marker + content).rstrip())
         self._line = []
+        self._marker = ""
 
     def _break(self) -> None:
         if "".join(self._line).strip():
@@ -165,6 +167,7 @@ class _TextBuilder(HTMLParser):
             if self._nbsp_only and self._lines and self._lines[-1].strip(">").strip():
                 self._lines.append(self._prefix().rstrip())
             self._line = []
+            self._marker = ""
         self._nbsp_only = False
 
     def _paragraph(self) -> None:

@@ -62,7 +62,7 @@ def extract_from_text(text: str, _depth: int = 0) -> ReplyParts:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     quote = [_is_quote(line) for line in lines]
     header = [False] * len(lines)
-    cut = _scan(lines, quote, header)
+    cut = _scan(lines, quote, header, [_field_kind(line) for line in lines])
     end = cut.start if cut else len(lines)
     new_lines, signature_lines = _new_and_signature(lines[:end], quote, header)
     quoted = [line for i, line in enumerate(lines[:end]) if quote[i] or header[i]]
@@ -88,7 +88,9 @@ def _safety_net(parts: ReplyParts, lines: list[str], cut: _Cut | None, depth: in
     return parts
 
 
-def _scan(lines: list[str], quote: list[bool], header: list[bool]) -> _Cut | None:
+def _scan(
+    lines: list[str], quote: list[bool], header: list[bool], fields: list[str | None]
+) -> _Cut | None:
     """Mark soft reply headers in ``header`` and return where the quoted original starts."""
     soft_seen = False
     i = 0
@@ -103,7 +105,7 @@ def _scan(lines: list[str], quote: list[bool], header: list[bool]) -> _Cut | Non
             return _Cut(i, 1, forward=True)
         if qp.SEPARATOR.match(line):
             return _Cut(i, 1)
-        block = _header_block_length(lines, i)
+        block = _header_block_length(lines, fields, i) if fields[i] else 0
         if block:
             return _Cut(i, block)
         found = _reply_header(lines, quote, i)
@@ -193,7 +195,15 @@ def _is_sentence_like(line: str) -> bool:
     return len(text) >= 12 or len(text.split()) >= 3
 
 
-def _header_block_length(lines: list[str], start: int) -> int:
+def _field_kind(line: str) -> str | None:
+    """ "from", "date", "to", "subject" or "cc" for a header-like line ("Van: ..."), else None."""
+    if ":" not in line[:60] or len(line) > _MAX_PATTERN_LINE:
+        return None
+    match = qp.HEADER_FIELD.match(line)
+    return qp.FIELD_KIND[match.group(1).lower()] if match else None
+
+
+def _header_block_length(lines: list[str], fields: list[str | None], start: int) -> int:
     """Lines in an Outlook-style "From:/Sent:/To:/Subject:" block starting here, or 0."""
     kinds: set[str] = set()
     loose = 0
@@ -202,9 +212,9 @@ def _header_block_length(lines: list[str], start: int) -> int:
         line = lines[i]
         if not line.strip() or len(line) > _MAX_PATTERN_LINE:
             break
-        match = qp.HEADER_FIELD.match(line)
-        if match:
-            kinds.add(qp.FIELD_KIND[match.group(1).lower()])
+        kind = fields[i]
+        if kind:
+            kinds.add(kind)
             loose, end = 0, i
         elif i == start or loose >= 2:
             break
