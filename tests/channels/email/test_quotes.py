@@ -21,7 +21,8 @@ QUOTE = "> De plugin geeft een fout.\n> Groet, Support"
             "Works now!",
         ),
         (
-            f"Het werkt weer.\n\nOp ma 3 feb. 2025 om 10:12 schreef Support <s@nme.example>:\n{QUOTE}",
+            "Het werkt weer.\n\n"
+            f"Op ma 3 feb. 2025 om 10:12 schreef Support <s@nme.example>:\n{QUOTE}",
             "Het werkt weer.",
         ),
         (
@@ -31,7 +32,8 @@ QUOTE = "> De plugin geeft een fout.\n> Groet, Support"
         ),
         (f"Danke!\n\nAm 03.02.2025 um 10:12 schrieb Support <s@nme.example>:\n{QUOTE}", "Danke!"),
         (
-            f"Danke!\n\nAm Mo., 3. Feb. 2025 um 10:12 Uhr schrieb Support <\ns@nme.example>:\n{QUOTE}",
+            "Danke!\n\n"
+            f"Am Mo., 3. Feb. 2025 um 10:12 Uhr schrieb Support <\ns@nme.example>:\n{QUOTE}",
             "Danke!",
         ),
         (
@@ -45,7 +47,8 @@ QUOTE = "> De plugin geeft een fout.\n> Groet, Support"
         ),
         # Outlook header blocks without ">" quoting, in three languages
         (
-            "Zie bijlage.\n\nVan: Support <s@nme.example>\nVerzonden: maandag 3 februari 2025 10:12\n"
+            "Zie bijlage.\n\nVan: Support <s@nme.example>\n"
+            "Verzonden: maandag 3 februari 2025 10:12\n"
             "Aan: klant@example.nl\nOnderwerp: RE: vraag\n\nOude tekst",
             "Zie bijlage.",
         ),
@@ -70,7 +73,8 @@ QUOTE = "> De plugin geeft een fout.\n> Groet, Support"
             "Bottom posted.",
         ),
         (
-            "Hi,\n> Which version?\nVersion 2.3 of the plugin.\n> And WordPress?\nWordPress 6.7.1 now",
+            "Hi,\n> Which version?\nVersion 2.3 of the plugin.\n"
+            "> And WordPress?\nWordPress 6.7.1 now",
             "Hi,\n\nVersion 2.3 of the plugin.\n\nWordPress 6.7.1 now",
         ),
         # no quote at all, and lines that only look like headers
