@@ -1,0 +1,275 @@
+"""Spot product names in free text: exact token sequences, context rules, typo tolerance.
+
+A name made only of ordinary words ("Members", "Code Snippets") is accepted only with context:
+a capitalised use that is not the first word of a sentence, or a cue such as "plugin"/"thema"
+within two words, or a version number right after it. Distinctive names ("Elementor",
+"sitepress-multilingual-cms", "CF7") match in any case, and with a typo when long enough.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.core.text import fold
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_VERSION_AFTER = re.compile(r"[ \t]{0,3}(?:v|versie |version )?\d+\.\d+")
+_SENTENCE_END = frozenset(".!?:;\n\r\"'“”‘’(*#>-•")
+_CUES = frozenset(
+    "plugin plugins plug-in theme themes thema themas thema's extensie extensies addon addons "
+    "add-on module premium versie version child".split()
+)
+FUZZY_CHARS = 20_000  # typos come from short chat messages; long pastes get exact matching only
+_MIN_FUZZY_SINGLE = 6
+_MIN_FUZZY_MULTI = 10
+
+
+@cache
+def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    package = resources.files("bot.core.knowledge")
+    text = package.joinpath("data/common_words.txt").read_text("utf-8")
+    ordinary, _, places = text.partition("[places]")
+    return _word_set(ordinary) | _word_set(places), _word_set(places)
+
+
+def _word_set(text: str) -> frozenset[str]:
+    lines = (line.split("#", 1)[0] for line in text.splitlines())
+    return frozenset(word for line in lines for word in line.split())
+
+
+def common_words() -> frozenset[str]:
+    """Ordinary English and Dutch words (package data) that never identify a product alone."""
+    return _lexicon()[0]
+
+
+def is_common(word: str) -> bool:
+    """In the lexicon, also as a simple plural or inflection ("blocks", "leden", "fixes")."""
+    words = common_words()
+    plural = word[:-1] if word.endswith("s") else ""
+    inflected = word[:-2] if word[-2:] in ("es", "en") else ""
+    return any(stem in words for stem in (word, plural, inflected) if stem)
+
+
+def fold_token(token: str) -> str:
+    return token.casefold() if token.isascii() else fold(token).replace("’", "'")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    folded: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    return [
+        Token(m.group(), fold_token(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)
+    ]
+
+
+@dataclass(frozen=True)
+class NamePattern:
+    """One way of writing one target: `target` is an index chosen by the caller."""
+
+    target: int
+    canonical: tuple[str, ...]
+    folded: tuple[str, ...]
+    via: str
+    literal: str | None  # slugs must appear exactly as written (hyphens and all)
+    free: bool  # distinctive: matches in any case without context
+
+
+@dataclass(frozen=True)
+class Spot:
+    target: int
+    start: int
+    end: int
+    score: float
+    via: str
+
+
+def is_distinctive(tokens: Sequence[str]) -> bool:
+    """True when a name cannot be an ordinary phrase: a rare word, a digit-word, a numbered name."""
+    for token in tokens:
+        if any(ch.isdigit() for ch in token) and any(ch.isalpha() for ch in token):
+            return True
+        if token.isalpha() and len(token) >= 3 and not is_common(token):
+            return True
+    return len(tokens) > 1 and any(token.isdigit() for token in tokens)
+
+
+def make_patterns(target: int, text: str, via: str) -> list[NamePattern]:
+    """The patterns for one name, alias or slug (plus its squashed form: "wprocket")."""
+    canonical = tuple(t.text for t in tokenize(text))
+    if not canonical:
+        return []
+    folded = tuple(fold_token(t) for t in canonical)
+    literal = text.casefold() if via == "slug" and len(folded) > 1 else None
+    free = is_distinctive(folded)
+    patterns = [NamePattern(target, canonical, folded, via, literal, free)]
+    squashed = "".join(folded)
+    if len(folded) > 1 and len(squashed) >= 6 and not is_common(squashed):
+        patterns.append(NamePattern(target, (squashed,), (squashed,), via, None, True))
+    return patterns
+
+
+class NameSpotter:
+    """Finds every non-overlapping occurrence of the given patterns in a text."""
+
+    def __init__(self, patterns: Iterable[NamePattern]) -> None:
+        self._by_first: dict[str, list[NamePattern]] = {}
+        for pattern in patterns:
+            self._by_first.setdefault(pattern.folded[0], []).append(pattern)
+        fuzzy = [
+            p for group in self._by_first.values() for p in group if p.free and p.via != "slug"
+        ]
+        self._single_choices = [
+            p for p in fuzzy if len(p.folded) == 1 and len(p.folded[0]) >= _MIN_FUZZY_SINGLE
+        ]
+        multi = [
+            p for p in fuzzy if len(p.folded) > 1 and len(" ".join(p.folded)) >= _MIN_FUZZY_MULTI
+        ]
+        self._multi_by_first: dict[str, list[NamePattern]] = {}
+        self._multi_by_last: dict[tuple[int, str], list[NamePattern]] = {}
+        for pattern in multi:
+            self._multi_by_first.setdefault(pattern.folded[0], []).append(pattern)
+            key = (len(pattern.folded), pattern.folded[-1])
+            self._multi_by_last.setdefault(key, []).append(pattern)
+        self._multi_sizes = sorted({len(p.folded) for p in multi})
+
+    def spot(self, text: str) -> list[Spot]:
+        tokens = tokenize(text)
+        spots = self._exact(text, tokens)
+        limit = sum(1 for t in tokens if t.end <= FUZZY_CHARS)
+        spots += self._fuzzy(tokens[:limit])
+        return _without_overlaps(spots)
+
+    def _exact(self, text: str, tokens: list[Token]) -> list[Spot]:
+        spots: list[Spot] = []
+        for index, token in enumerate(tokens):
+            for pattern in self._by_first.get(token.folded, ()):
+                size = len(pattern.folded)
+                window = tokens[index : index + size]
+                if tuple(t.folded for t in window) != pattern.folded:
+                    continue
+                start, end = window[0].start, window[-1].end
+                if pattern.literal is not None and text[start:end].casefold() != pattern.literal:
+                    continue
+                score = _exact_score(pattern, text, tokens, index, size)
+                if score:
+                    spots.append(Spot(pattern.target, start, end, score, pattern.via))
+        return spots
+
+    def _fuzzy(self, tokens: list[Token]) -> list[Spot]:
+        spots: list[Spot] = []
+        close: dict[str, list[tuple[NamePattern, float]]] = {}
+        for index, token in enumerate(tokens):
+            if len(token.folded) >= _MIN_FUZZY_SINGLE - 1 and not is_common(token.folded):
+                if token.folded not in close:
+                    close[token.folded] = _close_names(token.folded, self._single_choices)
+                spots += [_fuzzy_spot(p, score, [token]) for p, score in close[token.folded]]
+            for pattern in self._multi_candidates(tokens, index):
+                window = tokens[index : index + len(pattern.folded)]
+                written = " ".join(t.folded for t in window)
+                spots += [_fuzzy_spot(p, s, window) for p, s in _close_names(written, [pattern])]
+        return spots
+
+    def _multi_candidates(self, tokens: list[Token], index: int) -> set[NamePattern]:
+        """Multi-word names whose first or last word is spelt right at this position."""
+        found = set(self._multi_by_first.get(tokens[index].folded, ()))
+        for size in self._multi_sizes:
+            if index + size <= len(tokens):
+                found.update(self._multi_by_last.get((size, tokens[index + size - 1].folded), ()))
+        return found
+
+
+def _close_names(written: str, patterns: Sequence[NamePattern]) -> list[tuple[NamePattern, float]]:
+    """Patterns within 1 edit (2 from 12 letters; a swap counts as one) of `written`."""
+    choices = [" ".join(p.folded) for p in patterns]
+    found = process.extract(written, choices, scorer=OSA.distance, score_cutoff=2, limit=None)
+    close = []
+    for wanted, distance, position in found:
+        allowed = 1 if len(wanted) < 12 else 2
+        if 0 < distance <= allowed and written[0] == wanted[0]:
+            close.append((patterns[position], round(0.85 * (1 - distance / len(wanted)), 3)))
+    return close
+
+
+def _fuzzy_spot(pattern: NamePattern, score: float, window: Sequence[Token]) -> Spot:
+    return Spot(pattern.target, window[0].start, window[-1].end, score, "fuzzy")
+
+
+def _exact_score(
+    pattern: NamePattern, text: str, tokens: list[Token], index: int, size: int
+) -> float:
+    """1.0 distinctive, 0.9 ordinary words with a cue nearby, 0.8 capitalised use, else 0."""
+    if pattern.free:
+        return 1.0 if _case_agrees(pattern, tokens[index : index + size]) else 0.0
+    if _has_cue(text, tokens, index, size):
+        return 0.9
+    if size == 1 and pattern.folded[0] in _lexicon()[1]:
+        return 0.0
+    return 0.8 if _capitalised_use(pattern, text, tokens[index : index + size]) else 0.0
+
+
+def _case_agrees(pattern: NamePattern, window: Sequence[Token]) -> bool:
+    """A short acronym on its own ("EDD", "RCP") must be written in capitals."""
+    name = pattern.canonical[0]
+    if len(pattern.canonical) == 1 and len(name) <= 3 and name.isupper() and name.isalpha():
+        return window[0].text.isupper()
+    return True
+
+
+def _has_cue(text: str, tokens: list[Token], index: int, size: int) -> bool:
+    nearby = tokens[max(0, index - 2) : index] + tokens[index + size : index + size + 2]
+    if any(t.folded in _CUES for t in nearby):
+        return True
+    return bool(_VERSION_AFTER.match(text, tokens[index + size - 1].end))
+
+
+def _capitalised_use(pattern: NamePattern, text: str, window: Sequence[Token]) -> bool:
+    """Written as a name: its capitals kept, at least one of them not starting a sentence."""
+    evidence = False
+    for position, (canonical, token) in enumerate(zip(pattern.canonical, window, strict=True)):
+        if not canonical[:1].isupper():
+            continue
+        if not token.text[:1].isupper():
+            return False
+        shouting = token.text.isupper() and len(token.text) > 3 and not canonical.isupper()
+        if shouting:
+            return False
+        if position > 0 or not _starts_sentence(text, token.start):
+            evidence = True
+    return evidence
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 40) : start].rstrip(" \t")
+    return not before or before[-1] in _SENTENCE_END
+
+
+_VIA_RANK = {"name": 0, "alias": 1, "slug": 2, "fuzzy": 3}
+
+
+def _without_overlaps(spots: list[Spot]) -> list[Spot]:
+    """Longest spans first, then the best score; a later overlapping spot is dropped."""
+    starts: list[int] = []  # chosen spans never overlap, so sorted starts mean sorted ends
+    chosen: dict[int, Spot] = {}
+    order = sorted(spots, key=lambda s: (s.start - s.end, -s.score, _VIA_RANK[s.via], s.start))
+    for spot in order:
+        at = bisect.bisect_right(starts, spot.start)
+        before_ok = at == 0 or chosen[starts[at - 1]].end <= spot.start
+        after_ok = at == len(starts) or starts[at] >= spot.end
+        if before_ok and after_ok:
+            starts.insert(at, spot.start)
+            chosen[spot.start] = spot
+    return [chosen[start] for start in starts]
