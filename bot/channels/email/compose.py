@@ -11,7 +11,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from bot.channels.email.headers import flatten, parse_message_ids
+from bot.channels.email.headers import decode_header_value, flatten, parse_message_ids
 from bot.channels.email.message import InboundMail
 
 MAX_REFERENCES = 10
@@ -21,6 +21,7 @@ REPLY_MARKER_CLASS = "supportbot-reply-marker"
 _REPLY_PREFIX = re.compile(
     r"^\s*(?:(?:re|aw|antw|sv|vs|odp|ynt|réf|rif)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*)+", re.IGNORECASE
 )
+_ADDRESS = re.compile(r"[^\s@<>()\[\],;:\\\"]{1,64}@[^\s@<>()\[\],;:\\\"]{1,255}")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -81,20 +82,20 @@ def compose_reply(
     if automated:
         msg["Auto-Submitted"] = "auto-replied"
         msg["X-Auto-Response-Suppress"] = "OOF, AutoReply"
-    if loop_header_value and flatten(loop_header_value):
-        msg[LOOP_HEADER] = flatten(loop_header_value)
+    if loop_header_value and header_text(loop_header_value):
+        msg[LOOP_HEADER] = header_text(loop_header_value)
     marker = reply_marker_line(reply_marker) if reply_marker else None
     msg.set_content(f"{marker}\n\n{text}" if marker else text)
     msg.add_alternative(_html_document(html_body or text_to_html(text), marker), subtype="html")
-    if language and flatten(language):  # after the body: set_content clears Content-* headers
-        msg["Content-Language"] = flatten(language)
+    if language and header_text(language):  # after the body: set_content clears Content-*
+        msg["Content-Language"] = header_text(language)
     return msg
 
 
 def reply_subject(subject: str, ticket_tag: str | None = None) -> str:
     """``Re: <subject> [TAG]``: one ``Re:``, the tag once, on one line."""
-    base = _REPLY_PREFIX.sub("", flatten(subject))
-    tag = flatten(ticket_tag or "").strip("[] ")
+    base = _REPLY_PREFIX.sub("", header_text(subject))
+    tag = header_text(ticket_tag or "").strip("[] ")
     if tag:
         base = re.sub(r"\s*\[\s*#?" + re.escape(tag) + r"\s*\]", "", base, flags=re.IGNORECASE)
     parts = ["Re:", base.strip()[:400], f"[{tag}]" if tag else ""]
@@ -147,11 +148,26 @@ def _html_document(body: str, marker: str | None) -> str:
     return f"<!DOCTYPE html>\n<html><body>\n{top}{body}\n</body></html>\n"
 
 
+def header_text(value: str) -> str:
+    """Text that stays one literal header line once the email package has parsed it.
+
+    EmailMessage decodes ``=?utf-8?q?...?=`` in values it is given, so an encoded CR LF in a
+    customer's subject would come out as a real line break (a header injection). Decoding
+    here first, and defusing whatever still looks encoded, leaves nothing to decode later.
+    """
+    text = flatten(value)
+    for _ in range(3):
+        if "=?" not in text:
+            return text
+        text = decode_header_value("x-text", text)
+    return text.replace("=?", "= ?")
+
+
 def _address(name: str, addr: str) -> Address:
-    clean = flatten(addr).strip("<>")
-    if "@" not in clean:
+    clean = addr.strip().strip("<>")
+    if not _ADDRESS.fullmatch(clean):
         raise ValueError(f"not an email address: {addr!r}")
-    return Address(display_name=flatten(name).replace('"', "'"), addr_spec=clean)
+    return Address(display_name=header_text(name).replace('"', "'"), addr_spec=clean)
 
 
 def _message_id(value: str) -> str:
