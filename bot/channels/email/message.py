@@ -64,6 +64,7 @@ class InboundMail:
 
 def parse_message(raw: bytes, *, attachment_limit: int = DEFAULT_ATTACHMENT_LIMIT) -> InboundMail:
     """Decode ``raw`` best-effort; broken parts become ``defects`` instead of exceptions."""
+    attachment_limit = max(0, attachment_limit)
     try:
         clipped, sizes = clip_base64_runs(raw, attachment_limit)
         msg = email.message_from_bytes(clipped, policy=policy.default)

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.channels.email.message import parse_message
+from bot.channels.email.quotes import extract_reply
 
 
 def raw_message(*headers: str, body: str | bytes = "Hello", crlf: bool = True) -> bytes:
@@ -280,6 +281,18 @@ def test_nul_bytes_are_removed_from_text_and_headers() -> None:
     )
     assert "\x00" not in mail.text + mail.subject + mail.from_name
     assert mail.text == "Hello world"
+
+
+def test_a_message_that_is_all_quoted_text_is_stored_but_has_no_new_text() -> None:
+    body = (
+        "On Mon, 3 Feb 2025 at 10:12, NME Support <support@nme.example> wrote:\n"
+        "> Welke versie van de plugin gebruikt u?\n>\n> Met vriendelijke groet,\n> Support\n"
+    )
+    mail = parse_message(raw_message(*BASIC, "In-Reply-To: <reply.c1.n.m@nme.example>", body=body))
+    parts = extract_reply(mail.text, mail.html)
+    assert mail.text.startswith("On Mon, 3 Feb 2025")  # the full original is kept
+    assert parts.new_text == ""
+    assert "Welke versie" in parts.quoted
 
 
 @pytest.mark.parametrize("raw", [b"", b"\x00" * 100, b"\r\n\r\n", b"From:\r\n\r\n", b"garbage"])
