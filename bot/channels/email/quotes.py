@@ -124,6 +124,9 @@ def _scan(
 
 def _reply_header(lines: list[str], quote: list[bool], start: int) -> tuple[int, bool] | None:
     """(last line, followed by quotes) of a 1-3 line attribution starting at ``start``."""
+    first = lines[start]
+    if "@" not in first and not any(ch.isdigit() for ch in first):
+        return None  # every attribution starts with a date or an address
     for end in range(start, min(start + 3, len(lines))):
         if quote[end] or not lines[end].strip() or len(lines[end]) > _MAX_PATTERN_LINE:
             return None
