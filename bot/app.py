@@ -13,7 +13,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.channels import api
+from bot.channels import api, widget
 from bot.channels.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.channels.runtime import EXTENSION_KEY, Runtime
 from bot.config import Config
@@ -21,6 +21,7 @@ from bot.core.dialogue.engine import Engine
 from bot.core.knowledge.loader import load_knowledge
 from bot.helpdesk.bus import LocalBus, MessageBus
 from bot.helpdesk.conversations import Conversations
+from bot.helpdesk.presence import LocalPresence, Presence, RedisPresence
 from bot.i18n import load_translations
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
@@ -46,6 +47,7 @@ def create_app(config: Config | None = None, *, migrate: bool = True) -> Flask:
         )
     app.extensions[EXTENSION_KEY] = build_runtime(config, migrate=migrate)
     app.register_blueprint(api.bp)
+    widget.init_app(app)
     register_health(app)
     register_errors(app)
     return app
@@ -61,15 +63,16 @@ def build_runtime(config: Config, *, migrate: bool = True) -> Runtime:
     engine = Engine(kb, load_translations(kb.policy.languages))
     bus: MessageBus = LocalBus()
     limiter: RateLimiter = MemoryRateLimiter()
+    presence: Presence = LocalPresence()
     if config.redis_url:
         import redis
 
         from bot.helpdesk.redis_bus import RedisBus
 
         client = redis.Redis.from_url(config.redis_url)
-        bus, limiter = RedisBus(client), RedisRateLimiter(client)
+        bus, limiter, presence = RedisBus(client), RedisRateLimiter(client), RedisPresence(client)
     conversations = Conversations(db, engine, bus)
-    return Runtime(config, db, kb, engine, bus, conversations, limiter)
+    return Runtime(config, db, kb, engine, bus, conversations, limiter, presence)
 
 
 def instance_secret(instance_dir: Path) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
@@ -12,6 +12,7 @@ from bot.core.dialogue.engine import Engine
 from bot.core.knowledge.models import KnowledgeBase
 from bot.helpdesk.bus import MessageBus
 from bot.helpdesk.conversations import Conversations
+from bot.helpdesk.presence import LocalPresence, Presence
 from bot.storage.db import Database
 
 EXTENSION_KEY = "supportbot"
@@ -26,6 +27,7 @@ class Runtime:
     bus: MessageBus
     conversations: Conversations
     limiter: RateLimiter
+    presence: Presence = field(default_factory=LocalPresence)  # is the customer's widget open?
 
 
 def runtime(app: Flask | None = None) -> Runtime:

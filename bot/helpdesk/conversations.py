@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -234,6 +234,19 @@ class Conversations:
         from sqlalchemy import event
 
         event.listen(session, "after_commit", publish, once=True)
+
+    # -- end ----------------------------------------------------------------------------------
+    def end(self, public_id: str, token: str | None) -> dict[str, Any]:
+        """The customer ends the conversation (widget); a ticket, if any, stays as it is."""
+        with self.db.session() as session:
+            conversation = repo.authenticate(session, public_id, token, lock=True)
+            if conversation is None:
+                raise NotFound("no such conversation")
+            state = ConversationState.from_dict(conversation.state)
+            state = replace(state, status="closed", step="idle")
+            self._save_state(session, conversation, state)
+            repo.add_event(session, conversation.id, "conversation_ended", {"by": "customer"})
+            return state.public()
 
     # -- read ---------------------------------------------------------------------------------
     def authenticate(self, public_id: str, token: str | None) -> int | None:

@@ -1,0 +1,17 @@
+"""The chat widget's server side: ``/widget.js``, ``/ws``, FAQ search, and the ``/demo/`` page.
+
+``init_app(app)`` is the one call that wires it into an app.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from bot.channels.widget import demo, socket, views
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SOCK_SERVER_OPTIONS", socket.server_options())
+    app.register_blueprint(views.bp)
+    app.register_blueprint(socket.bp)
+    app.register_blueprint(demo.bp)

@@ -1,0 +1,318 @@
+"""One widget socket's conversation protocol, without the socket (flask-sock has no test client).
+
+Frames come in through ``on_text`` (the socket's thread) and bus notices through ``on_notice``
+(whichever thread publishes: a staff request, the Redis listener); frames go out through the
+``send`` callable, which must be thread-safe. The socket handler is a loop around this class.
+
+Staff messages reach the customer like this: the console stores the message and publishes
+``{"type": "messages", "seq": N}``; the session reads what it has not delivered yet from the
+database and sends each staff message as a ``staff_message`` frame. Bot messages travel in the
+``turn`` frame that answers the customer; messages written elsewhere (another tab, the HTTP
+API) are announced with one ``sync`` frame, after which the client re-reads the transcript.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bot.channels.runtime import Runtime
+from bot.channels.widget.frame_budget import FrameBudget, Verdict
+from bot.channels.widget.frames import (
+    MAX_ID_CHARS,
+    MAX_TOKEN_CHARS,
+    Frame,
+    FrameError,
+    error_frame,
+    parse_frame,
+    text_field,
+)
+from bot.helpdesk.bus import Notice, conversation_topic
+from bot.helpdesk.errors import HelpdeskError, NotFound
+from bot.helpdesk.presence import REFRESH_EVERY_S, Lease
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[Frame], None]
+
+AUTH_TIMEOUT_S = 10.0
+AUTH_PER_MINUTE = 30  # per client IP: a forged or stolen token cannot be guessed at speed
+TYPING_EVERY_S = 2.0
+CATCH_UP_BATCH = 200
+CLOSE_NORMAL = 1000
+CLOSE_POLICY = 1008
+
+
+class WidgetSession:
+    def __init__(
+        self,
+        rt: Runtime,
+        send: Send,
+        *,
+        client_ip: str,
+        budget: FrameBudget | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rt = rt
+        self._send_frame = send
+        self.client_ip = client_ip
+        self.budget = budget or FrameBudget(clock=clock)
+        self.clock = clock
+        self.closed = False
+        self.close_code = CLOSE_NORMAL
+        self.conversation_id: int | None = None
+        self._public_id = ""
+        self._token = ""
+        self._deadline = clock() + AUTH_TIMEOUT_S
+        self._lock = threading.RLock()
+        self._last_seq = 0
+        self._own: set[int] = set()  # seqs this socket delivered itself, in a turn frame
+        self._busy = False  # authenticating or posting: notices wait until it is done
+        self._pending_seq: int | None = None
+        self._typing_at = float("-inf")
+        self._unsubscribe: Callable[[], None] | None = None
+        self._lease: Lease | None = None
+
+    # -- the socket loop's side ----------------------------------------------------------------
+    def wait_timeout(self) -> float:
+        """How long the loop may block in ``receive`` before calling ``on_timeout``."""
+        if self.conversation_id is None:
+            return max(self._deadline - self.clock(), 0.0)
+        return REFRESH_EVERY_S
+
+    def on_timeout(self) -> None:
+        if self.conversation_id is None:
+            self._fail("auth_timeout", "send the 'auth' frame first")
+        elif self._lease is not None:
+            self._lease.refresh()
+
+    def on_text(self, raw: str | bytes) -> None:
+        """One WebSocket message from the client."""
+        if self.closed:
+            return
+        verdict = self.budget.take()  # before parsing: a flood must stay cheap
+        if verdict is Verdict.DROP:
+            return
+        if verdict is Verdict.WARN:
+            return self._send(
+                error_frame("rate_limited", "too many frames; slow down", retry_after=1)
+            )
+        if verdict is Verdict.DISCONNECT:
+            return self._fail("rate_limited", "too many frames; disconnected")
+        try:
+            self._dispatch(parse_frame(raw))
+        except FrameError as error:
+            if self.conversation_id is None:
+                return self._fail(error.code, error.message)
+            self._send(error_frame(error.code, error.message, client_id=error.client_id))
+
+    def release(self) -> None:
+        """The socket is gone: stop listening and tell presence."""
+        with self._lock:
+            unsubscribe, self._unsubscribe = self._unsubscribe, None
+            lease, self._lease = self._lease, None
+        if unsubscribe is not None:
+            unsubscribe()
+        if lease is not None:
+            lease.release()
+
+    # -- frames ----------------------------------------------------------------------------------
+    def _dispatch(self, frame: Frame) -> None:
+        kind = frame["type"]
+        if self.conversation_id is None:
+            if kind != "auth":
+                raise FrameError("auth_required", "the first frame must be 'auth'")
+            return self._auth(frame)
+        handlers: dict[str, Callable[[Frame], None]] = {
+            "auth": self._auth_again,
+            "message": self._message,
+            "typing": self._typing,
+            "ping": self._ping,
+            "end": self._end,
+        }
+        handlers[kind](frame)
+
+    def _auth(self, frame: Frame) -> None:
+        public_id = text_field(frame, "conversation_id", limit=MAX_ID_CHARS) or ""
+        token = text_field(frame, "token", limit=MAX_TOKEN_CHARS) or ""
+        if self.rt.limiter.hit(f"ws-auth:{self.client_ip}", AUTH_PER_MINUTE, 60.0):
+            return self._fail("rate_limited", "too many connection attempts; wait a minute")
+        conversation_id = self.rt.conversations.authenticate(public_id, token)
+        if conversation_id is None:  # unknown id and wrong token look the same
+            return self._fail("not_found", "no such conversation")
+        with self._lock:
+            self._busy = True
+            self.conversation_id = conversation_id
+            self._public_id, self._token = public_id, token
+            # subscribe before reading the state, so nothing published in between is missed
+            self._unsubscribe = self.rt.bus.subscribe(
+                conversation_topic(conversation_id), self.on_notice
+            )
+            self._lease = self.rt.presence.connect(conversation_id)
+        try:
+            state = self.rt.conversations.public_state(conversation_id)
+        except HelpdeskError as error:
+            return self._fail(error.code, error.message)
+        with self._lock:
+            self._last_seq = int(state.get("last_seq") or 0)
+            self._send({"type": "ready", "state": state})
+            self._finish_busy()
+
+    def _auth_again(self, frame: Frame) -> None:
+        raise FrameError("already_authenticated", "this socket is already authenticated")
+
+    def _message(self, frame: Frame) -> None:
+        client_id = text_field(frame, "client_id", limit=MAX_ID_CHARS, required=False)
+        try:
+            text = text_field(frame, "text", limit=self.rt.config.max_message_chars) or ""
+        except FrameError as error:
+            error.client_id = client_id
+            raise
+        wait = self._rate_wait()
+        if wait:
+            message = "too many messages; wait a moment"
+            return self._send(
+                error_frame("rate_limited", message, client_id=client_id, retry_after=wait)
+            )
+        self._send({"type": "typing", "who": "bot"})
+        with self._lock:
+            self._busy = True
+        turn: dict[str, Any] | None = None
+        try:
+            turn = self.rt.conversations.post(
+                self._public_id, self._token, text, client_id=client_id
+            )
+        except NotFound:
+            return self._fail("not_found", "no such conversation")
+        except HelpdeskError as error:
+            self._send(error_frame(error.code, error.message, client_id=client_id))
+        except Exception:  # the database is away, say: the customer hears, the socket stays
+            log.exception("widget message failed in conversation %s", self.conversation_id)
+            self._send(error_frame("internal_error", "something went wrong", client_id=client_id))
+        finally:
+            with self._lock:
+                if turn is not None:
+                    self._remember_own(turn)
+                    self._send({"type": "turn", **turn, "client_id": client_id})
+                self._finish_busy()
+
+    def _rate_wait(self) -> int:
+        """Seconds to wait, sharing the HTTP API's limits (one budget per IP and conversation)."""
+        config = self.rt.config
+        for key, limit in (
+            (f"ip:{self.client_ip}", config.rate_per_ip),
+            (f"conv:{self._public_id[:40]}", config.rate_per_conversation),
+        ):
+            wait = self.rt.limiter.hit(key, limit, 60.0)
+            if wait:
+                return int(wait) + 1
+        return 0
+
+    def _typing(self, frame: Frame) -> None:
+        now = self.clock()
+        if now - self._typing_at < TYPING_EVERY_S or self.conversation_id is None:
+            return
+        self._typing_at = now
+        self.rt.bus.publish(
+            conversation_topic(self.conversation_id), {"type": "typing", "who": "customer"}
+        )
+
+    def _ping(self, frame: Frame) -> None:
+        self._send({"type": "pong"})
+
+    def _end(self, frame: Frame) -> None:
+        try:
+            state = self.rt.conversations.end(self._public_id, self._token)
+        except HelpdeskError as error:
+            return self._send(error_frame(error.code, error.message))
+        self._send({"type": "ended", "state": state})
+        self._close(CLOSE_NORMAL)
+
+    # -- bus notices -----------------------------------------------------------------------------
+    def on_notice(self, notice: Notice) -> None:
+        kind = notice.get("type")
+        if kind == "messages":
+            with self._lock:
+                if self._busy:
+                    seq = notice.get("seq")
+                    unknown = self._last_seq + 1_000_000  # no usable seq: read everything
+                    self._pending_seq = max(
+                        self._pending_seq or 0, seq if isinstance(seq, int) else unknown
+                    )
+                    return
+                self._catch_up()
+        elif kind == "typing" and notice.get("who") in ("staff", "bot"):
+            self._send({"type": "typing", "who": notice["who"]})
+        elif kind == "ticket_update":
+            self._send(
+                {
+                    "type": "ticket_update",
+                    "number": notice.get("number"),
+                    "status": notice.get("status"),
+                }
+            )
+
+    def _remember_own(self, turn: dict[str, Any]) -> None:
+        seqs = [m["seq"] for m in turn.get("messages", ()) if isinstance(m.get("seq"), int)]
+        if seqs and not turn.get("replayed"):
+            # the customer's message was stored right before the bot's, in the same transaction
+            self._own.update(seqs)
+            self._own.add(min(seqs) - 1)
+
+    def _finish_busy(self) -> None:
+        """Deliver what was published while the socket was busy (lock held)."""
+        self._busy = False
+        pending, self._pending_seq = self._pending_seq, None
+        if pending is None:
+            return
+        span = range(self._last_seq + 1, pending + 1)
+        if len(span) <= len(self._own) and all(seq in self._own for seq in span):
+            self._last_seq = pending  # only our own turn happened: nothing to read
+            self._own.difference_update(span)
+        else:
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Send the staff messages after ``_last_seq``; a ``sync`` for anything else (lock held)."""
+        assert self.conversation_id is not None
+        others = False
+        while True:
+            fresh = self.rt.conversations.messages_after(
+                self.conversation_id, self._last_seq, CATCH_UP_BATCH
+            )
+            for message in fresh:
+                self._last_seq = max(self._last_seq, message["seq"])
+                if message["seq"] in self._own:
+                    continue
+                if message["role"] == "staff":
+                    self._send(
+                        {"type": "staff_message", "conversation_id": self._public_id, **message}
+                    )
+                else:
+                    others = True
+            if len(fresh) < CATCH_UP_BATCH:
+                break
+        self._own = {seq for seq in self._own if seq > self._last_seq}
+        if others:
+            self._send({"type": "sync", "last_seq": self._last_seq})
+
+    # -- output ----------------------------------------------------------------------------------
+    def _send(self, frame: Frame) -> None:
+        if self.closed:
+            return
+        try:
+            self._send_frame(frame)
+        except Exception:  # the peer went away; the receive loop notices and ends
+            log.debug("widget socket send failed", exc_info=True)
+            self.closed = True
+
+    def _fail(self, code: str, message: str) -> None:
+        self._send(error_frame(code, message))
+        self._close(CLOSE_POLICY)
+
+    def _close(self, code: int) -> None:
+        self.close_code = code
+        self.closed = True
