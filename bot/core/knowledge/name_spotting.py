@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -29,7 +30,10 @@ _CUES = frozenset(
 )
 FUZZY_CHARS = 20_000  # typos come from short chat messages; long pastes get exact matching only
 _MIN_FUZZY_SINGLE = 6
-_MIN_FUZZY_MULTI = 10
+_MIN_FUZZY_MULTI = 8
+WEAK = 0.7  # a lone capitalised ordinary word: "Members" in "I use Yoast, Members and Woo"
+_COMPANY_CHARS = 80
+_ENOUGH = 25  # occurrences of one spelling worth keeping; a pasted log repeats names endlessly
 
 
 @cache
@@ -62,8 +66,7 @@ def fold_token(token: str) -> str:
     return token.casefold() if token.isascii() else fold(token).replace("’", "'")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     folded: str
     start: int
@@ -127,7 +130,8 @@ class NameSpotter:
 
     def __init__(self, patterns: Iterable[NamePattern]) -> None:
         self._by_first: dict[str, list[NamePattern]] = {}
-        for pattern in patterns:
+        unique = {(p.target, p.folded, p.literal): p for p in reversed(list(patterns))}
+        for pattern in unique.values():
             self._by_first.setdefault(pattern.folded[0], []).append(pattern)
         fuzzy = [
             p for group in self._by_first.values() for p in group if p.free and p.via != "slug"
@@ -151,12 +155,15 @@ class NameSpotter:
         spots = self._exact(text, tokens)
         limit = sum(1 for t in tokens if t.end <= FUZZY_CHARS)
         spots += self._fuzzy(tokens[:limit])
-        return _without_overlaps(spots)
+        return _with_company(_without_overlaps(spots))
 
     def _exact(self, text: str, tokens: list[Token]) -> list[Spot]:
         spots: list[Spot] = []
+        accepted: dict[NamePattern, int] = {}
         for index, token in enumerate(tokens):
             for pattern in self._by_first.get(token.folded, ()):
+                if accepted.get(pattern, 0) >= _ENOUGH:
+                    continue
                 size = len(pattern.folded)
                 window = tokens[index : index + size]
                 if tuple(t.folded for t in window) != pattern.folded:
@@ -167,6 +174,7 @@ class NameSpotter:
                 score = _exact_score(pattern, text, tokens, index, size)
                 if score:
                     spots.append(Spot(pattern.target, start, end, score, pattern.via))
+                    accepted[pattern] = accepted.get(pattern, 0) + 1
         return spots
 
     def _fuzzy(self, tokens: list[Token]) -> list[Spot]:
@@ -199,9 +207,19 @@ def _close_names(written: str, patterns: Sequence[NamePattern]) -> list[tuple[Na
     close = []
     for wanted, distance, position in found:
         allowed = 1 if len(wanted) < 12 else 2
-        if 0 < distance <= allowed and written[0] == wanted[0]:
+        if 0 < distance <= allowed and _tokens_agree(written.split(" "), wanted.split(" ")):
             close.append((patterns[position], round(0.85 * (1 - distance / len(wanted)), 3)))
     return close
+
+
+def _tokens_agree(written: list[str], wanted: list[str]) -> bool:
+    """Word by word: same first letter, numbers exact, at most one slip (two in long words)."""
+    for have, want in zip(written, wanted, strict=True):
+        if have[0] != want[0] or (have != want and any(ch.isdigit() for ch in have + want)):
+            return False
+        if OSA.distance(have, want, score_cutoff=2) > (1 if len(want) < 9 else 2):
+            return False
+    return True
 
 
 def _fuzzy_spot(pattern: NamePattern, score: float, window: Sequence[Token]) -> Spot:
@@ -211,14 +229,19 @@ def _fuzzy_spot(pattern: NamePattern, score: float, window: Sequence[Token]) -> 
 def _exact_score(
     pattern: NamePattern, text: str, tokens: list[Token], index: int, size: int
 ) -> float:
-    """1.0 distinctive, 0.9 ordinary words with a cue nearby, 0.8 capitalised use, else 0."""
+    """1.0 distinctive, 0.9 ordinary words with a cue nearby, 0.8 capitalised use, else 0.
+
+    A single capitalised ordinary word scores WEAK: it counts only next to another name.
+    """
     if pattern.free:
         return 1.0 if _case_agrees(pattern, tokens[index : index + size]) else 0.0
     if _has_cue(text, tokens, index, size):
         return 0.9
     if size == 1 and pattern.folded[0] in _lexicon()[1]:
         return 0.0
-    return 0.8 if _capitalised_use(pattern, text, tokens[index : index + size]) else 0.0
+    if not _capitalised_use(pattern, text, tokens[index : index + size]):
+        return 0.0
+    return WEAK if size == 1 else 0.8
 
 
 def _case_agrees(pattern: NamePattern, window: Sequence[Token]) -> bool:
@@ -255,6 +278,17 @@ def _capitalised_use(pattern: NamePattern, text: str, window: Sequence[Token]) -
 def _starts_sentence(text: str, start: int) -> bool:
     before = text[max(0, start - 40) : start].rstrip(" \t")
     return not before or before[-1] in _SENTENCE_END
+
+
+def _with_company(spots: list[Spot]) -> list[Spot]:
+    """Drop a weak spot ("The Total was wrong") unless another name is spotted close by."""
+    strong = [s for s in spots if s.score != WEAK]
+    return [
+        spot
+        for spot in spots
+        if spot.score != WEAK
+        or any(abs(other.start - spot.start) <= _COMPANY_CHARS for other in strong)
+    ]
 
 
 _VIA_RANK = {"name": 0, "alias": 1, "slug": 2, "fuzzy": 3}

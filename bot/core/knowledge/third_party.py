@@ -159,14 +159,14 @@ class ThirdPartyCatalogue:
         self._names: dict[str, ThirdPartyComponent] = {}
         patterns: list[NamePattern] = []
         for index, component in enumerate(self.components):
-            for slug in component.slugs:
-                self._slugs.setdefault(normalise_slug(slug), component)
-                patterns += make_patterns(index, slug, "slug")
             for via, name in [("name", component.name)] + [("alias", a) for a in component.aliases]:
                 if fold(name) in own_names:
                     continue
                 self._names.setdefault(fold(name), component)
                 patterns += make_patterns(index, name, via)
+            for slug in component.slugs:
+                self._slugs.setdefault(normalise_slug(slug), component)
+                patterns += make_patterns(index, slug, "slug")
         # Our own names are spotted too, so that a third-party name inside them loses.
         own = len(self.components)
         patterns += [p for name in exclude_names for p in make_patterns(own, name, "name")]
