@@ -22,8 +22,8 @@ class Verdict(Enum):
 
 @dataclass
 class FrameBudget:
-    per_second: float = 5.0
-    burst: int = 20
+    per_second: float = 10.0  # far above any person; typing frames are sent every 3 s at most
+    burst: int = 30
     warn_every_s: float = 1.0
     patience: int = 300
     window_s: float = 10.0

@@ -37,7 +37,7 @@ def parse_frame(raw: str | bytes) -> Frame:
             raise FrameError("invalid_json", "frames are UTF-8 JSON text") from exc
     try:
         data = json.loads(raw)
-    except ValueError as exc:  # also RecursionError-free: json refuses deep nesting itself
+    except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[..." nested too deep
         raise FrameError("invalid_json", "frames are JSON objects") from exc
     if not isinstance(data, dict):
         raise FrameError("invalid_frame", "a frame is a JSON object with a type")
