@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -19,6 +20,7 @@ from bot.core.knowledge.site_health_lines import (
     ComponentLine,
     auto_update_state,
     clean_lines,
+    final_segments,
     is_fence,
     parse_component_line,
     section_header,
@@ -222,16 +224,18 @@ def _report(found: _Collector) -> SiteHealthReport:
 
 def _finish_lines(lists: Mapping[str, list[ComponentLine]]) -> dict[str, tuple[PluginInfo, ...]]:
     """Decide the auto-update phrase paste-wide, then turn the lines into PluginInfo."""
-    all_lines = [line for lines in lists.values() for line in lines]
+    authors = [line.author or "" for lines in lists.values() for line in lines]
+    endings = final_segments(authors)
     return {
-        kind: tuple(_plugin(line, all_lines) for line in lines) for kind, lines in lists.items()
+        kind: tuple(_plugin(line, endings, len(authors)) for line in lines)
+        for kind, lines in lists.items()
     }
 
 
-def _plugin(line: ComponentLine, paste: list[ComponentLine]) -> PluginInfo:
+def _plugin(line: ComponentLine, endings: Counter[str], lines: int) -> PluginInfo:
     author, phrase = line.author, line.trailing
     if phrase is None and author is not None:
-        author, phrase = split_trailing_phrase(author, [other.author or "" for other in paste])
+        author, phrase = split_trailing_phrase(author, endings, lines)
     return PluginInfo(
         name=line.name,
         version=_value(line.version),

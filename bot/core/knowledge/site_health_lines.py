@@ -123,19 +123,23 @@ def _split_latest(part: str) -> tuple[str, str | None, str | None]:
     return part[:at], latest, trailing
 
 
-def split_trailing_phrase(author: str, paste: Sequence[str]) -> tuple[str, str | None]:
+def final_segments(authors: Sequence[str]) -> Counter[str]:
+    """How often each last ``, ``-separated segment ends an author field of the paste."""
+    return Counter(a.rpartition(", ")[2] for a in authors if ", " in a)
+
+
+def split_trailing_phrase(author: str, endings: Counter[str], lines: int) -> tuple[str, str | None]:
     """Separate a trailing auto-update phrase from an author that may itself hold commas.
 
     The phrase is recognised by its words in any language, or because the same final segment
-    ends most author fields of the paste (a translation we do not know).
+    ends most author fields of the paste (`endings` of `lines`; a translation we do not know).
     """
     head, sep, last = author.rpartition(", ")
     if not sep:
         return author, None
     if len(last) <= 60 and any(hint in last.casefold() for hint in _AUTO_HINTS):
         return head, last
-    endings = Counter(a.rpartition(", ")[2] for a in paste if ", " in a)
-    if len(paste) >= 3 and endings[last] >= max(2, len(paste) // 2):
+    if lines >= 3 and endings[last] >= max(2, lines // 2):
         return head, last
     return author, None
 

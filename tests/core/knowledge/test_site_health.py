@@ -320,6 +320,7 @@ PLUGIN_LINE = "A: B: version: 1, author: C (latest version: 2), x\n"
     "big",
     [
         "Plugin: version: 1.0, author: A, " * 30_000,
+        "Plugin: version: 1.0, author: A, B\n" * 30_000,
         "x: author: " * 100_000,
         "### wp-core ###\n" + "a" * 1_000_000,
         "### wp-plugins-active (9) ###\n" + PLUGIN_LINE * 20_000,
