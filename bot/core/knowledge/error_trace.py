@@ -48,10 +48,12 @@ _JS_MARKER = re.compile(
     r"Uncaught (?:\(in promise\) )?(?:TypeError|ReferenceError|SyntaxError|RangeError)",
     re.I,
 )
+_JS_SHAPE = re.compile(r"\b(?:TypeError|ReferenceError|SyntaxError|RangeError)\b|\.js\b")
 _LOCATED = re.compile(r"\.php(?::\d|\(\d| on line \d)| on line \d|Stack trace|Call Stack", re.I)
 _TRACE_START = re.compile(r"Stack trace:|Call Stack|\s#0\s|\n#?0 ", re.I)
 _CRITICAL_NOTICE = re.compile(
-    r"critical error on (?:this|your) website|experiencing technical difficulties|kritieke fout",
+    r"critical error on (?:this|your) (?:web)?site|experiencing technical difficulties|"
+    r"kritieke fout\b[^.\n]{0,30}\bop (?:deze|je|jouw|uw) (?:web)?site",
     re.I,
 )
 _MENTION = re.compile(r"fatal error|critical error|kritieke fout|fatale fout", re.I)
@@ -195,16 +197,15 @@ def _culprit(record: _Record, hits: list[PathHit]) -> PathHit | None:
 def _without_record(text: str, hits: list[PathHit]) -> ErrorAnalysis | None:
     """No PHP/JS error line: a browser-console error, WordPress's notice, or a mere mention."""
     js = _JS_MARKER.search(text)
-    if js:
+    if js and _JS_SHAPE.search(text):
         message = _message(text[text.rfind("\n", 0, js.start()) + 1 :])
         return _analysis("js_error", message, hits, hits[0] if hits else None, None, text, True)
     notice = _CRITICAL_NOTICE.search(text)
     mention = notice or _MENTION.search(text)
     if mention is None:
         return None
-    kind: ErrorKind = (
-        "critical_error_notice" if notice or "crit" in mention.group().casefold() else "php_fatal"
-    )
+    fatal = "fatal" in mention.group().casefold() and notice is None
+    kind: ErrorKind = "php_fatal" if fatal else "critical_error_notice"
     message = _message(text[text.rfind("\n", 0, mention.start()) + 1 :])
     culprit = hits[0] if hits else None
     return _analysis(kind, message, hits, culprit, None, text, quoted=notice is not None)

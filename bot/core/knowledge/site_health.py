@@ -9,7 +9,6 @@ where the name may hold colons and the author commas or HTML, so they are split 
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -18,13 +17,18 @@ from types import MappingProxyType
 
 from bot.core.knowledge.site_health_lines import (
     ComponentLine,
+    author_text,
     auto_update_state,
+    boolean_value,
     clean_lines,
     final_segments,
     is_fence,
+    known_value,
+    name_and_slug,
     parse_component_line,
     section_header,
     split_trailing_phrase,
+    version_in,
 )
 
 _LIST_SECTIONS = {
@@ -49,10 +53,7 @@ _FIELD_HINT = re.compile(
     r"user_registration|https_status|permalink|wordpress_size|php_sapi|max_input_variables):",
     re.M,
 )
-_VERSION = re.compile(r"\d+(?:\.\d+)+")
 _MARIADB = re.compile(r"(\d+\.\d+\.\d+)-mariadb", re.I)
-_TRUE = {"true", "yes", "1", "ja", "oui", "si", "sì", "tak", "да"}
-_FALSE = {"false", "no", "0", "nee", "non", "nie", "нет"}
 
 
 @dataclass(frozen=True)
@@ -196,17 +197,17 @@ def _report(found: _Collector) -> SiteHealthReport:
     parent = _theme(found.fields.get("wp-parent-theme")) or _parent_from(found, active_theme)
     plugins = _finish_lines(found.lists)
     return SiteHealthReport(
-        wp_version=_value(core.get("version")),
-        php_version=_version_in(_any_field(found, "php_version")),
-        site_language=_value(core.get("site_language")),
-        user_language=_value(core.get("user_language")),
-        timezone=_value(core.get("timezone")),
-        multisite=_boolean(core.get("multisite")),
-        environment_type=_value(core.get("environment_type")),
-        server=_value(server.get("httpd_software")),
-        server_architecture=_value(server.get("server_architecture")),
-        php_sapi=_value(server.get("php_sapi")),
-        memory_limit=_value(server.get("memory_limit")),
+        wp_version=known_value(core.get("version")),
+        php_version=version_in(_any_field(found, "php_version")),
+        site_language=known_value(core.get("site_language")),
+        user_language=known_value(core.get("user_language")),
+        timezone=known_value(core.get("timezone")),
+        multisite=boolean_value(core.get("multisite")),
+        environment_type=known_value(core.get("environment_type")),
+        server=known_value(server.get("httpd_software")),
+        server_architecture=known_value(server.get("server_architecture")),
+        php_sapi=known_value(server.get("php_sapi")),
+        memory_limit=known_value(server.get("memory_limit")),
         database=_database(found.fields.get("wp-database")),
         active_theme=active_theme,
         parent_theme=parent,
@@ -238,29 +239,29 @@ def _plugin(line: ComponentLine, endings: Counter[str], lines: int) -> PluginInf
         author, phrase = split_trailing_phrase(author, endings, lines)
     return PluginInfo(
         name=line.name,
-        version=_value(line.version),
-        author=_author(author),
-        latest_version=_value(line.latest_version),
+        version=known_value(line.version),
+        author=author_text(author),
+        latest_version=known_value(line.latest_version),
         auto_update=auto_update_state(phrase) if phrase else None,
     )
 
 
 def _theme(values: Mapping[str, str] | None) -> ThemeInfo | None:
-    if not values or not _value(values.get("name")):
+    if not values or not known_value(values.get("name")):
         return None
-    name, slug = _name_and_slug(values["name"])
+    name, slug = name_and_slug(values["name"])
     version, _, latest = (values.get("version") or "").partition(" (latest version: ")
-    path = _value(values.get("theme_path"))
-    parent = _value(values.get("parent_theme"))
+    path = known_value(values.get("theme_path"))
+    parent = known_value(values.get("parent_theme"))
     if slug is None and path and (parent is None or parent.casefold() == "none"):
         slug = path.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1] or None
-    auto = _value(values.get("auto_update"))
+    auto = known_value(values.get("auto_update"))
     return ThemeInfo(
         name=name,
         slug=slug,
-        version=_value(version),
-        latest_version=_value(latest.rstrip(")")),
-        author=_author(values.get("author")),
+        version=known_value(version),
+        latest_version=known_value(latest.rstrip(")")),
+        author=author_text(values.get("author")),
         auto_update=auto_update_state(auto) if auto else None,
         path=path,
     )
@@ -268,30 +269,24 @@ def _theme(values: Mapping[str, str] | None) -> ThemeInfo | None:
 
 def _parent_from(found: _Collector, theme: ThemeInfo | None) -> ThemeInfo | None:
     """Without a wp-parent-theme section, the active theme's parent_theme line names it."""
-    parent = _value(found.fields.get("wp-active-theme", {}).get("parent_theme"))
+    parent = known_value(found.fields.get("wp-active-theme", {}).get("parent_theme"))
     if theme is None or parent is None or parent.casefold() == "none":
         return None
-    name, slug = _name_and_slug(parent)
+    name, slug = name_and_slug(parent)
     return ThemeInfo(name=name, slug=slug, version=None)
-
-
-def _name_and_slug(value: str) -> tuple[str, str | None]:
-    """``Astra (astra)`` → ("Astra", "astra"); ``Divi`` → ("Divi", None)."""
-    value = value.strip()
-    cut = value.rfind(" (")
-    if cut > 0 and value.endswith(")") and " " not in value[cut + 2 : -1]:
-        return value[:cut].strip(), value[cut + 2 : -1]
-    return value, None
 
 
 def _database(values: Mapping[str, str] | None) -> DatabaseInfo | None:
     if not values:
         return None
-    server = _value(values.get("server_version")) or ""
+    server = known_value(values.get("server_version")) or ""
     mariadb = _MARIADB.search(server)
     kind = "MariaDB" if mariadb else "MySQL" if server else None
-    version = mariadb.group(1) if mariadb else _version_in(server)
-    extension, client = _value(values.get("extension")), _value(values.get("client_version"))
+    version = mariadb.group(1) if mariadb else version_in(server)
+    extension, client = (
+        known_value(values.get("extension")),
+        known_value(values.get("client_version")),
+    )
     return DatabaseInfo(kind, version, extension, client)
 
 
@@ -308,28 +303,3 @@ def _any_field(found: _Collector, key: str) -> str | None:
         if key in values:
             return values[key]
     return None
-
-
-def _value(value: str | None) -> str | None:
-    """Empty, ``undefined`` and ``(undefined)`` mean: not known."""
-    if value is None:
-        return None
-    value = value.strip()
-    return None if value.casefold() in ("", "undefined", "(undefined)", "loading...") else value
-
-
-def _version_in(value: str | None) -> str | None:
-    match = _VERSION.search(value or "")
-    return match.group() if match else None
-
-
-def _boolean(value: str | None) -> bool | None:
-    folded = (value or "").strip().casefold()
-    return True if folded in _TRUE else False if folded in _FALSE else None
-
-
-def _author(value: str | None) -> str | None:
-    """Authors may arrive as HTML links (``<a href=...>Thrive Themes</a>``): keep the text."""
-    if value is None:
-        return None
-    return _value(html.unescape(re.sub(r"<[^<>]{0,500}>", "", value)))

@@ -6,6 +6,7 @@ so a pasted megabyte cannot make the parser backtrack.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -20,6 +21,9 @@ _WRAPPER_TAG = re.compile(
 _FENCE_LINE = re.compile(r"(?:`{1,4}|~~~)[\w-]{0,20}")
 _HEADER = re.compile(r"#{2,4}[ \t]*([A-Za-z0-9_.-]{1,80})(?:[ \t]*\((\d{1,6})\))?[ \t]*#{0,4}")
 _LATEST = " (latest version: "
+_VERSION = re.compile(r"\d+(?:\.\d+)+")
+_TRUE = {"true", "yes", "1", "ja", "oui", "si", "sì", "tak", "да"}
+_FALSE = {"false", "no", "0", "nee", "non", "nie", "нет"}
 _AUTO_HINTS = (
     "auto",
     "авто",
@@ -155,3 +159,37 @@ def auto_update_state(phrase: str) -> bool | None:
 
 def _word_is(word: str, stem: str) -> bool:
     return word == stem if len(stem) <= 3 else word.startswith(stem)
+
+
+def name_and_slug(value: str) -> tuple[str, str | None]:
+    """``Astra (astra)`` → ("Astra", "astra"); ``Divi`` → ("Divi", None)."""
+    value = value.strip()
+    cut = value.rfind(" (")
+    if cut > 0 and value.endswith(")") and " " not in value[cut + 2 : -1]:
+        return value[:cut].strip(), value[cut + 2 : -1]
+    return value, None
+
+
+def known_value(value: str | None) -> str | None:
+    """Empty, ``undefined`` and ``(undefined)`` mean: not known."""
+    if value is None:
+        return None
+    value = value.strip()
+    return None if value.casefold() in ("", "undefined", "(undefined)", "loading...") else value
+
+
+def version_in(value: str | None) -> str | None:
+    match = _VERSION.search(value or "")
+    return match.group() if match else None
+
+
+def boolean_value(value: str | None) -> bool | None:
+    folded = (value or "").strip().casefold()
+    return True if folded in _TRUE else False if folded in _FALSE else None
+
+
+def author_text(value: str | None) -> str | None:
+    """Authors may arrive as HTML links (``<a href=...>Thrive Themes</a>``): keep the text."""
+    if value is None:
+        return None
+    return known_value(html.unescape(re.sub(r"<[^<>]{0,500}>", "", value)))

@@ -157,6 +157,12 @@ def analysed(text: str) -> ErrorAnalysis:
             ("plugin", "foo"),
         ),
         (
+            "TypeError: Cannot read properties of undefined (reading 'init')\n"
+            "    at https://x.example/wp-content/plugins/slider-x/js/front.min.js?ver=2.1:1:200",
+            "js_error",
+            ("plugin", "slider-x"),
+        ),
+        (
             "Uncaught ReferenceError: jQuery is not defined\n"
             "    at https://shop.example/wp-content/themes/flatsome/assets/js/app.js?ver=3.18.1:2:10",
             "js_error",
@@ -232,7 +238,9 @@ def test_a_redeclared_function_from_the_same_file_in_two_folders_is_a_duplicate_
         ),
         ("Er is een kritieke fout opgetreden op deze website.", "critical_error_notice", True),
         ("The site is experiencing technical difficulties.", "critical_error_notice", True),
+        ("Er heeft zich een kritieke fout op je site voorgedaan.", "critical_error_notice", True),
         ("Ik krijg een fatal error als ik de plugin activeer", "php_fatal", False),
+        ("Na de update krijg ik een kritieke fout", "critical_error_notice", False),
         ("I get a critical error after the update", "critical_error_notice", False),
     ],
 )
@@ -265,6 +273,7 @@ def test_a_fatal_error_in_core_files_only_is_core_only() -> None:
         "Notice: our office is closed on Monday.",
         "### wp-core ###\n\nversion: 6.4.3",
         "The plugin is in /wp-content/plugins/appointpress/ on my server.",
+        "The shipping method is not defined for Belgium.",
     ],
 )
 def test_text_without_an_error_gives_none(text: str) -> None:
