@@ -74,6 +74,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SHOP_WEBHOOK_SECRET", _str, "", "Shared secret for the subscription webhook."),
     Setting("LOG_LEVEL", _str, "INFO", "Logging level."),
     Setting("OUTBOX_WORKER", _bool, True, "Run the outbox sender thread inside `serve`."),
+    Setting("EMAIL_DOMAIN", _str, "", "Domain of our Message-IDs (default: the helpdesk's)."),
+    Setting("EMAIL_ENVELOPE_FROM", _str, "", "MAIL FROM of our mail (default: helpdesk)."),
+    Setting("EMAIL_MAX_BYTES", _int, 35 * 1024 * 1024, "Largest inbound message; bigger gets 552."),
+    Setting("EMAIL_REPLIES_PER_HOUR", _int, 3, "Automatic replies per sender, per conversation."),
+    Setting("EMAIL_REPLIES_PER_DAY", _int, 10, "Automatic replies per sender, per conversation."),
+    Setting("EMAIL_POLL_INTERVAL", _int, 60, "Seconds between IMAP checks of `email poll`."),
 )
 
 
@@ -99,6 +105,12 @@ class Config:
     shop_webhook_secret: str = ""
     log_level: str = "INFO"
     outbox_worker: bool = True
+    email_domain: str = ""
+    email_envelope_from: str = ""
+    email_max_bytes: int = 35 * 1024 * 1024
+    email_replies_per_hour: int = 3
+    email_replies_per_day: int = 10
+    email_poll_interval: int = 60
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "bot.cli.kb",
     "bot.cli.db",
     "bot.cli.i18n",
+    "bot.cli.email",
 )
 
 

@@ -75,12 +75,9 @@ class Conversations:
         subject: str | None = None,
         greet: bool = True,
     ) -> Started:
-        state = self.engine.new_state(language, channel, email)
         with self.db.session() as session:
-            customer = repo.get_or_create_customer(session, email, name, state.language) if email else None
-            conversation, token = repo.create_conversation(
-                session, channel=channel, language=state.language, state=state.to_dict(),
-                customer=customer, subject=subject,
+            conversation, token, state = self._create(
+                session, channel, language, email, name, subject
             )
             messages: list[dict[str, Any]] = []
             if greet:
@@ -88,6 +85,56 @@ class Conversations:
                 stored = self._store_bot_messages(session, conversation, turn)
                 messages = [message_dict(m) for m in stored]
             return Started(conversation.public_id, token, conversation.id, messages, state.public())
+
+    def _create(
+        self, session: Session, channel: Channel, language: str | None, email: str | None,
+        name: str | None, subject: str | None,
+    ) -> tuple[Conversation, str, ConversationState]:
+        state = self.engine.new_state(language, channel, email)
+        customer = None
+        if email:
+            customer = repo.get_or_create_customer(session, email, name, state.language)
+        conversation, token = repo.create_conversation(
+            session, channel=channel, language=state.language, state=state.to_dict(),
+            customer=customer, subject=subject,
+        )
+        return conversation, token, state
+
+    # -- channels that keep their own rows in the same transaction (email) --------------------
+    def open_in(
+        self, session: Session, *, channel: Channel, language: str | None = None,
+        email: str | None = None, name: str | None = None, subject: str | None = None,
+    ) -> Conversation:
+        """A new conversation in the caller's transaction, without a greeting."""
+        return self._create(session, channel, language, email, name, subject)[0]
+
+    def post_in(
+        self, session: Session, conversation: Conversation, text: str, *,
+        channel_ref: str | None = None, payload: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Like ``post_to`` in the caller's transaction; the caller locked ``conversation``."""
+        return self._handle(session, conversation, text, channel_ref=channel_ref, payload=payload)
+
+    def note_in(
+        self, session: Session, conversation: Conversation, text: str, *, role: str = "customer",
+        channel_ref: str | None = None, payload: dict[str, Any] | None = None,
+    ) -> Message:
+        """Store a message the engine does not answer (suppressed mail, bounces); staff see it."""
+        message = repo.append_message(
+            session, conversation, role, text, channel_ref=channel_ref, payload=payload
+        )
+        notice = {"type": "messages", "seq": conversation.message_count, "route": None}
+        staff_notice = {"type": "conversation", "conversation": conversation.id}
+        topic = conversation_topic(conversation.id)
+
+        def publish(_session: Session) -> None:
+            self.bus.publish(topic, notice)
+            self.bus.publish(STAFF_TOPIC, staff_notice)
+
+        from sqlalchemy import event
+
+        event.listen(session, "after_commit", publish, once=True)
+        return message
 
     # -- post ---------------------------------------------------------------------------------
     def post(
@@ -123,6 +170,7 @@ class Conversations:
         *,
         client_id: str | None = None,
         channel_ref: str | None = None,
+        payload: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         ref = f"client:{client_id}" if client_id else channel_ref
         if ref and (earlier := repo.message_by_ref(session, conversation.id, ref)) is not None:
@@ -132,7 +180,9 @@ class Conversations:
         if not text.strip():
             raise InvalidInput("text is empty", code="empty_text")
         now = self.clock()
-        repo.append_message(session, conversation, "customer", text, channel_ref=ref)
+        repo.append_message(
+            session, conversation, "customer", text, channel_ref=ref, payload=payload
+        )
         state = ConversationState.from_dict(conversation.state)
         turn = self.engine.handle(state, text, now, self._customer_context(session, conversation))
         turn = self._apply_events(session, conversation, turn, now)

@@ -1,0 +1,92 @@
+"""A delivery failure of one of our mails: thread it to its conversation, mark dead addresses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.channels.email.bounce_marks import mailed_before, mark_bounced
+from bot.channels.email.bounces import Bounce
+from bot.channels.email.message_ids import verify_message_id
+from bot.channels.email.outcome import BOUNCE, Outcome
+from bot.channels.email.settings import EmailSettings
+from bot.channels.email.thread_match import conversation_id_of
+from bot.helpdesk.conversations import Conversations
+from bot.storage import repositories as repo
+from bot.storage.models import InboundEmail, OutboundEmail
+
+
+def record_bounce(
+    session: Session,
+    conversations: Conversations,
+    settings: EmailSettings,
+    row: InboundEmail,
+    bounce: Bounce,
+    now: datetime,
+) -> Outcome:
+    """Store the bounce with its conversation; a permanent one marks addresses we mailed."""
+    original = bounce.original_message_id
+    sent = _outbound(session, original)
+    conversation_id = _conversation_id(original, settings)
+    if conversation_id is None and sent is not None:
+        conversation_id = sent.conversation_id
+    conversation = repo.lock_conversation(session, conversation_id) if conversation_id else None
+    recipients = list(bounce.recipients) or ([sent.recipient] if sent else [])
+    marked = []
+    if bounce.permanent:
+        reason = " ".join(p for p in (bounce.status, bounce.diagnostic) if p) or "hard bounce"
+        for address in recipients:
+            if mailed_before(session, address):
+                mark_bounced(session, address, reason, now, conversation_id)
+                marked.append(address)
+    data: dict[str, Any] = {
+        "inbound_id": row.id,
+        "permanent": bounce.permanent,
+        "recipients": recipients,
+        "marked": marked,
+        "status": bounce.status,
+        "action": bounce.action,
+        "diagnostic": bounce.diagnostic,
+        "original_message_id": original,
+    }
+    if conversation is not None:
+        conversations.note_in(
+            session,
+            conversation,
+            _summary(bounce, recipients),
+            role="system",
+            channel_ref=f"sha256:{row.content_hash}",
+            payload={"email": data},
+        )
+    repo.add_event(session, conversation_id, "email_bounce", data)
+    return Outcome(
+        row.id,
+        BOUNCE,
+        "hard-bounce" if bounce.permanent else "soft-bounce",
+        ", ".join(recipients)[:300],
+        conversation_id,
+    )
+
+
+def _outbound(session: Session, message_id: str | None) -> OutboundEmail | None:
+    if not message_id:
+        return None
+    query = select(OutboundEmail).where(OutboundEmail.message_id == message_id[:300])
+    return session.scalars(query).first()
+
+
+def _conversation_id(message_id: str | None, settings: EmailSettings) -> int | None:
+    if not message_id:
+        return None
+    signed = verify_message_id(message_id, secret=settings.secret, domain=settings.domain)
+    return conversation_id_of(signed) if signed else None
+
+
+def _summary(bounce: Bounce, recipients: list[str]) -> str:
+    kind = "permanently" if bounce.permanent else "temporarily"
+    who = ", ".join(recipients) or "an unknown recipient"
+    details = " ".join(p for p in (bounce.status, bounce.diagnostic) if p)
+    return f"Mail to {who} failed {kind}." + (f" {details}" if details else "")

@@ -1,0 +1,173 @@
+"""Inbound pipeline: stored mail → bounce? → thread → RFC 3834, rate limits → engine → outbox.
+
+Each message is processed in one transaction (conversation, messages, events, the reply in the
+outbox and the ``processed`` mark commit together), so a crash anywhere leaves nothing half
+done and the message is simply processed again. Every message ends up stored with its outcome;
+suppressed ones are attached to their conversation when they thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.channels.email import inbox
+from bot.channels.email.autoreply_rules import should_auto_reply
+from bot.channels.email.bounce_handling import record_bounce
+from bot.channels.email.bounces import parse_bounce
+from bot.channels.email.message import InboundMail, parse_message
+from bot.channels.email.outcome import BUSY, DUPLICATE, FAILED, Outcome
+from bot.channels.email.replying import Replier
+from bot.channels.email.settings import ATTACHMENT_LIMIT, EmailSettings
+from bot.channels.email.thread_match import find_conversation
+from bot.helpdesk.conversations import MAX_MESSAGES, Conversations
+from bot.storage import repositories as repo
+from bot.storage.db import Database
+from bot.storage.models import Conversation, InboundEmail, OutboundEmail
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class EmailChannel:
+    """Receives raw mail and answers it; ``print_only`` keeps replies out of the send queue."""
+
+    def __init__(
+        self,
+        db: Database,
+        conversations: Conversations,
+        settings: EmailSettings,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        print_only: bool = False,
+    ) -> None:
+        self.db = db
+        self.conversations = conversations
+        self.settings = settings
+        self.clock = clock
+        self.replier = Replier(conversations, settings, print_only=print_only)
+
+    # -- the two steps --------------------------------------------------------------------------
+    def receive(
+        self,
+        raw: bytes,
+        *,
+        source: str,
+        envelope_sender: str | None = None,
+        recipients: Sequence[str] = (),
+    ) -> inbox.Stored:
+        """Store ``raw`` durably; when this returns, the message cannot be lost."""
+        return inbox.store_inbound(
+            self.db, raw, source=source, envelope_sender=envelope_sender, recipients=recipients
+        )
+
+    def process(self, inbound_id: int) -> Outcome:
+        """Answer one stored message (once: a processed one reports its recorded outcome)."""
+        now = self.clock()
+        if not inbox.claim(self.db, inbound_id, now):
+            return self.recorded(inbound_id)
+        try:
+            with self.db.session() as session:
+                row = session.get(InboundEmail, inbound_id)
+                assert row is not None
+                outcome = self._pipeline(session, row, now)
+                row.status, row.processed_at, row.lease_until = "processed", now, None
+                row.outcome, row.conversation_id = outcome.outcome, outcome.conversation_id
+                row.reason, row.detail = outcome.reason[:60] or None, outcome.detail[:500] or None
+            return outcome
+        except Exception as error:  # recorded on the row and retried; the raw mail stays stored
+            log.exception("email: processing inbound #%s failed", inbound_id)
+            inbox.record_failure(self.db, inbound_id, f"{type(error).__name__}: {error}", now)
+            return Outcome(inbound_id, FAILED, type(error).__name__, str(error)[:300])
+
+    def handle(self, raw: bytes, *, source: str, envelope_sender: str | None = None) -> Outcome:
+        """Store, then process: what `email process` and the receivers do per message."""
+        stored = self.receive(raw, source=source, envelope_sender=envelope_sender)
+        return self.process(stored.id)
+
+    def process_due(self, limit: int = 100) -> list[Outcome]:
+        """Everything still waiting: new rows and those a crashed processor left behind."""
+        return [self.process(i) for i in inbox.due(self.db, self.clock(), limit)]
+
+    def recorded(self, inbound_id: int) -> Outcome:
+        with self.db.session() as session:
+            row = session.get(InboundEmail, inbound_id)
+            if row is None or row.status == "received":
+                return Outcome(inbound_id, BUSY)
+            outbound = session.scalar(
+                select(OutboundEmail.id).where(OutboundEmail.inbound_email_id == inbound_id)
+            )
+            return Outcome(
+                inbound_id,
+                row.outcome or row.status,
+                row.reason or "",
+                row.detail or "",
+                row.conversation_id,
+                outbound,
+            )
+
+    # -- the pipeline ---------------------------------------------------------------------------
+    def _pipeline(self, session: Session, row: InboundEmail, now: datetime) -> Outcome:
+        mail = parse_message(row.raw, attachment_limit=ATTACHMENT_LIMIT)
+        earlier = _earlier_copy(session, row)
+        if earlier is not None:
+            return Outcome(row.id, DUPLICATE, "duplicate", f"same Message-ID as inbound #{earlier}")
+        bounce = parse_bounce(mail)
+        if bounce is not None:
+            return record_bounce(session, self.conversations, self.settings, row, bounce, now)
+        decision = should_auto_reply(
+            mail,
+            own_addresses=self.settings.own_addresses,
+            own_message_id_domain=self.settings.domain,
+            loop_header_value=self.settings.loop_value,
+            envelope_sender=row.envelope_sender,
+        )
+        match = find_conversation(session, mail, self.settings)
+        if not decision.reply:
+            return self.replier.suppress(
+                session, row, mail, match.conversation, decision.reason, decision.detail
+            )
+        conversation = match.conversation
+        if conversation is None or conversation.message_count >= MAX_MESSAGES - 10:
+            conversation = self._open(session, mail)  # a full conversation starts over
+        if match.rejected_tag:
+            repo.add_event(
+                session,
+                conversation.id,
+                "email_ticket_tag_rejected",
+                {"inbound_id": row.id, "tag": match.rejected_tag, "from": mail.from_addr},
+            )
+        return self.replier.answer(session, row, mail, conversation, now)
+
+    def _open(self, session: Session, mail: InboundMail) -> Conversation:
+        address = mail.from_addr or mail.reply_address
+        return self.conversations.open_in(
+            session,
+            channel="email",
+            email=address if 3 <= len(address) <= 254 else None,
+            name=mail.from_name[:200] or None,
+            subject=mail.subject[:300] or None,
+        )
+
+
+def _earlier_copy(session: Session, row: InboundEmail) -> int | None:
+    """An earlier stored copy of the same Message-ID that was not given up."""
+    if not row.message_id:
+        return None
+    query = (
+        select(InboundEmail.id)
+        .where(
+            InboundEmail.message_id == row.message_id,
+            InboundEmail.id < row.id,
+            InboundEmail.status != "failed",
+        )
+        .limit(1)
+    )
+    return session.scalar(query)

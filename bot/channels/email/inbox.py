@@ -1,0 +1,154 @@
+"""Inbound mail is a database row first: stored before SMTP answers 250, processed after.
+
+A row is ``received`` until one processor claims it with a lease and finishes it in one
+transaction (``processed``). A processor that dies leaves the lease to expire, and the row is
+taken again; one that keeps failing on the same row gives up after ``MAX_ATTEMPTS``
+(``failed``, with the error, for staff). The content hash makes a redelivered message a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.parser import BytesHeaderParser
+
+from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.channels.email.headers import (
+    header_map,
+    parse_mailbox,
+    parse_message_ids,
+    raw_header_items,
+)
+from bot.storage.db import Database
+from bot.storage.models import InboundEmail
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+_HEADER_SCAN_BYTES = 256 * 1024
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+# Header fields relays prepend on the way in; a redelivery differs only in these.
+_TRACE_FIELD = re.compile(
+    rb"^(?:received|return-path|delivered-to|x-original-to|x-envelope-to)[ \t]*:"
+    rb".*(?:\r?\n[ \t].*)*\r?\n",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The row a message is stored in; ``duplicate`` when the same message was stored before."""
+
+    id: int
+    duplicate: bool
+
+
+def content_hash(raw: bytes) -> str:
+    """SHA-256 of the message without the leading trace fields relays add."""
+    body = raw
+    while match := _TRACE_FIELD.match(body):
+        body = body[match.end() :]
+    return hashlib.sha256(body).hexdigest()
+
+
+def store_inbound(
+    db: Database,
+    raw: bytes,
+    *,
+    source: str,
+    envelope_sender: str | None = None,
+    recipients: Sequence[str] = (),
+) -> Stored:
+    """Write ``raw`` durably (committed when this returns); a known message is not stored twice."""
+    digest = content_hash(raw)
+    with db.session() as session:
+        existing = session.scalar(
+            select(InboundEmail.id).where(InboundEmail.content_hash == digest)
+        )
+    if existing is not None:
+        return Stored(existing, True)
+    message_id, from_addr, subject = _summary(raw)
+    row = InboundEmail(
+        source=source,
+        envelope_sender=None if envelope_sender is None else envelope_sender[:500],
+        envelope_recipients=[r[:320] for r in recipients[:100]],
+        raw=raw,
+        size=len(raw),
+        content_hash=digest,
+        message_id=message_id,
+        from_addr=from_addr,
+        subject=subject,
+        status="received",
+        attempts=0,
+    )
+    try:
+        with db.session() as session:
+            session.add(row)
+        return Stored(row.id, False)
+    except IntegrityError:  # the same message stored at the same moment by another receiver
+        with db.session() as session:
+            found = session.scalar(
+                select(InboundEmail.id).where(InboundEmail.content_hash == digest)
+            )
+        if found is None:
+            raise
+        return Stored(found, True)
+
+
+def _summary(raw: bytes) -> tuple[str | None, str | None, str | None]:
+    """Message-ID, From address and Subject, read from the header block only (fast for 35 MB)."""
+    block = raw[:_HEADER_SCAN_BYTES]
+    end = _BLANK_LINE.search(block)
+    items = raw_header_items(BytesHeaderParser().parsebytes(block[: end.end()] if end else block))
+    headers = header_map(items)
+    raw_from = next((value for name, value in items if name.lower() == "from"), None)
+    ids = parse_message_ids(headers.first("message-id"))
+    mailbox = parse_mailbox(raw_from)
+    subject = headers.first("subject") or ""
+    message_id = ids[0] if ids and len(ids[0]) <= 500 else None
+    return message_id, mailbox[1][:320] if mailbox else None, subject[:300] or None
+
+
+def claim(db: Database, inbound_id: int, now: datetime, lease: timedelta = LEASE) -> bool:
+    """Take the row for processing; False when it is done or another processor holds it."""
+    with db.session() as session:
+        result = session.execute(
+            update(InboundEmail)
+            .where(InboundEmail.id == inbound_id, InboundEmail.status == "received", _free(now))
+            .values(lease_until=now + lease, attempts=InboundEmail.attempts + 1)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def due(db: Database, now: datetime, limit: int = 100) -> list[int]:
+    """Rows waiting to be processed (new ones and those whose processor died), oldest first."""
+    with db.session() as session:
+        query = (
+            select(InboundEmail.id)
+            .where(InboundEmail.status == "received", _free(now))
+            .order_by(InboundEmail.id)
+            .limit(limit)
+        )
+        return list(session.scalars(query))
+
+
+def record_failure(db: Database, inbound_id: int, error: str, now: datetime) -> bool:
+    """Note a processing error; True when the row was given up (``failed``)."""
+    with db.session() as session:
+        row = session.get(InboundEmail, inbound_id)
+        if row is None or row.status != "received":
+            return False
+        row.error = error[-4000:]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status, row.outcome, row.lease_until = "failed", "failed", None
+            return True
+        row.lease_until = now + timedelta(seconds=30 * 2**row.attempts)
+        return False
+
+
+def _free(now: datetime) -> ColumnElement[bool]:
+    return or_(InboundEmail.lease_until.is_(None), InboundEmail.lease_until < now)

@@ -1,0 +1,198 @@
+"""The outbox: every outgoing mail is a row with its bytes first; senders relay due rows.
+
+A sender claims due rows with a lease in one short transaction (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so several workers never take the same row. The
+row is marked ``sent`` only after the relay's 250. A failure waits with exponential backoff;
+a 5xx for the recipient is a hard bounce: the row fails and the address is marked.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import policy
+from email.message import EmailMessage
+from typing import Protocol
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.channels.email.bounce_marks import is_bounced, mark_bounced
+from bot.channels.email.smtp_transport import DeliveryError
+from bot.storage.db import Database
+from bot.storage.models import OutboundEmail
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)  # longer than a relay conversation can take (timeout 30 s)
+BACKOFF_FIRST = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=4)
+MAX_ATTEMPTS = 20  # about three days of retries at the capped interval
+
+
+class Transport(Protocol):
+    def send(self, envelope_from: str, recipient: str, data: bytes) -> None: ...
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def queue_message(
+    session: Session,
+    msg: EmailMessage,
+    *,
+    kind: str,
+    envelope_from: str,
+    now: datetime,
+    conversation_id: int | None = None,
+    inbound_id: int | None = None,
+    status: str = "pending",
+) -> OutboundEmail:
+    """Store ``msg`` rendered for SMTP (CRLF, wrapped lines); it goes out when a sender runs."""
+    to = msg["To"]
+    recipient = to.addresses[0].addr_spec if getattr(to, "addresses", None) else str(to)
+    row = OutboundEmail(
+        created_at=now,
+        conversation_id=conversation_id,
+        inbound_email_id=inbound_id,
+        kind=kind,
+        recipient=recipient.lower()[:320],
+        envelope_from=envelope_from,
+        message_id=str(msg["Message-ID"]),
+        subject=str(msg["Subject"] or "")[:500],
+        raw=msg.as_bytes(policy=policy.SMTP),
+        status=status,
+        attempts=0,
+        next_attempt_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min ... capped at 4 hours."""
+    delay: timedelta = BACKOFF_FIRST * 2 ** max(0, attempts - 1)
+    return min(delay, BACKOFF_MAX)
+
+
+@dataclass
+class SendReport:
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    suppressed: list[int] = field(default_factory=list)
+
+
+class OutboxSender:
+    """Relays due rows through ``transport``; safe to run in several processes at once."""
+
+    def __init__(
+        self,
+        db: Database,
+        transport: Transport,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        owner: str | None = None,
+    ) -> None:
+        self.db = db
+        self.transport = transport
+        self.clock = clock
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"[:64]
+
+    def send_due(self, limit: int = 50) -> SendReport:
+        report = SendReport()
+        for row_id in self.claim(limit):
+            self._deliver(row_id, report)
+        return report
+
+    def run(self, stop: threading.Event, interval: float = 2.0) -> None:
+        """Send until ``stop`` is set; an error is logged and the loop goes on."""
+        while not stop.is_set():
+            try:
+                report = self.send_due()
+                busy = bool(report.sent or report.failed or report.suppressed)
+            except Exception:
+                log.exception("outbox: sending failed")
+                busy = False
+            if not busy:
+                stop.wait(interval)
+
+    def claim(self, limit: int) -> list[int]:
+        now = self.clock()
+        with self.db.session() as session:
+            query = (
+                select(OutboundEmail.id)
+                .where(
+                    OutboundEmail.status == "pending",
+                    OutboundEmail.next_attempt_at <= now,
+                    or_(OutboundEmail.lease_until.is_(None), OutboundEmail.lease_until < now),
+                )
+                .order_by(OutboundEmail.next_attempt_at, OutboundEmail.id)
+                .limit(limit)
+            )
+            if not self.db.is_sqlite:
+                query = query.with_for_update(skip_locked=True)
+            ids = list(session.scalars(query))
+            if ids:
+                session.execute(
+                    update(OutboundEmail)
+                    .where(OutboundEmail.id.in_(ids))
+                    .values(lease_owner=self.owner, lease_until=now + LEASE)
+                )
+        return ids
+
+    def _deliver(self, row_id: int, report: SendReport) -> None:
+        with self.db.session() as session:
+            row = session.get(OutboundEmail, row_id)
+            if row is None or row.status != "pending" or row.lease_owner != self.owner:
+                return
+            if is_bounced(session, row.recipient):
+                row.status, row.lease_until = "suppressed", None
+                row.last_error = "not sent: the address bounced earlier"
+                report.suppressed.append(row_id)
+                return
+            envelope_from, recipient, data = row.envelope_from, row.recipient, row.raw
+        try:
+            self.transport.send(envelope_from, recipient, data)
+        except DeliveryError as error:
+            self._failed(row_id, error, report)
+            return
+        with self.db.session() as session:
+            session.execute(
+                update(OutboundEmail)
+                .where(OutboundEmail.id == row_id)
+                .values(
+                    status="sent",
+                    sent_at=self.clock(),
+                    lease_until=None,
+                    last_error=None,
+                    attempts=OutboundEmail.attempts + 1,
+                )
+            )
+        report.sent.append(row_id)
+
+    def _failed(self, row_id: int, error: DeliveryError, report: SendReport) -> None:
+        now = self.clock()
+        with self.db.session() as session:
+            row = session.get(OutboundEmail, row_id)
+            if row is None:
+                return
+            row.attempts += 1
+            row.last_error, row.lease_until = str(error), None
+            if error.recipient_rejected:
+                mark_bounced(session, row.recipient, str(error), now, row.conversation_id)
+            if error.permanent or row.attempts >= MAX_ATTEMPTS:
+                row.status = "failed"
+                report.failed.append(row_id)
+                log.warning("outbox: mail %s to %s failed: %s", row_id, row.recipient, error)
+                return
+            row.next_attempt_at = now + backoff(row.attempts)
+            report.retrying.append(row_id)
+            log.info("outbox: mail %s will be retried: %s", row_id, error)

@@ -1,0 +1,250 @@
+"""Store a customer's mail in its conversation and, when allowed, put the bot's reply in the outbox.
+
+Rate limits come before the engine: a message over the limit is stored for staff but gets no
+engine turn, so the conversation state never runs ahead of what the customer was told.
+A message that is all quoted text gets no engine turn either; the customer is asked, once per
+message, to write above the quote (or, when staff own the conversation, nothing is sent).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.channels.email.autoreply_rules import AutoReplyDecision
+from bot.channels.email.bounce_marks import clear_bounce
+from bot.channels.email.compose import ThreadContext
+from bot.channels.email.mail_texts import MailTexts
+from bot.channels.email.message import InboundMail
+from bot.channels.email.outbox import queue_message
+from bot.channels.email.outcome import QUIET, REPLIED, SUPPRESSED, Outcome
+from bot.channels.email.outgoing import BOT_KIND, bot_reply
+from bot.channels.email.quotes import ReplyParts, extract_reply
+from bot.channels.email.settings import EmailSettings
+from bot.helpdesk.conversations import MAX_MESSAGES, Conversations
+from bot.storage import repositories as repo
+from bot.storage.models import Conversation, InboundEmail, OutboundEmail
+
+MAX_STORED_CHARS = 100_000
+_COUNTED = ("pending", "sent", "printed", "failed")  # automatic mails that went, or tried to
+
+
+class Replier:
+    def __init__(
+        self, conversations: Conversations, settings: EmailSettings, *, print_only: bool = False
+    ) -> None:
+        self.conversations = conversations
+        self.settings = settings
+        self.print_only = print_only
+
+    def suppress(
+        self,
+        session: Session,
+        row: InboundEmail,
+        mail: InboundMail,
+        conversation: Conversation | None,
+        reason: str,
+        detail: str,
+    ) -> Outcome:
+        """Keep a message we must not answer, in its conversation when it threads."""
+        data = {"inbound_id": row.id, "reason": reason, "detail": detail[:300]}
+        if conversation is not None and conversation.message_count < MAX_MESSAGES:
+            payload = _payload(row, mail, None, suppressed=reason)
+            self.conversations.note_in(
+                session,
+                conversation,
+                _stored_text(mail.text, mail.subject),
+                channel_ref=_channel_ref(row),
+                payload=payload,
+            )
+        conversation_id = conversation.id if conversation else None
+        repo.add_event(session, conversation_id, "email_suppressed", data)
+        return Outcome(row.id, SUPPRESSED, reason, detail[:300], conversation_id)
+
+    def answer(
+        self,
+        session: Session,
+        row: InboundEmail,
+        mail: InboundMail,
+        conversation: Conversation,
+        now: datetime,
+    ) -> Outcome:
+        """A human message: the engine's turn, and its reply in the outbox."""
+        if conversation.customer is not None:
+            clear_bounce(session, conversation.customer, conversation.id)
+        parts = extract_reply(mail.text, mail.html)
+        thread = ThreadContext.replying_to(mail)
+        limit = self._rate_limit(session, thread.recipient, conversation.id, now)
+        if not limit.reply:
+            return self.suppress(session, row, mail, conversation, limit.reason, limit.detail)
+        if parts.used_fallback:
+            repo.add_event(session, conversation.id, "email_quote_fallback", {"inbound_id": row.id})
+        if not parts.new_text.strip():
+            return self._all_quoted(session, row, mail, conversation, thread, now)
+        waiting = conversation.status == "waiting_for_staff"
+        result = self.conversations.post_in(
+            session,
+            conversation,
+            parts.new_text,
+            channel_ref=_channel_ref(row),
+            payload=_payload(row, mail, parts),
+        )
+        if waiting or conversation.status == "waiting_for_staff":
+            _reopen_ticket(session, conversation, row.id)
+        if not result["messages"]:
+            return Outcome(row.id, QUIET, "staff-own-conversation", "", conversation.id)
+        texts = self._texts(result["state"]["language"])
+        try:
+            outbound = self._queue(
+                session,
+                row,
+                conversation,
+                thread,
+                result["messages"],
+                texts,
+                result["state"]["language"],
+                now,
+            )
+        except ValueError as error:  # an address compose cannot use; the turn stays stored
+            repo.add_event(session, conversation.id, "email_not_sent", {"error": str(error)[:300]})
+            return Outcome(row.id, SUPPRESSED, "bad-recipient", str(error)[:300], conversation.id)
+        return Outcome(row.id, REPLIED, result["route"], "", conversation.id, outbound.id)
+
+    def _all_quoted(
+        self,
+        session: Session,
+        row: InboundEmail,
+        mail: InboundMail,
+        conversation: Conversation,
+        thread: ThreadContext,
+        now: datetime,
+    ) -> Outcome:
+        payload = _payload(row, mail, None, suppressed="all-quoted")
+        self.conversations.note_in(
+            session,
+            conversation,
+            _stored_text(mail.text, mail.subject),
+            channel_ref=_channel_ref(row),
+            payload=payload,
+        )
+        repo.add_event(session, conversation.id, "email_all_quoted", {"inbound_id": row.id})
+        if conversation.status == "waiting_for_staff":
+            _reopen_ticket(session, conversation, row.id)
+            return Outcome(row.id, QUIET, "all-quoted", "", conversation.id)
+        texts = self._texts(conversation.language)
+        message = {"text": texts.no_new_text(), "html": "", "links": []}
+        outbound = self._queue(
+            session, row, conversation, thread, [message], texts, conversation.language, now
+        )
+        return Outcome(row.id, REPLIED, "all-quoted", "", conversation.id, outbound.id)
+
+    def _queue(
+        self,
+        session: Session,
+        row: InboundEmail,
+        conversation: Conversation,
+        thread: ThreadContext,
+        messages: list[dict[str, Any]],
+        texts: MailTexts,
+        language: str,
+        now: datetime,
+    ) -> OutboundEmail:
+        ticket = repo.ticket_for(session, conversation.id)
+        msg = bot_reply(
+            self.settings,
+            texts,
+            thread,
+            messages,
+            conversation_id=conversation.id,
+            ticket_tag=ticket.number if ticket else None,
+            language=language,
+            now=now,
+        )
+        return queue_message(
+            session,
+            msg,
+            kind=BOT_KIND,
+            envelope_from=self.settings.envelope_from,
+            now=now,
+            conversation_id=conversation.id,
+            inbound_id=row.id,
+            status="printed" if self.print_only else "pending",
+        )
+
+    def _rate_limit(
+        self, session: Session, recipient: str, conversation_id: int, now: datetime
+    ) -> AutoReplyDecision:
+        since = now - timedelta(days=1)
+        base = select(OutboundEmail.created_at).where(
+            OutboundEmail.kind == BOT_KIND,
+            OutboundEmail.status.in_(_COUNTED),
+            OutboundEmail.created_at >= since,
+        )
+        to_sender = list(session.scalars(base.where(OutboundEmail.recipient == recipient.lower())))
+        decision = self.settings.sender_limit.decide(to_sender, now)
+        if not decision.reply:
+            return decision
+        in_thread = list(
+            session.scalars(base.where(OutboundEmail.conversation_id == conversation_id))
+        )
+        decision = self.settings.conversation_limit.decide(in_thread, now)
+        if not decision.reply:
+            return AutoReplyDecision(False, decision.reason + "-conversation", decision.detail)
+        return decision
+
+    def _texts(self, language: str) -> MailTexts:
+        engine = self.conversations.engine
+        return MailTexts.for_language(
+            engine.translations, language, engine.kb.policy.default_language, self.settings.company
+        )
+
+
+def _reopen_ticket(session: Session, conversation: Conversation, inbound_id: int) -> None:
+    """The customer wrote while staff own the conversation: the ticket needs them again."""
+    ticket = repo.ticket_for(session, conversation.id)
+    data = {"inbound_id": inbound_id, "ticket": ticket.number if ticket else None}
+    if ticket is not None and ticket.status != "open":
+        ticket.status, ticket.resolved_at = "open", None
+        data["reopened"] = True
+    repo.add_event(session, conversation.id, "email_customer_replied", data)
+
+
+def _channel_ref(row: InboundEmail) -> str:
+    """The Message-ID when it fits the column, else the content hash: a retry is answered once."""
+    if row.message_id and len(row.message_id) <= 300:
+        return row.message_id
+    return f"sha256:{row.content_hash}"
+
+
+def _stored_text(text: str, subject: str) -> str:
+    return (text.strip() or subject.strip() or "(empty message)")[:MAX_STORED_CHARS]
+
+
+def _payload(
+    row: InboundEmail, mail: InboundMail, parts: ReplyParts | None, *, suppressed: str = ""
+) -> dict[str, Any]:
+    """What staff see next to the message: the mail's identity, attachments and flags."""
+    data: dict[str, Any] = {
+        "inbound_id": row.id,
+        "message_id": mail.message_id,
+        "subject": mail.subject[:300],
+        "from": mail.from_addr,
+        "attachments": [
+            {
+                "filename": a.filename[:200],
+                "content_type": a.content_type,
+                "size": a.size,
+                "truncated": a.truncated,
+            }
+            for a in mail.attachments[:50]
+        ],
+    }
+    if suppressed:
+        data["suppressed"] = suppressed
+    if parts is not None:
+        data["quote_fallback"] = parts.used_fallback
+        data["quoted_chars"] = len(parts.quoted)
+    return {"email": data}

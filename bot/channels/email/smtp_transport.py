@@ -1,0 +1,103 @@
+"""Hand one rendered message to the relay in ``SUPPORTBOT_SMTP_URL``; say how a failure counts.
+
+``smtp://`` uses STARTTLS when the relay offers it, ``smtp+starttls://`` insists on it,
+``smtps://`` is TLS from the first byte. ``user:password@`` logs in; ``?cafile=`` trusts a
+private CA; ``?timeout=`` (seconds) bounds every network wait.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlsplit
+
+SCHEMES = {"smtp": "auto", "smtp+starttls": "starttls", "smtps": "tls"}
+DEFAULT_PORTS = {"auto": 25, "starttls": 587, "tls": 465}
+DEFAULT_TIMEOUT = 30.0
+
+
+class DeliveryError(Exception):
+    """The relay did not take the message; ``permanent`` means retrying will not help."""
+
+    def __init__(self, message: str, *, permanent: bool = False, recipient_rejected: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+        self.recipient_rejected = recipient_rejected  # a 5xx for the recipient: a hard bounce
+
+
+@dataclass(frozen=True)
+class SmtpRelay:
+    host: str
+    port: int
+    security: str  # auto | starttls | tls
+    username: str = ""
+    password: str = ""
+    timeout: float = DEFAULT_TIMEOUT
+    cafile: str | None = None
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpRelay:
+        """Raises ValueError naming what is wrong with the URL."""
+        parts = urlsplit(url.strip())
+        security = SCHEMES.get(parts.scheme.lower())
+        if security is None or not parts.hostname:
+            raise ValueError(
+                f"expected smtp://, smtp+starttls:// or smtps://host[:port], got {url!r}"
+            )
+        query = parse_qs(parts.query)
+        return cls(
+            host=parts.hostname,
+            port=parts.port or DEFAULT_PORTS[security],
+            security=security,
+            username=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            timeout=float(query.get("timeout", [DEFAULT_TIMEOUT])[0]),
+            cafile=query.get("cafile", [None])[0],
+        )
+
+    def send(self, envelope_from: str, recipient: str, data: bytes) -> None:
+        """Deliver ``data`` to one recipient; raises DeliveryError when the relay refuses."""
+        options = [] if recipient.isascii() and envelope_from.isascii() else ["SMTPUTF8"]
+        try:
+            with self._connect() as smtp:
+                smtp.sendmail(envelope_from, [recipient], data, mail_options=options)
+        except smtplib.SMTPRecipientsRefused as error:
+            code, reply = next(iter(error.recipients.values()), (450, b""))
+            raise DeliveryError(
+                _describe(code, reply), permanent=code >= 500, recipient_rejected=code >= 500
+            ) from error
+        except smtplib.SMTPDataError as error:
+            raise DeliveryError(
+                _describe(error.smtp_code, error.smtp_error), permanent=error.smtp_code >= 500
+            ) from error
+        except smtplib.SMTPResponseException as error:  # sender refused, auth failed, ...
+            raise DeliveryError(_describe(error.smtp_code, error.smtp_error)) from error
+        except (smtplib.SMTPException, OSError) as error:  # relay down, timeouts, TLS trouble
+            raise DeliveryError(f"{type(error).__name__}: {error}") from error
+
+    def _connect(self) -> smtplib.SMTP:
+        context = ssl.create_default_context(cafile=self.cafile)
+        smtp: smtplib.SMTP
+        if self.security == "tls":
+            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
+            smtp.ehlo_or_helo_if_needed()
+            if self.security == "starttls" or (
+                self.security == "auto" and smtp.has_extn("starttls")
+            ):
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if self.username:
+                smtp.login(self.username, self.password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+
+def _describe(code: int, reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return f"{code} {' '.join(text.split())}"[:1000]

@@ -1,0 +1,122 @@
+"""Staff replies by email: personal mail (no Auto-Submitted) threaded like the bot's.
+
+The staff console stores the staff message in the transcript itself and calls
+``queue_staff_reply`` in the same transaction, so the message and its mail commit together.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.channels.email.bounce_marks import is_bounced
+from bot.channels.email.compose import ThreadContext, trim_references
+from bot.channels.email.mail_texts import MailTexts
+from bot.channels.email.message import parse_message
+from bot.channels.email.outbox import queue_message
+from bot.channels.email.outgoing import STAFF_KIND, staff_reply
+from bot.channels.email.settings import EmailSettings
+from bot.channels.runtime import Runtime
+from bot.storage import repositories as repo
+from bot.storage.models import Conversation, InboundEmail, OutboundEmail
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_ANSWERED = ("replied", "quiet", "suppressed")  # customer mail in the thread, not bounces
+
+
+def queue_staff_reply(
+    session: Session,
+    runtime: Runtime,
+    conversation_id: int,
+    staff_name: str,
+    text: str,
+    *,
+    now: datetime | None = None,
+) -> OutboundEmail:
+    """Queue ``text`` from ``staff_name`` to the conversation's customer; returns the outbox row.
+
+    Raises LookupError when the conversation is unknown and ValueError when it has no usable
+    email address. A row for an address that bounced is stored as ``suppressed``.
+    """
+    from bot.channels.email.service import email_settings
+
+    now = now or datetime.now(UTC)
+    settings = email_settings(runtime)
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise LookupError(f"no conversation {conversation_id}")
+    policy = runtime.kb.policy
+    texts = MailTexts.for_language(
+        runtime.engine.translations,
+        conversation.language,
+        policy.default_language,
+        settings.company,
+    )
+    ticket = repo.ticket_for(session, conversation.id)
+    msg = staff_reply(
+        settings,
+        texts,
+        thread_context(session, conversation, settings, texts),
+        text,
+        staff_name=staff_name,
+        conversation_id=conversation.id,
+        ticket_tag=ticket.number if ticket else None,
+        language=conversation.language,
+        now=now,
+    )
+    row = queue_message(
+        session,
+        msg,
+        kind=STAFF_KIND,
+        envelope_from=settings.envelope_from,
+        now=now,
+        conversation_id=conversation.id,
+    )
+    if is_bounced(session, row.recipient):
+        row.status, row.last_error = "suppressed", "not sent: the address bounced earlier"
+    repo.add_event(
+        session,
+        conversation.id,
+        "email_staff_reply_queued",
+        {"outbound_id": row.id, "staff": staff_name, "status": row.status},
+    )
+    return row
+
+
+def thread_context(
+    session: Session, conversation: Conversation, settings: EmailSettings, texts: MailTexts
+) -> ThreadContext:
+    """Reply to the customer's latest mail; with none (a widget conversation), to their address."""
+    latest = session.scalars(
+        select(InboundEmail)
+        .where(InboundEmail.conversation_id == conversation.id, InboundEmail.outcome.in_(_ANSWERED))
+        .order_by(InboundEmail.id.desc())
+        .limit(1)
+    ).first()
+    if latest is not None:
+        header_block = latest.raw[: _header_end(latest.raw)]
+        return ThreadContext.replying_to(parse_message(header_block + b"\r\n\r\n"))
+    address = conversation.customer.email if conversation.customer else None
+    address = address or (conversation.state.get("slots") or {}).get("email")
+    if not address:
+        raise ValueError(f"conversation {conversation.id} has no email address")
+    ours = session.scalars(
+        select(OutboundEmail.message_id)
+        .where(OutboundEmail.conversation_id == conversation.id)
+        .order_by(OutboundEmail.id)
+    ).all()
+    return ThreadContext(
+        recipient=address,
+        recipient_name=conversation.customer.name or "" if conversation.customer else "",
+        subject=conversation.subject or texts.default_subject(),
+        parent_message_id=ours[-1] if ours else None,
+        parent_references=trim_references(ours[:-1]),
+    )
+
+
+def _header_end(raw: bytes) -> int:
+    match = _HEADER_END.search(raw, 0, 512 * 1024)
+    return match.start() if match else min(len(raw), 512 * 1024)
