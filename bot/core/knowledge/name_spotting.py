@@ -1,8 +1,10 @@
 """Spot product names in free text: exact token sequences, context rules, typo tolerance.
 
-A name made only of ordinary words ("Members", "Code Snippets") is accepted only with context:
-a capitalised use that is not the first word of a sentence, or a cue such as "plugin"/"thema"
-within two words, or a version number right after it. Distinctive names ("Elementor",
+A name made only of ordinary words ("Members", "Code Snippets") needs context: a cue such as
+"plugin"/"thema" within two words, a version number right after it, or a capitalised use that
+does not start a sentence ("the Code Snippets settings"). A single capitalised ordinary word is
+weak evidence ("The Total was wrong") and counts only next to another name ("Yoast, Members and
+Woo"); a place name ("Sydney") needs a cue. Distinctive names ("Elementor",
 "sitepress-multilingual-cms", "CF7") match in any case, and with a typo when long enough.
 """
 
@@ -113,8 +115,8 @@ def is_distinctive(tokens: Sequence[str]) -> bool:
 def make_patterns(target: int, text: str, via: str) -> list[NamePattern]:
     """The patterns for one name, alias or slug (plus its squashed form: "wprocket")."""
     canonical = tuple(t.text for t in tokenize(text))
-    if not canonical:
-        return []
+    if len("".join(canonical)) < 2:
+        return []  # "X" or "-" would match everywhere
     folded = tuple(fold_token(t) for t in canonical)
     literal = text.casefold() if via == "slug" and len(folded) > 1 else None
     free = is_distinctive(folded)
@@ -130,6 +132,7 @@ class NameSpotter:
 
     def __init__(self, patterns: Iterable[NamePattern]) -> None:
         self._by_first: dict[str, list[NamePattern]] = {}
+        # One pattern per spelling; the first given wins (callers pass names before slugs).
         unique = {(p.target, p.folded, p.literal): p for p in reversed(list(patterns))}
         for pattern in unique.values():
             self._by_first.setdefault(pattern.folded[0], []).append(pattern)

@@ -342,6 +342,29 @@ def test_site_health_plugin_names_map_to_components(
 
 # --- robustness --------------------------------------------------------------------------------
 
+YAML_LIKE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {}, optional={k: YAML_LIKE for k in ("name", "slugs", "kind", "aliases", "vendor")}
+        )
+    )
+    | YAML_LIKE
+)
+def test_any_yaml_document_gives_components_or_problems_never_an_exception(data: object) -> None:
+    components, problems = parse_third_party(data, "tp.yaml")
+    ThirdPartyCatalogue(components).find_in_text("plugin Members and Elementor")
+    assert all(problem.path == "tp.yaml" for problem in problems)
+
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=400))
