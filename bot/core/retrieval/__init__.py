@@ -1,0 +1,1 @@
+"""FAQ retrieval: analysis (stems, synonyms, compounds, typos), rankers, and the decision gate."""

@@ -1,0 +1,178 @@
+"""The FAQ entries of one language, indexed by several rankers whose scores are combined.
+
+Rankers, each 0..1:
+- BM25 over each question phrasing (the question and every alternative; the best one counts),
+- BM25 over all phrasings of an entry together (words spread over alternatives add up),
+- character n-gram cosine over each phrasing (typos, inflections, compounds; best one counts),
+- BM25 over the answer, and over tags and product names.
+The entry score is their weighted sum: an absolute scale the decision thresholds can rely on,
+unlike rank fusion (bench/faq_retrieval.py measures both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import astuple, dataclass
+
+from bot.core.knowledge.models import FaqEntry, Product
+from bot.core.retrieval.analysis import Analyzer, Token
+from bot.core.retrieval.bm25 import Bm25Field, Factors
+from bot.core.retrieval.chargrams import CharGramIndex
+from bot.core.retrieval.topk import PostingList, top_k
+from bot.core.retrieval.vocabulary import Vocabulary
+
+# Terms kept per answer: its most distinctive ones (see Bm25Field); answers are long, and
+# their common words only slow queries down without changing the ranking.
+ANSWER_TERMS = 40
+# Weight of a query word the index has never seen (nor a typo or compound of a known word):
+# customers add context the FAQ does not mention, which should lower a score only a little.
+UNKNOWN_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class RankerScores:
+    """One entry's score from each ranker (0..1); also used for the ranker weights."""
+
+    best_phrasing: float
+    all_phrasings: float
+    phrasing_grams: float
+    answer: float
+    meta: float
+
+
+# Tuned on the VIRA dev split and half of our paraphrase set; they sum to 1.
+DEFAULT_WEIGHTS = RankerScores(
+    best_phrasing=0.25, all_phrasings=0.2, phrasing_grams=0.35, answer=0.15, meta=0.05
+)
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A query resolved against one index: what each ranker needs to score an entry."""
+
+    phrasing_factors: Factors
+    joined_factors: Factors
+    answer_factors: Factors
+    meta_factors: Factors
+    word_scores: dict[str, float]
+
+
+class LanguageIndex:
+    """Scores the entries of one language against a query."""
+
+    def __init__(
+        self,
+        language: str,
+        entries: Sequence[FaqEntry],
+        products: Mapping[str, Product],
+        weights: RankerScores = DEFAULT_WEIGHTS,
+    ) -> None:
+        self.language = language
+        self.entries = tuple(entries)
+        self.analyzer = Analyzer(language)
+        self.weights = weights
+        phrasings: list[list[Token]] = []
+        owners: list[int] = []
+        for position, entry in enumerate(self.entries):
+            for text in dict.fromkeys((entry.question, *entry.alternatives)):
+                phrasings.append(self.analyzer.tokens(text))
+                owners.append(position)
+        answers = [self.analyzer.tokens(entry.answer) for entry in self.entries]
+        metas = [self.analyzer.tokens(" ".join(_meta_words(e, products))) for e in entries]
+        self.vocabulary = Vocabulary(
+            self.analyzer, (t for group in (phrasings, answers, metas) for ts in group for t in ts)
+        )
+        every_entry = list(range(len(self.entries)))
+        phrasing_terms = [self._index_terms(p) for p in phrasings]
+        joined: list[list[str]] = [[] for _ in self.entries]
+        for terms, owner in zip(phrasing_terms, owners, strict=True):
+            joined[owner].extend(terms)
+        self._phrasings = Bm25Field(phrasing_terms, owners)
+        self._joined = Bm25Field(joined, every_entry)
+        self._grams = CharGramIndex([[t.surface for t in p] for p in phrasings], owners)
+        self._answers = Bm25Field(
+            [self._index_terms(a) for a in answers], every_entry, max_terms=ANSWER_TERMS
+        )
+        self._metas = Bm25Field([self._index_terms(m) for m in metas], every_entry)
+        self._phrasings_of: list[list[int]] = [[] for _ in self.entries]
+        for document, owner in enumerate(owners):
+            self._phrasings_of[owner].append(document)
+
+    def _index_terms(self, tokens: Sequence[Token]) -> list[str]:
+        terms: list[str] = []
+        for token in tokens:
+            terms.append(token.term)
+            terms.extend(self.vocabulary.compound_parts(token.surface))
+        return terms
+
+    def query_terms(self, tokens: Sequence[Token]) -> tuple[dict[str, float], dict[str, float]]:
+        """(term → weight, word → weight) of a query resolved against this index.
+
+        Typo repairs weigh less than exact words, unknown words UNKNOWN_WEIGHT.
+        """
+        terms: dict[str, float] = {}
+        words: dict[str, float] = {}
+        for token in dict.fromkeys(tokens):
+            resolved = self.vocabulary.resolve(token)
+            known = any(term in self.vocabulary.terms for term, _ in resolved)
+            factor = 1.0 if known else UNKNOWN_WEIGHT
+            for term, weight in resolved:
+                terms[term] = max(terms.get(term, 0.0), weight * factor)
+            words[token.surface] = max(words.get(token.surface, 0.0), factor)
+        return terms, words
+
+    def prepare(self, query: str) -> PreparedQuery:
+        terms, words = self.query_terms(self.analyzer.tokens(query))
+        return PreparedQuery(
+            phrasing_factors=self._phrasings.factors(terms),
+            joined_factors=self._joined.factors(terms),
+            answer_factors=self._answers.factors(terms),
+            meta_factors=self._metas.factors(terms),
+            word_scores=self._grams.word_scores(words),
+        )
+
+    def ranker_scores(self, query: PreparedQuery, entry: int) -> RankerScores:
+        """Exact score of one entry from each ranker."""
+        phrasings = self._phrasings_of[entry]
+        return RankerScores(
+            best_phrasing=max(
+                self._phrasings.document_score(p, query.phrasing_factors) for p in phrasings
+            ),
+            all_phrasings=self._joined.document_score(entry, query.joined_factors),
+            phrasing_grams=max(self._grams.document_score(p, query.word_scores) for p in phrasings),
+            answer=self._answers.document_score(entry, query.answer_factors),
+            meta=self._metas.document_score(entry, query.meta_factors),
+        )
+
+    def combined(self, scores: RankerScores) -> float:
+        pairs = zip(astuple(self.weights), astuple(scores), strict=True)
+        return float(sum(weight * score for weight, score in pairs))
+
+    def posting_lists(self, query: PreparedQuery) -> list[PostingList]:
+        w = self.weights
+        return [
+            *self._phrasings.posting_lists(query.phrasing_factors, w.best_phrasing),
+            *self._joined.posting_lists(query.joined_factors, w.all_phrasings),
+            *self._grams.posting_lists(query.word_scores, w.phrasing_grams),
+            *self._answers.posting_lists(query.answer_factors, w.answer),
+            *self._metas.posting_lists(query.meta_factors, w.meta),
+        ]
+
+    def top(
+        self, query: str, k: int, adjust: Mapping[int, float] | None = None
+    ) -> list[tuple[int, float]]:
+        """The k best (entry position, score) pairs, best first; `adjust` adds to scores."""
+        prepared = self.prepare(query)
+        adjust = adjust or {}
+
+        def exact(entry: int) -> float:
+            return self.combined(self.ranker_scores(prepared, entry)) + adjust.get(entry, 0.0)
+
+        best = top_k(self.posting_lists(prepared), exact, k, adjust)
+        return [(entry, score) for score, entry in best if score > 0]
+
+
+def _meta_words(entry: FaqEntry, products: Mapping[str, Product]) -> list[str]:
+    product = products.get(entry.product) if entry.product else None
+    names = product.names if product else ((entry.product,) if entry.product else ())
+    return [*entry.tags, *names]
