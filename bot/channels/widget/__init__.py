@@ -10,9 +10,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from bot.channels.widget import demo, socket, views
+    from bot.channels.widget import demo, socket_route, views
 
-    app.config.setdefault("SOCK_SERVER_OPTIONS", socket.server_options())
+    app.config.setdefault("SOCK_SERVER_OPTIONS", socket_route.server_options())
     app.register_blueprint(views.bp)
-    app.register_blueprint(socket.bp)
+    app.register_blueprint(socket_route.bp)
     app.register_blueprint(demo.bp)

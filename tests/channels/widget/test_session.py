@@ -345,7 +345,8 @@ def test_a_staff_reply_stored_while_the_bot_answers_follows_the_turn(
 
     def staff_answers_at_once(notice: dict[str, Any]) -> None:
         if notice.get("type") == "messages" and not replied:
-            replied.append(staff_reply(rt, started.conversation_id, "Ik neem het over"))
+            replied.append(0)  # the reply's own notice comes back here: answer once
+            replied[0] = staff_reply(rt, started.conversation_id, "Ik neem het over")
 
     rt.bus.subscribe(conversation_topic(started.conversation_id), staff_answers_at_once)
     client.send({"type": "message", "text": "Ik wil een medewerker spreken"})

@@ -8,11 +8,13 @@ because authentication is the token in the first frame, never a cookie.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from typing import Any
 
 from flask import Blueprint, abort, request
 from flask_sock import Sock
+from simple_websocket import ConnectionClosed
 
 from bot.channels.cors import origin_allowed
 from bot.channels.runtime import runtime
@@ -23,6 +25,7 @@ log = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 64 * 1024  # larger frames close the socket (1009); text limits are lower
 PING_INTERVAL_S = 25  # keeps idle sockets open through proxies, and finds dead clients
+CLOSE_GRACE_S = 1.0
 
 bp = Blueprint("widget_socket", __name__)
 sock = Sock()
@@ -59,4 +62,24 @@ def widget_socket(ws: Any) -> None:
     finally:
         session.release()
     with lock:
-        ws.close(reason=session.close_code)
+        close(ws, session.close_code)
+
+
+def close(ws: Any, code: int) -> None:
+    """Close from our side, and make sure simple-websocket's reader thread ends with it.
+
+    The reader thread waits for the client's close reply. Gunicorn closes the file descriptor as
+    soon as the handler returns, and epoll does not wake a thread waiting on a closed descriptor:
+    it would linger until its next ping. So the client gets a moment to reply, then the socket
+    is shut down, which wakes the thread.
+    """
+    try:
+        ws.close(reason=code)
+    except (ConnectionClosed, OSError):  # the client left first; the reader thread has ended
+        return
+    ws.thread.join(CLOSE_GRACE_S)
+    if ws.thread.is_alive():
+        try:
+            ws.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
