@@ -102,6 +102,14 @@ class FaqIndex:
         ranked = index.top(text, max(limit, 1), self._product_adjustments(index.entries, named))
         return tuple(FaqMatch(index.entries[p], min(max(s, 0.0), 1.0)) for p, s in ranked)
 
+    def ranker_scores(self, query: str, language: str) -> dict[FaqEntry, RankerScores]:
+        """Each ranker's score for every entry sharing anything with `query` (diagnostics)."""
+        index = self._indexes.get(language)
+        if index is None:
+            return {}
+        scores = index.all_ranker_scores(query)
+        return {index.entries[position]: value for position, value in scores.items()}
+
     def mentioned_products(self, query: str) -> list[str]:
         """Slugs of our products named in `query`, in order of mention."""
         return self._mentions.find(query)

@@ -158,6 +158,12 @@ class LanguageIndex:
             *self._metas.posting_lists(query.meta_factors, w.meta),
         ]
 
+    def all_ranker_scores(self, query: str) -> dict[int, RankerScores]:
+        """Every entry sharing a term or gram with the query → its scores (slow: diagnostics)."""
+        prepared = self.prepare(query)
+        entries = {e for plist in self.posting_lists(prepared) for e, _ in plist.postings}
+        return {entry: self.ranker_scores(prepared, entry) for entry in sorted(entries)}
+
     def top(
         self, query: str, k: int, adjust: Mapping[int, float] | None = None
     ) -> list[tuple[int, float]]:
