@@ -73,7 +73,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TRUSTED_PROXIES", _int, 0, "Number of reverse proxies in front (X-Forwarded-For)."),
     Setting("SHOP_WEBHOOK_SECRET", _str, "", "Shared secret for the subscription webhook."),
     Setting("LOG_LEVEL", _str, "INFO", "Logging level."),
-    Setting("OUTBOX_WORKER", _bool, True, "Run the outbox sender thread inside `serve`."),
+    Setting("OUTBOX_WORKER", _bool, True, "`serve` also sends the outbox (a child process)."),
     Setting("EMAIL_DOMAIN", _str, "", "Domain of our Message-IDs (default: the helpdesk's)."),
     Setting("EMAIL_ENVELOPE_FROM", _str, "", "MAIL FROM of our mail (default: helpdesk)."),
     Setting("EMAIL_MAX_BYTES", _int, 35 * 1024 * 1024, "Largest inbound message; bigger gets 552."),

@@ -39,12 +39,17 @@ def check_message(raw: bytes) -> None:
         )
 
 
-def _runtime() -> Any:
+def _runtime(*, quiet: bool = False) -> Any:
+    """The app's services; logs go to stderr (stdout may carry a message), ``quiet``: warnings."""
     from bot.app import build_runtime
-    from bot.cli.serve import configure_logging
 
     config = Config.from_env()
-    configure_logging(config.log_level)
+    level = logging.getLevelName(config.log_level.upper())
+    if quiet and isinstance(level, int):
+        level = max(level, logging.WARNING)
+    logging.basicConfig(
+        stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     return build_runtime(config, migrate=True)
 
 
@@ -65,7 +70,7 @@ def register(group: click.Group) -> None:
         """Store and answer one raw message from FILE or stdin."""
         raw = read_input(source)
         check_message(raw)
-        process_one(_runtime(), raw, print_only=print_only)
+        process_one(_runtime(quiet=True), raw, print_only=print_only)
 
     @email.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
 import sys
 from typing import Any
 
@@ -71,7 +73,49 @@ def register(group: click.Group) -> None:
         runtime = build_runtime(config, migrate=True)  # schema created/upgraded once, here
         runtime.db.dispose()
         log.info("supportbot on http://%s:%d (%d worker(s) x %d threads)", host, port, workers, threads)
-        GunicornServer(config, gunicorn_options(host, port, workers, threads, config.log_level)).run()
+        master, email_worker = os.getpid(), start_email_worker(config)
+        try:
+            options = gunicorn_options(host, port, workers, threads, config.log_level)
+            GunicornServer(config, options).run()
+        finally:
+            if os.getpid() == master:  # gunicorn's forked workers unwind through here too
+                stop_email_worker(email_worker)
+
+
+def email_worker_args(config: Config) -> list[str] | None:
+    """The `supportbot email ...` command `serve` runs beside the web workers, if any.
+
+    The SMTP listener must run in exactly one process, so it is one child of `serve`
+    (with the outbox sender in it); without a listener the child only sends the outbox.
+    """
+    if config.smtp_listen:
+        host, _, port = config.smtp_listen.rpartition(":")
+        if not port.isdigit():
+            raise click.UsageError("SUPPORTBOT_SMTP_LISTEN must be host:port, e.g. 127.0.0.1:2525")
+        args = ["email", "serve", "--host", host or "127.0.0.1", "--port", port]
+        return args if config.outbox_worker else [*args, "--no-outbox"]
+    if config.outbox_worker and config.smtp_url:
+        return ["email", "outbox"]
+    return None
+
+
+def start_email_worker(config: Config) -> subprocess.Popen[bytes] | None:
+    args = email_worker_args(config)
+    if args is None:
+        return None
+    log.info("starting `supportbot %s`", " ".join(args))
+    return subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", *args])
+
+
+def stop_email_worker(process: subprocess.Popen[bytes] | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def configure_logging(level: str) -> None:

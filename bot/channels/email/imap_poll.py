@@ -17,13 +17,16 @@ import logging
 import ssl
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import select
 
-from bot.channels.email.inbound import EmailChannel
 from bot.channels.email.outcome import Outcome
 from bot.storage.models import MailboxCursor
+
+if TYPE_CHECKING:
+    from bot.channels.email.inbound import EmailChannel
 
 log = logging.getLogger(__name__)
 

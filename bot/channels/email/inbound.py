@@ -75,13 +75,17 @@ class EmailChannel:
             return self.recorded(inbound_id)
         try:
             with self.db.session() as session:
-                row = session.get(InboundEmail, inbound_id)
-                assert row is not None
-                outcome = self._pipeline(session, row, now)
-                row.status, row.processed_at, row.lease_until = "processed", now, None
-                row.outcome, row.conversation_id = outcome.outcome, outcome.conversation_id
-                row.reason, row.detail = outcome.reason[:60] or None, outcome.detail[:500] or None
-            return outcome
+                # Locked and checked again: a processor whose lease ran out may still finish.
+                row = session.get(InboundEmail, inbound_id, with_for_update=not self.db.is_sqlite)
+                if row is None or row.status != "received":
+                    outcome = None
+                else:
+                    outcome = self._pipeline(session, row, now)
+                    row.status, row.processed_at, row.lease_until = "processed", now, None
+                    row.outcome, row.conversation_id = outcome.outcome, outcome.conversation_id
+                    row.reason = outcome.reason[:60] or None
+                    row.detail = outcome.detail[:500] or None
+            return outcome or self.recorded(inbound_id)
         except Exception as error:  # recorded on the row and retried; the raw mail stays stored
             log.exception("email: processing inbound #%s failed", inbound_id)
             inbox.record_failure(self.db, inbound_id, f"{type(error).__name__}: {error}", now)

@@ -27,7 +27,9 @@ from bot.channels.email.headers import (
 from bot.storage.db import Database
 from bot.storage.models import InboundEmail
 
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(
+    seconds=60
+)  # processing takes seconds; a crashed processor's mail waits this long
 MAX_ATTEMPTS = 5
 _HEADER_SCAN_BYTES = 256 * 1024
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")

@@ -44,8 +44,9 @@ class MailTexts:
 
     def no_new_text(self) -> str:
         return self._(
-            "We received your email, but it seems to contain only quoted text from earlier "
-            "messages. Could you write your question above the quoted text and send it again?"
+            "We received your email, but found no new question in it: only quoted earlier "
+            "messages or attachments. Could you write your question in the email itself, above "
+            "any quoted text? Anything you attached is kept for our support team."
         )
 
     def links_heading(self) -> str:

@@ -29,7 +29,7 @@ from bot.storage.models import OutboundEmail
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)  # longer than a relay conversation can take (timeout 30 s)
+LEASE = timedelta(minutes=2)  # longer than a relay conversation takes (30 s per command)
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=4)
 MAX_ATTEMPTS = 20  # about three days of retries at the capped interval

@@ -36,6 +36,9 @@ def bot_reply(
     rich = [f"<p><em>{html.escape(disclosure)}</em></p>"]
     for message in messages:
         body_html = str(message.get("html") or "") or text_to_html(str(message.get("text", "")))
+        options = [str(q) for q in message.get("quick_replies") or () if str(q).strip()]
+        if options:  # buttons in the widget; in a mail, the answers one can write back
+            body_html += "<ul>" + "".join(f"<li>{html.escape(o)}</li>" for o in options) + "</ul>"
         plain.append(html_to_text(body_html))
         rich.append(body_html)
     links = _links(messages)

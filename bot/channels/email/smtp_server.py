@@ -22,7 +22,7 @@ from bot.channels.email.outbox import OutboxSender
 
 log = logging.getLogger(__name__)
 
-SWEEP_SECONDS = 30.0  # how often rows left behind (crash, failed attempt) are looked for
+SWEEP_SECONDS = 10.0  # how often rows left behind (crash, failed attempt) are looked for
 
 
 def accepts(own: tuple[str, ...]) -> Callable[[str], bool]:

@@ -40,7 +40,10 @@ def rows(db: Database) -> int:
 
 def test_stored_message_is_committed_with_its_bytes_and_envelope(db: Database) -> None:
     stored = inbox.store_inbound(
-        db, MAIL, source="smtp", envelope_sender="anna@klant.example",
+        db,
+        MAIL,
+        source="smtp",
+        envelope_sender="anna@klant.example",
         recipients=["support@nme.example"],
     )
     assert not stored.duplicate
@@ -49,10 +52,13 @@ def test_stored_message_is_committed_with_its_bytes_and_envelope(db: Database) -
         assert row is not None
         assert row.raw == MAIL and row.size == len(MAIL)
         assert (row.envelope_sender, row.envelope_recipients) == (
-            "anna@klant.example", ["support@nme.example"],
+            "anna@klant.example",
+            ["support@nme.example"],
         )
         assert (row.message_id, row.from_addr, row.subject) == (
-            "<abc@klant.example>", "anna@klant.example", "Foutmelding na update",
+            "<abc@klant.example>",
+            "anna@klant.example",
+            "Foutmelding na update",
         )
         assert row.status == "received"
 
@@ -84,7 +90,9 @@ def test_a_different_message_is_stored_separately(db: Database) -> None:
 def test_the_same_message_from_many_receivers_at_once_is_one_row(db: Database) -> None:
     results: list[inbox.Stored] = []
     threads = [
-        threading.Thread(target=lambda: results.append(inbox.store_inbound(db, MAIL, source="smtp")))
+        threading.Thread(
+            target=lambda: results.append(inbox.store_inbound(db, MAIL, source="smtp"))
+        )
         for _ in range(6)
     ]
     for thread in threads:

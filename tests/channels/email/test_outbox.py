@@ -137,7 +137,9 @@ def test_recipient_refused_with_5xx_is_a_hard_bounce_and_stops_mail_to_it(
     sender = OutboxSender(db, SmtpRelay.from_url(relay.url), clock=clock)
     assert len(sender.send_due().failed) == 1
     with db.session() as session:
-        customer = session.scalars(select(Customer).where(Customer.email == "weg@klant.example")).one()
+        customer = session.scalars(
+            select(Customer).where(Customer.email == "weg@klant.example")
+        ).one()
         assert customer.email_bounced_at == START
         assert "5.1.1" in (customer.bounce_reason or "")
     queue(db, "weg@klant.example", 2, clock)
@@ -165,8 +167,12 @@ def test_unreachable_relay_retries_later_with_growing_waits(db: Database) -> Non
 
 @pytest.mark.parametrize(
     ("attempts", "expected"),
-    [(1, timedelta(seconds=30)), (2, timedelta(minutes=1)), (4, timedelta(minutes=4)),
-     (30, timedelta(hours=4))],
+    [
+        (1, timedelta(seconds=30)),
+        (2, timedelta(minutes=1)),
+        (4, timedelta(minutes=4)),
+        (30, timedelta(hours=4)),
+    ],
 )
 def test_backoff_doubles_and_is_capped(attempts: int, expected: timedelta) -> None:
     assert backoff(attempts) == expected
