@@ -201,6 +201,37 @@ class LiveServer:
         with urllib.request.urlopen(self.url + path, timeout=2) as response:
             return dict(json.loads(response.read()))
 
+    def staff_reply(self, public_id: str, text: str, *, html: str | None = None) -> int:
+        """What the staff console does: store a staff message, publish the notice on the bus.
+
+        The server must run on the Redis bus (``SUPPORTBOT_REDIS_URL`` in ``env``): that is how a
+        notice from this test process reaches the server's sockets."""
+        import redis
+
+        from bot.helpdesk.bus import conversation_topic
+        from bot.helpdesk.redis_bus import RedisBus
+        from bot.storage import repositories as repo
+        from bot.storage.db import Database
+        from bot.storage.models import Conversation
+
+        redis_url = self.env.get("SUPPORTBOT_REDIS_URL")
+        assert redis_url, "staff_reply needs a server started with SUPPORTBOT_REDIS_URL"
+        db = Database(self.env["SUPPORTBOT_DATABASE_URL"])
+        try:
+            with db.session() as session:
+                conversation = session.query(Conversation).filter_by(public_id=public_id).one()
+                seq = repo.append_message(session, conversation, "staff", text, html=html).seq
+                conversation_id = conversation.id
+        finally:
+            db.dispose()
+        client = redis.Redis.from_url(redis_url)
+        try:
+            notice = {"type": "messages", "seq": seq}
+            RedisBus(client).publish(conversation_topic(conversation_id), notice)
+        finally:
+            client.close()
+        return seq
+
     def start_conversation(self, language: str = "nl") -> dict[str, Any]:
         status, body = self.request("POST", "/api/conversations", {"language": language})
         assert status == 201, body

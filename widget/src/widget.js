@@ -126,8 +126,10 @@
     "bottom:20px!important;right:20px!important;left:auto!important;top:auto!important;width:auto!important;",
     "height:auto!important;margin:0!important;padding:0!important;border:0!important;transform:none!important;",
     "opacity:1!important;visibility:visible!important;float:none!important;",
-    "font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2328;",
-    "--sb-accent:#2455c3;--sb-on-accent:#fff;text-align:left;direction:ltr}",
+    // all:initial!important would beat our own normal declarations too: these need !important
+    "font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif!important;",
+    "color:#1f2328!important;text-align:left!important;direction:ltr!important;",
+    "--sb-accent:#2455c3;--sb-on-accent:#fff}",
     ":host([data-position=left]){left:20px!important;right:auto!important}",
     "*,*::before,*::after{box-sizing:border-box}",
     "[hidden]{display:none!important}",
@@ -154,10 +156,11 @@
     ".menu button{padding:10px 12px;text-align:left;border-radius:6px}",
     ".menu button:hover,.menu button:focus-visible{background:#eef2fb}",
     ".menu button:disabled{opacity:.45;cursor:default}",
-    ".view{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:10px}",
+    ".view{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:16px;display:flex;flex-direction:column;gap:10px}",
     ".chat{padding:0;gap:0}",
     ".greeting{margin:0;font-size:16px}",
-    "input[type=search],textarea{width:100%;border:1px solid #c9ced6;border-radius:10px;padding:10px 12px;background:#fff}",
+    // 16px: iOS zooms the page into any smaller input that gets focus
+    "input[type=search],textarea{width:100%;border:1px solid #c9ced6;border-radius:10px;padding:10px 12px;background:#fff;font-size:16px}",
     "input[type=search]:focus,textarea:focus{border-color:var(--sb-accent);outline:2px solid var(--sb-accent);outline-offset:0}",
     ".results{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}",
     ".results button{width:100%;text-align:left;padding:10px 12px;border:1px solid #dde1e7;border-radius:10px;background:#f8f9fb}",
@@ -168,7 +171,7 @@
     ".secondary{border:1px solid var(--sb-accent);color:var(--sb-accent);border-radius:18px;padding:7px 12px;background:#fff}",
     ".row{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}",
     ".notice{margin:0;color:#4b5563;font-size:14px}",
-    ".log{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:10px}",
+    ".log{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:16px;display:flex;flex-direction:column;gap:10px}",
     ".msg{max-width:86%;display:flex;flex-direction:column;gap:4px}",
     ".msg.customer{align-self:flex-end;align-items:flex-end}",
     ".who{font-size:12px;color:#59636e}",
@@ -198,7 +201,7 @@
     "@media (max-width:480px){",
     ":host(.open){top:0!important;left:0!important;right:0!important;bottom:0!important}",
     ":host(.open) .launcher{display:none}",
-    ".panel{position:fixed;inset:0;width:100%;height:100%;max-height:none;border-radius:0}}"
+    ".panel{position:fixed;left:0;top:0;width:100%;height:100%;max-height:none;border-radius:0}}"
   ].join("");
 
   var ICONS = {
@@ -513,6 +516,12 @@
       document.addEventListener("visibilitychange", function () {
         if (!document.hidden) self.connection.now();
       });
+      var fit = function () { self.fitToScreen(); };
+      window.addEventListener("resize", fit);
+      if (window.visualViewport) {
+        visualViewport.addEventListener("resize", fit);
+        visualViewport.addEventListener("scroll", fit);
+      }
     }
 
     // -- building the DOM -----------------------------------------------------------------
@@ -633,6 +642,7 @@
     open() {
       this.panel.hidden = false;
       this.classList.add("open");
+      this.fitToScreen();
       this.unread = 0;
       this.updateLauncher();
       if (this.conv) this.showChat(); else this.showHome();
@@ -644,6 +654,22 @@
       this.toggleMenu(false);
       this.updateLauncher();
       this.launcher.focus();
+    }
+
+    fitToScreen() {
+      // On a phone the panel fills the *visible* viewport: a theme wider than the screen makes
+      // the layout viewport (what position:fixed uses) wider than the phone, and the on-screen
+      // keyboard makes the visible part shorter.
+      var view = window.visualViewport, style = this.panel.style;
+      var small = window.matchMedia && matchMedia("(max-width: 480px)").matches;
+      if (!view || !small || this.panel.hidden) {
+        ["left", "top", "width", "height"].forEach(function (name) { style.removeProperty(name); });
+        return;
+      }
+      style.left = view.offsetLeft + "px";
+      style.top = view.offsetTop + "px";
+      style.width = view.width + "px";
+      style.height = view.height + "px";
     }
 
     onKey(event) {

@@ -14,10 +14,6 @@ from typing import Any
 import pytest
 import websocket
 
-from bot.helpdesk.bus import conversation_topic
-from bot.storage import repositories as repo
-from bot.storage.db import Database
-from bot.storage.models import Conversation
 from tests.live_server import LiveServer, reachable_redis_url
 
 CLOSE = websocket.ABNF.OPCODE_CLOSE
@@ -78,26 +74,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield live
 
 
-def staff_reply(server: LiveServer, public_id: str, text: str) -> int:
-    """Store a staff message in the server's database and publish the notice on Redis."""
-    import redis
-
-    from bot.helpdesk.redis_bus import RedisBus
-
-    db = Database(server.env["SUPPORTBOT_DATABASE_URL"])
-    try:
-        with db.session() as session:
-            conversation = session.query(Conversation).filter_by(public_id=public_id).one()
-            seq = repo.append_message(session, conversation, "staff", text).seq
-            conversation_id = conversation.id
-    finally:
-        db.dispose()
-    client = redis.Redis.from_url(server.env["SUPPORTBOT_REDIS_URL"])
-    RedisBus(client).publish(conversation_topic(conversation_id), {"type": "messages", "seq": seq})
-    client.close()
-    return seq
-
-
 def test_a_conversation_over_a_real_socket(server: LiveServer) -> None:
     conversation = server.start_conversation("en")
     sock = WidgetSocket(server)
@@ -117,7 +93,7 @@ def test_a_staff_reply_is_pushed_to_the_connected_customer(server: LiveServer) -
     sock = WidgetSocket(server)
     sock.auth(conversation)
     time.sleep(0.2)
-    seq = staff_reply(server, conversation["conversation_id"], "Hallo, ik help je verder.")
+    seq = server.staff_reply(conversation["conversation_id"], "Hallo, ik help je verder.")
     frame = sock.receive()
     assert frame["type"] == "staff_message" and frame["seq"] == seq
     assert frame["text"] == "Hallo, ik help je verder."

@@ -143,7 +143,7 @@ def test_a_preflight_for_ending_is_answered_for_allowed_sites(web: FlaskClient) 
     assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
 
 
-# -- the socket route over plain HTTP, and the demo page --------------------------------------------
+# -- the socket route over plain HTTP, and the demo page ------------------------------------
 def test_the_socket_route_refuses_other_origins_before_the_handshake(web: FlaskClient) -> None:
     upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}  # fmt: skip

@@ -1,0 +1,83 @@
+"""Browser tests: Debian's Chromium driven by Playwright, against a real server.
+
+Playwright never downloads a browser here: ``SUPPORTBOT_CHROMIUM`` (default
+``/usr/bin/chromium``, which ``./dev test`` installs) is launched with ``executable_path``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.browser.widget_page import WidgetPage
+from tests.live_server import LiveServer, pytest_runtest_makereport, reachable_redis_url  # noqa: F401
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def chromium_path() -> str:
+    configured = os.environ.get("SUPPORTBOT_CHROMIUM")
+    path = configured or "/usr/bin/chromium"
+    if not Path(path).exists():
+        if configured:
+            pytest.fail(f"SUPPORTBOT_CHROMIUM={configured} does not exist")
+        pytest.skip("no Chromium at /usr/bin/chromium; `./dev test` installs Debian's chromium")
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+    yield chromium
+    chromium.close()
+
+
+def browser_server_env() -> dict[str, str]:
+    """Redis carries staff replies from the test process; every browser is 127.0.0.1."""
+    return {
+        "SUPPORTBOT_REDIS_URL": reachable_redis_url(),
+        "SUPPORTBOT_RATE_PER_IP": "100000",
+        "SUPPORTBOT_RATE_PER_CONVERSATION": "1000",
+    }
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with LiveServer(tmp_path_factory.mktemp("browser"), env=browser_server_env()) as live:
+        yield live
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser profile (empty localStorage) per test; uncaught page errors fail it."""
+    context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert errors == [], f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture
+def widget(page: Page, server: LiveServer) -> WidgetPage:
+    return WidgetPage(page, server)

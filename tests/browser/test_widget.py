@@ -1,0 +1,299 @@
+"""The widget in headless Chromium on a hostile WordPress-like page, against a real server."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import browser_server_env
+from tests.browser.widget_page import WidgetPage
+from tests.live_server import LiveServer
+
+pytestmark = pytest.mark.browser
+
+XSS = [
+    '<img src=x onerror="window.__xss = 1">',
+    "<script>window.__xss = 2</script>",
+    '"><svg onload="window.__xss = 3">',
+    "javascript:window.__xss = 4",
+]
+
+
+def plain(markup: str) -> str:
+    """The text of some HTML, without any whitespace (layout decides that)."""
+    return "".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+
+def shown(text: str) -> str:
+    return "".join(text.split())
+
+
+# -- the page and the panel --------------------------------------------------------------------
+def test_the_widget_survives_the_theme(widget: WidgetPage, page: Page) -> None:
+    widget.goto()
+    assert page.locator("supportbot-widget").count() == 1  # the tag is on the page twice
+    expect(widget.launcher).to_have_attribute("aria-label", "Open de chat")
+    box = widget.launcher.bounding_box()
+    assert box and box["width"] == pytest.approx(58, abs=1)  # the theme's button rules stay outside
+    font = widget.launcher.evaluate("el => getComputedStyle(el).fontFamily")
+    assert "Comic" not in font
+    assert page.evaluate("typeof window.Supportbot.open") == "function"
+    assert page.evaluate("Object.isFrozen(window.Supportbot)")
+    assert page.evaluate(
+        "typeof window.$ === 'function' && !window.$.fn"
+    )  # the theme's $ is untouched
+    widget.open()
+    expect(widget.search).to_be_focused()
+    assert widget.panel.evaluate("el => getComputedStyle(el).fontSize") == "15px"
+
+
+def test_faq_search_suggests_while_typing_and_shows_the_answer(
+    widget: WidgetPage, page: Page
+) -> None:
+    widget.goto().open()
+    widget.search.press_sequentially("licentie verl", delay=40)
+    results = widget.part(".results button")
+    expect(results.first).to_be_visible()
+    question = results.first.inner_text()
+    results.first.click()
+    answer = widget.part(".answer")
+    expect(answer.locator("h3")).to_have_text(question)
+    assert len(answer.locator(".bubble").inner_text()) > 40
+    page.get_by_role("button", name="Dit helpt, bedankt").click()
+    expect(widget.part(".notice[role=status]")).to_have_text("Fijn dat we je konden helpen!")
+    assert widget.stored("conversation") is None  # searching the FAQ starts no conversation
+
+
+@pytest.mark.parametrize(
+    ("page_language", "question", "answered_in"),
+    [
+        ("nl", "Hoe verleng ik mijn licentie?", "nl"),
+        ("en", "How do I renew my licence?", "en"),
+        ("nl", "How do I renew my licence?", "en"),  # the answer follows the customer
+    ],
+)
+def test_a_question_is_answered_in_the_customers_language(
+    widget: WidgetPage, page_language: str, question: str, answered_in: str
+) -> None:
+    widget.goto(lang=page_language).open()
+    widget.search.fill(question)
+    widget.search.press("Enter")
+    turn = widget.wait_for_turn(1)
+    assert turn["state"]["language"] == answered_in
+    first = turn["messages"][0]
+    expect(widget.bubbles("customer").last).to_have_text(question)
+    bubble = widget.bubbles("bot").nth(1)  # after the greeting
+    expect(bubble).to_be_visible()
+    assert shown(bubble.inner_text()) == plain(first["html"])
+
+
+def test_a_product_is_chosen_with_a_quick_reply(widget: WidgetPage, page: Page) -> None:
+    widget.goto().open()
+    page.get_by_role("button", name="Stel je vraag").click()
+    turn = widget.ask("De plugin werkt niet meer")
+    assert turn["route"] == "ask_product"
+    choices = turn["messages"][-1]["quick_replies"]
+    assert "Polder" in choices
+    group = page.get_by_role("group", name="Snelle antwoorden")
+    expect(group.get_by_role("button")).to_have_count(len(choices))
+    group.get_by_role("button", name="Polder", exact=True).click()
+    chosen = widget.wait_for_turn(2)
+    assert chosen["state"]["product"] == "polder"
+    expect(widget.bubbles("customer").last).to_have_text("Polder")
+    expect(page.get_by_role("group", name="Snelle antwoorden")).to_have_count(
+        1 if chosen["messages"][-1]["quick_replies"] else 0
+    )  # the old choices are gone
+
+
+def test_the_conversation_survives_a_reload(widget: WidgetPage) -> None:
+    widget.goto().open()
+    widget.search.fill("Hoe installeer ik de plugin?")
+    widget.search.press("Enter")
+    turn = widget.wait_for_turn(1)
+    widget.reload()
+    widget.open()  # a conversation exists: the chat opens directly
+    expect(widget.bubbles("customer")).to_have_text(["Hoe installeer ik de plugin?"])
+    expect(widget.bubbles("bot")).to_have_count(1 + len(turn["messages"]))
+    assert widget.stored("outbox") == []
+
+
+# -- the network -----------------------------------------------------------------------------------
+def test_losing_the_server_and_getting_it_back(browser: Browser, tmp_path: Path) -> None:
+    server = LiveServer(tmp_path, env=browser_server_env()).start()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    try:
+        widget = WidgetPage(context.new_page(), server)
+        widget.goto().open()
+        widget.search.fill("Hoe installeer ik de plugin?")
+        widget.search.press("Enter")
+        widget.wait_for_turn(1)
+        server.stop()
+        status = widget.part(".status")
+        expect(status).to_have_text(re.compile("Verbinding verbroken"))
+        widget.composer.fill("Ben je er nog?")
+        widget.composer.press("Enter")
+        pending = widget.part(".msg.customer").last
+        expect(pending.locator(".meta")).to_have_text("Wordt verstuurd…")
+        assert [item["text"] for item in widget.stored("outbox")] == ["Ben je er nog?"]
+        server.start()
+        expect(pending.locator(".meta")).to_have_count(0, timeout=30_000)  # sent once it could be
+        expect(status).to_be_hidden(timeout=30_000)
+        expect(widget.bubbles("customer")).to_have_text(
+            ["Hoe installeer ik de plugin?", "Ben je er nog?"]
+        )
+        assert widget.stored("outbox") == []
+    finally:
+        context.close()
+        server.stop()
+
+
+def test_blocked_websockets_fall_back_to_http(
+    widget: WidgetPage, page: Page, server: LiveServer
+) -> None:
+    page.route_web_socket(re.compile(r".*/ws$"), lambda socket: socket.close())  # a proxy says no
+    widget.goto().open()
+    widget.search.fill("Hoe installeer ik de plugin?")
+    widget.search.press("Enter")
+    expect(widget.bubbles("bot")).to_have_count(2, timeout=20_000)  # greeting, answer: over HTTP
+    expect(widget.part(".msg.customer .meta")).to_have_count(0)
+    server.staff_reply(widget.conversation_id(), "Antwoord via de fallback")
+    expect(widget.bubbles("staff")).to_have_text(["Antwoord via de fallback"], timeout=15_000)
+
+
+def test_a_staff_reply_arrives_live_and_counts_as_unread_when_closed(
+    widget: WidgetPage, page: Page, server: LiveServer
+) -> None:
+    widget.goto().open()
+    widget.search.fill("Ik wil een medewerker spreken")
+    widget.search.press("Enter")
+    widget.wait_for_turn(1)
+    server.staff_reply(widget.conversation_id(), "Hallo, ik ben Sanne van support.")
+    expect(widget.bubbles("staff")).to_have_text(["Hallo, ik ben Sanne van support."])
+    expect(widget.part(".msg.staff .who")).to_have_text("Medewerker")
+    page.keyboard.press("Escape")
+    expect(widget.panel).to_be_hidden()
+    server.staff_reply(widget.conversation_id(), "Is het gelukt?")
+    expect(widget.part(".badge")).to_have_text("1")
+    expect(widget.launcher).to_have_attribute("aria-label", "Open de chat (1 ongelezen berichten)")
+    expect(
+        page.get_by_role("status").filter(has_text="Nieuw bericht van Medewerker")
+    ).to_have_count(1)
+    widget.open()
+    expect(widget.part(".badge")).to_be_hidden()
+
+
+# -- keyboard, screen readers, hostile text --------------------------------------------------
+def test_keyboard_only(widget: WidgetPage, page: Page) -> None:
+    widget.goto()
+    page.locator("body").focus()
+    page.keyboard.press("Shift+Tab")  # the widget is the last stop on the page
+    assert widget.active_element()["isLauncher"]
+    page.keyboard.press("Enter")
+    expect(widget.search).to_be_focused()
+    page.keyboard.type("Hoe installeer ik de plugin?")
+    page.keyboard.press("Enter")
+    expect(widget.composer).to_be_focused()
+    widget.wait_for_turn(1)
+    page.keyboard.type("Bedankt!")
+    page.keyboard.press("Enter")
+    widget.wait_for_turn(2)
+    for _ in range(25):  # the focus stays in the open panel
+        page.keyboard.press("Tab")
+        assert widget.active_element()["inPanel"], widget.active_element()
+    for _ in range(5):
+        page.keyboard.press("Shift+Tab")
+        assert widget.active_element()["inPanel"]
+    page.keyboard.press("Escape")
+    expect(widget.panel).to_be_hidden()
+    assert widget.active_element()["isLauncher"]
+
+
+def test_controls_are_labelled_for_screen_readers(widget: WidgetPage, page: Page) -> None:
+    widget.goto().open()
+    expect(widget.panel).to_have_attribute("aria-modal", "true")
+    expect(widget.panel).to_have_accessible_name("Support")
+    unnamed = page.evaluate(
+        """() => [...document.querySelector('supportbot-widget').shadowRoot
+                .querySelectorAll('button, input, textarea')]
+              .filter(el => !(el.getAttribute('aria-label') || el.textContent.trim()
+                              || el.labels?.length))
+              .map(el => el.outerHTML)"""
+    )
+    assert unnamed == []
+    page.get_by_role("button", name="Stel je vraag").click()
+    expect(widget.log).to_have_attribute("aria-live", "polite")
+    expect(page.get_by_role("textbox", name="Je bericht")).to_be_focused()
+    expect(page.get_by_role("button", name="Geluid bij nieuwe berichten")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+
+
+def test_html_and_script_typed_anywhere_are_shown_as_text(
+    widget: WidgetPage, page: Page, server: LiveServer
+) -> None:
+    widget.goto().open()
+    widget.search.fill(XSS[0])
+    widget.search.press("Enter")
+    widget.wait_for_turn(1)
+    for n, payload in enumerate(XSS[1:], start=2):
+        widget.ask(payload)
+        widget.wait_for_turn(n)
+    expect(widget.bubbles("customer")).to_have_text(XSS)
+    server.staff_reply(
+        widget.conversation_id(),
+        "staff",
+        html='<p>ok</p><img src=x onerror="window.__xss = 5">'
+        '<a href="javascript:window.__xss = 6">x</a>',
+    )
+    expect(widget.bubbles("staff")).to_have_text([re.compile(r"^ok\s*x$")])
+    assert page.evaluate("window.__xss") is None
+    counts = page.evaluate(
+        """() => {
+          const root = document.querySelector('supportbot-widget').shadowRoot;
+          const scripted = [...root.querySelectorAll('.log a')]
+            .filter(a => /^javascript:/i.test(a.getAttribute('href') || ''));
+          return [root.querySelectorAll('.log img, .log svg, .log script').length, scripted.length];
+        }"""
+    )
+    assert counts == [0, 0]
+
+
+def test_a_phone_gets_a_full_screen_panel(browser: Browser, server: LiveServer) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="nl-NL"
+    )
+    try:
+        widget = WidgetPage(context.new_page(), server)
+        widget.goto()
+        widget.launcher.tap()
+        expect(widget.panel).to_be_visible()
+        assert widget.panel.bounding_box() == {"x": 0, "y": 0, "width": 390, "height": 844}
+        expect(widget.launcher).to_be_hidden()
+        widget.page.get_by_role("button", name="Sluit de chat").tap()
+        expect(widget.launcher).to_be_visible()
+    finally:
+        context.close()
+
+
+# -- transcript and the end ------------------------------------------------------------------------
+def test_download_the_transcript_then_end_the_conversation(widget: WidgetPage, page: Page) -> None:
+    widget.goto(lang="en").open()
+    widget.search.fill("How do I install the plugin?")
+    widget.search.press("Enter")
+    widget.wait_for_turn(1)
+    page.get_by_role("button", name="More options").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download transcript").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert f"Conversation {widget.conversation_id()}" in text
+    assert "You: How do I install the plugin?" in text and "Supportbot: " in text
+    page.get_by_role("button", name="More options").click()
+    page.get_by_role("button", name="End conversation").click()
+    page.get_by_role("button", name="Yes").click()
+    expect(widget.part(".notice[role=status]")).to_have_text("The conversation has ended.")
+    assert widget.stored("conversation") is None
+    expect(page.get_by_role("button", name="Ask your question")).to_be_visible()
