@@ -41,7 +41,9 @@ def update_catalog(language: str, template: Catalog, directory: Path = TRANSLATI
         catalog.update(template, no_fuzzy_matching=True)
     if language == SOURCE_LANGUAGE:
         for message in catalog:
-            if message.id and not message.string:
+            if isinstance(message.id, tuple) and not all(message.string or ()):
+                message.string = tuple(message.id)
+            elif message.id and not message.string:
                 message.string = message.id
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:

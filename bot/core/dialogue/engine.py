@@ -12,9 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
-from bot.core.dialogue import followups, routing
+from bot.core.dialogue import followups, goals, routing
 from bot.core.dialogue.context import Services, TurnContext
 from bot.core.dialogue.flow import action_for
+from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.policy import policy_category
 from bot.core.dialogue.replies import Replies
 from bot.core.dialogue.slot_filling import fill_slots
@@ -56,7 +57,16 @@ ACTIONS: Mapping[str, Action] = {
     "ticket_confirmed": followups.ticket_confirmed,
     "ticket_declined": followups.ticket_declined,
     "handoff": followups.handoff,
+    "continue_goal": goals.continue_goal,
 }
+
+
+def corrected(ctx: TurnContext, before: tuple[str | None, str | None]) -> bool:
+    """The customer changed a product/version they gave earlier, mid-goal ("I meant 3.4.2")."""
+    slots = ctx.state.slots
+    changed = before[0] is not None and (slots.product, slots.version) != before
+    busy = ctx.state.goal != "" and ctx.state.step not in ("awaiting_product", "awaiting_version")
+    return changed and busy and ctx.signals.correction
 
 
 class Engine:
@@ -114,8 +124,12 @@ class Engine:
             ctx.say("fallback", ctx.replies.fallback())
             return ctx.turn()
         try:
+            before = (ctx.state.slots.product, ctx.state.slots.version)
             fill_slots(ctx)
-            ACTIONS[action_for(ctx.state.step, ctx.signals.intents)](ctx)
+            intents = ctx.signals.intents
+            if corrected(ctx, before):
+                intents = intents | {Intent.CORRECTED}
+            ACTIONS[action_for(ctx.state.step, intents)](ctx)
         except Exception:  # a bug must not cost the customer an answer; it is logged loudly
             log.exception("engine failed in step %s", state.step)
             ctx.messages.clear()
@@ -124,8 +138,10 @@ class Engine:
         return ctx.turn()
 
     def _prepare(self, state: ConversationState, text: str) -> ConversationState:
+        known = state.language if state.language in self.kb.policy.languages else None
         guess = detect_language(
-            text, candidates=self.kb.policy.languages, default=state.language, previous=state.language
+            text, candidates=self.kb.policy.languages,
+            default=known or self.kb.policy.default_language, previous=known,
         )
         state = replace(state, turns=state.turns + 1, language=guess.language)
         if state.status == "closed":

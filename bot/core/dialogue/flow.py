@@ -14,7 +14,10 @@ from bot.core.dialogue.state import Step
 
 Row = tuple[Intent | None, str]
 
-ALWAYS: tuple[Row, ...] = ((Intent.PERSON, "request_person"),)
+ALWAYS: tuple[Row, ...] = (
+    (Intent.PERSON, "request_person"),
+    (Intent.CORRECTED, "continue_goal"),
+)
 
 FLOW: Mapping[Step, tuple[Row, ...]] = {
     "idle": ((None, "route"),),

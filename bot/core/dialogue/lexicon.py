@@ -31,6 +31,7 @@ class Intent(StrEnum):
     UPDATED = "updated"
     LATEST = "latest"
     CANT_UPDATE = "cant_update"
+    CORRECTED = "corrected"  # not lexical: set by the engine when a message changed product/version
 
 
 _B = r"(?<![\w-])"  # word start that also refuses a hyphen before (wp-admin is one token)
@@ -153,7 +154,18 @@ PROBLEM_CUES: tuple[str, ...] = (
     r"fatal|warning|exception|not (showing|sending|loading|saving|arriving|displaying|"
     r"received|updating)|no longer|dubbel|twice|double|duplicate|traag|slow|leeg|empty|"
     r"komt niet|komen niet|kwam niet|krijg (ik )?(geen|niets|niks)|ontvang(t|en)? (geen|niets)|"
-    r"zie (ik )?(geen|niets|niks)|geen .{1,30} (meer|binnen|aan|verstuurd)|nooit|never)\b",
+    r"zie (ik )?(geen|niets|niks)|geen .{1,30} (meer|binnen|aan|verstuurd)|nooit|never|"
+    r"anymore|any more|geen .{1,40} meer)\b",
+    # negated or broken actions: "doesn't send", "won't load", "wordt niet verstuurd"
+    r"\b(doesn'?t|does not|don'?t|do not|didn'?t|did not|isn'?t|is not|aren'?t|are not|"
+    r"wasn'?t|weren'?t|won'?t|will not|can'?t|cannot|couldn'?t|stopped|keeps?|kept|refuses?)"
+    r" (\w+ ){0,3}?(send|sending|sent|work|working|load|loading|show|showing|save|saving|appear|"
+    r"arrive|sync|syncing|display|open|connect|import|export|update|receive|accept|activate|"
+    r"crash|crashing|fail|failing|give|gives|go|going|run|running)\b",
+    r"\b(wordt|worden|werd|werden|komt|komen|kwam|gaat|gaan|kan|kunnen|lukt|verschijnt|verschijnen)"
+    r" (\w+ ){0,4}?(niet|geen|nooit)\b",
+    r"\bniet (meer )?(verstuurd|verzonden|opgeslagen|geladen|getoond|zichtbaar|ontvangen|"
+    r"gesynchroniseerd|aangemaakt|bijgewerkt|geactiveerd|gevonden|gekoppeld)\b",
 )
 
 QUESTION_CUES: tuple[str, ...] = (

@@ -17,8 +17,13 @@ def route(ctx: TurnContext) -> None:
     sig = ctx.signals
     if sig.smalltalk_only:
         return smalltalk(ctx)
-    if sig.products and sig.has(Intent.PROBLEM) and (sig.error is not None or outdated(ctx)):
-        return start_goal(ctx, "problem")  # we can act at once: version check, then details
+    if sig.has(Intent.PROBLEM) and (
+        sig.content_words == 0 or (sig.products and (sig.error is not None or outdated(ctx)))
+    ):
+        # Nothing for the FAQ to go on ("the plugin stopped working"), or we can act at once
+        # (version check, then details): no FAQ guess in between.
+        if not (sig.third_party or sig.has(Intent.CHANNELS, Intent.BILLING)):
+            return start_goal(ctx, "problem")
     category = policy_category(sig, ctx.state.slots.product)
     result = search_faq(ctx)
     best = result.best if result.decision == "answer" else None

@@ -67,15 +67,16 @@ def _from_site_health(ctx: TurnContext, sig: Signals) -> dict[str, object]:
         changes["php_version"] = report.php_version
     if report.active_theme is not None:
         changes["theme"] = report.active_theme.name
-    finder = ctx.services.understanding.products
-    third_party: list[str] = []
+    understanding = ctx.services.understanding
+    ours = sig.product or ctx.state.slots.product
     for plugin in report.active_plugins:
-        slug = finder.find(plugin.name)
-        if slug and slug == (sig.product or ctx.state.slots.product):
-            if plugin.version:
-                changes["version"] = plugin.version
-        elif not slug:
-            third_party.append(plugin.name)
+        if ours and plugin.version and understanding.products.find(plugin.name) == ours:
+            changes["version"] = plugin.version
+    theme = report.active_theme
+    if ours and theme and theme.version and understanding.own_theme(report) == ours:
+        if report.parent_theme is None or understanding.products.find(theme.name) == ours:
+            changes["version"] = theme.version
+    third_party = understanding.installed_third_party(report)
     if third_party:
         changes["third_party"] = tuple(third_party[:50])
     return changes

@@ -23,6 +23,9 @@ Step = Literal[
 Goal = Literal["", "problem", "question", "person"]
 
 STEPS: tuple[str, ...] = get_args(Step)
+_ALLOWED: dict[str, tuple[str, ...]] = {
+    "status": get_args(Status), "channel": get_args(Channel), "goal": get_args(Goal),
+}
 MAX_TOPIC_CHARS = 2000
 
 
@@ -88,6 +91,15 @@ class ConversationState:
         values["suggestions"] = tuple(values.get("suggestions") or ())
         if values.get("step") not in STEPS:
             values.pop("step", None)
+        for key, default in asdict(cls()).items():  # a wrongly typed value falls back to default
+            if key in values and not isinstance(values[key], type(default)) and default is not None:
+                values.pop(key)
+        for key in ("status", "channel", "goal"):
+            if key in values and values[key] not in _ALLOWED[key]:
+                values.pop(key)
+        slot_values = {
+            k: v for k, v in slot_values.items() if k == "third_party" or v is None or isinstance(v, (str, bool))
+        }
         try:
             return cls(slots=Slots(**slot_values), **values)
         except TypeError:

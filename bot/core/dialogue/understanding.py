@@ -30,6 +30,7 @@ from bot.core.knowledge.site_health import (
     parse_site_health,
 )
 from bot.core.knowledge.third_party import ThirdPartyCatalogue
+from bot.core.retrieval.stopwords import ALL as STOP_WORDS
 from bot.core.text import fold, words
 
 SMALLTALK = (Intent.GREETING, Intent.THANKS, Intent.GOODBYE)
@@ -37,6 +38,13 @@ _FILLER = set(
     "wel heel erg zeer nogmaals allemaal voor de het je u jullie hulp daar there so much very a lot "
     "for the your you again all guys team support allen iedereen everyone hartelijk vriendelijk "
     "groet groeten regards best kind en and nog nice day have fijne dag goede super top".split()
+)
+# Nouns every WordPress support message may use; they do not say *what* is wrong.
+_GENERIC = set(
+    "plugin plugins plug-in thema theme themes site website websites product producten products "
+    "wordpress wp pagina page update updates versie version sinds since gisteren yesterday today "
+    "vandaag meer more anymore still nog steeds help hulp please alsjeblieft ineens suddenly "
+    "opeens nothing niks niets iets something anything alles everything".split()
 )
 _CORRECTION = re.compile(r"\b(bedoel|i meant|i mean|sorry|correctie|correction|actually|eigenlijk|"
                          r"oops|oeps|typo|verkeerd|wrong)\b")
@@ -58,6 +66,7 @@ class Signals:
     smalltalk_only: bool = False
     correction: bool = False
     word_count: int = 0
+    content_words: int = 0  # words left when cues, stop words and generic nouns are removed
 
     def has(self, *intents: Intent) -> bool:
         return any(intent in self.intents for intent in intents)
@@ -108,6 +117,7 @@ class Understanding:
             smalltalk_only=self._smalltalk_only(folded, intents, word_list),
             correction=bool(_CORRECTION.search(folded)),
             word_count=len(word_list),
+            content_words=self._content_words(folded, products, third_party),
         )
 
     def _names_of(self, slugs: list[str]) -> list[str]:
@@ -130,6 +140,9 @@ class Understanding:
                 slug = self.products.find(plugin.name)
                 if slug and slug not in found:
                     found.append(slug)
+            theme_slug = self.own_theme(report)
+            if theme_slug and theme_slug not in found:
+                found.append(theme_slug)
         if not found:
             fuzzy = self.products.find(text)
             if fuzzy:
@@ -139,15 +152,54 @@ class Understanding:
     def _third_party(
         self, text: str, report: SiteHealthReport | None, error: ErrorAnalysis | None
     ) -> list[str]:
-        names = [match.component.name for match in self.third_party.find_in_text(text[:20000])]
+        """Third-party components the message is about (not those merely listed in a paste)."""
+        found = [match.component for match in self.third_party.find_in_text(text[:20000])]
+        if report is not None:
+            installed = {self.third_party.by_name(p.name) for p in report.plugins}
+            found = [component for component in found if component not in installed]
+        names = [component.name for component in found]
         if error is not None:
             for component in error.components:
+                if component.slug in self.kb.products or component.role == "vendor-lib":
+                    continue
                 known = self.third_party.by_slug(component.slug)
-                if component.slug not in self.kb.products:
-                    names.append(known.name if known else component.slug)
-        if report is not None:
-            names = [n for n in names if n not in {p.name for p in report.active_plugins}]
+                names.append(known.name if known else component.slug)
         return list(dict.fromkeys(names))
+
+    def own_theme(self, report: SiteHealthReport) -> str | None:
+        """Our theme's slug when it (or its parent) is the site's theme."""
+        for theme in (report.active_theme, report.parent_theme):
+            if theme is None:
+                continue
+            if theme.slug and theme.slug in self.kb.products:
+                return theme.slug
+            slug = self.products.find(theme.name)
+            if slug:
+                return slug
+        return None
+
+    def installed_third_party(self, report: SiteHealthReport) -> list[str]:
+        """Active plugins of a Site Health paste that are not ours (for the staff summary)."""
+        names = []
+        for plugin in report.active_plugins:
+            if self.products.find(plugin.name):
+                continue
+            known = self.third_party.by_name(plugin.name)
+            names.append(known.name if known else plugin.name)
+        return names
+
+    def _content_words(self, folded: str, products: list[str], third_party: list[str]) -> int:
+        """How specific the message is: 'the plugin stopped working' has none."""
+        rest = folded
+        for name, sources in (("problem", PROBLEM_CUES), ("question", QUESTION_CUES)):
+            for pattern in patterns(name, sources):
+                rest = pattern.sub(" ", rest)
+        names = {w for slug in products for n in self.kb.products[slug].names for w in words(n)}
+        names |= {w for name in third_party for w in words(name)}
+        return sum(
+            1 for w in words(rest)
+            if w not in STOP_WORDS and w not in _GENERIC and w not in names and not w[0].isdigit()
+        )
 
     @staticmethod
     def _smalltalk_only(folded: str, intents: set[Intent], word_list: list[str]) -> bool:

@@ -1,0 +1,190 @@
+"""Multi-turn conversations: the policy's paths from first message to ticket (or not)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.core.events import FaqFeedback, TicketRequested
+from tests.conftest import NOW
+
+TEXTS = {
+    "nl": {
+        "broken": "de plugin werkt niet meer",
+        "product": "AppointPress",
+        "old": "versie 3.1",
+        "latest": "3.4.2",
+        "updated": "bijgewerkt, maar het probleem is er nog",
+        "details": "Bij het opslaan van een afspraak krijg ik een wit scherm. WordPress 6.6, PHP 8.2",
+        "email": "mijn adres is jan@example.org",
+        "faq": "hoe koppel ik google agenda aan appointpress",
+        "no": "nee, dat hielp niet",
+        "yes": "ja, bedankt",
+        "person": "ik wil een medewerker spreken",
+        "later": "hallo, is er al nieuws?",
+    },
+    "en": {
+        "broken": "the plugin stopped working",
+        "product": "AppointPress",
+        "old": "version 3.1",
+        "latest": "3.4.2",
+        "updated": "updated, still a problem",
+        "details": "Saving an appointment gives a white screen. WordPress 6.6, PHP 8.2",
+        "email": "you can reach me at jan@example.org",
+        "faq": "how do I connect google calendar to appointpress",
+        "no": "no, that didn't help",
+        "yes": "yes thanks",
+        "person": "I want to talk to a person",
+        "later": "hello, any news?",
+    },
+}
+LANGS = ["nl", "en"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bug_on_an_old_version_is_asked_to_update_and_gets_no_ticket(dialogue, lang: str) -> None:
+    t = TEXTS[lang]
+    chat = dialogue(lang)
+    assert chat.routes(t["broken"], t["product"], t["old"]) == [
+        "ask_product", "ask_version", "update_required"
+    ]
+    assert "3.4.2" in chat.text
+    assert not any(turn.event(TicketRequested) for turn in chat.turns)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bug_on_the_latest_version_collects_details_then_opens_a_ticket(dialogue, lang: str) -> None:
+    t = TEXTS[lang]
+    chat = dialogue(lang)
+    routes = chat.routes(t["broken"], t["product"], t["latest"], t["details"], t["email"])
+    assert routes == ["ask_product", "ask_version", "ask_details", "ask_email", "ticket"]
+    ticket = chat.turns[-1]
+    assert ticket.ticket == "NME-1001" and ticket.state.status == "waiting_for_staff"
+    slots = ticket.state.slots
+    assert (slots.product, slots.version, slots.wp_version, slots.php_version, slots.email) == (
+        "appointpress", "3.4.2", "6.6", "8.2", "jan@example.org"
+    )
+    request = ticket.event(TicketRequested)
+    assert isinstance(request, TicketRequested) and request.reason == "bug"
+    assert request.due_at == NOW + timedelta(hours=24)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_updated_but_still_broken_continues_to_a_ticket(dialogue, lang: str) -> None:
+    t = TEXTS[lang]
+    chat = dialogue(lang, email="jan@example.org")
+    chat.routes(t["broken"], t["product"], t["old"])
+    assert chat.routes(t["updated"], t["details"]) == ["ask_details", "ticket"]
+    assert chat.state.slots.version == "3.4.2"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_faq_answer_that_did_not_help_leads_to_a_ticket(dialogue, lang: str) -> None:
+    t = TEXTS[lang]
+    chat = dialogue(lang, email="jan@example.org")
+    first = chat.say(t["faq"])
+    assert first.route == "faq" and first.faq is not None
+    assert first.faq.id == "appointpress-google-calendar"
+    turn = chat.say(t["no"])
+    assert turn.route == "ticket"
+    assert FaqFeedback("appointpress-google-calendar", False) in turn.events
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_faq_answer_that_helped_closes_the_topic(dialogue, lang: str) -> None:
+    t = TEXTS[lang]
+    chat = dialogue(lang)
+    chat.say(t["faq"])
+    turn = chat.say(t["yes"])
+    assert turn.route == "smalltalk"
+    assert FaqFeedback("appointpress-google-calendar", True) in turn.events
+    assert turn.state.step == "idle"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_request_for_a_person_asks_for_email_then_opens_a_ticket(dialogue, lang: str) -> None:
+    t = TEXTS[lang]
+    chat = dialogue(lang)
+    assert chat.routes(t["person"], "not an address", t["email"]) == ["ask_email", "ask_email", "ticket"]
+    assert chat.state.slots.email == "jan@example.org"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_after_hand_off_the_bot_acknowledges_once_then_stays_quiet(dialogue, lang: str) -> None:
+    t = TEXTS[lang]
+    chat = dialogue(lang, email="jan@example.org")
+    chat.say(t["person"])
+    first, second = chat.say(t["later"]), chat.say(t["faq"])
+    assert (first.route, second.route) == ("handoff", "handoff")
+    assert len(first.messages) == 1 and "NME-1001" in first.messages[0].text
+    assert second.messages == ()
+
+
+def test_a_later_message_corrects_the_version(dialogue) -> None:
+    chat = dialogue("en")
+    chat.routes("the plugin stopped working", "AppointPress", "3.1")
+    assert chat.state.slots.version == "3.1"
+    turn = chat.say("sorry, I meant 3.4.2")
+    assert chat.state.slots.version == "3.4.2"
+    assert turn.route in {"ask_details", "update_required"}
+
+
+def test_one_message_fills_several_slots(dialogue) -> None:
+    chat = dialogue("en")
+    chat.say("AppointPress 3.4.2 on WordPress 6.5 and PHP 8.1 shows a blank booking form")
+    slots = chat.state.slots
+    assert (slots.product, slots.version, slots.wp_version, slots.php_version) == (
+        "appointpress", "3.4.2", "6.5", "8.1"
+    )
+
+
+def test_naming_another_product_resets_the_version(dialogue) -> None:
+    chat = dialogue("en")
+    chat.say("AppointPress 3.1 crashes")
+    chat.say("actually it is MailMagnet")
+    assert chat.state.slots.product == "mailmagnet" and chat.state.slots.version is None
+
+
+def test_language_follows_the_customer(dialogue) -> None:
+    chat = dialogue("nl")
+    chat.say("hello, how do I import subscribers into MailMagnet?")
+    assert chat.state.language == "en"
+    chat.say("ik wil graag mijn factuur ontvangen")
+    assert chat.state.language == "nl"
+
+
+def test_email_channel_asks_for_everything_missing_in_one_message(dialogue) -> None:
+    chat = dialogue("en", channel="email", email="jan@example.org")
+    turn = chat.say("Your plugin stopped working after the update. Please help.")
+    assert turn.route == "ask_product"
+    text = chat.text.lower()
+    for wanted in ("product", "version", "wordpress", "php", "error"):
+        assert wanted in text
+    reply = chat.say("It is AppointPress 3.4.2 on WordPress 6.6 with PHP 8.2. "
+                     "Saving a booking shows: Fatal error in booking.php")
+    assert reply.route == "ticket"
+
+
+def test_third_party_problem_walks_the_conflict_test_one_step_at_a_time(dialogue) -> None:
+    chat = dialogue("en", email="jan@example.org")
+    assert chat.say("Since installing WP Rocket the AppointPress calendar is broken").route == "third_party"
+    assert "deactivate" in chat.text.lower()
+    assert chat.say("The problem is still there").route == "third_party"
+    assert "theme" in chat.text.lower()
+    turn = chat.say("The problem is still there")
+    assert turn.route in {"ask_version", "ask_details", "update_required", "ticket"}
+
+
+def test_conflict_test_that_solves_it_names_the_likely_culprit(dialogue) -> None:
+    chat = dialogue("nl")
+    chat.say("Sinds ik Elementor gebruik werkt AppointPress niet meer")
+    turn = chat.say("Het probleem is weg")
+    assert turn.route == "third_party" and turn.state.step == "idle"
+
+
+def test_closed_conversation_reopens_when_the_customer_writes_again(dialogue, engine) -> None:
+    chat = dialogue("en")
+    chat.state = engine.closed(chat.state)
+    turn = chat.say("how do I connect google calendar to appointpress")
+    assert turn.route == "faq" and turn.state.status == "bot"
