@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, Select, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.email.headers import (
@@ -67,12 +67,6 @@ def store_inbound(
 ) -> Stored:
     """Write ``raw`` durably (committed when this returns); a known message is not stored twice."""
     digest = content_hash(raw)
-    with db.session() as session:
-        existing = session.scalar(
-            select(InboundEmail.id).where(InboundEmail.content_hash == digest)
-        )
-    if existing is not None:
-        return Stored(existing, True)
     message_id, from_addr, subject = _summary(raw)
     row = InboundEmail(
         source=source,
@@ -88,17 +82,22 @@ def store_inbound(
         attempts=0,
     )
     try:
-        with db.session() as session:
+        with db.session() as session:  # one short write transaction: the SMTP client waits
+            existing = session.scalar(_by_hash(digest))
+            if existing is not None:
+                return Stored(existing, True)
             session.add(row)
         return Stored(row.id, False)
     except IntegrityError:  # the same message stored at the same moment by another receiver
         with db.session() as session:
-            found = session.scalar(
-                select(InboundEmail.id).where(InboundEmail.content_hash == digest)
-            )
+            found = session.scalar(_by_hash(digest))
         if found is None:
             raise
         return Stored(found, True)
+
+
+def _by_hash(digest: str) -> Select[int]:
+    return select(InboundEmail.id).where(InboundEmail.content_hash == digest)
 
 
 def _summary(raw: bytes) -> tuple[str | None, str | None, str | None]:

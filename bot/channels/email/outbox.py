@@ -13,6 +13,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -35,8 +36,13 @@ BACKOFF_MAX = timedelta(hours=4)
 MAX_ATTEMPTS = 20  # about three days of retries at the capped interval
 
 
+SendFunction = Callable[[str, str, bytes], None]
+
+
 class Transport(Protocol):
-    def send(self, envelope_from: str, recipient: str, data: bytes) -> None: ...
+    def batch(self) -> AbstractContextManager[SendFunction]:
+        """A send function for several messages in a row (one relay connection)."""
+        ...
 
 
 def utcnow() -> datetime:
@@ -108,8 +114,11 @@ class OutboxSender:
 
     def send_due(self, limit: int = 50) -> SendReport:
         report = SendReport()
-        for row_id in self.claim(limit):
-            self._deliver(row_id, report)
+        claimed = self.claim(limit)
+        if claimed:
+            with self.transport.batch() as send:
+                for row_id in claimed:
+                    self._deliver(row_id, send, report)
         return report
 
     def run(self, stop: threading.Event, interval: float = 2.0) -> None:
@@ -148,7 +157,7 @@ class OutboxSender:
                 )
         return ids
 
-    def _deliver(self, row_id: int, report: SendReport) -> None:
+    def _deliver(self, row_id: int, send: SendFunction, report: SendReport) -> None:
         with self.db.session() as session:
             row = session.get(OutboundEmail, row_id)
             if row is None or row.status != "pending" or row.lease_owner != self.owner:
@@ -160,7 +169,7 @@ class OutboxSender:
                 return
             envelope_from, recipient, data = row.envelope_from, row.recipient, row.raw
         try:
-            self.transport.send(envelope_from, recipient, data)
+            send(envelope_from, recipient, data)
         except DeliveryError as error:
             self._failed(row_id, error, report)
             return

@@ -23,6 +23,7 @@ from bot.channels.email.outbox import OutboxSender
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 10.0  # how often rows left behind (crash, failed attempt) are looked for
+PROCESSORS = 4  # threads answering stored mail; each message is claimed by one of them
 
 
 def accepts(own: tuple[str, ...]) -> Callable[[str], bool]:
@@ -87,8 +88,10 @@ class InboundServer:
         max_bytes: int,
         accept: Callable[[str], bool],
         sender: OutboxSender | None = None,
+        processors: int = PROCESSORS,
     ) -> None:
         self.channel = channel
+        self.processors = max(1, processors)
         self.sender = sender
         self.pending: queue.Queue[int] = queue.Queue()
         self.stop_event = threading.Event()
@@ -104,7 +107,8 @@ class InboundServer:
         return int(sockets[0].getsockname()[1]) if sockets else int(self.controller.port)
 
     def start(self) -> None:
-        self._thread(self._process_loop, "email-inbound")
+        for number in range(self.processors):
+            self._thread(self._process_loop, f"email-inbound-{number}")
         if self.sender is not None:
             sender = self.sender
             self._thread(lambda: sender.run(self.stop_event), "email-outbox")
@@ -114,7 +118,8 @@ class InboundServer:
     def stop(self) -> None:
         self.controller.stop()
         self.stop_event.set()
-        self.pending.put(0)  # wakes the processing thread
+        for _ in range(self.processors):
+            self.pending.put(0)  # wakes the processing threads
         for thread in self.threads:
             thread.join(timeout=30)
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 SCHEMES = {"smtp": "auto", "smtp+starttls": "starttls", "smtps": "tls"}
 DEFAULT_PORTS = {"auto": 25, "starttls": 587, "tls": 465}
 DEFAULT_TIMEOUT = 30.0
+
+SendFunction = Callable[[str, str, bytes], None]
 
 
 class DeliveryError(Exception):
@@ -58,23 +62,29 @@ class SmtpRelay:
 
     def send(self, envelope_from: str, recipient: str, data: bytes) -> None:
         """Deliver ``data`` to one recipient; raises DeliveryError when the relay refuses."""
-        options = [] if recipient.isascii() and envelope_from.isascii() else ["SMTPUTF8"]
+        with self.batch() as send:
+            send(envelope_from, recipient, data)
+
+    @contextmanager
+    def batch(self) -> Iterator[SendFunction]:
+        """A ``send`` that keeps one relay connection for several messages (reopened on error)."""
+        holder: list[smtplib.SMTP] = []
+
+        def send(envelope_from: str, recipient: str, data: bytes) -> None:
+            try:
+                if not holder:
+                    holder.append(self._connect())
+                _deliver(holder[0], envelope_from, recipient, data)
+            except (smtplib.SMTPException, OSError) as error:
+                failure = _delivery_error(error)
+                if not failure.recipient_rejected:  # the connection may be unusable now
+                    _close(holder)
+                raise failure from error
+
         try:
-            with self._connect() as smtp:
-                smtp.sendmail(envelope_from, [recipient], data, mail_options=options)
-        except smtplib.SMTPRecipientsRefused as error:
-            code, reply = next(iter(error.recipients.values()), (450, b""))
-            raise DeliveryError(
-                _describe(code, reply), permanent=code >= 500, recipient_rejected=code >= 500
-            ) from error
-        except smtplib.SMTPDataError as error:
-            raise DeliveryError(
-                _describe(error.smtp_code, error.smtp_error), permanent=error.smtp_code >= 500
-            ) from error
-        except smtplib.SMTPResponseException as error:  # sender refused, auth failed, ...
-            raise DeliveryError(_describe(error.smtp_code, error.smtp_error)) from error
-        except (smtplib.SMTPException, OSError) as error:  # relay down, timeouts, TLS trouble
-            raise DeliveryError(f"{type(error).__name__}: {error}") from error
+            yield send
+        finally:
+            _close(holder, quit=True)
 
     def _connect(self) -> smtplib.SMTP:
         context = ssl.create_default_context(cafile=self.cafile)
@@ -96,6 +106,36 @@ class SmtpRelay:
             smtp.close()
             raise
         return smtp
+
+
+def _deliver(smtp: smtplib.SMTP, envelope_from: str, recipient: str, data: bytes) -> None:
+    options = [] if recipient.isascii() and envelope_from.isascii() else ["SMTPUTF8"]
+    smtp.sendmail(envelope_from, [recipient], data, mail_options=options)
+
+
+def _delivery_error(error: smtplib.SMTPException | OSError) -> DeliveryError:
+    """How a relay's refusal counts: a 5xx for the recipient is a hard bounce."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):  # smtplib sent RSET: link still fine
+        code, reply = next(iter(error.recipients.values()), (450, b""))
+        return DeliveryError(
+            _describe(code, reply), permanent=code >= 500, recipient_rejected=code >= 500
+        )
+    if isinstance(error, smtplib.SMTPDataError):
+        return DeliveryError(
+            _describe(error.smtp_code, error.smtp_error), permanent=error.smtp_code >= 500
+        )
+    if isinstance(error, smtplib.SMTPResponseException):  # sender refused, auth failed, ...
+        return DeliveryError(_describe(error.smtp_code, error.smtp_error))
+    return DeliveryError(f"{type(error).__name__}: {error}")  # relay down, timeouts, TLS
+
+
+def _close(holder: list[smtplib.SMTP], *, quit: bool = False) -> None:
+    while holder:
+        smtp = holder.pop()
+        try:
+            smtp.quit() if quit else smtp.close()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
 
 
 def _describe(code: int, reply: bytes | str) -> str:
