@@ -1,0 +1,194 @@
+"""The HTTP JSON API contract (SPEC "HTTP JSON API") and its answers to bad input, on both databases."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from bot.channels.runtime import runtime
+from bot.helpdesk import conversations as conversations_module
+
+TURN_KEYS = {"conversation_id", "route", "faq", "suggestions", "ticket", "state", "messages"}
+
+
+def start(client: FlaskClient, **body: Any) -> dict[str, Any]:
+    response = client.post("/api/conversations", json=body or {"language": "nl"})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def post(client: FlaskClient, conv: dict[str, Any], body: Any, token: str | None = None, **kw: Any):  # type: ignore[no-untyped-def]
+    headers = {"Authorization": f"Bearer {token or conv['token']}"}
+    return client.post(f"/api/conversations/{conv['conversation_id']}/messages", json=body, headers=headers, **kw)
+
+
+def test_health_reports_ok(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json()["status"] == "ok"
+
+
+def test_a_conversation_starts_with_a_greeting_and_a_strong_token(client: FlaskClient) -> None:
+    conv = start(client, language="en", email="Jan@Example.org", name="Jan")
+    assert len(conv["token"]) >= 43  # 32 random bytes, url-safe base64
+    assert conv["state"]["language"] == "en"
+    assert conv["messages"][0]["role"] == "bot"
+
+
+def test_a_message_gets_the_spec_turn_object(client: FlaskClient) -> None:
+    conv = start(client)
+    turn = post(client, conv, {"text": "ik wil graag mijn factuur ontvangen"}).get_json()
+    assert set(turn) >= TURN_KEYS
+    assert turn["route"] == "billing" and turn["conversation_id"] == conv["conversation_id"]
+    assert turn["state"] == {"language": "nl", "product": None, "version": None, "status": "bot"}
+    message = turn["messages"][0]
+    assert {"role", "text", "html", "quick_replies", "links"} <= set(message)
+    assert "billing@example.com" in message["text"]
+
+
+def test_transcript_has_every_message_in_order(client: FlaskClient) -> None:
+    conv = start(client)
+    post(client, conv, {"text": "hallo"})
+    post(client, conv, {"text": "kan ik jullie bellen?"})
+    transcript = client.get(
+        f"/api/conversations/{conv['conversation_id']}",
+        headers={"Authorization": f"Bearer {conv['token']}"},
+    ).get_json()
+    roles = [m["role"] for m in transcript["messages"]]
+    assert roles[:4] == ["bot", "customer", "bot", "customer"] and set(roles[4:]) == {"bot"}
+    assert [m["seq"] for m in transcript["messages"]] == list(range(1, len(roles) + 1))
+
+
+def test_wrong_token_and_unknown_id_answer_the_same(client: FlaskClient) -> None:
+    conv = start(client)
+    wrong = post(client, conv, {"text": "hoi"}, token="x" * 43)
+    unknown = client.post(
+        "/api/conversations/does-not-exist/messages", json={"text": "hoi"},
+        headers={"Authorization": "Bearer " + "x" * 43},
+    )
+    assert wrong.status_code == unknown.status_code == 404
+    assert wrong.get_json() == unknown.get_json() == {"error": "not_found", "message": "no such conversation"}
+
+
+def test_missing_token_is_401(client: FlaskClient) -> None:
+    conv = start(client)
+    response = client.post(f"/api/conversations/{conv['conversation_id']}/messages", json={"text": "hoi"})
+    assert response.status_code == 401 and response.get_json()["error"] == "unauthorized"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [
+        (b"not json", 400, "invalid_json"),
+        (b"[1, 2]", 400, "invalid_json"),
+        (b'{"text": 5}', 400, "invalid_field"),
+        (b'{"txt": "hi"}', 400, "missing_field"),
+        (b'{"text": "a\\u0000b"}', 400, "invalid_text"),
+        (b'{"text": "' + b"x" * 4001 + b'"}', 400, "text_too_long"),
+        (b'{"text": "\xff\xfe bad utf-8"}', 400, "invalid_json"),
+        (b'{"text": "' + b"x" * 1_000_000 + b'"}', 413, "request_too_large"),
+        (b'{"text": "   "}', 400, "empty_text"),
+    ],
+)
+def test_bad_message_bodies_get_a_clear_error_and_store_nothing(
+    app: Flask, client: FlaskClient, body: bytes, status: int, error: str
+) -> None:
+    conv = start(client)
+    response = post(client, conv, None, data=body, content_type="application/json")
+    assert response.status_code == status
+    assert response.get_json()["error"] == error
+    transcript = runtime(app).conversations.transcript(conv["conversation_id"], conv["token"])
+    assert len(transcript["messages"]) == 1  # just the greeting
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"language": "de"}, {"language": 5}, {"email": "not-an-address"}, {"name": ["x"]}, {"email": "a" * 300}],
+)
+def test_bad_start_bodies_are_rejected(client: FlaskClient, body: dict[str, Any]) -> None:
+    response = client.post("/api/conversations", json=body)
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_field"
+
+
+def test_html_is_stored_and_returned_as_text(client: FlaskClient) -> None:
+    conv = start(client, language="en")
+    payload = "<script>alert(1)</script><img src=x onerror=alert(2)> AppointPress"
+    turn = post(client, conv, {"text": payload}).get_json()
+    for message in turn["messages"]:
+        assert "<script" not in message["html"] and "onerror" not in message["html"]
+    transcript = client.get(
+        f"/api/conversations/{conv['conversation_id']}", headers={"Authorization": f"Bearer {conv['token']}"}
+    ).get_json()
+    assert transcript["messages"][1]["text"] == payload  # kept exactly, as text
+
+
+def test_a_retried_message_with_the_same_client_id_is_stored_once(client: FlaskClient) -> None:
+    conv = start(client)
+    first = post(client, conv, {"text": "kan ik jullie bellen?", "client_id": "m-1"}).get_json()
+    again = post(client, conv, {"text": "kan ik jullie bellen?", "client_id": "m-1"}).get_json()
+    assert again["replayed"] and again["messages"] == first["messages"]
+    transcript = client.get(
+        f"/api/conversations/{conv['conversation_id']}", headers={"Authorization": f"Bearer {conv['token']}"}
+    ).get_json()
+    customer = [m for m in transcript["messages"] if m["role"] == "customer"]
+    assert len(customer) == 1
+    assert len(transcript["messages"]) == 2 + len(first["messages"])
+
+
+def test_too_many_messages_per_conversation_get_429_with_retry_after(app: Flask, client: FlaskClient) -> None:
+    conv = start(client)
+    limit = runtime(app).config.rate_per_conversation
+    statuses = [post(client, conv, {"text": f"hallo {i}"}).status_code for i in range(limit + 1)]
+    assert statuses[:limit] == [200] * limit
+    last = post(client, conv, {"text": "nog een"})
+    assert last.status_code == 429 and int(last.headers["Retry-After"]) >= 1
+
+
+def test_a_full_conversation_refuses_more_messages(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, app: Flask
+) -> None:
+    monkeypatch.setattr(conversations_module, "MAX_MESSAGES", 5)
+    conv = start(client)
+    post(client, conv, {"text": "hallo"})
+    post(client, conv, {"text": "hallo"})
+    response = post(client, conv, {"text": "hallo"})
+    assert response.status_code == 409 and response.get_json()["error"] == "conversation_full"
+
+
+def test_concurrent_messages_on_one_conversation_are_all_kept_once(app: Flask) -> None:
+    client = app.test_client()
+    conv = start(client, language="en")
+    rt = runtime(app)
+    rt.config = type(rt.config)(**{**rt.config.__dict__, "rate_per_conversation": 0, "rate_per_ip": 0})
+    errors: list[int] = []
+
+    def send(i: int) -> None:
+        response = post(app.test_client(), conv, {"text": f"message number {i}"})
+        if response.status_code != 200:
+            errors.append(response.status_code)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    messages = rt.conversations.transcript(conv["conversation_id"], conv["token"])["messages"]
+    customer = sorted(m["text"] for m in messages if m["role"] == "customer")
+    assert customer == sorted(f"message number {i}" for i in range(12))
+    assert [m["seq"] for m in messages] == list(range(1, len(messages) + 1))
+
+
+def test_unknown_routes_and_methods_answer_json(client: FlaskClient) -> None:
+    assert client.get("/api/nothing").get_json()["error"] == "not_found"
+    assert client.put("/api/conversations").get_json()["error"] == "method_not_allowed"
+
+
+def test_cors_allows_listed_origins_only(client: FlaskClient) -> None:
+    allowed = client.post("/api/conversations", json={}, headers={"Origin": "https://customer-site.example"})
+    other = client.post("/api/conversations", json={}, headers={"Origin": "https://evil.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://customer-site.example"
+    assert "Access-Control-Allow-Origin" not in other.headers
