@@ -67,6 +67,10 @@ class Bm25Field:
     def idf(self, term: str) -> float:
         return self._idf.get(term, self.max_idf)
 
+    def evidence(self, query: Mapping[str, float]) -> float:
+        """How much the known query terms say: their weighted idf, summed."""
+        return sum(weight * self._idf[t] for t, weight in query.items() if t in self._idf)
+
     def factors(self, query: Mapping[str, float]) -> Factors:
         """Per known query term: its weight × idf / the query's total idf."""
         total = sum(weight * self.idf(term) for term, weight in query.items())

@@ -4,13 +4,27 @@ The additions: plurals in ``-ies``/``-ieen`` (``licenties``, ``categorieen``) lo
 ending like other plurals do; English loan words with an ``-es`` plural (``updates``,
 ``websites``) stem like their singular; and the present-tense ``-t`` after k, g, p, f, d or l
 goes (``werkt``/``werken``, ``krijgt``/``krijgen``), because customers describe problems in
-that tense and the FAQ in the infinitive. Input is folded (lower case, accents removed).
+that tense and the FAQ in the infinitive; past participles lose ``ge-`` and ``-d``/``-t``, also
+after a separable particle (``gewijzigd``, ``aangepast``, ``ingesteld``); and every doubled
+final consonant is undoubled, not only kk/dd/tt (``instellen`` and ``stel in`` meet at
+``instel``). These follow Kraaij and Pohlmann's Dutch stemmer. Input is folded (lower case,
+accents removed).
 """
 
 from __future__ import annotations
 
+import re
+
 _VOWELS = frozenset("aeiouyè")
-_UNDOUBLE = ("kk", "dd", "tt")
+_UNDOUBLE = ("bb", "dd", "ff", "gg", "kk", "ll", "mm", "nn", "pp", "rr", "ss", "tt")
+_PARTICIPLE = re.compile(
+    r"^(aan|af|bij|door|in|mee|na|om|op|over|terug|toe|uit|vast|voor|weg)?ge([a-z]{4,})$"
+)
+_PREFIXED_PARTICIPLE = re.compile(r"^(?:be|ver|ont|her)[a-z]{2,}[glr]d$")
+# Words that start with "ge" but are no past participle.
+_NOT_PARTICIPLES = frozenset(
+    ("gebied", "gezicht", "gewicht", "geduld", "gemiddeld", "gezond", "gebed", "geschikt")
+)
 _VERB_T_ENDINGS = ("kt", "gt", "pt", "ft", "dt", "lt")
 
 
@@ -47,6 +61,27 @@ def _drop_en_ending(word: str, suffix: str, r1: int) -> str | None:
     if len(stem) < r1 or not stem or stem[-1] in _VOWELS or stem.endswith("gem"):
         return None
     return _undouble(stem)
+
+
+def _participle_stem(word: str) -> str:
+    """``gewijzigd`` → ``wijzig``, ``aangepast`` → ``aanpas``: the verb stem of a participle.
+
+    The ending goes only where it was added: -d after a consonant, -t after a voiceless one
+    ('t kofschip); ``gedownload`` and ``gestart`` keep theirs, as do the verbs.
+    """
+    if len(word) < 7 or word in _NOT_PARTICIPLES or word.startswith("gebruik"):
+        return word
+    if _PREFIXED_PARTICIPLE.match(word):
+        return word[:-1]  # besteld, verlengd, verwijderd
+    match = _PARTICIPLE.match(word)
+    if match is None:
+        return word
+    stem = (match.group(1) or "") + match.group(2)
+    if stem.endswith("d") and stem[-2] not in _VOWELS and stem[-2] != "d":
+        return stem[:-1]
+    if stem.endswith("t") and (stem[-2] in "kfsp" or stem.endswith("cht")):
+        return stem[:-1]
+    return stem
 
 
 def _loan_plural(word: str) -> str:
@@ -131,7 +166,7 @@ def stem_dutch(word: str) -> str:
     """Stem one folded Dutch word (``instellingen`` → ``instell``, ``licenties`` → ``licentie``)."""
     if len(word) <= 2:
         return word
-    word = _mark_semivowels(_loan_plural(word))
+    word = _mark_semivowels(_participle_stem(_loan_plural(word)))
     r1, r2 = _regions(word)
     word = _drop_verb_t(_step1(word, r1), r1)
     word, e_removed = _step2(word, r1)

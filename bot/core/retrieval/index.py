@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.core.knowledge.models import FaqEntry, Product
+from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
+from bot.core.knowledge.third_party import ThirdPartyCatalogue
+from bot.core.retrieval.analysis import MAX_ANALYSED_CHARS
 from bot.core.retrieval.decision import (
     DECISION_RANK,
     DEFAULT_THRESHOLDS,
@@ -33,7 +35,9 @@ class FaqResult:
     """What to do with a question, and the entries behind it.
 
     `matches` are best first, at most `limit`: for "answer" the answer first (then any other
-    plausible entries), for "suggest" the plausible entries, for "none" nothing.
+    plausible entries), for "suggest" the plausible entries, for "none" nothing. `language`
+    is the language of the best match (each entry carries its own language too): usually the
+    customer's, another one when only that language has a good entry.
     """
 
     decision: Decision
@@ -54,6 +58,7 @@ class FaqIndex:
         products: Mapping[str, Product] | None = None,
         languages: Sequence[str] = ("nl", "en"),
         *,
+        third_party: Sequence[ThirdPartyComponent] = (),
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
         weights: RankerScores = DEFAULT_WEIGHTS,
     ) -> None:
@@ -61,31 +66,43 @@ class FaqIndex:
         self.languages = tuple(dict.fromkeys(languages)) or ("nl",)
         self.thresholds = thresholds
         self._mentions = ProductMentions(products)
+        own_names = [name for product in products.values() for name in product.names]
+        self._third_party = (
+            ThirdPartyCatalogue(third_party, exclude_slugs=products, exclude_names=own_names)
+            if third_party
+            else None
+        )
+        by_language = {lang: [e for e in entries if e.language == lang] for lang in self.languages}
         self._indexes = {
-            language: LanguageIndex(
-                language, [e for e in entries if e.language == language], products, weights
-            )
-            for language in self.languages
+            lang: LanguageIndex(lang, found, products, weights)
+            for lang, found in by_language.items()
         }
+        # Per language, the entries that exist only in another language ("stand-ins"), so a
+        # Dutch question still finds an entry written only in English (e.g. from a readme).
+        self._stand_ins: dict[str, list[LanguageIndex]] = {}
+        for lang, own in by_language.items():
+            own_ids = {e.id for e in own}
+            self._stand_ins[lang] = [
+                LanguageIndex(other, missing, products, weights)
+                for other, found in by_language.items()
+                if other != lang and (missing := [e for e in found if e.id not in own_ids])
+            ]
 
     def search(
         self, query: str, language: str, *, product: str | None = None, limit: int = 3
     ) -> FaqResult:
-        """Best entries for `query`, in `language` or, failing a good one, another language."""
-        named = set(self._mentions.find(query))
-        if product:
-            named.add(product)
-        # The product is accounted for by the boost; its name would only pull towards every
-        # entry that happens to mention it.
-        text = self._mentions.without_names(query) if named else query
+        """Best entries for `query` in `language`; another language when that fits better."""
+        named, text = self._understand(query, product)
         limit = max(limit, 1)
         first = language if language in self._indexes else self.languages[0]
-        result = self._search_in(first, text, named, limit)
+        result = self._result(self._ranked(first, text, named, max(limit, 2)), first, limit)
         for other in self.languages:
             if result.decision == "answer":
                 break
             if other != first:
-                fallback = self._search_in(other, text, named, limit)
+                # The customer may write in one language about an entry in another.
+                ranked = self._ranked(other, text, named, max(limit, 2))
+                fallback = self._result(ranked, other, limit)
                 if DECISION_RANK[fallback.decision] > DECISION_RANK[result.decision]:
                     result = fallback
         return result
@@ -93,14 +110,11 @@ class FaqIndex:
     def ranked(
         self, query: str, language: str, *, product: str | None = None, limit: int = 3
     ) -> tuple[FaqMatch, ...]:
-        """The nearest entries in one language, whatever the decision (for diagnostics)."""
-        named = set(self._mentions.find(query)) | ({product} if product else set())
-        text = self._mentions.without_names(query) if named else query
-        index = self._indexes.get(language)
-        if index is None:
+        """The nearest entries for `language`, whatever the decision (for diagnostics)."""
+        if language not in self._indexes:
             return ()
-        ranked = index.top(text, max(limit, 1), self._product_adjustments(index.entries, named))
-        return tuple(FaqMatch(index.entries[p], min(max(s, 0.0), 1.0)) for p, s in ranked)
+        named, text = self._understand(query, product)
+        return tuple(self._ranked(language, text, named, max(limit, 1)))
 
     def ranker_scores(self, query: str, language: str) -> dict[FaqEntry, RankerScores]:
         """Each ranker's score for every entry sharing anything with `query` (diagnostics)."""
@@ -114,25 +128,42 @@ class FaqIndex:
         """Slugs of our products named in `query`, in order of mention."""
         return self._mentions.find(query)
 
-    def _search_in(self, language: str, query: str, named: set[str], limit: int) -> FaqResult:
-        index = self._indexes[language]
-        adjust = self._product_adjustments(index.entries, named)
-        ranked = index.top(query, max(limit, 2), adjust)
-        scores = [min(max(score, 0.0), 1.0) for _, score in ranked]
-        decision = decide(scores, self.thresholds)
-        matches = [
-            FaqMatch(index.entries[position], score)
-            for (position, _), score in zip(ranked, scores, strict=True)
-        ]
-        matches = [m for m in matches if m.score >= self.thresholds.suggest]
-        return FaqResult(decision, tuple(matches[:limit]), language)
+    def _understand(self, query: str, product: str | None) -> tuple[set[str], str]:
+        """(our products named or given, the text to match) for a query."""
+        query = query[:MAX_ANALYSED_CHARS]
+        named = set(self._mentions.find(query))
+        if product:
+            named.add(product)
+        # The product is accounted for by the boost; its name would only pull towards every
+        # entry that happens to mention it.
+        text = self._mentions.without_names(query) if named else query
+        # A named third-party plugin or theme ("elementor") also means "third party", which
+        # is how the FAQ talks about them; the name itself stays for entries that mention it.
+        if self._third_party and self._third_party.find_in_text(query):
+            text += " thirdparty"
+        return named, text
 
-    @staticmethod
-    def _product_adjustments(entries: Sequence[FaqEntry], named: set[str]) -> dict[int, float]:
-        if not named:
-            return {}
-        return {
-            position: PRODUCT_BOOST if entry.product in named else -OTHER_PRODUCT_PENALTY
-            for position, entry in enumerate(entries)
-            if entry.product
-        }
+    def _ranked(self, language: str, text: str, named: set[str], k: int) -> list[FaqMatch]:
+        """The k best matches among `language`'s entries and its stand-ins, best first."""
+        matches: list[FaqMatch] = []
+        for index in (self._indexes[language], *self._stand_ins[language]):
+            adjust = _product_adjustments(index.entries, named)
+            for position, score in index.top(text, k, adjust):
+                matches.append(FaqMatch(index.entries[position], min(max(score, 0.0), 1.0)))
+        matches.sort(key=lambda match: -match.score)
+        return matches[:k]
+
+    def _result(self, ranked: list[FaqMatch], language: str, limit: int) -> FaqResult:
+        decision = decide([match.score for match in ranked], self.thresholds)
+        shown = tuple(m for m in ranked if m.score >= self.thresholds.suggest)[:limit]
+        return FaqResult(decision, shown, shown[0].entry.language if shown else language)
+
+
+def _product_adjustments(entries: Sequence[FaqEntry], named: set[str]) -> dict[int, float]:
+    if not named:
+        return {}
+    return {
+        position: PRODUCT_BOOST if entry.product in named else -OTHER_PRODUCT_PENALTY
+        for position, entry in enumerate(entries)
+        if entry.product
+    }
