@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -20,7 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script from a checkout, without installing
     sys.path.insert(0, str(REPO))
 
-from bot.core.knowledge.models import FaqEntry, Product  # noqa: E402
+from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent  # noqa: E402
+from bot.core.matching import FaqIndex  # noqa: E402
 
 SHARED = Path(os.environ.get("SUPPORTBOT_SHARED_DIR", "/work/shared"))
 FAQ_BENCH = SHARED / "realworld" / "faq-bench"
@@ -80,6 +82,13 @@ class DataSet:
     queries: list[Query]
     products: dict[str, Product] = field(default_factory=dict)
     languages: tuple[str, ...] = ("en",)
+    third_party: tuple[ThirdPartyComponent, ...] = ()
+
+    def index(self, **options: Any) -> FaqIndex:
+        """The FaqIndex the engine would build for this data."""
+        return FaqIndex(
+            self.entries, self.products, self.languages, third_party=self.third_party, **options
+        )
 
 
 def our_set() -> DataSet | None:
@@ -92,8 +101,14 @@ def our_set() -> DataSet | None:
     kb = load_knowledge(REPO / "faq_data")
     rows = yaml.safe_load(path.read_text(encoding="utf-8"))
     queries = [Query(str(r["query"]), r["lang"], r["expected"]) for r in rows]
-    return DataSet("ours (faq_data, nl+en)", list(kb.faq), queries, dict(kb.products),
-                   tuple(kb.policy.languages))  # fmt: skip
+    return DataSet(
+        "ours (faq_data, nl+en)",
+        list(kb.faq),
+        queries,
+        dict(kb.products),
+        tuple(kb.policy.languages),
+        tuple(kb.third_party),
+    )
 
 
 def vira_set(with_train: bool) -> DataSet | None:

@@ -165,7 +165,7 @@ def baseline(data: DataSet, ranker: WRatioBaseline | Bm25Baseline) -> Scores:
 
 
 def evaluate(data: DataSet) -> list[tuple[object, ...]]:
-    index = FaqIndex(data.entries, data.products, data.languages)
+    index = data.index()
     rows = [supportbot(data, index).row(data, "Supportbot", gate=True)]
     rows.append(supportbot(data, index, rrf=True).row(data, "Supportbot, RRF", gate=False))
     rows.append(baseline(data, WRatioBaseline(data.entries)).row(data, "WRatio", gate=False))
