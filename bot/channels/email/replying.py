@@ -8,6 +8,8 @@ message, to write above the quote (or, when staff own the conversation, nothing 
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.channels.email.autoreply_rules import AutoReplyDecision
 from bot.channels.email.bounce_marks import clear_bounce
 from bot.channels.email.compose import ThreadContext
+from bot.channels.email.headers import flatten
 from bot.channels.email.mail_texts import MailTexts
 from bot.channels.email.message import InboundMail
 from bot.channels.email.outbox import queue_message
@@ -24,12 +27,24 @@ from bot.channels.email.outcome import QUIET, REPLIED, SUPPRESSED, Outcome
 from bot.channels.email.outgoing import BOT_KIND, bot_reply
 from bot.channels.email.quotes import ReplyParts, extract_reply
 from bot.channels.email.settings import EmailSettings
+from bot.core.text import fold
 from bot.helpdesk.conversations import MAX_MESSAGES, Conversations
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation, InboundEmail, OutboundEmail
 
 MAX_STORED_CHARS = 100_000
+_REPLY_OR_FORWARD = re.compile(
+    r"^(?:\s*(?:re|aw|antw|sv|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.I
+)
 _COUNTED = ("pending", "sent", "printed", "failed")  # automatic mails that went, or tried to
+
+
+@dataclass(frozen=True)
+class _Reply:
+    thread: ThreadContext
+    messages: list[dict[str, Any]]
+    language: str
+    route: str
 
 
 class Replier:
@@ -85,33 +100,17 @@ class Replier:
         if not parts.new_text.strip():
             return self._all_quoted(session, row, mail, conversation, thread, now)
         waiting = conversation.status == "waiting_for_staff"
+        text = engine_text(parts.new_text, mail.subject, first=conversation.message_count == 0)
         result = self.conversations.post_in(
-            session,
-            conversation,
-            parts.new_text,
-            channel_ref=_channel_ref(row),
+            session, conversation, text, channel_ref=_channel_ref(row),
             payload=_payload(row, mail, parts),
-        )
+        )  # fmt: skip
         if waiting or conversation.status == "waiting_for_staff":
             _reopen_ticket(session, conversation, row.id)
         if not result["messages"]:
             return Outcome(row.id, QUIET, "staff-own-conversation", "", conversation.id)
-        texts = self._texts(result["state"]["language"])
-        try:
-            outbound = self._queue(
-                session,
-                row,
-                conversation,
-                thread,
-                result["messages"],
-                texts,
-                result["state"]["language"],
-                now,
-            )
-        except ValueError as error:  # an address compose cannot use; the turn stays stored
-            repo.add_event(session, conversation.id, "email_not_sent", {"error": str(error)[:300]})
-            return Outcome(row.id, SUPPRESSED, "bad-recipient", str(error)[:300], conversation.id)
-        return Outcome(row.id, REPLIED, result["route"], "", conversation.id, outbound.id)
+        reply = _Reply(thread, result["messages"], result["state"]["language"], result["route"])
+        return self._queue(session, row, conversation, reply, now)
 
     def _all_quoted(
         self,
@@ -124,55 +123,42 @@ class Replier:
     ) -> Outcome:
         payload = _payload(row, mail, None, suppressed="all-quoted")
         self.conversations.note_in(
-            session,
-            conversation,
-            _stored_text(mail.text, mail.subject),
-            channel_ref=_channel_ref(row),
-            payload=payload,
-        )
+            session, conversation, _stored_text(mail.text, mail.subject),
+            channel_ref=_channel_ref(row), payload=payload,
+        )  # fmt: skip
         repo.add_event(session, conversation.id, "email_all_quoted", {"inbound_id": row.id})
         if conversation.status == "waiting_for_staff":
             _reopen_ticket(session, conversation, row.id)
             return Outcome(row.id, QUIET, "all-quoted", "", conversation.id)
-        texts = self._texts(conversation.language)
-        message = {"text": texts.no_new_text(), "html": "", "links": []}
-        outbound = self._queue(
-            session, row, conversation, thread, [message], texts, conversation.language, now
-        )
-        return Outcome(row.id, REPLIED, "all-quoted", "", conversation.id, outbound.id)
+        message = {"text": self._texts(conversation.language).no_new_text(), "links": []}
+        reply = _Reply(thread, [message], conversation.language, "all-quoted")
+        return self._queue(session, row, conversation, reply, now)
 
     def _queue(
         self,
         session: Session,
         row: InboundEmail,
         conversation: Conversation,
-        thread: ThreadContext,
-        messages: list[dict[str, Any]],
-        texts: MailTexts,
-        language: str,
+        reply: _Reply,
         now: datetime,
-    ) -> OutboundEmail:
+    ) -> Outcome:
+        """The reply into the outbox; an address compose cannot use leaves the turn stored."""
         ticket = repo.ticket_for(session, conversation.id)
-        msg = bot_reply(
-            self.settings,
-            texts,
-            thread,
-            messages,
-            conversation_id=conversation.id,
-            ticket_tag=ticket.number if ticket else None,
-            language=language,
-            now=now,
-        )
-        return queue_message(
-            session,
-            msg,
-            kind=BOT_KIND,
-            envelope_from=self.settings.envelope_from,
-            now=now,
-            conversation_id=conversation.id,
-            inbound_id=row.id,
+        try:
+            msg = bot_reply(
+                self.settings, self._texts(reply.language), reply.thread, reply.messages,
+                conversation_id=conversation.id, ticket_tag=ticket.number if ticket else None,
+                language=reply.language, now=now,
+            )  # fmt: skip
+        except ValueError as error:
+            repo.add_event(session, conversation.id, "email_not_sent", {"error": str(error)[:300]})
+            return Outcome(row.id, SUPPRESSED, "bad-recipient", str(error)[:300], conversation.id)
+        outbound = queue_message(
+            session, msg, kind=BOT_KIND, envelope_from=self.settings.envelope_from, now=now,
+            conversation_id=conversation.id, inbound_id=row.id,
             status="printed" if self.print_only else "pending",
-        )
+        )  # fmt: skip
+        return Outcome(row.id, REPLIED, reply.route, "", conversation.id, outbound.id)
 
     def _rate_limit(
         self, session: Session, recipient: str, conversation_id: int, now: datetime
@@ -200,6 +186,14 @@ class Replier:
         return MailTexts.for_language(
             engine.translations, language, engine.kb.policy.default_language, self.settings.company
         )
+
+
+def engine_text(new_text: str, subject: str, *, first: bool) -> str:
+    """What the engine reads: a first mail's subject often is the question, so it goes first."""
+    topic = _REPLY_OR_FORWARD.sub("", flatten(subject)).strip()
+    if not first or len(topic.split()) < 2 or fold(topic) in fold(new_text):
+        return new_text
+    return f"{topic}\n\n{new_text}"
 
 
 def _reopen_ticket(session: Session, conversation: Conversation, inbound_id: int) -> None:

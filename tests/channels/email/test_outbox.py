@@ -212,3 +212,17 @@ def _wait(condition: object, timeout: float = 30.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("condition not reached in time")
+
+
+def test_one_refused_recipient_does_not_stop_the_rest_of_the_batch(
+    db: Database, relay: Relay
+) -> None:
+    clock = Clock(START)
+    relay.unknown.add("weg@klant.example")
+    ids = [queue(db, address, n, clock) for n, address in enumerate(
+        ["a@klant.example", "weg@klant.example", "b@klant.example"]
+    )]  # fmt: skip
+    report = OutboxSender(db, SmtpRelay.from_url(relay.url), clock=clock).send_due()
+    assert (len(report.sent), len(report.failed)) == (2, 1)
+    received = [str(m["Message-ID"]).strip() for m in relay.messages()]
+    assert received == [ids[0], ids[2]]

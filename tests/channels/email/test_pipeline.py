@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.channels.email.inbound import EmailChannel
 from bot.channels.email.message_ids import verify_message_id
+from bot.channels.email.replying import engine_text
 from bot.core.dialogue.engine import Engine
 from bot.helpdesk.conversations import Conversations
 from bot.storage import repositories as repo
@@ -84,7 +86,10 @@ def test_a_reply_to_our_message_continues_the_same_conversation(
             for m in repo.messages(session, first.conversation_id or 0)
             if m.role == "customer"
         ]
-    assert texts == ["Hoe installeer ik de plugin?", "Het gaat om versie 2.1."]
+    assert texts == [
+        "Vraag over de plugin\n\nHoe installeer ik de plugin?",
+        "Het gaat om versie 2.1.",
+    ]
 
 
 def test_a_forged_reference_to_our_domain_starts_a_new_conversation(
@@ -335,3 +340,43 @@ def test_the_reply_speaks_the_customers_language(channel: EmailChannel, db: Data
         assert body is not None
         assert reply["Content-Language"] == language
         assert disclosure in body.get_content() and marker in body.get_content()
+
+
+@pytest.mark.parametrize(
+    ("body", "subject", "first", "expected"),
+    [
+        (
+            "Wat moet ik doen?",
+            "Witte pagina na update",
+            True,
+            "Witte pagina na update\n\nWat moet ik doen?",
+        ),
+        (
+            "Wat moet ik doen?",
+            "Re: AW: Witte pagina na update",
+            True,
+            "Witte pagina na update\n\nWat moet ik doen?",
+        ),
+        ("Wat moet ik doen?", "Witte pagina na update", False, "Wat moet ik doen?"),
+        (
+            "Witte pagina na update. Wat nu?",
+            "witte  pagina na UPDATE",
+            True,
+            "Witte pagina na update. Wat nu?",
+        ),
+        ("Wat moet ik doen?", "Vraag", True, "Wat moet ik doen?"),
+        ("Wat moet ik doen?", "", True, "Wat moet ik doen?"),
+    ],
+    ids=[
+        "first-mail",
+        "reply-prefixes-dropped",
+        "follow-up",
+        "already-in-body",
+        "one-word",
+        "none",
+    ],
+)
+def test_the_subject_of_a_first_mail_is_read_with_its_body(
+    body: str, subject: str, first: bool, expected: str
+) -> None:
+    assert engine_text(body, subject, first=first) == expected
