@@ -32,6 +32,7 @@ _MOBILE = re.compile(
     re.IGNORECASE,
 )
 _TAIL_LINE_LIMIT = 80
+_NAME_PARTICLES = frozenset("van de der den het ten ter te 't von zu da di du la le del dos".split())
 
 
 def signature_start(lines: list[str]) -> int | None:
@@ -70,7 +71,23 @@ def _is_mobile_footer(line: str) -> bool:
 
 
 def _is_closing(line: str) -> bool:
-    return line.casefold().rstrip(" ,.!:;-–").strip() in CLOSINGS
+    """"Regards," alone, or with the writer's name after it on the same line ("Groet, Anna")."""
+    if line.casefold().rstrip(" ,.!:;-–").strip() in CLOSINGS:
+        return True
+    closing, comma, name = line.partition(",")
+    return bool(comma) and closing.casefold().strip() in CLOSINGS and _is_name(name)
+
+
+def _is_name(text: str) -> bool:
+    """One to four words of a person's name: capitalised, name particles allowed between."""
+    words = text.strip().rstrip(".!").split()
+    if not 1 <= len(words) <= 4 or not words[0][0].isupper() or not words[-1][0].isupper():
+        return False
+    return all(
+        (word[0].isupper() or word.casefold() in _NAME_PARTICLES)
+        and all(ch.isalpha() or ch in ".'’-" for ch in word)
+        for word in words
+    )
 
 
 def _short_tail(lines: list[str], tail: list[int]) -> bool:

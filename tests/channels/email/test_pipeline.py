@@ -380,3 +380,35 @@ def test_the_subject_of_a_first_mail_is_read_with_its_body(
     body: str, subject: str, first: bool, expected: str
 ) -> None:
     assert engine_text(body, subject, first=first) == expected
+
+
+@pytest.mark.parametrize("style", ["gmail", "outlook"])
+def test_only_the_new_text_of_a_reply_quoting_our_mail_reaches_the_engine(
+    channel: EmailChannel, db: Database, style: str
+) -> None:
+    first = channel.handle(mail(), source="cli")
+    ours = parsed(reply_to(db, first.outbound_id))
+    body = ours.get_body(("plain",))
+    assert body is not None
+    quoted = body.get_content()
+    if style == "gmail":
+        history = "Op do 26 nov. 2026 om 09:00 schreef New Media Entertainment Support <"
+        history += f"{HELPDESK}>:\n\n" + "\n".join("> " + line for line in quoted.splitlines())
+    else:
+        history = (
+            "________________________________\nVan: New Media Entertainment Support <"
+            f"{HELPDESK}>\nVerzonden: donderdag 26 november 2026 09:00\nAan: Anna de Vries\n"
+            f"Onderwerp: {ours['Subject']}\n\n{quoted}"
+        )
+    answer = mail(
+        f"Het gaat om versie 2.1 van de plugin.\n\nGroet, Anna\n\n{history}",
+        subject=str(ours["Subject"]), message_id="<m2@klant.example>",
+        headers=(f"In-Reply-To: {str(ours['Message-ID']).strip()}",),
+    )  # fmt: skip
+    outcome = channel.handle(answer, source="cli")
+    assert outcome.conversation_id == first.conversation_id
+    with db.session() as session:
+        last = [
+            m for m in repo.messages(session, first.conversation_id or 0) if m.role == "customer"
+        ]
+    assert last[-1].text == "Het gaat om versie 2.1 van de plugin."

@@ -116,6 +116,12 @@ def test_new_text_is_separated_from_the_quoted_original(text: str, new_text: str
             "Mit freundlichen Grüßen\nAnna Schmidt",
         ),
         ("Works.\n\n-Anna", "Works.", "-Anna"),
+        # a closing with the name on the same line
+        ("Het gaat om versie 2.1.\n\nGroet, Anna", "Het gaat om versie 2.1.", "Groet, Anna"),
+        ("Works now.\n\nThanks, Bob!", "Works now.", "Thanks, Bob!"),
+        ("Versie 2.1\n\nGroeten, Anna de Vries", "Versie 2.1", "Groeten, Anna de Vries"),
+        ("Works now.\n\nThanks, that fixed it", "Works now.\n\nThanks, that fixed it", ""),
+        ("Regards, what should I try next?", "Regards, what should I try next?", ""),
         # a closing that is the message, or is followed by a question, stays
         ("Thanks!", "Thanks!", ""),
         (
