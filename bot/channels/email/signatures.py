@@ -32,7 +32,7 @@ _MOBILE = re.compile(
     re.IGNORECASE,
 )
 _TAIL_LINE_LIMIT = 80
-_NAME_PARTICLES = frozenset("van de der den het ten ter te 't von zu da di du la le del dos".split())
+_NAME_PARTICLES = frozenset("van de der den het ten ter te 't von zu da di du la le del".split())
 
 
 def signature_start(lines: list[str]) -> int | None:
@@ -71,7 +71,7 @@ def _is_mobile_footer(line: str) -> bool:
 
 
 def _is_closing(line: str) -> bool:
-    """"Regards," alone, or with the writer's name after it on the same line ("Groet, Anna")."""
+    """A closing alone ("Regards,") or with the writer's name after it ("Groet, Anna")."""
     if line.casefold().rstrip(" ,.!:;-–").strip() in CLOSINGS:
         return True
     closing, comma, name = line.partition(",")
