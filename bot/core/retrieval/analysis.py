@@ -95,11 +95,11 @@ class Analyzer:
         return self._concept_by_stem.get(stem, stem)
 
     def tokens(self, text: str) -> list[Token]:
-        """Content words of `text` in order; stop words dropped."""
+        """Content words of `text` in order; stop words and single characters dropped."""
         return [
             Token(word, self.term(word))
             for word in split_words(normalise(text))
-            if not is_stop_word(word)
+            if len(word) > 1 and not is_stop_word(word)
         ]
 
     def terms(self, text: str) -> list[str]:

@@ -29,9 +29,10 @@ ANSWER_TERMS = 40
 # Weight of a query word the index has never seen (nor a typo or compound of a known word):
 # customers add context the FAQ does not mention, which should lower a score only a little.
 UNKNOWN_WEIGHT = 0.5
-# A query whose known words carry less idf than this in total ("thanks, that helped" → help)
-# has its scores scaled down in proportion: one common word is weak evidence for any entry.
-EVIDENCE_FULL = 4.5
+# A query whose known words carry less idf in total than this share of the rarest word's
+# ("thanks, that helped" → only "help") has its scores scaled down in proportion: one common
+# word is weak evidence for any entry.
+EVIDENCE_FULL = 0.9
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class LanguageIndex:
         firsts = [self.vocabulary.resolve(t)[0][0] for t in tokens]
         evidence = self._joined.evidence(terms)
         return PreparedQuery(
-            confidence=min(1.0, evidence / EVIDENCE_FULL) if EVIDENCE_FULL > 0 else 1.0,
+            confidence=min(1.0, evidence / (EVIDENCE_FULL * self._joined.max_idf)),
             bigram_factors=self._bigrams.factors(dict.fromkeys(_bigrams(firsts), 1.0)),
             phrasing_factors=self._phrasings.factors(terms),
             joined_factors=self._joined.factors(terms),

@@ -17,6 +17,9 @@ from bot.core.retrieval.analysis import Analyzer, Token
 MIN_QUERY_PART = 3
 MIN_INDEX_PART = 4
 MIN_TYPO_LENGTH = 5
+# Longer "words" are pasted tokens (hashes, base64, "xxxx..."): no compound or typo of ours,
+# and splitting them would cost quadratic time.
+MAX_WORD_LENGTH = 40
 # Closeness of a typo-repaired word to an exact one: a repair is evidence, but weaker.
 TYPO_WEIGHT_PER_EDIT = 0.2
 
@@ -39,7 +42,7 @@ class Vocabulary:
 
     def resolve(self, token: Token) -> WeightedTerms:
         """Index terms for a query word: itself, its compound parts, or its typo repairs."""
-        if token.term in self.terms:
+        if token.term in self.terms or len(token.surface) > MAX_WORD_LENGTH:
             return [(token.term, 1.0)]
         parts = self.split_compound(token.surface, MIN_QUERY_PART)
         if parts:
