@@ -28,7 +28,9 @@ MIN_CONFIDENCE = 0.75  # below this, fall back to the previous or default langua
 # "PHP Fatal error: ...", "Warning: ...", "Uncaught TypeError: ..." up to the end of the line,
 # and stack-trace lines ("#0 /var/www/...").
 _ERROR_MESSAGE = re.compile(
-    r"(?im)\b[a-z]*(?:error|exception|warning|notice|deprecated|stack trace)\s*:.*$|^\s*#\d+\s.*$"
+    r"(?im)(?:\bphp\s+)?(?:\b(?:fatal|parse|catchable|recoverable|uncaught|user)\s+)?"
+    r"\b[a-z]*(?:error|exception|warning|notice|deprecated|stack trace)\s*:.*$"
+    r"|^\s*#\d+\s.*$"
 )
 _CODE_TOKEN = re.compile(r"\S*(?:[/\\_$={}\[\]<>|`]|::|->|\(\)|[^\W\d]\.[^\W\d])\S*")
 _URL_OR_EMAIL = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\S+@\S+")
