@@ -11,30 +11,66 @@ Rows (each against a baseline measured in the same run, so the ratio survives a 
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from common import REPO, print_table  # noqa: I001 - puts the checkout on sys.path
-
 from sqlalchemy import text
 
-from bot.config import Config
 from bot.app import build_runtime
+from bot.config import Config
 from bot.core.dialogue.turn import CustomerContext
 from bot.core.events import TicketRequested
 
 SCRIPTS: list[tuple[str, list[str]]] = [
-    ("nl", ["hallo", "de plugin werkt niet meer", "AppointPress", "versie 3.1", "bijgewerkt, probleem is er nog",
-            "Bij opslaan een wit scherm. WordPress 6.6, PHP 8.2", "jan@example.org"]),
-    ("en", ["how do I connect google calendar to appointpress", "no, that didn't help", "jan@example.org"]),
+    (
+        "nl",
+        [
+            "hallo",
+            "de plugin werkt niet meer",
+            "AppointPress",
+            "versie 3.1",
+            "bijgewerkt, probleem is er nog",
+            "Bij opslaan een wit scherm. WordPress 6.6, PHP 8.2",
+            "jan@example.org",
+        ],
+    ),
+    (
+        "en",
+        [
+            "how do I connect google calendar to appointpress",
+            "no, that didn't help",
+            "jan@example.org",
+        ],
+    ),
     ("nl", ["ik wil graag mijn factuur ontvangen", "kan ik jullie bellen?", "bedankt!"]),
-    ("en", ["Since installing WP Rocket the AppointPress calendar is broken", "The problem is still there",
-            "The problem is still there", "3.4.2", "It shows a blank page, WP 6.6 PHP 8.1"]),
-    ("en", ["how do I change the permalink structure in wordpress", "can you build a custom CRM integration for us"]),
-    ("nl", ["mijn reminder mails komen dubbel binnen bij appointpress 3.3.0", "geen idee", "ik wil een medewerker spreken"]),
+    (
+        "en",
+        [
+            "Since installing WP Rocket the AppointPress calendar is broken",
+            "The problem is still there",
+            "The problem is still there",
+            "3.4.2",
+            "It shows a blank page, WP 6.6 PHP 8.1",
+        ],
+    ),
+    (
+        "en",
+        [
+            "how do I change the permalink structure in wordpress",
+            "can you build a custom CRM integration for us",
+        ],
+    ),
+    (
+        "nl",
+        [
+            "mijn reminder mails komen dubbel binnen bij appointpress 3.3.0",
+            "geen idee",
+            "ik wil een medewerker spreken",
+        ],
+    ),
 ]
 
 
@@ -59,12 +95,16 @@ def engine_turns(runtime, rounds: int) -> tuple[list[float], list[float]]:  # ty
             state = engine.new_state(language)
             for message in messages:
                 started = time.perf_counter()
-                turn = engine.handle(state, message, runtime.conversations.clock(), CustomerContext())
+                turn = engine.handle(
+                    state, message, runtime.conversations.clock(), CustomerContext()
+                )
                 if turn.event(TicketRequested):
                     turn = engine.ticket_opened(turn, "NME-1")
                 turns.append((time.perf_counter() - started) * 1000)
                 state = turn.state
-                searches.append(timed(lambda m=message, lang=language: engine.services.faq.search(m, lang)))
+                searches.append(
+                    timed(lambda m=message, lang=language: engine.services.faq.search(m, lang))
+                )
     return turns, searches
 
 
@@ -72,16 +112,22 @@ def stored_turns(runtime, rounds: int) -> tuple[list[float], list[float]]:  # ty
     conversations = runtime.conversations
     turns, inserts = [], []
     with runtime.db.engine.begin() as connection:
-        connection.execute(text("CREATE TABLE IF NOT EXISTS bench_baseline (id INTEGER PRIMARY KEY, body TEXT)"))
+        connection.execute(
+            text("CREATE TABLE IF NOT EXISTS bench_baseline (id INTEGER PRIMARY KEY, body TEXT)")
+        )
     for _ in range(rounds):
         for language, messages in SCRIPTS:
             started = conversations.start(channel="widget", language=language)
             for message in messages:
-                turns.append(timed(lambda m=message, s=started: conversations.post(s.public_id, s.token, m)))
+                turns.append(
+                    timed(lambda m=message, s=started: conversations.post(s.public_id, s.token, m))
+                )
 
                 def insert(m: str = message) -> None:
                     with runtime.db.engine.begin() as connection:
-                        connection.execute(text("INSERT INTO bench_baseline (body) VALUES (:b)"), {"b": m})
+                        connection.execute(
+                            text("INSERT INTO bench_baseline (body) VALUES (:b)"), {"b": m}
+                        )
 
                 inserts.append(timed(insert))
     return turns, inserts
@@ -90,7 +136,15 @@ def stored_turns(runtime, rounds: int) -> tuple[list[float], list[float]]:  # ty
 def row(name: str, samples: list[float], baseline_name: str, baseline: list[float]) -> list[object]:
     p50, p99 = percentile(samples, 50), percentile(samples, 99)
     b50 = percentile(baseline, 50)
-    return [name, len(samples), f"{p50:.2f}", f"{p99:.2f}", baseline_name, f"{b50:.2f}", f"{p50 / b50:.1f}x"]
+    return [
+        name,
+        len(samples),
+        f"{p50:.2f}",
+        f"{p99:.2f}",
+        baseline_name,
+        f"{b50:.2f}",
+        f"{p50 / b50:.1f}x",
+    ]
 
 
 def main() -> None:
@@ -99,15 +153,25 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         config = Config(
-            data_dir=REPO / "faq_data", database_url=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-            instance_dir=Path(tmp), secret_key="bench",
+            data_dir=REPO / "faq_data",
+            database_url=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+            instance_dir=Path(tmp),
+            secret_key="bench",
         )
         runtime = build_runtime(config)
         turns, searches = engine_turns(runtime, args.rounds)
         stored, inserts = stored_turns(runtime, max(args.rounds // 4, 2))
         runtime.db.dispose()
     print_table(
-        ["measure", "turns", "p50 ms", "p99 ms", "baseline (same run)", "baseline p50 ms", "ratio p50"],
+        [
+            "measure",
+            "turns",
+            "p50 ms",
+            "p99 ms",
+            "baseline (same run)",
+            "baseline p50 ms",
+            "ratio p50",
+        ],
         [
             row("engine turn (Engine.handle)", turns, "one FAQ search", searches),
             row("stored turn, SQLite (Conversations.post)", stored, "bare insert+commit", inserts),

@@ -42,7 +42,9 @@ def create_app(config: Config | None = None, *, migrate: bool = True) -> Flask:
     )
     if config.trusted_proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies,
+            app.wsgi_app,
+            x_for=config.trusted_proxies,
+            x_proto=config.trusted_proxies,
             x_host=config.trusted_proxies,
         )
     app.extensions[EXTENSION_KEY] = build_runtime(config, migrate=migrate)
@@ -117,8 +119,13 @@ def wants_json() -> bool:
 
 def register_errors(app: Flask) -> None:
     codes: dict[int, str] = {
-        400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-        405: "method_not_allowed", 413: "request_too_large", 415: "unsupported_media_type",
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "request_too_large",
+        415: "unsupported_media_type",
         429: "rate_limited",
     }
 

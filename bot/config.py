@@ -58,10 +58,14 @@ def default_data_dir() -> Path:
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_DIR", _str, "", "Knowledge-base directory (default: the shipped faq_data/)."),
     Setting("DATABASE_URL", _str, "", "SQLAlchemy URL; default SQLite in the instance folder."),
-    Setting("SECRET_KEY", _str, "", "Signs sessions and Message-IDs; generated per instance if unset."),
+    Setting(
+        "SECRET_KEY", _str, "", "Signs sessions and Message-IDs; generated per instance if unset."
+    ),
     Setting("PUBLIC_URL", _str, "http://127.0.0.1:8000", "Public base URL of this server."),
     Setting("INSTANCE_DIR", _str, "", "Folder for the SQLite database and the generated secret."),
-    Setting("WIDGET_ORIGINS", _list, (), "Sites allowed to embed the widget (Origin values); * = any."),
+    Setting(
+        "WIDGET_ORIGINS", _list, (), "Sites allowed to embed the widget (Origin values); * = any."
+    ),
     Setting("SMTP_URL", _str, "", "Outgoing mail relay: smtp://user:pass@host:port or smtps://..."),
     Setting("IMAP_URL", _str, "", "Mailbox for `email poll`: imaps://user:pass@host/INBOX."),
     Setting("SMTP_LISTEN", _str, "", "host:port for the inbound SMTP server started by `serve`."),

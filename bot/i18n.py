@@ -1,4 +1,4 @@
-"""Babel catalogs from ``translations/<lang>/LC_MESSAGES/messages.po``, compiled in memory at start."""
+"""Babel catalogs from ``translations/<lang>/LC_MESSAGES/messages.po``, compiled in memory."""
 
 from __future__ import annotations
 
@@ -56,5 +56,9 @@ def untranslated(catalog: Catalog) -> list[str]:
         str(message.id)
         for message in catalog
         if message.id
-        and (message.fuzzy or not message.string or (isinstance(message.string, tuple) and not all(message.string)))
+        and (
+            message.fuzzy
+            or not message.string
+            or (isinstance(message.string, tuple) and not all(message.string))
+        )
     ]

@@ -62,7 +62,9 @@ def postgres_schema_url() -> Iterator[str]:
         with admin.engine.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     except Exception as exc:  # noqa: BLE001 - turned into a clear failure
-        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not reachable ({exc}); run the README's test command")
+        pytest.fail(
+            f"PostgreSQL at {POSTGRES_URL} is not reachable ({exc}); run the README's test command"
+        )
     separator = "&" if "?" in POSTGRES_URL else "?"
     url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
     db = Database(url)

@@ -39,7 +39,9 @@ def test_translations_keep_the_placeholders(language: str) -> None:
         targets = message.string if isinstance(message.string, tuple) else (message.string,)
         wanted = set(_PLACEHOLDER.findall(sources[-1]))
         for target in targets:
-            assert set(_PLACEHOLDER.findall(target)) <= wanted | set(_PLACEHOLDER.findall(sources[0]))
-            assert set(_PLACEHOLDER.findall(target)) >= set(_PLACEHOLDER.findall(sources[0])) - {"count"}, (
-                message.id
+            assert set(_PLACEHOLDER.findall(target)) <= wanted | set(
+                _PLACEHOLDER.findall(sources[0])
             )
+            assert set(_PLACEHOLDER.findall(target)) >= set(_PLACEHOLDER.findall(sources[0])) - {
+                "count"
+            }, message.id

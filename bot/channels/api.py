@@ -90,7 +90,9 @@ def post_message(conversation_id: str) -> Response:
     data = json_body()
     text = data.get("text")
     if not isinstance(text, str):
-        raise InvalidInput("text must be a string", code="missing_field" if text is None else "invalid_field")
+        raise InvalidInput(
+            "text must be a string", code="missing_field" if text is None else "invalid_field"
+        )
     if "\x00" in text:
         raise InvalidInput("text contains NUL bytes", code="invalid_text")
     if len(text) > rt.config.max_message_chars:

@@ -13,7 +13,12 @@ def origin_allowed(origin: str | None) -> bool:
         return True
     allowed = runtime().config.widget_origins
     own = runtime().config.public_url.rstrip("/")
-    return origin == own or origin == request.host_url.rstrip("/") or "*" in allowed or origin in allowed
+    return (
+        origin == own
+        or origin == request.host_url.rstrip("/")
+        or "*" in allowed
+        or origin in allowed
+    )
 
 
 def allow_widget_origin(response: Response) -> Response:

@@ -21,7 +21,9 @@ class RateLimiter(Protocol):
 
 
 class MemoryRateLimiter:
-    def __init__(self, clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000
+    ) -> None:
         self._clock = clock
         self._events: dict[str, deque[float]] = {}
         self._lock = threading.Lock()

@@ -30,8 +30,12 @@ def render_turn(turn: dict[str, Any]) -> str:
 def register(group: click.Group) -> None:
     @group.command("chat")
     @click.option("--lang", type=click.Choice(["nl", "en"]), default=None, help="Start language.")
-    @click.option("--channel", type=click.Choice(["widget", "email"]), default="widget",
-                  help="Behave as on this channel (email asks for everything at once).")
+    @click.option(
+        "--channel",
+        type=click.Choice(["widget", "email"]),
+        default="widget",
+        help="Behave as on this channel (email asks for everything at once).",
+    )
     @click.option("--email", default=None, help="The customer's email address, if known.")
     def chat(lang: str | None, channel: str, email: str | None) -> None:
         """Talk to the engine in the terminal (Dutch or English), showing each turn's route."""
@@ -51,4 +55,6 @@ def register(group: click.Group) -> None:
                 break
             if not text.strip():
                 break
-            click.echo(render_turn(runtime.conversations.post(started.public_id, started.token, text)))
+            click.echo(
+                render_turn(runtime.conversations.post(started.public_id, started.token, text))
+            )

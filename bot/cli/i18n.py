@@ -26,8 +26,13 @@ def extract_template(root: Path = REPO_ROOT) -> Catalog:
         for filename, lineno, message, comments, context in extract_from_dir(
             root / source_dir, METHOD_MAP, keywords=KEYWORDS, strip_comment_tags=True
         ):
-            template.add(message, None, [(f"{source_dir}/{filename}", lineno)],
-                         auto_comments=comments, context=context)
+            template.add(
+                message,
+                None,
+                [(f"{source_dir}/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     return template
 
 

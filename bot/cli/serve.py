@@ -34,7 +34,9 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return create_app(self.supportbot_config, migrate=False)  # migrated once, before fork
 
 
-def gunicorn_options(host: str, port: int, workers: int, threads: int, log_level: str) -> dict[str, Any]:
+def gunicorn_options(
+    host: str, port: int, workers: int, threads: int, log_level: str
+) -> dict[str, Any]:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -56,8 +58,13 @@ def register(group: click.Group) -> None:
     @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
     @click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
     @click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
-    @click.option("--threads", default=100, show_default=True, type=int,
-                  help="Threads per worker; each open chat socket holds one.")
+    @click.option(
+        "--threads",
+        default=100,
+        show_default=True,
+        type=int,
+        help="Threads per worker; each open chat socket holds one.",
+    )
     def serve(host: str, port: int, workers: int, threads: int) -> None:
         """Run the web server: widget, JSON API, WebSocket and staff console."""
         from bot.app import build_runtime
@@ -72,7 +79,9 @@ def register(group: click.Group) -> None:
             raise click.UsageError("several workers need PostgreSQL (SUPPORTBOT_DATABASE_URL)")
         runtime = build_runtime(config, migrate=True)  # schema created/upgraded once, here
         runtime.db.dispose()
-        log.info("supportbot on http://%s:%d (%d worker(s) x %d threads)", host, port, workers, threads)
+        log.info(
+            "supportbot on http://%s:%d (%d worker(s) x %d threads)", host, port, workers, threads
+        )
         master, email_worker = os.getpid(), start_email_worker(config)
         try:
             options = gunicorn_options(host, port, workers, threads, config.log_level)

@@ -2,7 +2,8 @@
 
 The bus carries small notices ("conversation 42 has new messages up to seq 17"), never the
 data itself: subscribers read from the database, which stays the one source of truth. That keeps
-the Redis variant trivial and makes a lost notice harmless (the next one, or a reconnect, catches up).
+the Redis variant trivial and makes a lost notice harmless (the next one, or a reconnect,
+catches up).
 
 Notices on ``conversation:<id>``:
     {"type": "messages", "seq": N}                  messages up to seq N exist; fetch what you lack

@@ -87,37 +87,63 @@ class Conversations:
             return Started(conversation.public_id, token, conversation.id, messages, state.public())
 
     def _create(
-        self, session: Session, channel: Channel, language: str | None, email: str | None,
-        name: str | None, subject: str | None,
+        self,
+        session: Session,
+        channel: Channel,
+        language: str | None,
+        email: str | None,
+        name: str | None,
+        subject: str | None,
     ) -> tuple[Conversation, str, ConversationState]:
         state = self.engine.new_state(language, channel, email)
         customer = None
         if email:
             customer = repo.get_or_create_customer(session, email, name, state.language)
         conversation, token = repo.create_conversation(
-            session, channel=channel, language=state.language, state=state.to_dict(),
-            customer=customer, subject=subject,
+            session,
+            channel=channel,
+            language=state.language,
+            state=state.to_dict(),
+            customer=customer,
+            subject=subject,
         )
         return conversation, token, state
 
     # -- channels that keep their own rows in the same transaction (email) --------------------
     def open_in(
-        self, session: Session, *, channel: Channel, language: str | None = None,
-        email: str | None = None, name: str | None = None, subject: str | None = None,
+        self,
+        session: Session,
+        *,
+        channel: Channel,
+        language: str | None = None,
+        email: str | None = None,
+        name: str | None = None,
+        subject: str | None = None,
     ) -> Conversation:
         """A new conversation in the caller's transaction, without a greeting."""
         return self._create(session, channel, language, email, name, subject)[0]
 
     def post_in(
-        self, session: Session, conversation: Conversation, text: str, *,
-        channel_ref: str | None = None, payload: dict[str, Any] | None = None,
+        self,
+        session: Session,
+        conversation: Conversation,
+        text: str,
+        *,
+        channel_ref: str | None = None,
+        payload: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Like ``post_to`` in the caller's transaction; the caller locked ``conversation``."""
         return self._handle(session, conversation, text, channel_ref=channel_ref, payload=payload)
 
     def note_in(
-        self, session: Session, conversation: Conversation, text: str, *, role: str = "customer",
-        channel_ref: str | None = None, payload: dict[str, Any] | None = None,
+        self,
+        session: Session,
+        conversation: Conversation,
+        text: str,
+        *,
+        role: str = "customer",
+        channel_ref: str | None = None,
+        payload: dict[str, Any] | None = None,
     ) -> Message:
         """Store a message the engine does not answer (suppressed mail, bounces); staff see it."""
         message = repo.append_message(
@@ -194,7 +220,9 @@ class Conversations:
         self._after_commit(session, conversation, turn)
         return result
 
-    def _replay(self, session: Session, conversation: Conversation, earlier: Message) -> dict[str, Any]:
+    def _replay(
+        self, session: Session, conversation: Conversation, earlier: Message
+    ) -> dict[str, Any]:
         """A retried message (same client id): answer as before, store nothing twice."""
         later = repo.messages(session, conversation.id, after_seq=earlier.seq, limit=20)
         replies = []
@@ -222,7 +250,9 @@ class Conversations:
         subscriptions = self.subscriptions(session, email) if email else ()
         return CustomerContext(subscriptions=subscriptions, channel_has_email=bool(email))
 
-    def _apply_events(self, session: Session, conversation: Conversation, turn: Turn, now: datetime) -> Turn:
+    def _apply_events(
+        self, session: Session, conversation: Conversation, turn: Turn, now: datetime
+    ) -> Turn:
         for event in turn.events:
             repo.add_event(session, conversation.id, event.kind, event.to_dict())
             if isinstance(event, TicketRequested):
@@ -240,9 +270,13 @@ class Conversations:
         ticket = repo.ticket_for(session, conversation.id)
         if ticket is None:
             ticket = repo.create_ticket(
-                session, conversation,
-                prefix=self.engine.kb.policy.ticket_prefix, reason=request.reason,
-                summary=request.summary, due_at=request.due_at, details=slots,
+                session,
+                conversation,
+                prefix=self.engine.kb.policy.ticket_prefix,
+                reason=request.reason,
+                summary=request.summary,
+                due_at=request.due_at,
+                details=slots,
             )
         else:  # a conversation keeps one ticket: it is reopened, with a fresh due time
             ticket.status, ticket.resolved_at, ticket.due_at = "open", None, request.due_at
@@ -250,20 +284,28 @@ class Conversations:
         assert ticket.number is not None
         return self.engine.ticket_opened(turn, ticket.number)
 
-    def _store_bot_messages(self, session: Session, conversation: Conversation, turn: Turn) -> list[Message]:
+    def _store_bot_messages(
+        self, session: Session, conversation: Conversation, turn: Turn
+    ) -> list[Message]:
         stored = []
         for bot_message in turn.messages:
             data = bot_message.to_dict()
             stored.append(
                 repo.append_message(
-                    session, conversation, "bot", bot_message.text, html=bot_message.html,
+                    session,
+                    conversation,
+                    "bot",
+                    bot_message.text,
+                    html=bot_message.html,
                     route=turn.route,
                     payload={"quick_replies": data["quick_replies"], "links": data["links"]},
                 )
             )
         return stored
 
-    def _save_state(self, session: Session, conversation: Conversation, state: ConversationState) -> None:
+    def _save_state(
+        self, session: Session, conversation: Conversation, state: ConversationState
+    ) -> None:
         conversation.state = state.to_dict()
         conversation.status = state.status
         conversation.language = state.language
@@ -273,7 +315,10 @@ class Conversations:
         notice = {"type": "messages", "seq": conversation.message_count, "route": turn.route}
         opened = turn.event(TicketRequested) is not None
         topic = conversation_topic(conversation.id)
-        staff_notice = {"type": "ticket" if opened else "conversation", "conversation": conversation.id}
+        staff_notice = {
+            "type": "ticket" if opened else "conversation",
+            "conversation": conversation.id,
+        }
         waiting = conversation.status == "waiting_for_staff"
 
         def publish(_session: Session) -> None:
@@ -305,9 +350,14 @@ class Conversations:
             conversation = repo.authenticate(session, public_id, token)
             return conversation.id if conversation else None
 
-    def messages_after(self, conversation_id: int, seq: int, limit: int = 200) -> list[dict[str, Any]]:
+    def messages_after(
+        self, conversation_id: int, seq: int, limit: int = 200
+    ) -> list[dict[str, Any]]:
         with self.db.sessions() as session:
-            return [message_dict(m) for m in repo.messages(session, conversation_id, after_seq=seq, limit=limit)]
+            return [
+                message_dict(m)
+                for m in repo.messages(session, conversation_id, after_seq=seq, limit=limit)
+            ]
 
     def public_state(self, conversation_id: int) -> dict[str, Any]:
         """The SPEC's ``state`` object plus the ticket, for a socket's ``ready`` frame."""
@@ -316,9 +366,15 @@ class Conversations:
             if conversation is None:
                 raise NotFound("no such conversation")
             state = ConversationState.from_dict(conversation.state).public()
-            return {**state, "ticket": ticket_dict(conversation), "last_seq": conversation.message_count}
+            return {
+                **state,
+                "ticket": ticket_dict(conversation),
+                "last_seq": conversation.message_count,
+            }
 
-    def transcript(self, public_id: str, token: str | None, *, after_seq: int = 0) -> dict[str, Any]:
+    def transcript(
+        self, public_id: str, token: str | None, *, after_seq: int = 0
+    ) -> dict[str, Any]:
         with self.db.sessions() as session:
             conversation = repo.authenticate(session, public_id, token)
             if conversation is None:
@@ -344,12 +400,19 @@ def ticket_dict(conversation: Conversation) -> dict[str, Any] | None:
     return {"number": ticket.number, "status": ticket.status} if ticket else None
 
 
-def transcript_dict(session: Session, conversation: Conversation, *, after_seq: int = 0) -> dict[str, Any]:
+def transcript_dict(
+    session: Session, conversation: Conversation, *, after_seq: int = 0
+) -> dict[str, Any]:
     state = ConversationState.from_dict(conversation.state)
     return {
         "conversation_id": conversation.public_id,
         "channel": conversation.channel,
         "state": state.public(),
         "ticket": ticket_dict(conversation),
-        "messages": [message_dict(m) for m in repo.messages(session, conversation.id, after_seq=after_seq, limit=MAX_MESSAGES)],
+        "messages": [
+            message_dict(m)
+            for m in repo.messages(
+                session, conversation.id, after_seq=after_seq, limit=MAX_MESSAGES
+            )
+        ],
     }

@@ -1,11 +1,11 @@
 """Errors the use cases raise, each with a stable code and the HTTP status a channel should use.
 
-    HelpdeskError
-    ├── NotFound            unknown conversation, or a token that does not match (same answer)
-    ├── Unauthorized        no credentials at all
-    ├── InvalidInput        a field is missing, of the wrong type, or too long
-    ├── ConversationFull    the conversation reached its message limit
-    └── RateLimited         too many messages; ``retry_after`` seconds
+HelpdeskError
+├── NotFound            unknown conversation, or a token that does not match (same answer)
+├── Unauthorized        no credentials at all
+├── InvalidInput        a field is missing, of the wrong type, or too long
+├── ConversationFull    the conversation reached its message limit
+└── RateLimited         too many messages; ``retry_after`` seconds
 """
 
 from __future__ import annotations

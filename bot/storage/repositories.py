@@ -53,7 +53,9 @@ def create_conversation(
     return conversation, token
 
 
-def authenticate(session: Session, public_id: str, token: str | None, *, lock: bool = False) -> Conversation | None:
+def authenticate(
+    session: Session, public_id: str, token: str | None, *, lock: bool = False
+) -> Conversation | None:
     """The conversation when the token matches; unknown id and wrong token look the same."""
     query = select(Conversation).where(Conversation.public_id == public_id[:40])
     if lock and session.get_bind().dialect.name == "postgresql":

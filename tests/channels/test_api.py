@@ -1,4 +1,4 @@
-"""The HTTP JSON API contract (SPEC "HTTP JSON API") and its answers to bad input, on both databases."""
+"""The HTTP JSON API contract (SPEC "HTTP JSON API") and bad input, on both databases."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ def start(client: FlaskClient, **body: Any) -> dict[str, Any]:
 
 def post(client: FlaskClient, conv: dict[str, Any], body: Any, token: str | None = None, **kw: Any):  # type: ignore[no-untyped-def]
     headers = {"Authorization": f"Bearer {token or conv['token']}"}
-    return client.post(f"/api/conversations/{conv['conversation_id']}/messages", json=body, headers=headers, **kw)
+    return client.post(
+        f"/api/conversations/{conv['conversation_id']}/messages", json=body, headers=headers, **kw
+    )
 
 
 def test_health_reports_ok(client: FlaskClient) -> None:
@@ -66,16 +68,23 @@ def test_wrong_token_and_unknown_id_answer_the_same(client: FlaskClient) -> None
     conv = start(client)
     wrong = post(client, conv, {"text": "hoi"}, token="x" * 43)
     unknown = client.post(
-        "/api/conversations/does-not-exist/messages", json={"text": "hoi"},
+        "/api/conversations/does-not-exist/messages",
+        json={"text": "hoi"},
         headers={"Authorization": "Bearer " + "x" * 43},
     )
     assert wrong.status_code == unknown.status_code == 404
-    assert wrong.get_json() == unknown.get_json() == {"error": "not_found", "message": "no such conversation"}
+    assert (
+        wrong.get_json()
+        == unknown.get_json()
+        == {"error": "not_found", "message": "no such conversation"}
+    )
 
 
 def test_missing_token_is_401(client: FlaskClient) -> None:
     conv = start(client)
-    response = client.post(f"/api/conversations/{conv['conversation_id']}/messages", json={"text": "hoi"})
+    response = client.post(
+        f"/api/conversations/{conv['conversation_id']}/messages", json={"text": "hoi"}
+    )
     assert response.status_code == 401 and response.get_json()["error"] == "unauthorized"
 
 
@@ -106,7 +115,13 @@ def test_bad_message_bodies_get_a_clear_error_and_store_nothing(
 
 @pytest.mark.parametrize(
     "body",
-    [{"language": "de"}, {"language": 5}, {"email": "not-an-address"}, {"name": ["x"]}, {"email": "a" * 300}],
+    [
+        {"language": "de"},
+        {"language": 5},
+        {"email": "not-an-address"},
+        {"name": ["x"]},
+        {"email": "a" * 300},
+    ],
 )
 def test_bad_start_bodies_are_rejected(client: FlaskClient, body: dict[str, Any]) -> None:
     response = client.post("/api/conversations", json=body)
@@ -120,7 +135,8 @@ def test_html_is_stored_and_returned_as_text(client: FlaskClient) -> None:
     for message in turn["messages"]:
         assert "<script" not in message["html"] and "onerror" not in message["html"]
     transcript = client.get(
-        f"/api/conversations/{conv['conversation_id']}", headers={"Authorization": f"Bearer {conv['token']}"}
+        f"/api/conversations/{conv['conversation_id']}",
+        headers={"Authorization": f"Bearer {conv['token']}"},
     ).get_json()
     assert transcript["messages"][1]["text"] == payload  # kept exactly, as text
 
@@ -131,14 +147,17 @@ def test_a_retried_message_with_the_same_client_id_is_stored_once(client: FlaskC
     again = post(client, conv, {"text": "kan ik jullie bellen?", "client_id": "m-1"}).get_json()
     assert again["replayed"] and again["messages"] == first["messages"]
     transcript = client.get(
-        f"/api/conversations/{conv['conversation_id']}", headers={"Authorization": f"Bearer {conv['token']}"}
+        f"/api/conversations/{conv['conversation_id']}",
+        headers={"Authorization": f"Bearer {conv['token']}"},
     ).get_json()
     customer = [m for m in transcript["messages"] if m["role"] == "customer"]
     assert len(customer) == 1
     assert len(transcript["messages"]) == 2 + len(first["messages"])
 
 
-def test_too_many_messages_per_conversation_get_429_with_retry_after(app: Flask, client: FlaskClient) -> None:
+def test_too_many_messages_per_conversation_get_429_with_retry_after(
+    app: Flask, client: FlaskClient
+) -> None:
     conv = start(client)
     limit = runtime(app).config.rate_per_conversation
     statuses = [post(client, conv, {"text": f"hallo {i}"}).status_code for i in range(limit + 1)]
@@ -162,7 +181,9 @@ def test_concurrent_messages_on_one_conversation_are_all_kept_once(app: Flask) -
     client = app.test_client()
     conv = start(client, language="en")
     rt = runtime(app)
-    rt.config = type(rt.config)(**{**rt.config.__dict__, "rate_per_conversation": 0, "rate_per_ip": 0})
+    rt.config = type(rt.config)(
+        **{**rt.config.__dict__, "rate_per_conversation": 0, "rate_per_ip": 0}
+    )
     errors: list[int] = []
 
     def send(i: int) -> None:
@@ -188,7 +209,9 @@ def test_unknown_routes_and_methods_answer_json(client: FlaskClient) -> None:
 
 
 def test_cors_allows_listed_origins_only(client: FlaskClient) -> None:
-    allowed = client.post("/api/conversations", json={}, headers={"Origin": "https://customer-site.example"})
+    allowed = client.post(
+        "/api/conversations", json={}, headers={"Origin": "https://customer-site.example"}
+    )
     other = client.post("/api/conversations", json={}, headers={"Origin": "https://evil.example"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://customer-site.example"
     assert "Access-Control-Allow-Origin" not in other.headers

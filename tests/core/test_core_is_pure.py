@@ -8,13 +8,23 @@ from pathlib import Path
 
 import bot.core
 
-FORBIDDEN = ("flask", "sqlalchemy", "simple_websocket", "smtplib", "aiosmtpd", "gunicorn", "redis", "psycopg")
+FORBIDDEN = (
+    "flask",
+    "sqlalchemy",
+    "simple_websocket",
+    "smtplib",
+    "aiosmtpd",
+    "gunicorn",
+    "redis",
+    "psycopg",
+)
 
 
 def core_modules() -> list[str]:
     root = Path(bot.core.__file__).parent
     return sorted(
-        "bot.core." + ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        "bot.core."
+        + ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
         for path in root.rglob("*.py")
     )
 
@@ -27,5 +37,7 @@ def test_importing_every_core_module_loads_no_framework() -> None:
         f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r})\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "", f"bot.core imports {result.stdout.strip()}"

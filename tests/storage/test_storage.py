@@ -28,7 +28,9 @@ def test_migrations_reach_head_and_match_the_models(db: Database) -> None:
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     # index/constraint naming can differ per backend; tables and columns must not
-    structural = [d for d in diff if d[0] in ("add_table", "remove_table", "add_column", "remove_column")]
+    structural = [
+        d for d in diff if d[0] in ("add_table", "remove_table", "add_column", "remove_column")
+    ]
     assert structural == []
 
 
@@ -45,7 +47,9 @@ def test_postgres_urls_use_psycopg3() -> None:
 
 def test_tokens_are_stored_hashed_and_checked(db: Database) -> None:
     with db.session() as session:
-        conversation, token = repo.create_conversation(session, channel="widget", language="nl", state={})
+        conversation, token = repo.create_conversation(
+            session, channel="widget", language="nl", state={}
+        )
         public_id = conversation.public_id
     with db.sessions() as session:
         stored = session.scalars(select(Conversation)).one()
@@ -61,9 +65,17 @@ def test_ticket_numbers_are_unique_and_prefixed(db: Database) -> None:
     numbers = []
     for _ in range(3):
         with db.session() as session:
-            conversation, _ = repo.create_conversation(session, channel="email", language="en", state={})
+            conversation, _ = repo.create_conversation(
+                session, channel="email", language="en", state={}
+            )
             ticket = repo.create_ticket(
-                session, conversation, prefix="NME", reason="bug", summary="x", due_at=due, details={}
+                session,
+                conversation,
+                prefix="NME",
+                reason="bug",
+                summary="x",
+                due_at=due,
+                details={},
             )
             numbers.append(ticket.number)
     assert len(set(numbers)) == 3 and all(n and n.startswith("NME-") for n in numbers)
@@ -71,7 +83,9 @@ def test_ticket_numbers_are_unique_and_prefixed(db: Database) -> None:
 
 def test_datetimes_come_back_timezone_aware(db: Database) -> None:
     with db.session() as session:
-        conversation, _ = repo.create_conversation(session, channel="widget", language="nl", state={})
+        conversation, _ = repo.create_conversation(
+            session, channel="widget", language="nl", state={}
+        )
         repo.append_message(session, conversation, "customer", "hallo")
     with db.sessions() as session:
         message = session.scalars(select(Message)).one()
@@ -81,10 +95,17 @@ def test_datetimes_come_back_timezone_aware(db: Database) -> None:
 
 def test_naive_datetimes_are_refused(db: Database) -> None:
     with pytest.raises(Exception, match="naive"), db.session() as session:
-        conversation, _ = repo.create_conversation(session, channel="widget", language="nl", state={})
+        conversation, _ = repo.create_conversation(
+            session, channel="widget", language="nl", state={}
+        )
         repo.create_ticket(
-            session, conversation, prefix="NME", reason="bug", summary="x",
-            due_at=datetime(2030, 1, 1), details={},  # noqa: DTZ001 - the point of the test
+            session,
+            conversation,
+            prefix="NME",
+            reason="bug",
+            summary="x",
+            due_at=datetime(2030, 1, 1),
+            details={},  # noqa: DTZ001 - the point of the test
         )
         session.flush()
 

@@ -1,4 +1,4 @@
-"""Quote the changelog between the customer's version and the latest, fixes for their problem first."""
+"""Quote the changelog between the customer's version and the latest; matching fixes first."""
 
 from __future__ import annotations
 
@@ -50,15 +50,9 @@ def changes_since(product: Product, version: str, complaint: str, replies: Repli
     parts: list[str] = []
     likely = relevant_items(entries, complaint)
     if likely:
-        lines = "\n".join(f"- **{v}**: {markdown_escape(item)}" for v, item in likely)
-        parts.append(f"{replies.likely_fix()}\n\n{lines}")
-    shown = 0
-    lines = []
-    for entry in entries:
-        for item in entry.items:
-            if shown == MAX_ITEMS:
-                break
-            lines.append(f"- **{entry.version}**: {markdown_escape(item)}")
-            shown += 1
-    parts.append(f"{replies.changelog_heading(len(entries))}\n\n" + "\n".join(lines))
+        fixes = "\n".join(f"- **{v}**: {markdown_escape(item)}" for v, item in likely)
+        parts.append(f"{replies.likely_fix()}\n\n{fixes}")
+    items = [(entry.version, item) for entry in entries for item in entry.items][:MAX_ITEMS]
+    listed = "\n".join(f"- **{v}**: {markdown_escape(item)}" for v, item in items)
+    parts.append(f"{replies.changelog_heading(len(entries))}\n\n{listed}")
     return "\n\n".join(parts)

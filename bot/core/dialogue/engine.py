@@ -88,7 +88,9 @@ class Engine:
         )
 
     def replies(self, language: str, channel: str = "widget") -> Replies:
-        translator = self.translations.get(language) or self.translations[self.kb.policy.default_language]
+        translator = (
+            self.translations.get(language) or self.translations[self.kb.policy.default_language]
+        )
         return Replies(self.kb, translator, channel)
 
     def new_state(
@@ -140,8 +142,10 @@ class Engine:
     def _prepare(self, state: ConversationState, text: str) -> ConversationState:
         known = state.language if state.language in self.kb.policy.languages else None
         guess = detect_language(
-            text, candidates=self.kb.policy.languages,
-            default=known or self.kb.policy.default_language, previous=known,
+            text,
+            candidates=self.kb.policy.languages,
+            default=known or self.kb.policy.default_language,
+            previous=known,
         )
         state = replace(state, turns=state.turns + 1, language=guess.language)
         if state.status == "closed":

@@ -49,7 +49,7 @@ def continue_goal(ctx: TurnContext) -> None:
         missing.remove("details")
     if missing and ctx.state.step != "awaiting_details":
         return ask_details(ctx, product, missing)
-    open_ticket(ctx, ctx.state.ticket_reason or "bug")  # type: ignore[arg-type]
+    open_ticket(ctx, ctx.state.ticket_reason or "bug")
 
 
 def ask_for_missing(ctx: TurnContext, first: list[str]) -> None:
@@ -133,8 +133,10 @@ def requirements_notes(ctx: TurnContext, product: Product | None) -> None:
     if product is None:
         return
     slots = ctx.state.slots
-    checks = (("wordpress", "WordPress", slots.wp_version, product.requires_wp),
-              ("php", "PHP", slots.php_version, product.requires_php))
+    checks = (
+        ("wordpress", "WordPress", slots.wp_version, product.requires_wp),
+        ("php", "PHP", slots.php_version, product.requires_php),
+    )
     for component, label, have, need in checks:
         if have and need and is_older(have, need):
             ctx.emit(RequirementsWarning(product.slug, component, have, need))  # type: ignore[arg-type]
@@ -151,7 +153,9 @@ def open_ticket(ctx: TurnContext, reason: str) -> None:
     due = ctx.now + timedelta(hours=ctx.kb.policy.response_hours)
     summary = summarize(ctx.state.topic or ctx.signals.text)
     ctx.emit(TicketRequested(reason, summary, due))  # type: ignore[arg-type]
-    ctx.goto("with_staff", status="waiting_for_staff", ticket_reason=reason, handoff_acknowledged=False)
+    ctx.goto(
+        "with_staff", status="waiting_for_staff", ticket_reason=reason, handoff_acknowledged=False
+    )
     ctx.say("ticket")
 
 

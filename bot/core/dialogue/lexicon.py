@@ -123,7 +123,8 @@ STRONG: dict[Intent, tuple[str, ...]] = {
     ),
     Intent.CANT_UPDATE: (
         r"\b(kan (niet|geen) (updaten|bijwerken|update)|can'?t update|cannot update|unable to "
-        r"update|update (lukt|werkt) niet|update (fails|failed)|geen update (zichtbaar|beschikbaar)|"
+        r"update|update (lukt|werkt) niet|update (fails|failed)|"
+        r"geen update (zichtbaar|beschikbaar)|"
         r"no update (available|shown))\b",
     ),
 }

@@ -9,7 +9,21 @@ import threading
 import markdown
 import nh3
 
-ALLOWED_TAGS = {"p", "br", "a", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "h3", "h4"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "a",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h3",
+    "h4",
+}
 _local = threading.local()  # Markdown instances keep state between calls: one per thread
 _LINK = re.compile(r"(?<![(<\"'])\bhttps?://[^\s<>()]+[^\s<>().,;:!?'\"]")
 

@@ -1,4 +1,4 @@
-"""Find what a message mentions: our products, versions (product, WordPress, PHP), an email address."""
+"""What a message mentions: our products, versions (product, WordPress, PHP), an address."""
 
 from __future__ import annotations
 
@@ -13,9 +13,15 @@ from bot.core.text import fold
 
 _NUM = r"(\d{1,3}(?:\.\d{1,4}){1,3}(?:[-.]?(?:beta|rc|alpha)\d*)?|\d{1,2}(?![\d.,:/]))"
 _VERSION_WORD = r"(?:versie|version|vers|ver|v|release|build)"
-_WP = re.compile(r"(?<![\w/-])(?:wordpress|wp)(?:[ -]?(?:core|" + _VERSION_WORD + r"))?[ :]*v?" + _NUM, re.I)
-_PHP = re.compile(r"(?<![\w/-])php[ -]?(?:" + _VERSION_WORD + r")?[ :]*v?(\d(?:\.\d{1,2}){0,2})(?![\d.])", re.I)
-_LABELLED = re.compile(r"(?<![\w/-])" + _VERSION_WORD + r"\.?\s*(?:nummer|number|nr\.?|is|:)?\s*v?" + _NUM, re.I)
+_WP = re.compile(
+    r"(?<![\w/-])(?:wordpress|wp)(?:[ -]?(?:core|" + _VERSION_WORD + r"))?[ :]*v?" + _NUM, re.I
+)
+_PHP = re.compile(
+    r"(?<![\w/-])php[ -]?(?:" + _VERSION_WORD + r")?[ :]*v?(\d(?:\.\d{1,2}){0,2})(?![\d.])", re.I
+)
+_LABELLED = re.compile(
+    r"(?<![\w/-])" + _VERSION_WORD + r"\.?\s*(?:nummer|number|nr\.?|is|:)?\s*v?" + _NUM, re.I
+)
 _ON_VERSION = re.compile(
     r"\b(?:i'?m on|i am on|we'?re on|running|ik zit op|we zitten op|ik gebruik|ik heb|i have|"
     r"i use|using|draai|draaien|geinstalleerd is)\s+(?:versie |version |v)?" + _NUM,
@@ -57,7 +63,9 @@ def find_versions(text: str, product_names: Iterable[str] = ()) -> VersionMentio
 
     product_version = None
     for name in product_names:
-        after_name = re.compile(re.escape(name) + r"[\s:,(]*" + r"(?:" + _VERSION_WORD + r"\.?\s*)?v?" + _NUM, re.I)
+        after_name = re.compile(
+            re.escape(name) + r"[\s:,(]*" + r"(?:" + _VERSION_WORD + r"\.?\s*)?v?" + _NUM, re.I
+        )
         match = after_name.search(text)
         if match and free(match.span()) and _plausible(match.group(1)):
             product_version = match.group(1)
@@ -71,7 +79,9 @@ def find_versions(text: str, product_names: Iterable[str] = ()) -> VersionMentio
                 product_version = match.group(1)
                 taken.append(match.span())
                 break
-    bare = tuple(m.group(1) for m in _BARE.finditer(text) if free(m.span()) and _plausible(m.group(1)))
+    bare = tuple(
+        m.group(1) for m in _BARE.finditer(text) if free(m.span()) and _plausible(m.group(1))
+    )
     return VersionMentions(product_version, wordpress, php, bare)
 
 

@@ -26,9 +26,8 @@ def policy_category(sig: Signals, known_product: str | None = None) -> PolicyRou
         return "channels"
     if sig.has(Intent.BILLING):
         return "billing"
-    if (
-        sig.has(Intent.BILLING_HINT)
-        and not (ours or sig.third_party or sig.wordpress_cues or sig.has(Intent.PROBLEM))
+    if sig.has(Intent.BILLING_HINT) and not (
+        ours or sig.third_party or sig.wordpress_cues or sig.has(Intent.PROBLEM)
     ):
         return "billing"
     if sig.has(Intent.CUSTOMIZATION):

@@ -97,9 +97,11 @@ class Replies:
         )
 
     def ask_version(self, product: Product) -> BotMessage:
-        return self.message(self._("Which version of %(product)s are you using?") % {
-            "product": product.name
-        } + " " + self.where_is_version(product))
+        return self.message(
+            self._("Which version of %(product)s are you using?") % {"product": product.name}
+            + " "
+            + self.where_is_version(product)
+        )
 
     def where_is_version(self, product: Product) -> str:
         if product.kind == "theme":
@@ -143,18 +145,22 @@ class Replies:
 
     def site_health_tip(self) -> str:
         return self._(
-            "Tip: in WordPress, go to Tools → Site Health → Info and click \"Copy site info to "
-            "clipboard\", then paste it here: that tells us all versions at once."
+            'Tip: in WordPress, go to Tools → Site Health → Info and click "Copy site info to '
+            'clipboard", then paste it here: that tells us all versions at once.'
         )
 
-    def ask_details(self, product: Product | None, version: str | None, missing: Sequence[str]) -> BotMessage:
+    def ask_details(
+        self, product: Product | None, version: str | None, missing: Sequence[str]
+    ) -> BotMessage:
         intro = self._("To pass this on to our support team, please tell me:")
         if product and version:
             intro = self._(
                 "Thanks: %(product)s %(version)s is the latest version. To pass this on to our "
                 "support team, please tell me:"
             ) % {"product": product.name, "version": version}
-        return self.message(f"{intro}\n\n{self.details_checklist(missing)}\n\n{self.site_health_tip()}")
+        return self.message(
+            f"{intro}\n\n{self.details_checklist(missing)}\n\n{self.site_health_tip()}"
+        )
 
     def ask_everything(self, missing: Sequence[str]) -> BotMessage:
         """Email is slow: one message that asks for everything still missing."""
@@ -162,7 +168,9 @@ class Replies:
             "Thank you for your message. To help you quickly, please reply with the following "
             "details:"
         )
-        return self.message(f"{intro}\n\n{self.details_checklist(missing)}\n\n{self.site_health_tip()}")
+        return self.message(
+            f"{intro}\n\n{self.details_checklist(missing)}\n\n{self.site_health_tip()}"
+        )
 
     # -- policy routes ----------------------------------------------------------------------
     def update_required(self, product: Product, version: str, changes: str) -> BotMessage:
@@ -236,7 +244,7 @@ class Replies:
     def customization(self) -> BotMessage:
         return self.message(
             self._(
-                "Our products are delivered \"as is\": we do not customise them or adapt them to "
+                'Our products are delivered "as is": we do not customise them or adapt them to '
                 "other products unless we have agreed so in writing, and we cannot support changes "
                 "made by others. We will still do our best to help, without guarantees. To discuss "
                 "a written agreement, mail %(helpdesk)s."
@@ -247,7 +255,8 @@ class Replies:
     def billing(self) -> BotMessage:
         return self.message(
             self._(
-                "Questions about invoices, payments, refunds, your account or your subscription are "
+                "Questions about invoices, payments, refunds, your account or your subscription "
+                "are "
                 "handled by our billing department. Please mail them at %(billing)s."
             )
             % {"billing": self.policy.billing_email}
@@ -257,7 +266,8 @@ class Replies:
         return self.message(
             self._(
                 "We provide support only through our helpdesk, by email at %(helpdesk)s: not by "
-                "phone, live chat, Facebook or Twitter. This chat is the front door of the helpdesk: "
+                "phone, live chat, Facebook or Twitter. This chat is the front door of the "
+                "helpdesk: "
                 "if needed I pass your question on, and a colleague answers by email."
             )
             % {"helpdesk": self.policy.helpdesk_email}
@@ -300,6 +310,10 @@ class Replies:
 
     def links_for(self, product: Product | None) -> tuple[Link, ...]:
         if product and product.docs_url:
-            return (Link(self._("Documentation for %(product)s") % {"product": product.name},
-                         product.docs_url),)
+            return (
+                Link(
+                    self._("Documentation for %(product)s") % {"product": product.name},
+                    product.docs_url,
+                ),
+            )
         return ()

@@ -12,6 +12,7 @@ from bot.core.knowledge.models import FaqEntry
 from bot.core.knowledge.versions import is_older
 from bot.core.matching import FaqResult
 
+
 def route(ctx: TurnContext) -> None:
     """Decide what a fresh message is about and answer it."""
     sig = ctx.signals
@@ -89,7 +90,9 @@ def no_answer(ctx: TurnContext) -> None:
     ctx.emit(FaqMissed(sig.text[:500], ctx.state.language))
     if ctx.kb.products and ctx.state.slots.product is None and _about_our_products(ctx):
         return start_goal(ctx, "question")
-    ctx.goto("awaiting_ticket_confirm", "question", topic=sig.text[:2000], ticket_reason="no_answer")
+    ctx.goto(
+        "awaiting_ticket_confirm", "question", topic=sig.text[:2000], ticket_reason="no_answer"
+    )
     ctx.say("fallback", ctx.replies.no_faq_answer())
 
 
@@ -129,8 +132,12 @@ def third_party(ctx: TurnContext) -> None:
     names = list(ctx.signals.third_party)
     product = ctx.product or ctx.kb.product(ctx.signals.product)
     product_name = product.name if product else ctx.replies._("our product")
-    ctx.goto("awaiting_conflict_test", "problem", topic=ctx.signals.text[:2000], conflict_test_step=1)
-    ctx.say("third_party", ctx.replies.third_party(names), ctx.conflict_test.first_step(product_name))
+    ctx.goto(
+        "awaiting_conflict_test", "problem", topic=ctx.signals.text[:2000], conflict_test_step=1
+    )
+    ctx.say(
+        "third_party", ctx.replies.third_party(names), ctx.conflict_test.first_step(product_name)
+    )
 
 
 def request_person(ctx: TurnContext) -> None:

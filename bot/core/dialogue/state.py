@@ -24,14 +24,16 @@ Goal = Literal["", "problem", "question", "person"]
 
 STEPS: tuple[str, ...] = get_args(Step)
 _ALLOWED: dict[str, tuple[str, ...]] = {
-    "status": get_args(Status), "channel": get_args(Channel), "goal": get_args(Goal),
+    "status": get_args(Status),
+    "channel": get_args(Channel),
+    "goal": get_args(Goal),
 }
 MAX_TOPIC_CHARS = 2000
 
 
 @dataclass(frozen=True)
 class Slots:
-    """What the bot has learned about the customer's setup; a later message may correct any of it."""
+    """What the bot learned about the customer's setup; a later message may correct any of it."""
 
     product: str | None = None
     version: str | None = None
@@ -98,7 +100,9 @@ class ConversationState:
             if key in values and values[key] not in _ALLOWED[key]:
                 values.pop(key)
         slot_values = {
-            k: v for k, v in slot_values.items() if k == "third_party" or v is None or isinstance(v, (str, bool))
+            k: v
+            for k, v in slot_values.items()
+            if k == "third_party" or v is None or isinstance(v, (str, bool))
         }
         try:
             return cls(slots=Slots(**slot_values), **values)

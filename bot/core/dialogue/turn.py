@@ -88,12 +88,18 @@ class Turn:
             "conversation_id": conversation_id,
             "route": self.route,
             "faq": (
-                {"id": self.faq.id, "question": self.faq.question, "score": round(self.faq.score, 3)}
+                {
+                    "id": self.faq.id,
+                    "question": self.faq.question,
+                    "score": round(self.faq.score, 3),
+                }
                 if self.faq
                 else None
             ),
             "suggestions": [{"id": s.id, "question": s.question} for s in self.suggestions],
-            "ticket": {"number": self.ticket, "status": self.ticket_status} if self.ticket else None,
+            "ticket": {"number": self.ticket, "status": self.ticket_status}
+            if self.ticket
+            else None,
             "state": self.state.public(),
             "messages": [message.to_dict() for message in self.messages],
         }

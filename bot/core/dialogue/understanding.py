@@ -35,7 +35,8 @@ from bot.core.text import fold, words
 
 SMALLTALK = (Intent.GREETING, Intent.THANKS, Intent.GOODBYE)
 _FILLER = set(
-    "wel heel erg zeer nogmaals allemaal voor de het je u jullie hulp daar there so much very a lot "
+    "wel heel erg zeer nogmaals allemaal voor de het je u jullie hulp daar there so much very "
+    "a lot "
     "for the your you again all guys team support allen iedereen everyone hartelijk vriendelijk "
     "groet groeten regards best kind en and nog nice day have fijne dag goede super top".split()
 )
@@ -46,8 +47,10 @@ _GENERIC = set(
     "vandaag meer more anymore still nog steeds help hulp please alsjeblieft ineens suddenly "
     "opeens nothing niks niets iets something anything alles everything".split()
 )
-_CORRECTION = re.compile(r"\b(bedoel|i meant|i mean|sorry|correctie|correction|actually|eigenlijk|"
-                         r"oops|oeps|typo|verkeerd|wrong)\b")
+_CORRECTION = re.compile(
+    r"\b(bedoel|i meant|i mean|sorry|correctie|correction|actually|eigenlijk|"
+    r"oops|oeps|typo|verkeerd|wrong)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -137,9 +140,9 @@ class Understanding:
                     found.insert(0, component.slug)
         if report is not None:
             for plugin in report.active_plugins:
-                slug = self.products.find(plugin.name)
-                if slug and slug not in found:
-                    found.append(slug)
+                plugin_slug = self.products.find(plugin.name)
+                if plugin_slug and plugin_slug not in found:
+                    found.append(plugin_slug)
             theme_slug = self.own_theme(report)
             if theme_slug and theme_slug not in found:
                 found.append(theme_slug)
@@ -197,7 +200,8 @@ class Understanding:
         names = {w for slug in products for n in self.kb.products[slug].names for w in words(n)}
         names |= {w for name in third_party for w in words(name)}
         return sum(
-            1 for w in words(rest)
+            1
+            for w in words(rest)
             if w not in STOP_WORDS and w not in _GENERIC and w not in names and not w[0].isdigit()
         )
 

@@ -15,14 +15,35 @@ from bot.core.events import TicketRequested
 from tests.conftest import NOW
 
 PROBES = [
-    "hallo", "thanks", "de plugin werkt niet meer", "the plugin stopped working", "AppointPress",
-    "3.1", "3.4.2", "weet ik niet", "nee", "yes", "no, that didn't help", "ja graag",
-    "jan@example.org", "geen idee", "bijgewerkt, probleem is er nog", "I can't update",
-    "the problem is gone", "the problem is still there", "I'd rather not",
+    "hallo",
+    "thanks",
+    "de plugin werkt niet meer",
+    "the plugin stopped working",
+    "AppointPress",
+    "3.1",
+    "3.4.2",
+    "weet ik niet",
+    "nee",
+    "yes",
+    "no, that didn't help",
+    "ja graag",
+    "jan@example.org",
+    "geen idee",
+    "bijgewerkt, probleem is er nog",
+    "I can't update",
+    "the problem is gone",
+    "the problem is still there",
+    "I'd rather not",
     "Since installing WP Rocket the AppointPress calendar is broken",
-    "hoe koppel ik google agenda aan appointpress", "something about nothing in particular",
-    "ik wil een medewerker spreken", "None of these", "1", "What time is it on the moon?",
-    "kan ik jullie bellen?", "mijn factuur graag", "asdf",
+    "hoe koppel ik google agenda aan appointpress",
+    "something about nothing in particular",
+    "ik wil een medewerker spreken",
+    "None of these",
+    "1",
+    "What time is it on the moon?",
+    "kan ik jullie bellen?",
+    "mijn factuur graag",
+    "asdf",
 ]
 
 
@@ -60,9 +81,17 @@ def test_every_step_is_reachable_and_has_a_way_out(engine: Engine) -> None:
         assert targets - {step}, f"no way out of {step}"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.text(max_size=400), step=st.sampled_from(STEPS), channel=st.sampled_from(["widget", "email"]))
-def test_any_text_in_any_step_gives_a_valid_turn(engine: Engine, text: str, step: str, channel: str) -> None:
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(max_size=400),
+    step=st.sampled_from(STEPS),
+    channel=st.sampled_from(["widget", "email"]),
+)
+def test_any_text_in_any_step_gives_a_valid_turn(
+    engine: Engine, text: str, step: str, channel: str
+) -> None:
     state = ConversationState(language="en", channel=channel, step=step, goal="problem")  # type: ignore[arg-type]
     turn = engine.handle(state, text, NOW, CustomerContext())
     assert turn.route in ROUTES
@@ -71,8 +100,14 @@ def test_any_text_in_any_step_gives_a_valid_turn(engine: Engine, text: str, step
         assert message.text and "<script" not in message.html.lower()
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.dictionaries(st.text(max_size=12), st.one_of(st.none(), st.text(max_size=20), st.integers())))
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.dictionaries(
+        st.text(max_size=12), st.one_of(st.none(), st.text(max_size=20), st.integers())
+    )
+)
 def test_corrupt_stored_state_still_loads(engine: Engine, data: dict[str, object]) -> None:
     state = ConversationState.from_dict(data)
     assert state.language in ("nl", "en") and state.step in STEPS

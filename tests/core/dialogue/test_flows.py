@@ -16,7 +16,7 @@ TEXTS = {
         "old": "versie 3.1",
         "latest": "3.4.2",
         "updated": "bijgewerkt, maar het probleem is er nog",
-        "details": "Bij het opslaan van een afspraak krijg ik een wit scherm. WordPress 6.6, PHP 8.2",
+        "details": "Bij het opslaan van een afspraak zie ik een wit scherm. WordPress 6.6, PHP 8.2",
         "email": "mijn adres is jan@example.org",
         "faq": "hoe koppel ik google agenda aan appointpress",
         "no": "nee, dat hielp niet",
@@ -47,14 +47,18 @@ def test_bug_on_an_old_version_is_asked_to_update_and_gets_no_ticket(dialogue, l
     t = TEXTS[lang]
     chat = dialogue(lang)
     assert chat.routes(t["broken"], t["product"], t["old"]) == [
-        "ask_product", "ask_version", "update_required"
+        "ask_product",
+        "ask_version",
+        "update_required",
     ]
     assert "3.4.2" in chat.text
     assert not any(turn.event(TicketRequested) for turn in chat.turns)
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_bug_on_the_latest_version_collects_details_then_opens_a_ticket(dialogue, lang: str) -> None:
+def test_bug_on_the_latest_version_collects_details_then_opens_a_ticket(
+    dialogue, lang: str
+) -> None:
     t = TEXTS[lang]
     chat = dialogue(lang)
     routes = chat.routes(t["broken"], t["product"], t["latest"], t["details"], t["email"])
@@ -63,7 +67,11 @@ def test_bug_on_the_latest_version_collects_details_then_opens_a_ticket(dialogue
     assert ticket.ticket == "NME-1001" and ticket.state.status == "waiting_for_staff"
     slots = ticket.state.slots
     assert (slots.product, slots.version, slots.wp_version, slots.php_version, slots.email) == (
-        "appointpress", "3.4.2", "6.6", "8.2", "jan@example.org"
+        "appointpress",
+        "3.4.2",
+        "6.6",
+        "8.2",
+        "jan@example.org",
     )
     request = ticket.event(TicketRequested)
     assert isinstance(request, TicketRequested) and request.reason == "bug"
@@ -106,7 +114,11 @@ def test_faq_answer_that_helped_closes_the_topic(dialogue, lang: str) -> None:
 def test_request_for_a_person_asks_for_email_then_opens_a_ticket(dialogue, lang: str) -> None:
     t = TEXTS[lang]
     chat = dialogue(lang)
-    assert chat.routes(t["person"], "not an address", t["email"]) == ["ask_email", "ask_email", "ticket"]
+    assert chat.routes(t["person"], "not an address", t["email"]) == [
+        "ask_email",
+        "ask_email",
+        "ticket",
+    ]
     assert chat.state.slots.email == "jan@example.org"
 
 
@@ -135,7 +147,10 @@ def test_one_message_fills_several_slots(dialogue) -> None:
     chat.say("AppointPress 3.4.2 on WordPress 6.5 and PHP 8.1 shows a blank booking form")
     slots = chat.state.slots
     assert (slots.product, slots.version, slots.wp_version, slots.php_version) == (
-        "appointpress", "3.4.2", "6.5", "8.1"
+        "appointpress",
+        "3.4.2",
+        "6.5",
+        "8.1",
     )
 
 
@@ -161,14 +176,19 @@ def test_email_channel_asks_for_everything_missing_in_one_message(dialogue) -> N
     text = chat.text.lower()
     for wanted in ("product", "version", "wordpress", "php", "error"):
         assert wanted in text
-    reply = chat.say("It is AppointPress 3.4.2 on WordPress 6.6 with PHP 8.2. "
-                     "Saving a booking shows: Fatal error in booking.php")
+    reply = chat.say(
+        "It is AppointPress 3.4.2 on WordPress 6.6 with PHP 8.2. "
+        "Saving a booking shows: Fatal error in booking.php"
+    )
     assert reply.route == "ticket"
 
 
 def test_third_party_problem_walks_the_conflict_test_one_step_at_a_time(dialogue) -> None:
     chat = dialogue("en", email="jan@example.org")
-    assert chat.say("Since installing WP Rocket the AppointPress calendar is broken").route == "third_party"
+    assert (
+        chat.say("Since installing WP Rocket the AppointPress calendar is broken").route
+        == "third_party"
+    )
     assert "deactivate" in chat.text.lower()
     assert chat.say("The problem is still there").route == "third_party"
     assert "theme" in chat.text.lower()

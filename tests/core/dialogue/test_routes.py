@@ -47,7 +47,9 @@ def test_first_message_gets_its_route(dialogue, language: str, message: str, rou
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_person_request_with_known_email_opens_a_ticket(dialogue, language: str) -> None:
     conversation = dialogue(language, email="klant@example.org")
-    turn = conversation.say("ik wil een medewerker spreken" if language == "nl" else "I want to talk to a person")
+    turn = conversation.say(
+        "ik wil een medewerker spreken" if language == "nl" else "I want to talk to a person"
+    )
     assert turn.route == "ticket"
     assert turn.ticket == "NME-1001"
     assert "NME-1001" in conversation.text and "24" in conversation.text
@@ -70,10 +72,14 @@ def test_active_subscription_is_supported(dialogue) -> None:
 
 @pytest.mark.parametrize(
     ("language", "message"),
-    [("nl", "Ik heb AppointPress 3.1 en de reminders komen dubbel"),
-     ("en", "On AppointPress 3.1 reminder emails arrive twice")],
+    [
+        ("nl", "Ik heb AppointPress 3.1 en de reminders komen dubbel"),
+        ("en", "On AppointPress 3.1 reminder emails arrive twice"),
+    ],
 )
-def test_update_request_names_latest_version_and_quotes_the_matching_fix(dialogue, language: str, message: str) -> None:
+def test_update_request_names_latest_version_and_quotes_the_matching_fix(
+    dialogue, language: str, message: str
+) -> None:
     conversation = dialogue(language)
     turn = conversation.say(message)
     assert turn.route == "update_required"

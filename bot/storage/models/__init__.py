@@ -1,0 +1,24 @@
+"""SQLAlchemy 2.0 typed models, one module per area; every table is importable from here.
+
+Importing this package registers every table on ``Base.metadata`` (migrations compare against it).
+"""
+
+from bot.storage.models.base import Base, UTCDateTime, utcnow
+from bot.storage.models.conversations import Conversation, Customer, EventRecord, Message, Ticket
+from bot.storage.models.email import InboundEmail, MailboxCursor, OutboundEmail
+from bot.storage.models.subscriptions import Subscription
+
+__all__ = [
+    "Base",
+    "Conversation",
+    "Customer",
+    "EventRecord",
+    "InboundEmail",
+    "MailboxCursor",
+    "Message",
+    "OutboundEmail",
+    "Subscription",
+    "Ticket",
+    "UTCDateTime",
+    "utcnow",
+]

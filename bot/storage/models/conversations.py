@@ -1,0 +1,126 @@
+"""Customers, conversations, messages, tickets and events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.storage.models.base import Base, utcnow
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    email_bounced_at: Mapped[datetime | None]
+    bounce_reason: Mapped[str | None] = mapped_column(String(500))
+
+    def __repr__(self) -> str:
+        return f"Customer(id={self.id!r}, email={self.email!r})"
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(24), default="bot", index=True)
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    product: Mapped[str | None] = mapped_column(String(100), index=True)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    message_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    customer: Mapped[Customer | None] = relationship()
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", order_by="Message.seq", cascade="all, delete-orphan"
+    )
+    ticket: Mapped[Ticket | None] = relationship(back_populates="conversation", uselist=False)
+
+    def __repr__(self) -> str:
+        return f"Conversation(id={self.id!r}, public_id={self.public_id!r}, status={self.status!r})"
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("conversation_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))  # customer | bot | staff | system
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    route: Mapped[str | None] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    staff_id: Mapped[int | None] = mapped_column(Integer)
+    channel_ref: Mapped[str | None] = mapped_column(String(300), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+    def __repr__(self) -> str:
+        where = f"conversation={self.conversation_id!r}, seq={self.seq!r}"
+        return f"Message({where}, role={self.role!r})"
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_status_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(24), default="open")  # open|waiting|resolved
+    reason: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(String(300))
+    product: Mapped[str | None] = mapped_column(String(100), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    assignee_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    due_at: Mapped[datetime]
+    first_response_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="ticket")
+
+    def __repr__(self) -> str:
+        return f"Ticket(number={self.number!r}, status={self.status!r})"
+
+
+class EventRecord(Base):
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_kind_created", "kind", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"EventRecord(kind={self.kind!r}, conversation_id={self.conversation_id!r})"
