@@ -82,26 +82,35 @@ class FaqIndex:
         self._stand_ins: dict[str, list[LanguageIndex]] = {}
         for lang, own in by_language.items():
             own_ids = {e.id for e in own}
-            self._stand_ins[lang] = [
-                LanguageIndex(other, missing, products, weights)
-                for other, found in by_language.items()
-                if other != lang and (missing := [e for e in found if e.id not in own_ids])
-            ]
+            self._stand_ins[lang] = []
+            for other, found in by_language.items():
+                missing = [e for e in found if e.id not in own_ids]
+                if other == lang or not missing:
+                    continue
+                whole = len(missing) == len(found)  # nothing translated: reuse the full index
+                index = (
+                    self._indexes[other]
+                    if whole
+                    else LanguageIndex(other, missing, products, weights)
+                )
+                self._stand_ins[lang].append(index)
 
     def search(
         self, query: str, language: str, *, product: str | None = None, limit: int = 3
     ) -> FaqResult:
         """Best entries for `query` in `language`; another language when that fits better."""
         named, text = self._understand(query, product)
-        limit = max(limit, 1)
+        limit, k = max(limit, 1), max(limit, 2)
         first = language if language in self._indexes else self.languages[0]
-        result = self._result(self._ranked(first, text, named, max(limit, 2)), first, limit)
+        searched: dict[int, list[FaqMatch]] = {}
+        result = self._result(self._ranked(first, text, named, k, searched), first, limit)
         for other in self.languages:
             if result.decision == "answer":
                 break
             if other != first:
-                # The customer may write in one language about an entry in another.
-                ranked = self._ranked(other, text, named, max(limit, 2))
+                # The customer may write in one language about an entry in another. Its
+                # stand-ins are entries of the languages searched already: not again.
+                ranked = self._top(self._indexes[other], text, named, k, searched)
                 fallback = self._result(ranked, other, limit)
                 if DECISION_RANK[fallback.decision] > DECISION_RANK[result.decision]:
                     result = fallback
@@ -143,15 +152,38 @@ class FaqIndex:
             text += " thirdparty"
         return named, text
 
-    def _ranked(self, language: str, text: str, named: set[str], k: int) -> list[FaqMatch]:
+    def _ranked(
+        self,
+        language: str,
+        text: str,
+        named: set[str],
+        k: int,
+        searched: dict[int, list[FaqMatch]] | None = None,
+    ) -> list[FaqMatch]:
         """The k best matches among `language`'s entries and its stand-ins, best first."""
+        searched = {} if searched is None else searched
         matches: list[FaqMatch] = []
         for index in (self._indexes[language], *self._stand_ins[language]):
-            adjust = _product_adjustments(index.entries, named)
-            for position, score in index.top(text, k, adjust):
-                matches.append(FaqMatch(index.entries[position], min(max(score, 0.0), 1.0)))
+            matches.extend(self._top(index, text, named, k, searched))
         matches.sort(key=lambda match: -match.score)
         return matches[:k]
+
+    @staticmethod
+    def _top(
+        index: LanguageIndex,
+        text: str,
+        named: set[str],
+        k: int,
+        searched: dict[int, list[FaqMatch]],
+    ) -> list[FaqMatch]:
+        """One index's k best for this query, computed once per search."""
+        if id(index) not in searched:
+            adjust = _product_adjustments(index.entries, named)
+            searched[id(index)] = [
+                FaqMatch(index.entries[position], min(max(score, 0.0), 1.0))
+                for position, score in index.top(text, k, adjust)
+            ]
+        return searched[id(index)]
 
     def _result(self, ranked: list[FaqMatch], language: str, limit: int) -> FaqResult:
         decision = decide([match.score for match in ranked], self.thresholds)

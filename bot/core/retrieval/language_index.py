@@ -14,7 +14,7 @@ unlike rank fusion (bench/faq_retrieval.py measures both).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 
 from bot.core.knowledge.models import FaqEntry, Product
 from bot.core.retrieval.analysis import Analyzer, Token
@@ -169,8 +169,15 @@ class LanguageIndex:
         )
 
     def combined(self, scores: RankerScores) -> float:
-        pairs = zip(astuple(self.weights), astuple(scores), strict=True)
-        return float(sum(weight * score for weight, score in pairs))
+        w = self.weights  # spelled out: dataclasses.astuple deep-copies, 10x slower
+        return (
+            w.best_phrasing * scores.best_phrasing
+            + w.all_phrasings * scores.all_phrasings
+            + w.phrasing_grams * scores.phrasing_grams
+            + w.answer * scores.answer
+            + w.meta * scores.meta
+            + w.bigrams * scores.bigrams
+        )
 
     def posting_lists(self, query: PreparedQuery) -> list[PostingList]:
         """The query's posting lists, weighted as in `combined` × the query's confidence."""

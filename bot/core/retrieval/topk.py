@@ -33,7 +33,7 @@ Scored = list[tuple[float, int]]
 
 # Past this many exact scorings the bounds are loose (a query full of common words) and their
 # order is trusted instead; only then is the result approximate.
-MAX_EXACT = 48
+MAX_EXACT = 16
 
 
 def _add(bounds: dict[int, float], plist: PostingList) -> None:
@@ -48,12 +48,12 @@ def _score_in_order(
     """Score entries by descending bound until no bound can beat the k-th exact score."""
     best = heapq.nlargest(k, ((s, e) for e, s in scored.items()))
     budget = max(MAX_EXACT - len(scored), k)
-    for entry, bound in heapq.nlargest(budget, bounds.items(), key=itemgetter(1)):
+    unscored = ((e, b) for e, b in bounds.items() if e not in scored)
+    for entry, bound in heapq.nlargest(budget, unscored, key=itemgetter(1)):
         if len(best) >= k and bound <= best[-1][0]:
             break
-        if entry not in scored:
-            scored[entry] = exact(entry)
-            best = heapq.nlargest(k, [*best, (scored[entry], entry)])
+        scored[entry] = exact(entry)
+        best = heapq.nlargest(k, [*best, (scored[entry], entry)])
     return best
 
 
