@@ -61,6 +61,19 @@ ACTIONS: Mapping[str, Action] = {
 }
 
 
+def acknowledge_site_health(ctx: TurnContext) -> None:
+    """Say what was read from a pasted Site Health report, so the customer can correct it."""
+    report = ctx.signals.site_health
+    assert report is not None
+    slots = ctx.state.slots
+    product = ctx.product
+    ours = f"{product.name} {slots.version or ''}".strip() if product else None
+    message = ctx.replies.site_health_read(
+        slots.wp_version, slots.php_version, len(report.active_plugins), ours
+    )
+    ctx.messages.append(message)
+
+
 def corrected(ctx: TurnContext, before: tuple[str | None, str | None]) -> bool:
     """The customer changed a product/version they gave earlier, mid-goal ("I meant 3.4.2")."""
     slots = ctx.state.slots
@@ -113,11 +126,12 @@ class Engine:
     ) -> Turn:
         """One customer message in, one turn out. Never raises for any text."""
         text = strip_control(message)[:MAX_TEXT_CHARS].strip()
-        state = self._prepare(state, text)
+        signals = self.services.understanding.read(text)
+        state = self._prepare(state, signals.text)  # the customer's words, not a pasted report
         ctx = TurnContext(
             services=self.services,
             state=state,
-            signals=self.services.understanding.read(text),
+            signals=signals,
             now=now,
             customer=customer or CustomerContext(),
             replies=self.replies(state.language, state.channel),
@@ -131,6 +145,8 @@ class Engine:
             intents = ctx.signals.intents
             if corrected(ctx, before):
                 intents = intents | {Intent.CORRECTED}
+            if ctx.signals.site_health is not None and ctx.state.step != "with_staff":
+                acknowledge_site_health(ctx)
             ACTIONS[action_for(ctx.state.step, intents)](ctx)
         except Exception:  # a bug must not cost the customer an answer; it is logged loudly
             log.exception("engine failed in step %s", state.step)

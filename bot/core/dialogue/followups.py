@@ -175,19 +175,23 @@ def conflict_persists(ctx: TurnContext) -> None:
         name = ctx.product.name if ctx.product else ctx.replies._("our product")
         return ctx.say("third_party", ctx.conflict_test.next_step(step + 1, name))
     ctx.emit(ConflictTestOutcome("persists"))
+    ctx.slots(conflict_test="persists")
     ctx.update(goal="problem", ticket_reason="conflict_persists", conflict_test_step=0)
     continue_goal(ctx)
 
 
 def conflict_resolved(ctx: TurnContext) -> None:
     step = ctx.state.conflict_test_step
-    ctx.emit(ConflictTestOutcome("resolved", "plugin" if step <= 1 else "theme"))
+    culprit = "plugin" if step <= 1 else "theme"
+    ctx.emit(ConflictTestOutcome("resolved", culprit))
+    ctx.slots(conflict_test=f"resolved ({culprit})")
     ctx.goto("idle", "", conflict_test_step=0)
     ctx.say("third_party", ctx.conflict_test.culprit_found(step))
 
 
 def conflict_skipped(ctx: TurnContext) -> None:
     ctx.emit(ConflictTestOutcome("skipped"))
+    ctx.slots(conflict_test="skipped")
     ctx.update(goal="problem", ticket_reason="conflict_persists", conflict_test_step=0)
     continue_goal(ctx)
 

@@ -59,9 +59,11 @@ STRONG: dict[Intent, tuple[str, ...]] = {
         r"(ticket|support request)|doorverbinden|escalate|escaleren)\b",
     ),
     Intent.CHANNELS: (
-        r"\b(bellen|opbellen|telefo(on|nisch)(nummer)?|phone( number)?|by phone|call (you|me|us)|"
-        r"give (me|us) a call|whats ?app|facebook|twitter|instagram|linkedin|live ?chat|"
-        r"chatten met|skype|zoom|videocall|video call|teams meeting|terugbellen|call me back)\b",
+        # not inside slugs or paths: "facebook-instant-articles" is a plugin, not a channel
+        r"(?<![\w/.-])(bellen|opbellen|telefo(on|nisch)(nummer)?|phone( number)?|by phone|"
+        r"call (you|me|us)|give (me|us) a call|whats ?app|facebook|twitter|instagram|linkedin|"
+        r"live ?chat|chatten met|skype|zoom|videocall|video call|teams meeting|terugbellen|"
+        r"call me back)(?![\w/.-])",
     ),
     Intent.BILLING: (
         r"\b(factu(u|r)r(en)?|invoices?|receipts?|refund(ed|s)?|terugbetal\w*|geld terug|"

@@ -22,6 +22,9 @@ OWN_REFERENCE = re.compile(
 
 def policy_category(sig: Signals, known_product: str | None = None) -> PolicyRoute | None:
     ours = bool(sig.products)
+    pasted_error = sig.error is not None and sig.error.quoted
+    if pasted_error:  # a pasted error is a technical problem, whatever words it contains
+        return "third_party" if sig.third_party and not ours else None
     if sig.has(Intent.CHANNELS) and not ours:
         return "channels"
     if sig.has(Intent.BILLING):

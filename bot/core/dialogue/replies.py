@@ -172,6 +172,27 @@ class Replies:
             f"{intro}\n\n{self.details_checklist(missing)}\n\n{self.site_health_tip()}"
         )
 
+    def site_health_read(
+        self, wp: str | None, php: str | None, plugins: int, ours: str | None
+    ) -> BotMessage:
+        """Only what the paste really showed: partial pastes are common."""
+        parts = []
+        if wp:
+            parts.append(self._("WordPress %(version)s") % {"version": wp})
+        if php:
+            parts.append(self._("PHP %(version)s") % {"version": php})
+        if plugins:
+            parts.append(
+                self.t.ngettext("%(count)d active plugin", "%(count)d active plugins", plugins)
+                % {"count": plugins}
+            )
+        text = self._("Thank you, I have read your Site Health information.")
+        if parts:
+            text += " " + self._("I see: %(facts)s.") % {"facts": ", ".join(parts)}
+        if ours:
+            text += " " + self._("Of our products, I see %(product)s.") % {"product": ours}
+        return self.message(text)
+
     # -- policy routes ----------------------------------------------------------------------
     def update_required(self, product: Product, version: str, changes: str) -> BotMessage:
         text = self._(

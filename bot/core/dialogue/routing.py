@@ -16,8 +16,10 @@ from bot.core.matching import FaqResult
 def route(ctx: TurnContext) -> None:
     """Decide what a fresh message is about and answer it."""
     sig = ctx.signals
-    if sig.smalltalk_only:
+    if sig.smalltalk_only and sig.site_health is None:
         return smalltalk(ctx)
+    if sig.site_health is not None and sig.content_words == 0:
+        return start_goal(ctx, "problem")  # a bare paste: ask what goes wrong, and with what
     if sig.has(Intent.PROBLEM) and (
         sig.content_words == 0 or (sig.products and (sig.error is not None or outdated(ctx)))
     ):

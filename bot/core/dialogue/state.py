@@ -46,6 +46,7 @@ class Slots:
     theme: str | None = None
     site_health: bool = False
     details: str | None = None
+    conflict_test: str | None = None  # resolved | persists | skipped: goes on the ticket
 
     def missing_for_bug_report(self) -> list[str]:
         wanted = ("product", "version")

@@ -22,6 +22,7 @@ from bot.core.dialogue.mentions import (
     find_versions,
     plugin_paths,
 )
+from bot.core.dialogue.narrative import narrative
 from bot.core.knowledge.error_trace import ErrorAnalysis, analyse_error, looks_like_error
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.knowledge.site_health import (
@@ -92,17 +93,20 @@ class Understanding:
         self._product_names = sorted(own_names, key=len, reverse=True)
 
     def read(self, text: str) -> Signals:
+        report = parse_site_health(text) if looks_like_site_health(text) else None
+        error = analyse_error(text) if looks_like_error(text) else None
+        full_text = text
+        if report is not None:  # cues, versions and names come from the customer's own lines
+            text = narrative(text)
         folded = fold(text)
         intents = {intent for intent, sources in STRONG.items() if matches(intent, sources, folded)}
         if matches("problem", PROBLEM_CUES, folded):
             intents.add(Intent.PROBLEM)
         if matches("question", QUESTION_CUES, folded):
             intents.add(Intent.QUESTION)
-        report = parse_site_health(text) if looks_like_site_health(text) else None
-        error = analyse_error(text) if looks_like_error(text) else None
         if error is not None:
             intents.add(Intent.PROBLEM)
-        products = self._products(text, report, error)
+        products = self._products(full_text if report is None else text, report, error)
         third_party = self._third_party(text, report, error)
         word_list = words(text)
         return Signals(
