@@ -61,13 +61,15 @@ def ask(
     else:
         how = "given"
     index = FaqIndex(kb.faq, kb.products, languages, third_party=kb.third_party)
-    result = index.search(question, language, product=product, limit=limit)
     click.echo(f"Language: {language} ({how})")
-    named = index.mentioned_products(question)
-    if product or named:
-        click.echo(
-            f"Product:  {', '.join(dict.fromkeys([*([product] if product else []), *named]))}"
-        )
+    _report(index, question, language, product, limit)
+
+
+def _report(index: FaqIndex, question: str, language: str, product: str | None, limit: int) -> None:
+    result = index.search(question, language, product=product, limit=limit)
+    named = [*([product] if product else []), *index.mentioned_products(question)]
+    if named:
+        click.echo(f"Product:  {', '.join(dict.fromkeys(named))}")
     click.echo(_describe(result))
     shown = result.matches or index.ranked(question, language, product=product, limit=limit)
     if not result.matches and shown:

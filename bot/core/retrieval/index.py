@@ -77,23 +77,31 @@ class FaqIndex:
             lang: LanguageIndex(lang, found, products, weights)
             for lang, found in by_language.items()
         }
-        # Per language, the entries that exist only in another language ("stand-ins"), so a
-        # Dutch question still finds an entry written only in English (e.g. from a readme).
-        self._stand_ins: dict[str, list[LanguageIndex]] = {}
-        for lang, own in by_language.items():
-            own_ids = {e.id for e in own}
-            self._stand_ins[lang] = []
-            for other, found in by_language.items():
-                missing = [e for e in found if e.id not in own_ids]
-                if other == lang or not missing:
-                    continue
-                whole = len(missing) == len(found)  # nothing translated: reuse the full index
-                index = (
-                    self._indexes[other]
-                    if whole
-                    else LanguageIndex(other, missing, products, weights)
-                )
-                self._stand_ins[lang].append(index)
+        self._stand_ins = {
+            lang: self._build_stand_ins(lang, by_language, products, weights)
+            for lang in by_language
+        }
+
+    def _build_stand_ins(
+        self,
+        language: str,
+        by_language: Mapping[str, Sequence[FaqEntry]],
+        products: Mapping[str, Product],
+        weights: RankerScores,
+    ) -> list[LanguageIndex]:
+        """Indexes of the entries that exist only in other languages ("stand-ins"), so that a
+        Dutch question still finds an entry written only in English (e.g. from a readme)."""
+        own_ids = {entry.id for entry in by_language[language]}
+        stand_ins: list[LanguageIndex] = []
+        for other, found in by_language.items():
+            missing = [entry for entry in found if entry.id not in own_ids]
+            if other == language or not missing:
+                continue
+            if len(missing) == len(found):  # nothing translated: share the full index
+                stand_ins.append(self._indexes[other])
+            else:
+                stand_ins.append(LanguageIndex(other, missing, products, weights))
+        return stand_ins
 
     def search(
         self, query: str, language: str, *, product: str | None = None, limit: int = 3
