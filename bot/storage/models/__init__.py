@@ -6,9 +6,11 @@ Importing this package registers every table on ``Base.metadata`` (migrations co
 from bot.storage.models.base import Base, UTCDateTime, utcnow
 from bot.storage.models.conversations import Conversation, Customer, EventRecord, Message, Ticket
 from bot.storage.models.email import InboundEmail, MailboxCursor, OutboundEmail
+from bot.storage.models.staff import AuditEntry, SavedReply, StaffSession, StaffUser, TicketNote
 from bot.storage.models.subscriptions import Subscription
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "Conversation",
     "Customer",
@@ -17,8 +19,12 @@ __all__ = [
     "MailboxCursor",
     "Message",
     "OutboundEmail",
+    "SavedReply",
+    "StaffSession",
+    "StaffUser",
     "Subscription",
     "Ticket",
+    "TicketNote",
     "UTCDateTime",
     "utcnow",
 ]
