@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Conversation, Customer, EventRecord, Message, Ticket
+from bot.storage.models import Conversation, Customer, EventRecord, Message, Ticket, utcnow
 
 TOKEN_BYTES = 32  # 256 bits; the SPEC asks for at least 128
 _DUMMY_HASH = hashlib.sha256(b"no such conversation").hexdigest()
@@ -117,8 +117,7 @@ def append_message(
         channel_ref=channel_ref,
         staff_id=staff_id,
     )
-    if created_at is not None:
-        message.created_at = created_at
+    message.created_at = created_at or utcnow()  # set now, so callers can show it before flush
     session.add(message)
     return message
 
