@@ -35,13 +35,7 @@ def record_bounce(
         conversation_id = sent.conversation_id
     conversation = repo.lock_conversation(session, conversation_id) if conversation_id else None
     recipients = list(bounce.recipients) or ([sent.recipient] if sent else [])
-    marked = []
-    if bounce.permanent:
-        reason = " ".join(p for p in (bounce.status, bounce.diagnostic) if p) or "hard bounce"
-        for address in recipients:
-            if mailed_before(session, address):
-                mark_bounced(session, address, reason, now, conversation_id)
-                marked.append(address)
+    marked = _mark_dead(session, bounce, recipients, conversation_id, now)
     data: dict[str, Any] = {
         "inbound_id": row.id,
         "permanent": bounce.permanent,
@@ -69,6 +63,23 @@ def record_bounce(
         ", ".join(recipients)[:300],
         conversation_id,
     )
+
+
+def _mark_dead(
+    session: Session,
+    bounce: Bounce,
+    recipients: list[str],
+    conversation_id: int | None,
+    now: datetime,
+) -> list[str]:
+    """A permanent failure marks the addresses we mailed (a forged DSN marks no one else)."""
+    if not bounce.permanent:
+        return []
+    reason = " ".join(p for p in (bounce.status, bounce.diagnostic) if p) or "hard bounce"
+    marked = [address for address in recipients if mailed_before(session, address)]
+    for address in marked:
+        mark_bounced(session, address, reason, now, conversation_id)
+    return marked
 
 
 def _outbound(session: Session, message_id: str | None) -> OutboundEmail | None:

@@ -31,7 +31,26 @@ def bot_reply(
     now: datetime,
 ) -> EmailMessage:
     """One mail with every bot message of a turn, marked as automatic (RFC 3834)."""
-    disclosure = texts.disclosure()
+    plain, rich = _bodies(texts, messages)
+    return compose_reply(
+        thread,
+        sender=settings.helpdesk_address,
+        sender_name=texts.bot_sender_name(),
+        text=plain,
+        html_body=rich,
+        message_id=_message_id(BOT_KIND, conversation_id, settings),
+        automated=True,
+        ticket_tag=ticket_tag,
+        loop_header_value=settings.loop_value,
+        date=now,
+        language=language,
+        reply_marker=texts.reply_marker(),
+    )
+
+
+def _bodies(texts: MailTexts, messages: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
+    """Plain text and HTML: disclosure, each message (its buttons as a list), links, a hint."""
+    disclosure, hint = texts.disclosure(), texts.continue_hint()
     plain = [disclosure]
     rich = [f"<p><em>{html.escape(disclosure)}</em></p>"]
     for message in messages:
@@ -48,23 +67,9 @@ def bot_reply(
             f'<li><a href="{html.escape(u)}">{html.escape(t)}</a></li>' for t, u in links
         )
         rich.append(f"<p>{html.escape(texts.links_heading())}</p><ul>{items}</ul>")
-    hint = texts.continue_hint()
     plain.append(hint)
     rich.append(f"<p>{html.escape(hint)}</p>")
-    return compose_reply(
-        thread,
-        sender=settings.helpdesk_address,
-        sender_name=texts.bot_sender_name(),
-        text="\n\n".join(p for p in plain if p.strip()),
-        html_body="\n".join(rich),
-        message_id=_message_id(BOT_KIND, conversation_id, settings),
-        automated=True,
-        ticket_tag=ticket_tag,
-        loop_header_value=settings.loop_value,
-        date=now,
-        language=language,
-        reply_marker=texts.reply_marker(),
-    )
+    return "\n\n".join(p for p in plain if p.strip()), "\n".join(rich)
 
 
 def staff_reply(

@@ -105,7 +105,7 @@ class Replier:
             session, conversation, text, channel_ref=_channel_ref(row),
             payload=_payload(row, mail, parts),
         )  # fmt: skip
-        if waiting or conversation.status == "waiting_for_staff":
+        if waiting:  # written to staff, not to the bot: the ticket needs them
             _reopen_ticket(session, conversation, row.id)
         if not result["messages"]:
             return Outcome(row.id, QUIET, "staff-own-conversation", "", conversation.id)

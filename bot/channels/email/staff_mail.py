@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,42 +49,37 @@ def queue_staff_reply(
     conversation = session.get(Conversation, conversation_id)
     if conversation is None:
         raise LookupError(f"no conversation {conversation_id}")
-    policy = runtime.kb.policy
-    texts = MailTexts.for_language(
-        runtime.engine.translations,
-        conversation.language,
-        policy.default_language,
-        settings.company,
-    )
-    ticket = repo.ticket_for(session, conversation.id)
-    msg = staff_reply(
-        settings,
-        texts,
-        thread_context(session, conversation, settings, texts),
-        text,
-        staff_name=staff_name,
-        conversation_id=conversation.id,
-        ticket_tag=ticket.number if ticket else None,
-        language=conversation.language,
-        now=now,
-    )
+    msg = _staff_message(session, runtime, settings, conversation, staff_name, text, now)
     row = queue_message(
-        session,
-        msg,
-        kind=STAFF_KIND,
-        envelope_from=settings.envelope_from,
-        now=now,
+        session, msg, kind=STAFF_KIND, envelope_from=settings.envelope_from, now=now,
         conversation_id=conversation.id,
-    )
+    )  # fmt: skip
     if is_bounced(session, row.recipient):
         row.status, row.last_error = "suppressed", "not sent: the address bounced earlier"
-    repo.add_event(
-        session,
-        conversation.id,
-        "email_staff_reply_queued",
-        {"outbound_id": row.id, "staff": staff_name, "status": row.status},
-    )
+    data = {"outbound_id": row.id, "staff": staff_name, "status": row.status}
+    repo.add_event(session, conversation.id, "email_staff_reply_queued", data)
     return row
+
+
+def _staff_message(
+    session: Session,
+    runtime: Runtime,
+    settings: EmailSettings,
+    conversation: Conversation,
+    staff_name: str,
+    text: str,
+    now: datetime,
+) -> EmailMessage:
+    texts = MailTexts.for_language(
+        runtime.engine.translations, conversation.language,
+        runtime.kb.policy.default_language, settings.company,
+    )  # fmt: skip
+    ticket = repo.ticket_for(session, conversation.id)
+    return staff_reply(
+        settings, texts, thread_context(session, conversation, settings, texts), text,
+        staff_name=staff_name, conversation_id=conversation.id,
+        ticket_tag=ticket.number if ticket else None, language=conversation.language, now=now,
+    )  # fmt: skip
 
 
 def thread_context(
