@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import smtplib
 import socket
 import tempfile
@@ -147,6 +148,8 @@ def run(count: int, clients: int, database_url: str) -> None:
     elapsed = time.perf_counter() - started
     server.stop()
     relay_controller.stop()
+    runtime.db.dispose()
+    shutil.rmtree(workdir, ignore_errors=True)
     report(count, clients, relay.received, accepted, elapsed, runtime.db.engine.dialect.name)
 
 
