@@ -87,7 +87,11 @@ class Dovecot:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        self._wait_for_port()
+        try:
+            self._wait_for_port()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
