@@ -13,7 +13,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.channels import api, widget
+from bot.channels import api, console, widget
 from bot.channels.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.channels.runtime import EXTENSION_KEY, Runtime
 from bot.config import Config
@@ -50,6 +50,7 @@ def create_app(config: Config | None = None, *, migrate: bool = True) -> Flask:
     app.extensions[EXTENSION_KEY] = build_runtime(config, migrate=migrate)
     app.register_blueprint(api.bp)
     widget.init_app(app)
+    console.init_app(app)
     register_health(app)
     register_errors(app)
     return app

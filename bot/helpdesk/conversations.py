@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.state import Channel, ConversationState
 from bot.core.dialogue.turn import CustomerContext, SubscriptionInfo, Turn
-from bot.core.events import TicketRequested
+from bot.core.events import CustomerWroteToStaff, TicketRequested
 from bot.helpdesk.bus import STAFF_TOPIC, LocalBus, MessageBus, conversation_topic
 from bot.helpdesk.errors import ConversationFull, InvalidInput, NotFound
+from bot.helpdesk.tickets import reopen_for_customer
 from bot.storage import repositories as repo
 from bot.storage.db import Database
 from bot.storage.models import Conversation, Message
@@ -257,6 +258,9 @@ class Conversations:
             repo.add_event(session, conversation.id, event.kind, event.to_dict())
             if isinstance(event, TicketRequested):
                 turn = self._open_ticket(session, conversation, turn, event)
+            elif isinstance(event, CustomerWroteToStaff):  # a waiting or resolved ticket reopens
+                hours = self.engine.kb.policy.response_hours
+                reopen_for_customer(session, conversation.id, now, hours)
         return turn
 
     def _open_ticket(

@@ -1,0 +1,148 @@
+"""Login, logout, "log out everywhere" and the language choice.
+
+Login is rate limited per IP and per account (``runtime().limiter``, shared by every worker when
+Redis is configured): after ``ACCOUNT_ATTEMPTS`` tries on one account within the window, the
+account is locked for the rest of it, whatever the password. Every login starts a new session
+(a new random token; any session the browser brought along is ended), so a planted cookie
+never becomes a logged-in one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, jsonify, make_response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from bot.channels.console import cookies, csrf
+from bot.channels.console.access import access
+from bot.channels.console.accounts import check_login, find_staff, normalise_email
+from bot.channels.console.accounts import end_all_sessions as end_sessions_of
+from bot.channels.console.guard import client_ip, current_staff, require_staff, safe_next, utcnow
+from bot.channels.console.i18n import _
+from bot.channels.console.sessions import end_session, start_session
+from bot.channels.runtime import runtime
+from bot.helpdesk import audit
+from bot.storage.models import StaffUser
+
+bp = Blueprint("auth", __name__)
+
+IP_ATTEMPTS = 30
+ACCOUNT_ATTEMPTS = 8
+WINDOW_S = 15 * 60
+LOGIN_COOKIE_S = 3600
+
+
+@bp.get("/login")
+@access("public")
+def login() -> Response:
+    if current_staff() is not None:
+        return redirect(safe_next(request.args.get("next")), 303)
+    return login_page()
+
+
+def login_page(error: str = "", status: int = 200, email: str = "") -> Response:
+    nonce = cookies.read(cookies.LOGIN) or csrf.new_login_nonce()
+    html = render_template(
+        "console/login.html",
+        error=error,
+        email=email,
+        csrf_token=csrf.login_token(nonce),
+        next=safe_next(request.values.get("next")),
+    )
+    response = make_response(html, status)
+    cookies.put(response, cookies.LOGIN, nonce, max_age=LOGIN_COOKIE_S)
+    return response
+
+
+@bp.post("/login")
+@access("public")
+def login_submit() -> Response:
+    if not csrf.same_origin() or not csrf.login_token_matches(cookies.read(cookies.LOGIN)):
+        return login_page(_("The login form expired. Please try again."), 400)
+    email = normalise_email(request.form.get("email", ""))[:254]
+    password = request.form.get("password", "")
+    rt, ip = runtime(), client_ip()
+    wait = rt.limiter.hit(f"staff-login-ip:{ip}", IP_ATTEMPTS, WINDOW_S) or rt.limiter.hit(
+        f"staff-login-account:{email}", ACCOUNT_ATTEMPTS, WINDOW_S
+    )
+    now = utcnow()
+    with rt.db.session() as session:
+        if wait:
+            known = find_staff(session, email)
+            audit.record(session, known.id if known else None, "login_locked", ip=ip, email=email)
+        else:
+            user = check_login(session, email, password, now)
+            if user is not None:
+                return logged_in(session, user)
+            known = find_staff(session, email)
+            audit.record(session, known.id if known else None, "login_failed", ip=ip, email=email)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        message = _("Too many login attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+        return login_page(message, 429, email)
+    return login_page(_("Wrong email address or password."), 400, email)
+
+
+def logged_in(session: Any, user: StaffUser) -> Response:
+    end_session(session, cookies.read(cookies.SESSION))  # whatever the browser brought: gone
+    token = start_session(
+        session, user, utcnow(), ip=client_ip(), user_agent=request.headers.get("User-Agent")
+    )
+    audit.record(session, user.id, "login", ip=client_ip())
+    response = redirect(safe_next(request.form.get("next")), 303)
+    cookies.put_session(response, token)
+    cookies.drop(response, cookies.LOGIN)
+    return response
+
+
+@bp.post("/logout")
+@access("staff")
+def logout() -> Response:
+    staff = require_staff()
+    with runtime().db.session() as session:
+        end_session(session, cookies.read(cookies.SESSION))
+        audit.record(session, staff.id, "logout", ip=client_ip())
+    return logged_out()
+
+
+@bp.post("/logout-everywhere")
+@access("staff")
+def logout_everywhere() -> Response:
+    staff = require_staff()
+    with runtime().db.session() as session:
+        user = session.get(StaffUser, staff.id)
+        if user is not None:
+            end_sessions_of(session, user)
+        audit.record(session, staff.id, "logout_everywhere", ip=client_ip())
+    return logged_out()
+
+
+def logged_out() -> Response:
+    g.console_staff = None
+    response = redirect(url_for("console.auth.login"), 303)
+    cookies.drop(response, cookies.SESSION)
+    return response
+
+
+@bp.get("/session")
+@access("staff")
+def whoami() -> Response:
+    """Who is logged in (the page asks when its socket drops: logged out, or just offline?)."""
+    staff = require_staff()
+    return jsonify({"id": staff.id, "name": staff.name, "role": staff.role})
+
+
+@bp.post("/language")
+@access("staff")
+def language() -> Response:
+    """The staff member's console language (empty: follow the browser)."""
+    staff = require_staff()
+    chosen = request.form.get("language") or None
+    if chosen not in (None, *runtime().kb.policy.languages):
+        chosen = None
+    with runtime().db.session() as session:
+        user = session.get(StaffUser, staff.id)
+        if user is not None:
+            user.language = chosen
+    return redirect(safe_next(request.form.get("next")), 303)

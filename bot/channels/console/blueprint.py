@@ -1,0 +1,63 @@
+"""The console's blueprint: ``/staff/``, with the guard and security headers in front of every
+feature's own blueprint (auth, queue, tickets, dashboard, admin, live updates)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, g
+
+from bot.channels.console.guard import guard
+from bot.channels.console.headers import add_security_headers
+from bot.channels.console.i18n import current_language
+from bot.channels.runtime import runtime
+
+HERE = Path(__file__).parent
+
+
+def template_globals() -> dict[str, Any]:
+    from bot.channels.console import labels
+
+    return {
+        "lang": current_language(),
+        "labels": labels,
+        "company": runtime().kb.policy.company,
+        "me": g.get("console_staff"),
+    }
+
+
+def console_blueprint() -> Blueprint:
+    """A fresh parent blueprint per app (its children are module-level and shared)."""
+    from bot.channels.console import (
+        admin_views,
+        auth_views,
+        dashboard_views,
+        queue_views,
+        socket_route,
+        ticket_actions,
+        ticket_views,
+    )
+
+    parent = Blueprint(
+        "console",
+        __name__,
+        url_prefix="/staff",
+        template_folder=str(HERE / "templates"),
+        static_folder=str(HERE / "static"),
+        static_url_path="/static",
+    )
+    parent.before_request(guard)
+    parent.after_request(add_security_headers)
+    parent.context_processor(template_globals)
+    for child in (
+        auth_views.bp,
+        queue_views.bp,
+        ticket_views.bp,
+        ticket_actions.bp,
+        dashboard_views.bp,
+        admin_views.bp,
+        socket_route.bp,
+    ):
+        parent.register_blueprint(child)
+    return parent

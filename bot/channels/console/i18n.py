@@ -1,0 +1,79 @@
+"""The console's language: the staff member's choice, else the browser's, else Dutch.
+
+Python code marks texts with ``_`` (from here); templates use Jinja's i18n extension, whose
+callables ``install`` points at the language of the current request.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime, format_timedelta
+from babel.numbers import format_decimal
+from babel.support import NullTranslations
+from flask import Flask, g, has_request_context, request
+
+from bot.channels.runtime import runtime
+
+# Staff work in the Netherlands; times are shown in Dutch time whatever the server's zone.
+DISPLAY_ZONE = ZoneInfo("Europe/Amsterdam")
+_NULL = NullTranslations()
+
+
+def pick_language(preferred: str | None) -> str:
+    policy = runtime().kb.policy
+    if preferred in policy.languages:
+        return str(preferred)
+    best = request.accept_languages.best_match(policy.languages)
+    return best or policy.default_language
+
+
+def current_language() -> str:
+    if has_request_context() and "console_language" in g:
+        return str(g.console_language)
+    return runtime().kb.policy.default_language if has_request_context() else "en"
+
+
+def _translations() -> Any:
+    if not has_request_context() or "console_language" not in g:
+        return _NULL
+    return runtime().engine.translations.get(g.console_language) or _NULL
+
+
+def _(message: str, **variables: Any) -> str:
+    text = str(_translations().gettext(message))
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, count: int, **variables: Any) -> str:
+    text = str(_translations().ngettext(singular, plural, count))
+    return text % {"num": count, **variables}
+
+
+def install(app: Flask) -> None:
+    """Jinja's i18n extension, translating into the current request's console language."""
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: str(_translations().gettext(message)),
+        ngettext=lambda s, p, n: str(_translations().ngettext(s, p, n)),
+        newstyle=True,
+    )
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["relative"] = relative
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value, locale=current_language())
+
+
+def when(moment: datetime | None) -> str:
+    """A date and time for people: in Dutch time, in the console's language."""
+    if moment is None:
+        return ""
+    return format_datetime(moment.astimezone(DISPLAY_ZONE), "medium", locale=current_language())
+
+
+def relative(delta: timedelta) -> str:
+    """``in 5 hours`` / ``5 hours ago`` in the console's language."""
+    return format_timedelta(
+        delta, granularity="minute", threshold=1.0, add_direction=True, locale=current_language()
+    )

@@ -1,0 +1,258 @@
+"""One console socket's protocol, without the socket (the route is a thin loop around it).
+
+Client frames: ``{"type": "watch", "ticket": "NME-1001"}`` (the ticket page), ``{"type":
+"typing"}`` (staff is writing a reply), ``{"type": "ping"}``.
+Server frames: ``{"type": "queue", "kind": ..., "conversation": id}`` (a ticket opened or
+changed, a customer wrote), ``{"type": "messages", "seq": N}`` and ``{"type": "ticket_update",
+...}`` for the watched ticket, ``{"type": "typing", "who": "customer"}``, and ``{"type":
+"viewers", "viewers": [{"id", "name", "replying"}]}``: who else has the ticket open.
+
+Viewing is announced on the bus (topic ``viewers:<conversation id>``), so it works across
+workers: each socket repeats its announcement every ``ANNOUNCE_EVERY_S``; one that is not
+heard from for ``VIEWER_TTL_S`` has left. A new viewer says ``hello`` and the others answer at
+once. The session behind the socket is checked again every ``RECHECK_EVERY_S``: a logged-out
+or disabled account's socket closes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.helpdesk.bus import STAFF_TOPIC, MessageBus, Notice, conversation_topic
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[dict[str, Any]], None]
+Lookup = Callable[[str], int | None]  # ticket number -> conversation id
+
+ANNOUNCE_EVERY_S = 20.0
+VIEWER_TTL_S = 50.0
+RECHECK_EVERY_S = 15.0
+TYPING_EVERY_S = 2.0
+MAX_FRAME_CHARS = 2000
+CLOSE_NORMAL = 1000
+CLOSE_UNAUTHORIZED = 4401
+
+
+def viewers_topic(conversation_id: int) -> str:
+    return f"viewers:{conversation_id}"
+
+
+@dataclass
+class Viewer:
+    staff_id: int
+    name: str
+    replying: bool
+    seen: float
+
+
+class ConsoleSession:
+    def __init__(
+        self,
+        bus: MessageBus,
+        send: Send,
+        *,
+        staff_id: int,
+        staff_name: str,
+        lookup: Lookup,
+        still_valid: Callable[[], bool],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.bus = bus
+        self._send_frame = send
+        self.staff_id = staff_id
+        self.staff_name = staff_name
+        self.lookup = lookup
+        self.still_valid = still_valid
+        self.clock = clock
+        self.id = secrets.token_hex(8)  # one staff member may have several tabs open
+        self.closed = False
+        self.close_code = CLOSE_NORMAL
+        self.conversation_id: int | None = None
+        self._lock = threading.RLock()
+        self._viewers: dict[str, Viewer] = {}
+        self._unsubscribe: list[Callable[[], None]] = [bus.subscribe(STAFF_TOPIC, self.on_staff)]
+        self._announced = self._checked = self._typing_at = clock()
+        self._replying = False
+
+    # -- the socket loop's side ----------------------------------------------------------------
+    def wait_timeout(self) -> float:
+        now = self.clock()
+        due = min(self._checked + RECHECK_EVERY_S, self._announced + ANNOUNCE_EVERY_S)
+        return max(min(due - now, RECHECK_EVERY_S), 0.5)
+
+    def on_timeout(self) -> None:
+        now = self.clock()
+        if now - self._checked >= RECHECK_EVERY_S:
+            self._checked = now
+            if not self.still_valid():
+                return self._close(CLOSE_UNAUTHORIZED)
+        if self.conversation_id is not None and now - self._announced >= ANNOUNCE_EVERY_S:
+            self._announce()
+        self._expire_viewers()
+
+    def on_text(self, raw: str | bytes) -> None:
+        if self.closed:
+            return
+        frame = parse(raw)
+        if frame is None:
+            return self._send({"type": "error", "error": "bad_frame"})
+        kind = frame.get("type")
+        if kind == "watch":
+            self._watch(frame.get("ticket"))
+        elif kind == "typing":
+            self._typing()
+        elif kind == "ping":
+            self._send({"type": "pong"})
+        else:
+            self._send({"type": "error", "error": "unknown_type"})
+
+    def release(self) -> None:
+        """The socket is gone: stop listening; others see this viewer leave."""
+        with self._lock:
+            unsubscribe, self._unsubscribe = self._unsubscribe, []
+            watching, self.conversation_id = self.conversation_id, None
+        for stop in unsubscribe:
+            stop()
+        if watching is not None:
+            self.bus.publish(viewers_topic(watching), self._viewing("left"))
+
+    # -- frames ----------------------------------------------------------------------------------
+    def _watch(self, number: Any) -> None:
+        if self.conversation_id is not None:
+            return self._send({"type": "error", "error": "already_watching"})
+        conversation_id = self.lookup(number) if isinstance(number, str) and number else None
+        if conversation_id is None:
+            return self._send({"type": "error", "error": "not_found"})
+        with self._lock:
+            self.conversation_id = conversation_id
+            self._unsubscribe += [
+                self.bus.subscribe(conversation_topic(conversation_id), self.on_conversation),
+                self.bus.subscribe(viewers_topic(conversation_id), self.on_viewers),
+            ]
+        self._send({"type": "watching", "ticket": number})
+        self._announce(hello=True)
+
+    def _typing(self) -> None:
+        now = self.clock()
+        if self.conversation_id is None or now - self._typing_at < TYPING_EVERY_S:
+            return
+        self._typing_at = now
+        self.bus.publish(
+            conversation_topic(self.conversation_id), {"type": "typing", "who": "staff"}
+        )
+        if not self._replying:
+            self._replying = True
+            self._announce()
+
+    # -- bus notices -----------------------------------------------------------------------------
+    def on_staff(self, notice: Notice) -> None:
+        kind = notice.get("type")
+        if kind in ("ticket", "conversation", "ticket_changed"):
+            self._send({"type": "queue", "kind": kind, "conversation": notice.get("conversation")})
+
+    def on_conversation(self, notice: Notice) -> None:
+        kind = notice.get("type")
+        if kind == "messages" and isinstance(notice.get("seq"), int):
+            self._send({"type": "messages", "seq": notice["seq"]})
+        elif kind == "ticket_update":
+            self._send(
+                {
+                    "type": "ticket_update",
+                    "number": notice.get("number"),
+                    "status": notice.get("status"),
+                }
+            )
+        elif kind == "typing" and notice.get("who") == "customer":
+            self._send({"type": "typing", "who": "customer"})
+
+    def on_viewers(self, notice: Notice) -> None:
+        sender = notice.get("session")
+        staff_id = notice.get("staff_id")
+        if not isinstance(sender, str) or sender == self.id or not isinstance(staff_id, int):
+            return
+        with self._lock:
+            if notice.get("state") == "left":
+                self._viewers.pop(sender, None)
+            else:
+                name = str(notice.get("name", ""))[:200]
+                replying = notice.get("state") == "replying"
+                self._viewers[sender] = Viewer(staff_id, name, replying, self.clock())
+        if notice.get("hello"):
+            self._announce()
+        self._send_viewers()
+
+    # -- viewers ---------------------------------------------------------------------------------
+    def _viewing(self, state: str, *, hello: bool = False) -> Notice:
+        return {
+            "type": "viewing",
+            "session": self.id,
+            "staff_id": self.staff_id,
+            "name": self.staff_name,
+            "state": state,
+            "hello": hello,
+        }
+
+    def _announce(self, *, hello: bool = False) -> None:
+        self._announced = self.clock()
+        if self.conversation_id is not None:
+            state = "replying" if self._replying else "viewing"
+            self.bus.publish(viewers_topic(self.conversation_id), self._viewing(state, hello=hello))
+
+    def _expire_viewers(self) -> None:
+        limit = self.clock() - VIEWER_TTL_S
+        with self._lock:
+            gone = [key for key, viewer in self._viewers.items() if viewer.seen < limit]
+            for key in gone:
+                del self._viewers[key]
+        if gone:
+            self._send_viewers()
+
+    def viewers(self) -> list[dict[str, Any]]:
+        """Other staff on this ticket, one entry per person (not per tab), self left out."""
+        people: dict[int, dict[str, Any]] = {}
+        with self._lock:
+            for viewer in self._viewers.values():
+                if viewer.staff_id == self.staff_id:
+                    continue
+                entry = people.setdefault(
+                    viewer.staff_id, {"id": viewer.staff_id, "name": viewer.name, "replying": False}
+                )
+                entry["replying"] = entry["replying"] or viewer.replying
+        return sorted(people.values(), key=lambda person: str(person["name"]))
+
+    def _send_viewers(self) -> None:
+        self._send({"type": "viewers", "viewers": self.viewers()})
+
+    # -- output ----------------------------------------------------------------------------------
+    def _send(self, frame: dict[str, Any]) -> None:
+        if self.closed:
+            return
+        try:
+            self._send_frame(frame)
+        except Exception:  # the peer went away; the receive loop notices and ends
+            log.debug("console socket send failed", exc_info=True)
+            self.closed = True
+
+    def _close(self, code: int) -> None:
+        if code == CLOSE_UNAUTHORIZED:
+            self._send({"type": "error", "error": "unauthorized"})
+        self.close_code = code
+        self.closed = True
+
+
+def parse(raw: str | bytes) -> dict[str, Any] | None:
+    if isinstance(raw, bytes) or len(raw) > MAX_FRAME_CHARS:
+        return None
+    try:
+        frame = json.loads(raw)
+    except ValueError:
+        return None
+    return frame if isinstance(frame, dict) else None

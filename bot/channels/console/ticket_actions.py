@@ -1,0 +1,132 @@
+"""Acting on a ticket: claim, assign, status, note, reply, hand back (all POST, all CSRF-checked).
+
+Forms get a redirect back to the ticket (303) with a ``notice``; JSON clients get JSON. A
+refused action (someone else claimed or answered meanwhile, an empty text) shows the ticket
+again with the message and the staff member's draft kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from bot.channels.console.access import access
+from bot.channels.console.desk import ticket_desk
+from bot.channels.console.guard import actor, wants_json
+from bot.channels.console.i18n import _
+from bot.channels.console.ticket_views import render_ticket
+from bot.channels.runtime import runtime
+from bot.helpdesk.errors import HelpdeskError, InvalidInput, NotFound
+from bot.helpdesk.tickets import StaleEdit
+
+bp = Blueprint("actions", __name__, url_prefix="/tickets")
+
+
+def optional_int(name: str) -> int | None:
+    raw = request.form.get(name, "")
+    if raw in ("", "none"):
+        return None
+    if not raw.isdigit():
+        raise InvalidInput(f"{name} must be a number", code="bad_field")
+    return int(raw)
+
+
+def refusal(error: HelpdeskError) -> str:
+    if isinstance(error, StaleEdit):
+        if error.code == "stale_edit" and "answered" in error.message:
+            return _(
+                "%(name)s answered this ticket since you opened it. Read their reply below; "
+                "your draft is kept.",
+                name=error.by,
+            )
+        return _(
+            "%(name)s claimed this ticket since you opened it. Nothing was changed; "
+            "your draft is kept.",
+            name=error.by,
+        )
+    if error.code == "empty_text":
+        return _("The text is empty.")
+    if error.code == "text_too_long":
+        return _("The text is too long.")
+    return _("That did not work: %(reason)s", reason=error.message)
+
+
+def act(number: str, do: Callable[[], Any], notice: Callable[[Any], str]) -> Response:
+    try:
+        result = do()
+    except NotFound:
+        abort(404)
+    except HelpdeskError as error:
+        if wants_json():
+            response = jsonify({"error": error.code, "message": refusal(error)})
+            response.status_code = error.status
+            return response
+        return render_ticket(
+            number, error=refusal(error), draft=request.form.get("text", ""), status=error.status
+        )
+    done = notice(result)
+    if wants_json():
+        return jsonify({"ok": True, "notice": done})
+    return redirect(url_for("console.tickets.show", number=number, notice=done), 303)
+
+
+@bp.post("/<number>/claim")
+@access("staff")
+def claim(number: str) -> Response:
+    def do() -> None:
+        desk().claim(number, actor(), seen_assignee=optional_int("seen_assignee"))
+
+    return act(number, do, lambda _result: "claimed")
+
+
+@bp.post("/<number>/assign")
+@access("staff")
+def assign(number: str) -> Response:
+    def do() -> None:
+        desk().assign(number, actor(), optional_int("assignee"))
+
+    return act(number, do, lambda _result: "assigned")
+
+
+@bp.post("/<number>/status")
+@access("staff")
+def status(number: str) -> Response:
+    wanted = request.form.get("status", "")
+    return act(number, lambda: desk().set_status(number, actor(), wanted), lambda _result: "status")
+
+
+@bp.post("/<number>/notes")
+@access("staff")
+def note(number: str) -> Response:
+    text = request.form.get("text", "")
+    return act(number, lambda: desk().add_note(number, actor(), text), lambda _result: "note")
+
+
+@bp.post("/<number>/reply")
+@access("staff")
+def reply(number: str) -> Response:
+    form = request.form
+
+    def send() -> Any:
+        seen_seq = form.get("seen_seq", "")
+        if not seen_seq.isdigit():
+            raise InvalidInput("seen_seq is missing", code="bad_field")
+        return desk().reply(
+            number, actor(), form.get("text", ""), seen_seq=int(seen_seq),
+            seen_assignee=optional_int("seen_assignee"), status=form.get("then", "waiting"),
+        )  # fmt: skip
+
+    return act(number, send, lambda delivery: f"sent_{delivery.via}_{delivery.problem or 'ok'}")
+
+
+@bp.post("/<number>/hand-back")
+@access("staff")
+def hand_back(number: str) -> Response:
+    return act(number, lambda: desk().hand_back(number, actor()), lambda _result: "handed_back")
+
+
+def desk() -> Any:
+    return ticket_desk(runtime())
