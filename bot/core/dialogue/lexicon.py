@@ -152,7 +152,7 @@ PROBLEM_CUES: tuple[str, ...] = (
     r"\b(werkt (het )?niet|doet (het )?niet|doet (het )?niks|doet raar|kapot|stuk|fout(melding|"
     r"code|en)?|errors?|crash(t|es|ed)?|loopt vast|vastlopen|hangt|bugs?|probleem|problemen|"
     r"issues?|lukt niet|gaat (het )?(mis|fout)|niet meer|niet (goed|correct|juist)|verdwenen|"
-    r"verdwijnt|broken|not working|(does|do)(n'?t| not) work|stopped working|won'?t|"
+    r"verdwijnt|broken|breaks|breaking|broke|not working|(does|do)(n'?t| not) work|stopped working|won'?t|"
     r"can'?t|cannot|fails?|failed|failing|problems?|wrong|missing|disappeared|blank|"
     r"fatal|warning|exception|not (showing|sending|loading|saving|arriving|displaying|"
     r"received|updating)|no longer|dubbel|twice|double|duplicate|traag|slow|leeg|empty|"
