@@ -1,8 +1,9 @@
 """Login, logout, "log out everywhere" and the language choice.
 
 Login is rate limited per IP and per account (``runtime().limiter``, shared by every worker when
-Redis is configured): after ``ACCOUNT_ATTEMPTS`` tries on one account within the window, the
-account is locked for the rest of it, whatever the password. Every login starts a new session
+Redis is configured): after ``ACCOUNT_ATTEMPTS`` tries on one account within the window
+(successful or not: the limiter counts, it cannot forgive), the account is locked until the
+oldest try is older than the window, whatever the password. Locked attempts are not checked. Every login starts a new session
 (a new random token; any session the browser brought along is ended), so a planted cookie
 never becomes a logged-in one.
 """
@@ -28,7 +29,7 @@ from bot.storage.models import StaffUser
 bp = Blueprint("auth", __name__)
 
 IP_ATTEMPTS = 30
-ACCOUNT_ATTEMPTS = 8
+ACCOUNT_ATTEMPTS = 10
 WINDOW_S = 15 * 60
 LOGIN_COOKIE_S = 3600
 

@@ -75,7 +75,7 @@ def load_session(session: Session, token: str | None, now: datetime) -> Staff | 
     ).first()
     if row is None:
         return None
-    login, user = row.tuple()
+    login, user = row[0], row[1]
     idle_limit = login.last_seen_at + timedelta(minutes=IDLE_MINUTES)
     alive = now < login.expires_at and now < idle_limit
     if not (alive and user.active and login.generation == user.session_generation):
