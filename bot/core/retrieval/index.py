@@ -19,8 +19,10 @@ from bot.core.retrieval.language_index import DEFAULT_WEIGHTS, LanguageIndex, Ra
 from bot.core.retrieval.products import ProductMentions
 
 # Added to entries of the product the customer named, taken from entries of other products.
-# Small next to a real difference in wording, so a general entry that fits better still wins.
-PRODUCT_BOOST = 0.05
+# The product's name is taken out of the query (it would pull towards every entry mentioning
+# it), so the boost stands in for that evidence; small next to a real difference in wording,
+# so a general entry that fits better still wins.
+PRODUCT_BOOST = 0.1
 OTHER_PRODUCT_PENALTY = 0.05
 
 
