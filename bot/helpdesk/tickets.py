@@ -49,8 +49,9 @@ class StaleEdit(HelpdeskError):
     code = "stale_edit"
     status = 409
 
-    def __init__(self, message: str, *, by: str) -> None:
-        super().__init__(message)
+    def __init__(self, reason: Literal["claimed", "answered"], *, by: str) -> None:
+        super().__init__(f"{reason} by {by} since the ticket was loaded")
+        self.reason = reason
         self.by = by
 
 
@@ -94,10 +95,7 @@ class TicketDesk:
         with self.db.session() as session:
             ticket, conversation = self._load(session, number)
             if ticket.assignee_id not in (None, actor.id, seen_assignee):
-                raise StaleEdit(
-                    "claimed by someone else since you opened it",
-                    by=staff_name(session, ticket.assignee_id),
-                )
+                raise StaleEdit("claimed", by=staff_name(session, ticket.assignee_id))
             ticket.assignee_id = actor.id
             _silence_bot(conversation)
             audit.record(session, actor.id, "claimed", ticket_id=ticket.id, ip=actor.ip)
@@ -193,25 +191,19 @@ class TicketDesk:
         seen_seq: int,
         seen_assignee: int | None,
     ) -> None:
+        if conversation.message_count > seen_seq:
+            later = session.scalars(
+                select(Message.staff_id).where(
+                    Message.conversation_id == conversation.id,
+                    Message.seq > seen_seq,
+                    Message.role == "staff",
+                    Message.staff_id != actor.id,
+                )
+            ).first()
+            if later is not None:
+                raise StaleEdit("answered", by=staff_name(session, later))
         if ticket.assignee_id not in (None, actor.id, seen_assignee):
-            raise StaleEdit(
-                "claimed by someone else since you opened it",
-                by=staff_name(session, ticket.assignee_id),
-            )
-        if conversation.message_count <= seen_seq:
-            return
-        later = session.scalars(
-            select(Message.staff_id).where(
-                Message.conversation_id == conversation.id,
-                Message.seq > seen_seq,
-                Message.role == "staff",
-                Message.staff_id != actor.id,
-            )
-        ).first()
-        if later is not None:
-            raise StaleEdit(
-                "answered by someone else since you opened it", by=staff_name(session, later)
-            )
+            raise StaleEdit("claimed", by=staff_name(session, ticket.assignee_id))
 
     def _deliver(
         self, session: Session, conversation: Conversation, actor: Actor, message: Message

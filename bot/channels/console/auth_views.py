@@ -3,9 +3,9 @@
 Login is rate limited per IP and per account (``runtime().limiter``, shared by every worker when
 Redis is configured): after ``ACCOUNT_ATTEMPTS`` tries on one account within the window
 (successful or not: the limiter counts, it cannot forgive), the account is locked until the
-oldest try is older than the window, whatever the password. Locked attempts are not checked. Every login starts a new session
-(a new random token; any session the browser brought along is ended), so a planted cookie
-never becomes a logged-in one.
+oldest try is older than the window, whatever the password; locked attempts are not checked.
+Every login starts a new session (a new random token; any session the browser brought along is
+ended), so a planted cookie never becomes a logged-in one.
 """
 
 from __future__ import annotations

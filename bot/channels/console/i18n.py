@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_timedelta
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations
 from flask import Flask, g, has_request_context, request
 
@@ -26,8 +26,11 @@ def pick_language(preferred: str | None) -> str:
     policy = runtime().kb.policy
     if preferred in policy.languages:
         return str(preferred)
-    best = request.accept_languages.best_match(policy.languages)
-    return best or policy.default_language
+    for value, _quality in request.accept_languages:  # best first; "nl-BE" counts as "nl"
+        primary = value.split("-")[0].split("_")[0].lower()
+        if primary in policy.languages:
+            return primary
+    return policy.default_language
 
 
 def current_language() -> str:
@@ -63,6 +66,8 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["relative"] = relative
     app.jinja_env.filters["number"] = lambda value: format_decimal(value, locale=current_language())
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["hours"] = hours
 
 
 def when(moment: datetime | None) -> str:
@@ -77,3 +82,17 @@ def relative(delta: timedelta) -> str:
     return format_timedelta(
         delta, granularity="minute", threshold=1.0, add_direction=True, locale=current_language()
     )
+
+
+def percent(fraction: float | None) -> str:
+    """``0.5`` as ``50,0%`` (nl) or ``50.0%`` (en); None as a dash."""
+    if fraction is None:
+        return "–"
+    return format_percent(fraction, "#,##0.0%", locale=current_language())
+
+
+def hours(value: float | None) -> str:
+    """Hours with one decimal, ``30,0 h`` (nl); None as a dash."""
+    if value is None:
+        return "–"
+    return format_decimal(value, "#,##0.0", locale=current_language()) + " h"

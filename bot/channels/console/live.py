@@ -36,6 +36,7 @@ ANNOUNCE_EVERY_S = 20.0
 VIEWER_TTL_S = 50.0
 RECHECK_EVERY_S = 15.0
 TYPING_EVERY_S = 2.0
+REPLYING_FOR_S = 30.0  # "replying" ends this long after the last keystroke
 MAX_FRAME_CHARS = 2000
 CLOSE_NORMAL = 1000
 CLOSE_UNAUTHORIZED = 4401
@@ -79,13 +80,16 @@ class ConsoleSession:
         self._lock = threading.RLock()
         self._viewers: dict[str, Viewer] = {}
         self._unsubscribe: list[Callable[[], None]] = [bus.subscribe(STAFF_TOPIC, self.on_staff)]
-        self._announced = self._checked = self._typing_at = clock()
+        self._announced = self._checked = clock()
+        self._typing_at = float("-inf")
         self._replying = False
 
     # -- the socket loop's side ----------------------------------------------------------------
     def wait_timeout(self) -> float:
         now = self.clock()
         due = min(self._checked + RECHECK_EVERY_S, self._announced + ANNOUNCE_EVERY_S)
+        if self._replying:
+            due = min(due, self._typing_at + REPLYING_FOR_S)
         return max(min(due - now, RECHECK_EVERY_S), 0.5)
 
     def on_timeout(self) -> None:
@@ -94,7 +98,12 @@ class ConsoleSession:
             self._checked = now
             if not self.still_valid():
                 return self._close(CLOSE_UNAUTHORIZED)
-        if self.conversation_id is not None and now - self._announced >= ANNOUNCE_EVERY_S:
+        stopped_typing = self._replying and now - self._typing_at >= REPLYING_FOR_S
+        if stopped_typing:
+            self._replying = False
+        if self.conversation_id is not None and (
+            stopped_typing or now - self._announced >= ANNOUNCE_EVERY_S
+        ):
             self._announce()
         self._expire_viewers()
 

@@ -36,7 +36,7 @@ def optional_int(name: str) -> int | None:
 
 def refusal(error: HelpdeskError) -> str:
     if isinstance(error, StaleEdit):
-        if error.code == "stale_edit" and "answered" in error.message:
+        if error.reason == "answered":
             return _(
                 "%(name)s answered this ticket since you opened it. Read their reply below; "
                 "your draft is kept.",
