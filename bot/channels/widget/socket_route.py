@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 64 * 1024  # larger frames close the socket (1009); text limits are lower
 PING_INTERVAL_S = 25  # keeps idle sockets open through proxies, and finds dead clients
 CLOSE_GRACE_S = 1.0
+CLOSE_INTERNAL_ERROR = 1011
 
 bp = Blueprint("widget_socket", __name__)
 sock = Sock()
@@ -53,16 +54,26 @@ def widget_socket(ws: Any) -> None:
 
     session = WidgetSession(runtime(), send, client_ip=request.remote_addr or "unknown")
     try:
-        while not session.closed:
-            raw = ws.receive(timeout=session.wait_timeout())
-            if raw is None:
-                session.on_timeout()
-            else:
-                session.on_text(raw)
+        serve(ws, session)
+    except ConnectionClosed:
+        raise  # the client went away: flask-sock ends the request quietly
+    except Exception:
+        # Never let Flask answer: its error page would be written into the WebSocket stream.
+        log.exception("widget socket failed")
+        session.close_code = CLOSE_INTERNAL_ERROR
     finally:
         session.release()
     with lock:
         close(ws, session.close_code)
+
+
+def serve(ws: Any, session: WidgetSession) -> None:
+    while not session.closed:
+        raw = ws.receive(timeout=session.wait_timeout())
+        if raw is None:
+            session.on_timeout()
+        else:
+            session.on_text(raw)
 
 
 def close(ws: Any, code: int) -> None:
