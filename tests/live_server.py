@@ -35,6 +35,7 @@ import pytest
 from bot.config import PREFIX, REPO_ROOT, SETTINGS
 
 LOG_TAIL_CHARS = 6000
+QUICK_STOP_S = 2.0
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -132,14 +133,16 @@ class LiveServer:
             f"the server did not answer /healthz within {timeout} s:\n{self.log_tail()}"
         )
 
-    def stop(self, *, graceful: bool = False, timeout: float = 20.0) -> None:
-        """SIGINT stops gunicorn at once, open sockets and all; SIGTERM lets requests finish."""
+    def stop(self, *, graceful: bool = False, timeout: float = 25.0) -> None:
+        """Quick: SIGINT, and SIGKILL for the whole process group when it lingers (a worker
+        with open WebSockets waits for them until gunicorn's graceful timeout). Graceful:
+        SIGTERM, and requests get ``timeout`` seconds to finish."""
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
         process.send_signal(signal.SIGTERM if graceful else signal.SIGINT)
         try:
-            process.wait(timeout)
+            process.wait(timeout if graceful else QUICK_STOP_S)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(5)

@@ -121,6 +121,25 @@ def test_the_conversation_survives_a_reload(widget: WidgetPage) -> None:
     assert widget.stored("outbox") == []
 
 
+def test_two_tabs_share_one_conversation(browser: Browser, server: LiveServer) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    try:
+        first, second = (WidgetPage(context.new_page(), server) for _ in range(2))
+        first.goto()
+        second.goto()
+        first.open()
+        first.search.fill("Hoe installeer ik de plugin?")
+        first.search.press("Enter")
+        first.wait_for_turn(1)
+        second.open()  # the other tab noticed the new conversation and joined it
+        expect(second.bubbles("customer")).to_have_text(["Hoe installeer ik de plugin?"])
+        second.ask("Bedankt!")
+        expect(first.bubbles("customer")).to_have_text(["Hoe installeer ik de plugin?", "Bedankt!"])
+        assert any(frame["type"] == "sync" for frame in first.frames)
+    finally:
+        context.close()
+
+
 # -- the network -----------------------------------------------------------------------------------
 def test_losing_the_server_and_getting_it_back(browser: Browser, tmp_path: Path) -> None:
     server = LiveServer(tmp_path, env=browser_server_env()).start()

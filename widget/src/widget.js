@@ -513,6 +513,7 @@
       var self = this;
       window.addEventListener("online", function () { self.connection.now(); self.pump(); });
       window.addEventListener("offline", function () { self.renderStatus(); });
+      window.addEventListener("storage", function (event) { self.onOtherTab(event); });
       document.addEventListener("visibilitychange", function () {
         if (!document.hidden) self.connection.now();
       });
@@ -808,6 +809,18 @@
       this.sync().then(function () { if (self.conv) self.connection.open(self.conv); });
     }
 
+    onOtherTab(event) {
+      // Another tab of the same site started or ended the conversation: follow it.
+      if (event.key !== KEY + "conversation") return;
+      var conv = store.get("conversation");
+      if (!conv && this.conv) this.forget();
+      else if (conv && !this.conv) {
+        this.conv = conv;
+        var self = this;
+        this.sync().then(function () { if (self.conv) self.connection.open(self.conv); });
+      }
+    }
+
     startConversation() {
       var self = this;
       if (this.starting) return this.starting;
@@ -973,6 +986,13 @@
       if (this.connection.send(frame)) {
         this.inflight = item;
         this.showTyping(30000);
+        // No answer in time (a frame lost on the way): send it again; its client_id makes
+        // the server answer the first copy instead of storing a second one.
+        var self = this;
+        clearTimeout(this.inflightTimer);
+        this.inflightTimer = setTimeout(function () {
+          if (self.inflight === item) { self.inflight = null; self.pump(); }
+        }, 30000);
       } else if (this.useHttp && navigator.onLine !== false) {
         this.inflight = item;
         this.showTyping(30000);
