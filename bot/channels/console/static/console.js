@@ -64,8 +64,11 @@
 
   // -- the socket -----------------------------------------------------------------------------
   function connect() {
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + body.getAttribute("data-socket"));
+    // the server may write ws://...; the page's own scheme decides (a TLS proxy in front)
+    var url = new URL(body.getAttribute("data-socket"), location.href);
+    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+    url.host = location.host;
+    socket = new WebSocket(url.href);
     socket.addEventListener("open", function () {
       retry = 1000;
       document.getElementById("live-status").hidden = true;
@@ -109,6 +112,11 @@
     var selected = selectedNumber();
     fetchText(rowsEl.getAttribute("data-rows")).then(function (html) {
       rowsEl.innerHTML = html;  // rendered and escaped by the server
+      var counts = rowsEl.querySelector("#queue-counts");
+      document.querySelectorAll("aside.views a[data-view] .count").forEach(function (count) {
+        var value = counts && counts.getAttribute("data-" + count.parentNode.getAttribute("data-view"));
+        if (value !== null && value !== undefined) { count.textContent = value; }
+      });
       rowsEl.querySelectorAll("tr[data-number]").forEach(function (row) {
         var number = row.getAttribute("data-number");
         if (!before[number]) { row.classList.add("fresh"); }
@@ -179,9 +187,9 @@
   function showViewers(viewers) {
     var el = document.getElementById("viewers");
     if (!el) { return; }
-    var names = viewers.map(function (v) { return v.name + (v.replying ? " ✎" : ""); });
-    el.textContent = names.length ? "👀 " + names.join(", ") : "";
-    el.title = viewers.some(function (v) { return v.replying; }) ? "✎ = replying" : "";
+    var replying = el.getAttribute("data-replying");
+    var names = viewers.map(function (v) { return v.name + (v.replying ? " (" + replying + "…)" : ""); });
+    el.textContent = names.length ? el.getAttribute("data-prefix") + " " + names.join(", ") : "";
   }
 
   var typingTimer = null;
