@@ -11,6 +11,10 @@ Notices on ``conversation:<id>``:
     {"type": "ticket_update", "number": ..., "status": ...}
 Notices on ``staff``:
     {"type": "ticket"|"conversation", "conversation": <id>}   new ticket / new customer message
+    {"type": "ticket_changed", "conversation": <id>, "number": ...}   staff changed a ticket
+Notices on ``viewers:<id>`` (staff console only; the widget never subscribes):
+    {"type": "viewing", "session": ..., "staff_id": ..., "name": ...,
+     "state": "viewing"|"replying"|"left", "hello": bool}     who has the ticket open
 """
 
 from __future__ import annotations
