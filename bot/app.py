@@ -13,7 +13,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.channels import api, console, widget
+from bot.channels import api, console, shop_webhook, widget
 from bot.channels.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.channels.runtime import EXTENSION_KEY, Runtime
 from bot.config import Config
@@ -22,6 +22,7 @@ from bot.core.knowledge.loader import load_knowledge
 from bot.helpdesk.bus import LocalBus, MessageBus
 from bot.helpdesk.conversations import Conversations
 from bot.helpdesk.presence import LocalPresence, Presence, RedisPresence
+from bot.helpdesk.subscriptions import SubscriptionFeed
 from bot.i18n import load_translations
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
@@ -49,6 +50,7 @@ def create_app(config: Config | None = None, *, migrate: bool = True) -> Flask:
         )
     app.extensions[EXTENSION_KEY] = build_runtime(config, migrate=migrate)
     app.register_blueprint(api.bp)
+    app.register_blueprint(shop_webhook.bp)
     widget.init_app(app)
     console.init_app(app)
     register_health(app)
@@ -74,7 +76,7 @@ def build_runtime(config: Config, *, migrate: bool = True) -> Runtime:
 
         client = redis.Redis.from_url(config.redis_url)
         bus, limiter, presence = RedisBus(client), RedisRateLimiter(client), RedisPresence(client)
-    conversations = Conversations(db, engine, bus)
+    conversations = Conversations(db, engine, bus, subscriptions=SubscriptionFeed())
     return Runtime(config, db, kb, engine, bus, conversations, limiter, presence)
 
 

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "bot.cli.db",
     "bot.cli.i18n",
     "bot.cli.email",
+    "bot.cli.imports",
     "bot.cli.staff",
 )
 

@@ -8,10 +8,10 @@ once are handled one after the other and none is lost or numbered twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.state import Channel, ConversationState
 from bot.core.dialogue.turn import CustomerContext, SubscriptionInfo, Turn
 from bot.core.events import CustomerWroteToStaff, TicketRequested
+from bot.core.licence_keys import FoundKey, mask_licence_keys
 from bot.helpdesk.bus import STAFF_TOPIC, LocalBus, MessageBus, conversation_topic
 from bot.helpdesk.errors import ConversationFull, InvalidInput, NotFound
 from bot.helpdesk.tickets import reopen_for_customer
@@ -30,15 +31,33 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGES = 2000  # per conversation; beyond this a new conversation is needed
 
-SubscriptionLookup = Callable[[Session, str], tuple[SubscriptionInfo, ...]]
+
+class SubscriptionLookup(Protocol):
+    """The customer's subscriptions for the engine (``bot.helpdesk.subscriptions``)."""
+
+    def customer_subscriptions(
+        self, session: Session, conversation_id: int, email: str | None
+    ) -> tuple[SubscriptionInfo, ...]: ...
+
+    def recognise_keys(
+        self, session: Session, conversation_id: int, keys: Sequence[FoundKey]
+    ) -> None: ...
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def no_subscriptions(session: Session, email: str) -> tuple[SubscriptionInfo, ...]:
-    return ()
+class NoSubscriptions:
+    def customer_subscriptions(
+        self, session: Session, conversation_id: int, email: str | None
+    ) -> tuple[SubscriptionInfo, ...]:
+        return ()
+
+    def recognise_keys(
+        self, session: Session, conversation_id: int, keys: Sequence[FoundKey]
+    ) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -57,13 +76,13 @@ class Conversations:
         engine: Engine,
         bus: MessageBus | None = None,
         clock: Callable[[], datetime] = utcnow,
-        subscriptions: SubscriptionLookup = no_subscriptions,
+        subscriptions: SubscriptionLookup | None = None,
     ) -> None:
         self.db = db
         self.engine = engine
         self.bus = bus or LocalBus()
         self.clock = clock
-        self.subscriptions = subscriptions
+        self.subscriptions = subscriptions or NoSubscriptions()
 
     # -- start --------------------------------------------------------------------------------
     def start(
@@ -106,7 +125,7 @@ class Conversations:
             language=state.language,
             state=state.to_dict(),
             customer=customer,
-            subject=subject,
+            subject=mask_licence_keys(subject).text if subject else subject,
         )
         return conversation, token, state
 
@@ -147,9 +166,11 @@ class Conversations:
         payload: dict[str, Any] | None = None,
     ) -> Message:
         """Store a message the engine does not answer (suppressed mail, bounces); staff see it."""
+        masked = mask_licence_keys(text)
         message = repo.append_message(
-            session, conversation, role, text, channel_ref=channel_ref, payload=payload
-        )
+            session, conversation, role, masked.text, channel_ref=channel_ref,
+            payload=masked_payload(payload),
+        )  # fmt: skip
         notice = {"type": "messages", "seq": conversation.message_count, "route": None}
         staff_notice = {"type": "conversation", "conversation": conversation.id}
         topic = conversation_topic(conversation.id)
@@ -207,11 +228,15 @@ class Conversations:
         if not text.strip():
             raise InvalidInput("text is empty", code="empty_text")
         now = self.clock()
+        masked = mask_licence_keys(text)  # a pasted licence key is never stored nor read
         repo.append_message(
-            session, conversation, "customer", text, channel_ref=ref, payload=payload
-        )
+            session, conversation, "customer", masked.text, channel_ref=ref,
+            payload=masked_payload(payload),
+        )  # fmt: skip
+        self.recognise_keys(session, conversation, masked.keys)
         state = ConversationState.from_dict(conversation.state)
-        turn = self.engine.handle(state, text, now, self._customer_context(session, conversation))
+        context = self._customer_context(session, conversation)
+        turn = self.engine.handle(state, masked.text, now, context)
         turn = self._apply_events(session, conversation, turn, now)
         stored = self._store_bot_messages(session, conversation, turn)
         self._save_state(session, conversation, turn.state)
@@ -244,11 +269,18 @@ class Conversations:
             "replayed": True,
         }
 
+    def recognise_keys(
+        self, session: Session, conversation: Conversation, keys: Sequence[FoundKey]
+    ) -> None:
+        """Licence keys the customer gave (masked already): their subscriptions join the chat."""
+        if keys:
+            self.subscriptions.recognise_keys(session, conversation.id, keys)
+
     def _customer_context(self, session: Session, conversation: Conversation) -> CustomerContext:
         email = conversation.customer.email if conversation.customer else None
         state_email = (conversation.state.get("slots") or {}).get("email")
         email = email or state_email
-        subscriptions = self.subscriptions(session, email) if email else ()
+        subscriptions = self.subscriptions.customer_subscriptions(session, conversation.id, email)
         return CustomerContext(subscriptions=subscriptions, channel_has_email=bool(email))
 
     def _apply_events(
@@ -384,6 +416,21 @@ class Conversations:
             if conversation is None:
                 raise NotFound("no such conversation")
             return transcript_dict(session, conversation, after_seq=after_seq)
+
+
+def masked_payload(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``payload`` with licence keys masked in every text value (a mail's subject, say)."""
+
+    def mask(value: Any) -> Any:
+        if isinstance(value, str):
+            return mask_licence_keys(value).text
+        if isinstance(value, dict):
+            return {key: mask(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [mask(item) for item in value]
+        return value
+
+    return mask(payload) if payload else payload
 
 
 def message_dict(message: Message) -> dict[str, Any]:

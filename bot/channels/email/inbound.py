@@ -19,6 +19,7 @@ from bot.channels.email import inbox
 from bot.channels.email.autoreply_rules import should_auto_reply
 from bot.channels.email.bounce_handling import record_bounce
 from bot.channels.email.bounces import parse_bounce
+from bot.channels.email.key_masking import mask_inbound_mail
 from bot.channels.email.message import InboundMail, parse_message
 from bot.channels.email.outcome import BUSY, DUPLICATE, FAILED, Outcome
 from bot.channels.email.replying import Replier
@@ -120,6 +121,7 @@ class EmailChannel:
     # -- the pipeline ---------------------------------------------------------------------------
     def _pipeline(self, session: Session, row: InboundEmail, now: datetime) -> Outcome:
         mail = parse_message(row.raw, attachment_limit=ATTACHMENT_LIMIT)
+        mail, keys = mask_inbound_mail(row, mail)  # licence keys: stored and read masked only
         earlier = _earlier_copy(session, row)
         if earlier is not None:
             return Outcome(row.id, DUPLICATE, "duplicate", f"same Message-ID as inbound #{earlier}")
@@ -148,6 +150,7 @@ class EmailChannel:
                 "email_ticket_tag_rejected",
                 {"inbound_id": row.id, "tag": match.rejected_tag, "from": mail.from_addr},
             )
+        self.conversations.recognise_keys(session, conversation, keys)
         return self.replier.answer(session, row, mail, conversation, now)
 
     def _open(self, session: Session, mail: InboundMail) -> Conversation:

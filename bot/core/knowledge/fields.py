@@ -79,6 +79,18 @@ class FieldReader:
                 self.report(key, f"'{key}' items must be text; skipped {_describe(item)}")
         return tuple(items)
 
+    def nested_mapping(self, key: str) -> dict[str, object] | None:
+        """A nested ``key:`` mapping as written (its values are the caller's to check)."""
+        value = self._value(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.report(
+                key, f"'{key}' must be a mapping ('name: value' lines), not {_describe(value)}"
+            )
+            return None
+        return {str(name): item for name, item in value.items()}
+
     def integer(self, key: str, *, minimum: int = 0) -> int | None:
         value = self._value(key)
         if value is None:

@@ -79,6 +79,14 @@ class Readme:
 
 
 @dataclass(frozen=True)
+class ShopRef:
+    """How the shop names one of our products: a product or download id, a SKU, or a name."""
+
+    source: str  # woocommerce | edd
+    ref: str
+
+
+@dataclass(frozen=True)
 class Product:
     """One of our own products (a plugin, theme or service we sell and support)."""
 
@@ -94,6 +102,7 @@ class Product:
     readme_language: str = "en"
     example: bool = False
     changelog: tuple[ChangelogEntry, ...] = ()
+    shop_refs: tuple[ShopRef, ...] = ()  # product.yaml ``shop:``; names match without it
 
     @property
     def names(self) -> tuple[str, ...]:

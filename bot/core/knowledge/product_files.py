@@ -17,6 +17,7 @@ from bot.core.knowledge.fields import FieldReader
 from bot.core.knowledge.load_context import LoadContext
 from bot.core.knowledge.models import FaqEntry, Policy, Product, Readme
 from bot.core.knowledge.readme import parse_readme
+from bot.core.knowledge.shop_refs import read_shop_refs, report_shared_shop_refs
 from bot.core.knowledge.versions import compare_versions
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -60,6 +61,7 @@ def load_products(
         if loaded is not None:
             products[loaded[0].slug] = loaded[0]
             readme_faq.extend(loaded[1])
+    report_shared_shop_refs(context, products.values())
     return products, readme_faq
 
 
@@ -98,6 +100,7 @@ def _read_declared(context: LoadContext, path: Path, policy: Policy) -> _Declare
         "docs_url": reader.text("docs_url"),
         "readme_language": reader.text("readme_language"),
         "example": reader.boolean("example"),
+        "shop_refs": read_shop_refs(reader),
     }
     for key in _FROM_README:
         values[key] = reader.version(key)

@@ -1,0 +1,188 @@
+"""Subscriptions: stored from CSV imports and shop webhooks, looked up for the engine.
+
+A conversation's subscriptions are those of the customer's email address plus those whose
+licence key the customer pasted in the conversation (linked when the key's hash is known).
+The engine gets each as a `SubscriptionInfo` whose ``expires_at`` is the last day it runs:
+a subscription without an end runs until ``9999-12-31``; one the shop ended (expired,
+cancelled) ran until the day before the shop said so, or its end date when that is earlier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.core.dialogue.turn import SubscriptionInfo
+from bot.core.licence_keys import FoundKey
+from bot.core.shop.records import ShopUpdate, SubscriptionRecord
+from bot.storage import repositories as repo
+from bot.storage.models.subscriptions import ConversationSubscription, Subscription
+
+Outcome = Literal["imported", "updated", "unchanged", "stale"]
+_FIELDS = ("email", "product", "status", "expires_at")
+NO_END = date.max
+
+
+def upsert_subscription(session: Session, record: SubscriptionRecord) -> Outcome:
+    """Store ``record``: a new row, an update, or nothing (same state, or older than ours)."""
+    row = _matching_row(session, record)
+    if row is None:
+        session.add(_new_row(record))
+        session.flush()
+        return "imported"
+    mine = row.shop_modified_at
+    if record.shop_modified_at and mine and record.shop_modified_at < mine:
+        return "stale"
+    changed = [name for name in _FIELDS if getattr(row, name) != getattr(record, name)]
+    for name in changed:
+        setattr(row, name, getattr(record, name))
+    if record.licence_hash and row.license_hash != record.licence_hash:
+        row.license_hash, row.license_last4 = record.licence_hash, record.licence_last4
+        changed.append("license_hash")
+    if record.source != "csv":  # the shop owns the row from now on (CSV rows keep their owner)
+        row.source, row.external_id = record.source, record.external_id
+        row.shop_modified_at = record.shop_modified_at or row.shop_modified_at
+    session.flush()
+    return "updated" if changed else "unchanged"
+
+
+def _matching_row(session: Session, record: SubscriptionRecord) -> Subscription | None:
+    """The row the record updates: the shop's id first, else the licence key's hash."""
+    by_id = None
+    if record.source != "csv":
+        by_id = session.scalars(
+            select(Subscription).where(
+                Subscription.source == record.source,
+                Subscription.external_id == record.external_id,
+            )
+        ).first()
+    by_key = None
+    if record.licence_hash:
+        by_key = session.scalars(
+            select(Subscription).where(Subscription.license_hash == record.licence_hash)
+        ).first()
+    if by_id is not None and by_key is not None and by_id.id != by_key.id:
+        session.delete(by_key)  # the same licence imported before the shop sent it: one row
+        session.flush()
+    return by_id or by_key
+
+
+def _new_row(record: SubscriptionRecord) -> Subscription:
+    return Subscription(
+        email=record.email,
+        product=record.product,
+        license_hash=record.licence_hash,
+        license_last4=record.licence_last4,
+        expires_at=record.expires_at,
+        status=record.status,
+        source=record.source,
+        external_id=record.external_id,
+        shop_modified_at=record.shop_modified_at,
+    )
+
+
+def apply_shop_update(session: Session, update: ShopUpdate, now: datetime) -> dict[str, int]:
+    """A webhook delivery: its records stored, rows it no longer lists cancelled; counts."""
+    counts: dict[str, int] = {}
+    for record in update.records:
+        outcome = upsert_subscription(session, record)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    if update.group is None or update.ignored:
+        return counts
+    kept = {record.external_id for record in update.records}
+    times = [record.shop_modified_at for record in update.records if record.shop_modified_at]
+    when = max(times, default=now)
+    for row in _group_rows(session, update.source, update.group):
+        if row.external_id in kept or row.status == "cancelled":
+            continue
+        # a deletion is final; a line item missing from an older delivery is not news
+        if not update.deleted and row.shop_modified_at and when < row.shop_modified_at:
+            continue
+        row.status, row.shop_modified_at = "cancelled", when
+        counts["cancelled"] = counts.get("cancelled", 0) + 1
+    session.flush()
+    return counts
+
+
+def _group_rows(session: Session, source: str, group: str) -> Sequence[Subscription]:
+    query = select(Subscription).where(
+        Subscription.source == source,
+        or_(Subscription.external_id == group, Subscription.external_id.startswith(group + ":")),
+    )
+    return session.scalars(query).all()
+
+
+# -- what the engine sees ----------------------------------------------------------------------
+def last_day(row: Subscription) -> date:
+    """The last day the subscription runs (see the module docstring)."""
+    end = row.expires_at or NO_END
+    if row.status == "active":
+        return end
+    ended = (row.shop_modified_at or row.updated_at).date() - timedelta(days=1)
+    return min(end, ended)
+
+
+def subscription_info(row: Subscription) -> SubscriptionInfo:
+    return SubscriptionInfo(row.product, last_day(row).isoformat(), row.license_last4 or "")
+
+
+def subscriptions_for_email(session: Session, email: str) -> Sequence[Subscription]:
+    query = select(Subscription).where(Subscription.email == email.strip().lower())
+    return session.scalars(query.order_by(Subscription.id)).all()
+
+
+def subscriptions_by_key(session: Session, key_hashes: Iterable[str]) -> Sequence[Subscription]:
+    hashes = sorted(set(key_hashes))
+    if not hashes:
+        return ()
+    query = select(Subscription).where(Subscription.license_hash.in_(hashes))
+    return session.scalars(query.order_by(Subscription.id)).all()
+
+
+def linked_subscriptions(session: Session, conversation_id: int) -> Sequence[Subscription]:
+    query = (
+        select(Subscription)
+        .join(ConversationSubscription, ConversationSubscription.subscription_id == Subscription.id)
+        .where(ConversationSubscription.conversation_id == conversation_id)
+        .order_by(Subscription.id)
+    )
+    return session.scalars(query).all()
+
+
+class SubscriptionFeed:
+    """What `Conversations` asks before each turn, and tells when a customer pastes a key."""
+
+    def customer_subscriptions(
+        self, session: Session, conversation_id: int, email: str | None
+    ) -> tuple[SubscriptionInfo, ...]:
+        rows = {row.id: row for row in linked_subscriptions(session, conversation_id)}
+        if email:
+            rows.update((row.id, row) for row in subscriptions_for_email(session, email))
+        return tuple(subscription_info(rows[key]) for key in sorted(rows))
+
+    def recognise_keys(
+        self, session: Session, conversation_id: int, keys: Sequence[FoundKey]
+    ) -> None:
+        """Link the conversation to the subscriptions of pasted keys; staff see an event."""
+        rows = subscriptions_by_key(session, (key.key_hash for key in keys))
+        known = {row.license_hash: row for row in rows}
+        linked = {row.id for row in linked_subscriptions(session, conversation_id)}
+        for key in {key.key_hash: key for key in keys}.values():
+            row = known.get(key.key_hash)
+            if row is None:
+                data: dict[str, object] = {"last4": key.last4}
+                repo.add_event(session, conversation_id, "licence_key_unknown", data)
+            elif row.id not in linked:
+                link = ConversationSubscription(
+                    conversation_id=conversation_id, subscription_id=row.id
+                )
+                session.add(link)
+                linked.add(row.id)
+                data = {"subscription_id": row.id, "product": row.product, "last4": key.last4,
+                        "status": row.status, "last_day": last_day(row).isoformat()}  # fmt: skip
+                repo.add_event(session, conversation_id, "subscription_recognised", data)
+        session.flush()
