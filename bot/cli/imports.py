@@ -23,7 +23,9 @@ def import_group() -> None:
     """Import data from the shop."""
 
 
-@import_group.command("subscriptions")
+@import_group.command(
+    "subscriptions", short_help="Import subscriptions from a CSV export of the shop."
+)
 @click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Check every row and count; store nothing.")
 @click.option(
