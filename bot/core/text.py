@@ -17,9 +17,11 @@ def strip_control(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, accents removed (é → e, ë → e), whitespace collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACE.sub(" ", strip_control(without_marks)).strip()
+    folded = text.casefold()
+    if not folded.isascii():  # ASCII has no marks to remove: skip the per-character pass
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACE.sub(" ", strip_control(folded)).strip()
 
 
 def words(text: str) -> list[str]:
