@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from bot.core.retrieval.topk import PostingList
 
@@ -19,6 +20,12 @@ GRAM_SIZES = (3, 4, 5)
 # common gram ("ing") says nothing, and skipping them keeps queries fast on large indexes.
 MIN_WORD_COSINE = 0.2
 SIMILAR_CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=65536)
+def word_grams(word: str) -> Counter[str]:
+    """The grams of one word (cached: queries repeat words; do not modify the result)."""
+    return char_grams((word,))
 
 
 def char_grams(words: Iterable[str]) -> Counter[str]:
@@ -39,20 +46,20 @@ class CharGramIndex:
     """Cosine similarity between a query and documents (lists of content words) of entries."""
 
     def __init__(self, documents: Sequence[Sequence[str]], owners: Sequence[int]) -> None:
-        word_grams = {w: char_grams((w,)) for doc in documents for w in doc}
+        grams_of = {w: char_grams((w,)) for doc in documents for w in doc}
         df: Counter[str] = Counter()
         for doc in documents:
-            df.update({g for w in set(doc) for g in word_grams[w]})
+            df.update({g for w in set(doc) for g in grams_of[w]})
         total = len(documents)
         self._idf = {gram: math.log((1 + total) / (1 + n)) + 1 for gram, n in df.items()}
         self._unseen_idf = math.log(1 + total) + 1
         self._grams_to_words: dict[str, list[tuple[str, float]]] = {}
-        for word, grams in word_grams.items():
+        for word, grams in grams_of.items():
             for gram, count in grams.items():
                 self._grams_to_words.setdefault(gram, []).append((word, count * self._idf[gram]))
         self._word_norms = {
             word: math.sqrt(sum((n * self._idf[g]) ** 2 for g, n in grams.items()))
-            for word, grams in word_grams.items()
+            for word, grams in grams_of.items()
         }
         self._doc_words: list[dict[str, float]] = []
         # Customers reuse the same words; the index is immutable, so their neighbours are too.
@@ -61,7 +68,7 @@ class CharGramIndex:
         for index, doc in enumerate(documents):
             vector: Counter[str] = Counter()
             for word in doc:
-                vector.update(word_grams[word])
+                vector.update(grams_of[word])
             norm = math.sqrt(sum((n * self._idf[g]) ** 2 for g, n in vector.items())) or 1.0
             weights = {word: count / norm for word, count in Counter(doc).items()}
             self._doc_words.append(weights)
@@ -78,7 +85,7 @@ class CharGramIndex:
         """
         query: dict[str, float] = {}
         for word, weight in words.items():
-            for gram, count in char_grams((word,)).items():
+            for gram, count in word_grams(word).items():
                 query[gram] = query.get(gram, 0.0) + count * weight
         # Grams the index never saw still count in the query's length, so a query that is
         # mostly unknown words cannot look like a perfect match.
@@ -114,7 +121,7 @@ class CharGramIndex:
         return cached
 
     def _find_similar_words(self, query_word: str) -> dict[str, float]:
-        grams = char_grams((query_word,))
+        grams = word_grams(query_word)
         weights = {g: n * self._idf.get(g, self._unseen_idf) for g, n in grams.items()}
         dots: dict[str, float] = {}
         for gram, weight in weights.items():
