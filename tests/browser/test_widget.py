@@ -64,7 +64,7 @@ def test_faq_search_suggests_while_typing_and_shows_the_answer(
     expect(answer.locator("h3")).to_have_text(question)
     assert len(answer.locator(".bubble").inner_text()) > 40
     page.get_by_role("button", name="Dit helpt, bedankt").click()
-    expect(widget.part(".notice[role=status]")).to_have_text("Fijn dat we je konden helpen!")
+    expect(widget.part(".notice[role=status]")).to_have_text("Fijn dat we u konden helpen!")
     assert widget.stored("conversation") is None  # searching the FAQ starts no conversation
 
 
@@ -93,7 +93,7 @@ def test_a_question_is_answered_in_the_customers_language(
 
 def test_a_product_is_chosen_with_a_quick_reply(widget: WidgetPage, page: Page) -> None:
     widget.goto().open()
-    page.get_by_role("button", name="Stel je vraag").click()
+    page.get_by_role("button", name="Stel uw vraag").click()
     turn = widget.ask("De plugin werkt niet meer")
     assert turn["route"] == "ask_product"
     choices = turn["messages"][-1]["quick_replies"]
@@ -243,9 +243,9 @@ def test_controls_are_labelled_for_screen_readers(widget: WidgetPage, page: Page
               .map(el => el.outerHTML)"""
     )
     assert unnamed == []
-    page.get_by_role("button", name="Stel je vraag").click()
+    page.get_by_role("button", name="Stel uw vraag").click()
     expect(widget.log).to_have_attribute("aria-live", "polite")
-    expect(page.get_by_role("textbox", name="Je bericht")).to_be_focused()
+    expect(page.get_by_role("textbox", name="Uw bericht")).to_be_focused()
     expect(page.get_by_role("button", name="Geluid bij nieuwe berichten")).to_have_attribute(
         "aria-pressed", "false"
     )

@@ -180,3 +180,9 @@ def test_demo_options_cannot_inject_markup(web: FlaskClient, hostile: str) -> No
         "/demo/", query_string={"greeting": hostile, "lang": hostile, "server": hostile}
     ).get_data(as_text=True)
     assert "alert(1)</script>" not in html and "onload=" not in html and "javascript:" not in html
+
+
+def test_sockets_get_a_keepalive_ping_and_a_frame_size_limit(sqlite_app: Flask) -> None:
+    options = sqlite_app.config["SOCK_SERVER_OPTIONS"]
+    assert options["ping_interval"] == 25
+    assert options["max_message_size"] == 64 * 1024
