@@ -20,6 +20,8 @@ DECISION_RANK: dict[Decision, int] = {"none": 0, "suggest": 1, "answer": 2}
 
 @dataclass(frozen=True)
 class Thresholds:
+    # Measured with these: the held-out half of our paraphrases is 61% answered at 0.966
+    # precision, VIRA dev 37% at 0.914 (a margin of 0.08 would answer 51% there at 0.861).
     answer: float = 0.3
     margin: float = 0.12
     suggest: float = 0.25
