@@ -62,7 +62,8 @@ def browser_server_env() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with LiveServer(tmp_path_factory.mktemp("browser"), env=browser_server_env()) as live:
+    workdir = tmp_path_factory.mktemp("browser")
+    with LiveServer(workdir, env=browser_server_env(), threads=200) as live:
         yield live
 
 
