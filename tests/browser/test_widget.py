@@ -109,6 +109,19 @@ def test_a_product_is_chosen_with_a_quick_reply(widget: WidgetPage, page: Page) 
     )  # the old choices are gone
 
 
+def test_the_bot_asks_for_an_email_address_before_a_ticket(widget: WidgetPage, page: Page) -> None:
+    widget.goto().open()
+    page.get_by_role("button", name="Stel uw vraag").click()
+    asked = widget.ask("Ik wil een medewerker spreken")
+    assert asked["route"] == "ask_email"
+    expect(widget.composer).to_have_attribute("inputmode", "email")
+    expect(widget.composer).to_have_attribute("autocomplete", "email")
+    expect(widget.composer).to_have_attribute("placeholder", "naam@voorbeeld.nl")
+    answered = widget.ask("klant@example.com")
+    assert answered["route"] != "ask_email"
+    expect(widget.composer).to_have_attribute("inputmode", "text")
+
+
 def test_the_conversation_survives_a_reload(widget: WidgetPage) -> None:
     widget.goto().open()
     widget.search.fill("Hoe installeer ik de plugin?")
