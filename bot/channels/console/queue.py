@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.storage.models import Conversation, Customer, Message, StaffUser, Ticket
@@ -207,11 +207,10 @@ class ViewCounts:
 
 def view_counts(session: Session, staff_id: int) -> ViewCounts:
     """Open tickets in each view, for the sidebar."""
-    one = 1
     query = select(
         func.count(Ticket.id),
-        func.coalesce(func.sum(case((Ticket.assignee_id == staff_id, one), else_=0)), 0),
-        func.coalesce(func.sum(case((Ticket.assignee_id.is_(None), one), else_=0)), 0),
-    ).where(and_(Ticket.status == "open"))
+        func.coalesce(func.sum(case((Ticket.assignee_id == staff_id, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((Ticket.assignee_id.is_(None), 1), else_=0)), 0),
+    ).where(Ticket.status == "open")
     row = session.execute(query).one()
     return ViewCounts(int(row[0]), int(row[1]), int(row[2]))
