@@ -96,9 +96,10 @@ class Engine:
             entry.key: policy_category(understanding.read(entry.question), entry.product)
             for entry in kb.faq
         }
-        self.services = Services(
-            kb, faq or FaqIndex(kb.faq, kb.products), understanding, categories
+        index = faq or FaqIndex(
+            kb.faq, kb.products, kb.policy.languages, third_party=kb.third_party
         )
+        self.services = Services(kb, index, understanding, categories)
 
     def replies(self, language: str, channel: str = "widget") -> Replies:
         translator = (

@@ -39,19 +39,23 @@ def _reask_or_give_up(ctx: TurnContext) -> None:
 
 # -- after an FAQ answer ------------------------------------------------------------------------
 def faq_helped(ctx: TurnContext) -> None:
-    if ctx.state.last_faq:
-        ctx.emit(FaqFeedback(ctx.state.last_faq, True))
+    entry = (
+        ctx.kb.faq_by_ref(ctx.state.last_faq, ctx.state.language) if ctx.state.last_faq else None
+    )
+    if entry is not None:
+        ctx.emit(FaqFeedback(entry.id, True))
     ctx.goto("idle", "")
     ctx.say("smalltalk", ctx.replies.glad_it_helped())
 
 
 def faq_not_helped(ctx: TurnContext) -> None:
     """Policy: the FAQ did not help and it concerns our product -> ticket (after the checks)."""
-    entry_id = ctx.state.last_faq
-    if entry_id:
-        ctx.emit(FaqFeedback(entry_id, False))
-        entry = ctx.kb.faq_entry(ctx.state.language, entry_id)
-        if entry and entry.product and not ctx.state.slots.product:
+    entry = (
+        ctx.kb.faq_by_ref(ctx.state.last_faq, ctx.state.language) if ctx.state.last_faq else None
+    )
+    if entry is not None:
+        ctx.emit(FaqFeedback(entry.id, False))
+        if entry.product and not ctx.state.slots.product:
             ctx.slots(product=entry.product)
     topic_signals = ctx.services.understanding.read(ctx.state.topic) if ctx.state.topic else None
     problem = topic_signals is not None and topic_signals.has(Intent.PROBLEM)
@@ -61,7 +65,7 @@ def faq_not_helped(ctx: TurnContext) -> None:
 
 # -- after suggestions ------------------------------------------------------------------------
 def choose_suggestion(ctx: TurnContext) -> None:
-    offered = [ctx.kb.faq_entry(ctx.state.language, i) for i in ctx.state.suggestions]
+    offered = [ctx.kb.faq_by_ref(ref, ctx.state.language) for ref in ctx.state.suggestions]
     entries = [entry for entry in offered if entry is not None]
     text = fold(ctx.signals.text).strip(" .!?")
     if text.isdigit() and 1 <= int(text) <= len(entries):

@@ -116,10 +116,14 @@ def answer_question_for_product(ctx: TurnContext) -> None:
             ctx.state.topic, ctx.state.language, product=ctx.state.slots.product, limit=3
         )
         best = result.best
-        if result.decision == "answer" and best is not None and best.entry.id != ctx.state.last_faq:
+        if (
+            result.decision == "answer"
+            and best is not None
+            and best.entry.ref != ctx.state.last_faq
+        ):
             ctx.faq = FaqHit(best.entry.id, best.entry.question, best.score)
             ctx.emit(FaqAnswered(best.entry.id, best.score, ctx.state.topic[:500]))
-            ctx.goto("awaiting_feedback", "", last_faq=best.entry.id)
+            ctx.goto("awaiting_feedback", "", last_faq=best.entry.ref)
             messages = [ctx.replies.faq_answer(best.entry.answer)]
             if not ctx.email_channel:
                 messages.append(ctx.replies.did_it_help())

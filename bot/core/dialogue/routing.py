@@ -72,14 +72,14 @@ def answer_faq(ctx: TurnContext, entry: FaqEntry, score: float, route: str = "fa
     if not ctx.email_channel:
         messages.append(ctx.replies.did_it_help())
     topic = ctx.state.topic if ctx.state.step == "awaiting_choice" else ctx.signals.text
-    ctx.goto("awaiting_feedback", "", last_faq=entry.key[1], topic=topic[:2000])
+    ctx.goto("awaiting_feedback", "", last_faq=entry.ref, topic=topic[:2000])
     ctx.say(route, *messages)  # type: ignore[arg-type]
 
 
 def suggest(ctx: TurnContext, entries: list[FaqEntry]) -> None:
     ctx.suggestions = [Suggestion(entry.id, entry.question) for entry in entries[:3]]
-    ids = tuple(entry.id for entry in entries[:3])
-    ctx.goto("awaiting_choice", topic=ctx.signals.text[:2000], suggestions=ids)
+    refs = tuple(entry.ref for entry in entries[:3])
+    ctx.goto("awaiting_choice", topic=ctx.signals.text[:2000], suggestions=refs)
     ctx.say("suggest", ctx.replies.suggestions([entry.question for entry in entries[:3]]))
 
 

@@ -127,6 +127,11 @@ class FaqEntry:
     def key(self) -> tuple[str, str]:
         return (self.language, self.id)
 
+    @property
+    def ref(self) -> str:
+        """``lang/id``: unique across languages, safe to store (ids are file names)."""
+        return f"{self.language}/{self.id}"
+
 
 @dataclass(frozen=True)
 class ThirdPartyComponent:
@@ -156,3 +161,8 @@ class KnowledgeBase:
 
     def faq_entry(self, language: str, entry_id: str) -> FaqEntry | None:
         return self._faq_by_key.get((language, entry_id))
+
+    def faq_by_ref(self, ref: str, language: str) -> FaqEntry | None:
+        """An entry by ``lang/id`` (what conversations store), or by a bare id in ``language``."""
+        ref_language, _, entry_id = ref.rpartition("/")
+        return self.faq_entry(ref_language or language, entry_id)
