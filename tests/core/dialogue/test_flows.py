@@ -214,3 +214,14 @@ def test_closed_conversation_reopens_when_the_customer_writes_again(dialogue, en
     chat.state = engine.closed(chat.state)
     turn = chat.say("how do I connect google calendar to appointpress")
     assert turn.route == "faq" and turn.state.status == "bot"
+
+
+def test_a_suggestion_from_the_other_language_can_be_chosen(dialogue, kb) -> None:
+    """The English readme FAQ is offered to Dutch customers too; choosing it must work."""
+    english_only = next(e for e in kb.faq if e.language == "en" and e.id.endswith("-readme-1"))
+    chat = dialogue("nl")
+    chat.state = chat.state.__class__(
+        language="nl", step="awaiting_choice", suggestions=(english_only.ref,), topic="iets"
+    )
+    turn = chat.say("1")
+    assert turn.route == "faq" and turn.faq is not None and turn.faq.id == english_only.id
