@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -252,7 +251,7 @@ def test_five_thousand_reconnects_leave_the_server_steady(server: LiveServer) ->
     print(f"5000 reconnects in {elapsed:.1f} s")
 
 
-def test_the_log_names_no_tokens(server: LiveServer, tmp_path: Path) -> None:
+def test_the_log_names_no_tokens(server: LiveServer) -> None:
     conversation = server.start_conversation()
     sock = WidgetSocket(server)
     sock.auth(conversation)
