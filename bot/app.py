@@ -71,10 +71,19 @@ def build_runtime(config: Config, *, migrate: bool = True) -> Runtime:
     presence: Presence = LocalPresence()
     if config.redis_url:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         from bot.helpdesk.redis_bus import RedisBus
 
-        client = redis.Redis.from_url(config.redis_url)
+        # Fail fast when Redis is down: the bus and presence degrade, requests must not hang.
+        client = redis.Redis.from_url(
+            config.redis_url,
+            socket_timeout=2.0,
+            socket_connect_timeout=2.0,
+            retry=Retry(NoBackoff(), 1),
+            health_check_interval=30,
+        )
         bus, limiter, presence = RedisBus(client), RedisRateLimiter(client), RedisPresence(client)
     conversations = Conversations(db, engine, bus, subscriptions=SubscriptionFeed())
     return Runtime(config, db, kb, engine, bus, conversations, limiter, presence)

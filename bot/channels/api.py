@@ -62,7 +62,8 @@ def check_rate(key: str, limit: int) -> None:
 def create_conversation() -> tuple[Response, int]:
     rt = runtime()
     data = json_body()
-    check_rate(f"ip-new:{client_key()}", max(rt.config.rate_per_ip // 3, 1))
+    if rt.config.rate_per_ip:  # 0 switches the limits off
+        check_rate(f"ip-new:{client_key()}", max(rt.config.rate_per_ip // 3, 1))
     language = data.get("language")
     if language is not None and language not in rt.kb.policy.languages:
         raise InvalidInput(
@@ -73,7 +74,12 @@ def create_conversation() -> tuple[Response, int]:
     if email and not _EMAIL.match(email):
         raise InvalidInput("email is not a valid address", code="invalid_field")
     name = optional_str(data, "name", MAX_NAME)
-    started = rt.conversations.start(channel="widget", language=language, email=email, name=name)
+    product = optional_str(data, "product", 100)
+    if product is not None and product not in rt.kb.products:
+        raise InvalidInput("product is not one of our product slugs", code="invalid_field")
+    started = rt.conversations.start(
+        channel="widget", language=language, email=email, name=name, product=product
+    )
     body = {
         "conversation_id": started.public_id,
         "token": started.token,

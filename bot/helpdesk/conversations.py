@@ -94,10 +94,11 @@ class Conversations:
         name: str | None = None,
         subject: str | None = None,
         greet: bool = True,
+        product: str | None = None,
     ) -> Started:
         with self.db.session() as session:
             conversation, token, state = self._create(
-                session, channel, language, email, name, subject
+                session, channel, language, email, name, subject, product
             )
             messages: list[dict[str, Any]] = []
             if greet:
@@ -114,8 +115,9 @@ class Conversations:
         email: str | None,
         name: str | None,
         subject: str | None,
+        product: str | None = None,
     ) -> tuple[Conversation, str, ConversationState]:
-        state = self.engine.new_state(language, channel, email)
+        state = self.engine.new_state(language, channel, email, product)
         customer = None
         if email:
             customer = repo.get_or_create_customer(session, email, name, state.language)

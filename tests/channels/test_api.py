@@ -215,3 +215,15 @@ def test_cors_allows_listed_origins_only(client: FlaskClient) -> None:
     other = client.post("/api/conversations", json={}, headers={"Origin": "https://evil.example"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://customer-site.example"
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_a_product_can_be_preselected_by_a_product_docs_page(client: FlaskClient) -> None:
+    conv = start(client, language="en", product="appointpress")
+    assert conv["state"]["product"] == "appointpress"
+    turn = post(client, conv, {"text": "it stopped working"}).get_json()
+    assert turn["route"] == "ask_version"  # no need to ask which product
+
+
+def test_an_unknown_product_is_refused(client: FlaskClient) -> None:
+    response = client.post("/api/conversations", json={"product": "no-such-plugin"})
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_field"

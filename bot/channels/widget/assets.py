@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +31,10 @@ class Asset:
     mtime_ns: int
 
     @classmethod
-    def read(cls, path: Path) -> Asset:
+    def read(cls, path: Path, transform: Callable[[bytes], bytes] | None = None) -> Asset:
         body = path.read_bytes()
+        if transform is not None:
+            body = transform(body)
         digest = hashlib.sha256(body).hexdigest()[:24]
         gzipped = gzip.compress(body, compresslevel=9, mtime=0)
         return cls(body, gzipped, digest, path.stat().st_mtime_ns)
@@ -40,9 +43,12 @@ class Asset:
 class AssetFile:
     """A file read once and again only when it changes on disk (a deploy, or a developer)."""
 
-    def __init__(self, path: Path, mimetype: str) -> None:
+    def __init__(
+        self, path: Path, mimetype: str, transform: Callable[[bytes], bytes] | None = None
+    ) -> None:
         self.path = path
         self.mimetype = mimetype
+        self.transform = transform
         self._asset: Asset | None = None
         self._lock = threading.Lock()
 
@@ -50,7 +56,7 @@ class AssetFile:
         mtime = self.path.stat().st_mtime_ns
         with self._lock:
             if self._asset is None or self._asset.mtime_ns != mtime:
-                self._asset = Asset.read(self.path)
+                self._asset = Asset.read(self.path, self.transform)
             return self._asset
 
     def response(self) -> Response:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from bot.channels.api import bearer_token, check_rate, client_key, helpdesk_error
 from bot.channels.cors import allow_widget_origin
 from bot.channels.runtime import runtime
 from bot.channels.widget.assets import WIDGET_SOURCE, AssetFile
+from bot.channels.widget.strings import inject, translated
 from bot.core.dialogue.markup import render
 from bot.helpdesk.errors import HelpdeskError
 
@@ -17,7 +19,21 @@ bp = Blueprint("widget", __name__)
 bp.after_request(allow_widget_origin)
 bp.register_error_handler(HelpdeskError, helpdesk_error)
 
-widget_js = AssetFile(WIDGET_SOURCE, "application/javascript")
+WIDGET_ASSET_KEY = "supportbot.widget_js"
+
+
+def widget_asset() -> AssetFile:
+    """The script with this app's languages in it; built once per app, re-read when it changes."""
+    app = current_app
+    asset = app.extensions.get(WIDGET_ASSET_KEY)
+    if asset is None:
+        rt = runtime()
+        table = translated(rt.engine.translations, rt.kb.policy.languages)
+        asset = AssetFile(WIDGET_SOURCE, "application/javascript", partial(inject, table=table))
+        app.extensions[WIDGET_ASSET_KEY] = asset
+    assert isinstance(asset, AssetFile)
+    return asset
+
 
 MAX_QUERY_CHARS = 200
 MAX_RESULTS = 5
@@ -26,7 +42,7 @@ SEARCHES_PER_MINUTE = 120  # per IP; the widget debounces, so a typed sentence i
 
 @bp.get("/widget.js")
 def script() -> Response:
-    return widget_js.response()
+    return widget_asset().response()
 
 
 @bp.get("/api/faq/search")

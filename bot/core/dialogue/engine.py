@@ -108,11 +108,17 @@ class Engine:
         return Replies(self.kb, translator, channel)
 
     def new_state(
-        self, language: str | None = None, channel: Channel = "widget", email: str | None = None
+        self,
+        language: str | None = None,
+        channel: Channel = "widget",
+        email: str | None = None,
+        product: str | None = None,
     ) -> ConversationState:
+        """A fresh conversation; a known ``product`` is preselected (a product's docs page)."""
         lang = language if language in self.kb.policy.languages else self.kb.policy.default_language
         state = ConversationState(language=lang or "nl", channel=channel)
-        return state.with_slots(email=email) if email else state
+        known = product if product in self.kb.products else None
+        return state.with_slots(email=email, product=known)
 
     def greet(self, state: ConversationState) -> Turn:
         """The first bot message of a widget conversation."""

@@ -1,4 +1,4 @@
-"""Every sentence the widget shows exists in Dutch and in English, with the same placeholders."""
+"""Every sentence the widget shows comes from the Babel catalogs, in Dutch and in English."""
 
 from __future__ import annotations
 
@@ -7,48 +7,56 @@ import re
 from typing import Any
 
 import pytest
+from flask import Flask
 
+from bot.channels.widget.strings import WIDGET_STRINGS, inject
 from bot.config import REPO_ROOT
 
 SOURCE = (REPO_ROOT / "widget" / "src" / "widget.js").read_text(encoding="utf-8")
-LANGUAGES = ("nl", "en")
-
-
-def strings() -> dict[str, dict[str, str]]:
-    block = re.search(r"/\*strings:begin\*/(.*?)/\*strings:end\*/", SOURCE, re.S)
-    assert block, "widget.js must keep its strings between /*strings:begin*/ and /*strings:end*/"
-    table: dict[str, Any] = json.loads(block.group(1))
-    return table
+BLOCK = re.compile(r"/\*strings:begin\*/(.*?)/\*strings:end\*/", re.S)
 
 
 def used_keys() -> set[str]:
     return set(re.findall(r"""\bt\(\s*["'](\w+)["']""", SOURCE))
 
 
-def test_the_widget_speaks_exactly_dutch_and_english() -> None:
-    assert tuple(strings()) == LANGUAGES
+def served_table(app: Flask) -> dict[str, Any]:
+    body = app.test_client().get("/widget.js").get_data(as_text=True)
+    block = BLOCK.search(body)
+    assert block, "the served script has its string table"
+    table: dict[str, Any] = json.loads(block.group(1))
+    return table
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_string_the_script_uses_exists_and_is_not_empty(language: str) -> None:
-    table = strings()[language]
-    assert sorted(used_keys() - set(table)) == []
-    assert [key for key, text in table.items() if not text.strip()] == []
+def test_the_source_keeps_the_english_table_as_its_fallback() -> None:
+    block = BLOCK.search(SOURCE)
+    assert block, "widget.js must keep its strings between /*strings:begin*/ and /*strings:end*/"
+    english = json.loads(block.group(1))["en"]
+    assert english == WIDGET_STRINGS, "edit bot/channels/widget/strings.py and the fallback together"
 
 
-def test_both_languages_have_the_same_keys_and_no_string_goes_unused() -> None:
-    nl, en = strings()["nl"], strings()["en"]
-    assert sorted(set(nl) ^ set(en)) == []
-    assert sorted(set(nl) - used_keys()) == []
+def test_every_key_the_script_uses_has_a_msgid_and_none_goes_unused() -> None:
+    assert sorted(used_keys() - set(WIDGET_STRINGS)) == []
+    assert sorted(set(WIDGET_STRINGS) - used_keys()) == []
 
 
-def test_placeholders_match_between_languages() -> None:
-    nl, en = strings()["nl"], strings()["en"]
-    for key in nl:
-        assert set(re.findall(r"\{\w+\}", nl[key])) == set(re.findall(r"\{\w+\}", en[key])), key
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_served_script_speaks_each_configured_language(sqlite_app: Flask, language: str) -> None:
+    table = served_table(sqlite_app)
+    assert set(table) == {"nl", "en"}
+    strings = table[language]
+    assert set(strings) == set(WIDGET_STRINGS)
+    for key, text in strings.items():
+        assert text.strip(), key
+        assert set(re.findall(r"\{\w+\}", text)) == set(re.findall(r"\{\w+\}", WIDGET_STRINGS[key]))
 
 
-def test_dutch_strings_are_translated_not_copied() -> None:
-    nl, en = strings()["nl"], strings()["en"]
+def test_dutch_is_translated_not_copied(sqlite_app: Flask) -> None:
+    nl, en = served_table(sqlite_app)["nl"], served_table(sqlite_app)["en"]
     same = {key for key in nl if nl[key] == en[key]}
     assert same <= {"title", "bot", "links", "ticket", "ticketOpen"}  # words both languages share
+
+
+def test_injection_refuses_a_script_without_markers() -> None:
+    with pytest.raises(ValueError, match="markers"):
+        inject(b"var STRINGS = {};", {"en": {}})
