@@ -50,7 +50,15 @@ def gunicorn_options(
         "loglevel": log_level.lower(),
         "proc_name": "supportbot",
         "forwarded_allow_ips": "127.0.0.1",
+        "post_worker_init": on_worker_ready,
     }
+
+
+def on_worker_ready(worker: Any) -> None:
+    """Gunicorn hook: on a graceful stop, close open chat sockets instead of waiting for them."""
+    from bot.channels.sockets import close_sockets_on_sigterm
+
+    close_sockets_on_sigterm()
 
 
 def register(group: click.Group) -> None:

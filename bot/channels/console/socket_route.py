@@ -22,7 +22,7 @@ from bot.channels.console.live import ConsoleSession
 from bot.channels.console.sessions import load_session
 from bot.channels.runtime import Runtime, runtime
 from bot.channels.widget.frames import encode
-from bot.channels.widget.socket_route import close
+from bot.channels.sockets import close_socket as close
 from bot.storage.models import Ticket
 
 bp = Blueprint("live", __name__)

@@ -8,7 +8,6 @@ because authentication is the token in the first frame, never a cookie.
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 from typing import Any
 
@@ -18,6 +17,7 @@ from simple_websocket import ConnectionClosed
 
 from bot.channels.cors import origin_allowed
 from bot.channels.runtime import runtime
+from bot.channels.sockets import OPEN_SOCKETS, close_socket
 from bot.channels.widget.frames import Frame, encode
 from bot.channels.widget.session import WidgetSession
 
@@ -53,6 +53,7 @@ def widget_socket(ws: Any) -> None:
             ws.send(encode(frame))
 
     session = WidgetSession(runtime(), send, client_ip=request.remote_addr or "unknown")
+    OPEN_SOCKETS.add(ws)
     try:
         serve(ws, session)
     except ConnectionClosed:
@@ -62,9 +63,10 @@ def widget_socket(ws: Any) -> None:
         log.exception("widget socket failed")
         session.close_code = CLOSE_INTERNAL_ERROR
     finally:
+        OPEN_SOCKETS.discard(ws)
         session.release()
     with lock:
-        close(ws, session.close_code)
+        close_socket(ws, session.close_code)
 
 
 def serve(ws: Any, session: WidgetSession) -> None:
@@ -74,23 +76,3 @@ def serve(ws: Any, session: WidgetSession) -> None:
             session.on_timeout()
         else:
             session.on_text(raw)
-
-
-def close(ws: Any, code: int) -> None:
-    """Close from our side, and make sure simple-websocket's reader thread ends with it.
-
-    The reader thread waits for the client's close reply. Gunicorn closes the file descriptor as
-    soon as the handler returns, and epoll does not wake a thread waiting on a closed descriptor:
-    it would linger until its next ping. So the client gets a moment to reply, then the socket
-    is shut down, which wakes the thread.
-    """
-    try:
-        ws.close(reason=code)
-    except (ConnectionClosed, OSError):  # the client left first; the reader thread has ended
-        return
-    ws.thread.join(CLOSE_GRACE_S)
-    if ws.thread.is_alive():
-        try:
-            ws.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass

@@ -1,0 +1,92 @@
+"""The WebSockets this process holds open, so a shutting-down worker can close them at once.
+
+Each open socket keeps a gunicorn thread busy; without this, SIGTERM would wait out the graceful
+timeout for chats that never end. Closing with 1001 ("going away") tells the widget and the
+console to reconnect, which lands them on a live worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import threading
+from types import FrameType
+from typing import Any
+
+from simple_websocket import ConnectionClosed
+
+log = logging.getLogger(__name__)
+
+GOING_AWAY = 1001
+CLOSE_GRACE_S = 1.0
+
+
+def close_socket(ws: Any, code: int) -> None:
+    """Close from our side, and make sure simple-websocket's reader thread ends with it.
+
+    The reader thread waits for the client's close reply. Gunicorn closes the file descriptor as
+    soon as the handler returns, and epoll does not wake a thread waiting on a closed descriptor:
+    it would linger until its next ping (and, being non-daemon, keep a stopping worker alive).
+    So the client gets a moment to reply, then the socket is shut down, which wakes the thread.
+    """
+    try:
+        ws.close(reason=code)
+    except (ConnectionClosed, OSError):  # the client left first; the reader thread has ended
+        return
+    ws.thread.join(CLOSE_GRACE_S)
+    if ws.thread.is_alive():
+        try:
+            ws.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class OpenSockets:
+    def __init__(self) -> None:
+        self._sockets: set[Any] = set()
+        self._lock = threading.Lock()
+        self.closing = threading.Event()
+
+    def add(self, ws: Any) -> None:
+        with self._lock:
+            self._sockets.add(ws)
+
+    def discard(self, ws: Any) -> None:
+        with self._lock:
+            self._sockets.discard(ws)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._sockets)
+
+    def close_all(self, code: int = GOING_AWAY) -> int:
+        """Close every open socket; returns how many there were."""
+        self.closing.set()
+        with self._lock:
+            sockets = list(self._sockets)
+        closers = [
+            threading.Thread(target=close_socket, args=(ws, code), daemon=True) for ws in sockets
+        ]  # in parallel: each may wait CLOSE_GRACE_S for its client's reply
+        for closer in closers:
+            closer.start()
+        for closer in closers:
+            closer.join(CLOSE_GRACE_S + 1)
+        if sockets:
+            log.info("closed %d open socket(s) for shutdown", len(sockets))
+        return len(sockets)
+
+
+OPEN_SOCKETS = OpenSockets()
+
+
+def close_sockets_on_sigterm() -> None:
+    """Chain a SIGTERM handler (gunicorn's graceful stop) that closes the open sockets first."""
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        threading.Thread(target=OPEN_SOCKETS.close_all, name="close-sockets", daemon=True).start()
+        if callable(previous):
+            previous(signum, frame)
+
+    signal.signal(signal.SIGTERM, handle)
