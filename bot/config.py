@@ -71,7 +71,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_LISTEN", _str, "", "host:port for the inbound SMTP server started by `serve`."),
     Setting("HELPDESK_ADDRESSES", _list, (), "Extra addresses of ours (aliases) besides policy's."),
     Setting("REDIS_URL", _str, "", "Redis for the cross-worker message bus; unset = in-process."),
-    Setting("MAX_MESSAGE_CHARS", _int, 4000, "Longest customer message accepted."),
+    Setting(
+        "MAX_MESSAGE_CHARS", _int, 20000,
+        "Longest customer message accepted (a whole Site Health paste fits).",
+    ),
     Setting("RATE_PER_CONVERSATION", _int, 20, "Messages per minute per conversation."),
     Setting("RATE_PER_IP", _int, 60, "Messages per minute per client IP."),
     Setting("TRUSTED_PROXIES", _int, 0, "Number of reverse proxies in front (X-Forwarded-For)."),
@@ -102,7 +105,7 @@ class Config:
     smtp_listen: str = ""
     helpdesk_addresses: tuple[str, ...] = ()
     redis_url: str = ""
-    max_message_chars: int = 4000
+    max_message_chars: int = 20000
     rate_per_conversation: int = 20
     rate_per_ip: int = 60
     trusted_proxies: int = 0

@@ -11,9 +11,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import browser_server_env
 from tests.browser.widget_page import WidgetPage
+from tests.conftest import SHARED_DIR
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
+SHARED_SITE_HEALTH = SHARED_DIR / "realworld" / "wp" / "site-health" / "01.txt"
 
 XSS = [
     '<img src=x onerror="window.__xss = 1">',
@@ -329,3 +331,20 @@ def test_download_the_transcript_then_end_the_conversation(widget: WidgetPage, p
     expect(widget.part(".notice[role=status]")).to_have_text("The conversation has ended.")
     assert widget.stored("conversation") is None
     expect(page.get_by_role("button", name="Ask your question")).to_be_visible()
+
+
+def test_site_health_info_is_explained_and_pasted_in_the_customers_language(
+    widget: WidgetPage, page: Page
+) -> None:
+    if not SHARED_SITE_HEALTH.exists():
+        pytest.skip("../shared/realworld is not on this machine")
+    report = SHARED_SITE_HEALTH.read_text(encoding="utf-8")
+    widget.goto(lang="nl").open()
+    page.get_by_role("button", name="Meer opties").click()
+    page.get_by_role("button", name="Site Health-info plakken").click()
+    expect(widget.part("#sb-hint")).to_contain_text("Gereedschap → Sitediagnose → Info")
+    assert widget.active_element()["id"] == "sb-text"
+    turn = widget.ask(report)
+    assert turn["messages"][0]["text"].startswith("Bedankt, ik heb uw Site Health-informatie gelezen.")
+    assert "WordPress 6.8" in turn["messages"][0]["text"]
+    expect(widget.part("#sb-hint")).to_be_hidden()

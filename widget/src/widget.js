@@ -22,9 +22,12 @@
   var WS_URL = ORIGIN.replace(/^http/, "ws") + "/ws";
   var KEY = "supportbot:" + ORIGIN + ":";
 
+  var MAX_CHARS = 20000; // the server's SUPPORTBOT_MAX_MESSAGE_CHARS default: a whole Site Health paste fits
   var STRINGS = /*strings:begin*/{
     "en": {
       "openChat": "Open chat",
+      "siteHealth": "Paste Site Health info",
+      "siteHealthHelp": "In WordPress, go to Tools → Site Health → Info and click \"Copy site info to clipboard\". Paste it below and send it: it tells us your WordPress, PHP and plugin versions at once.",
       "closeChat": "Close chat",
       "dialog": "Chat with support",
       "title": "Support",
@@ -144,6 +147,7 @@
     "@keyframes sb-blink{0%,80%,100%{opacity:.3}40%{opacity:1}}",
     "@media (prefers-reduced-motion:reduce){.typing span{animation:none}}",
     ".status{margin:0;padding:6px 16px;font-size:13px;background:#fff8c5;color:#4d2d00}",
+    ".hint{margin:0;padding:8px 16px;font-size:13px;line-height:1.4;background:#eef4ff;color:#1d2a44}",
     ".confirm{padding:10px 16px;background:#fdf2f2;border-top:1px solid #f3c9c9}",
     ".confirm p{margin:0 0 6px}",
     ".composer{display:flex;gap:8px;padding:10px 12px;border-top:1px solid #e5e7eb;align-items:flex-end}",
@@ -534,7 +538,11 @@
       this.endButton = el("button", {
         type: "button", text: t("end"), onclick: function () { self.toggleMenu(false); self.askEnd(); }
       });
-      this.menu = el("div", { id: "sb-menu", class: "menu", hidden: true }, [this.downloadButton, this.endButton]);
+      this.siteHealthButton = el("button", {
+        type: "button", text: t("siteHealth"), onclick: function () { self.toggleMenu(false); self.pasteSiteHealth(); }
+      });
+      this.menu = el("div", { id: "sb-menu", class: "menu", hidden: true },
+        [this.siteHealthButton, this.downloadButton, this.endButton]);
       return this.menu;
     }
 
@@ -574,7 +582,10 @@
           el("button", { class: "secondary", type: "button", text: t("no"), onclick: function () { self.cancelEnd(); } })
         ])
       ]);
-      this.text = el("textarea", { id: "sb-text", rows: "1", maxlength: "4000", placeholder: t("messagePlaceholder") });
+      this.hint = el("p", { id: "sb-hint", class: "hint", role: "note", hidden: true, text: t("siteHealthHelp") });
+      this.text = el("textarea", {
+        id: "sb-text", rows: "1", maxlength: String(MAX_CHARS), placeholder: t("messagePlaceholder")
+      });
       this.text.addEventListener("keydown", function (event) {
         if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); self.submit(); }
       });
@@ -584,7 +595,7 @@
         el("button", { class: "send", type: "submit", "aria-label": t("send") }, [icon("send")])
       ]);
       this.chat = el("section", { class: "view chat", hidden: true }, [
-        this.log, this.typing, this.status, this.confirm, form
+        this.log, this.typing, this.status, this.confirm, this.hint, form
       ]);
       return this.chat;
     }
@@ -665,7 +676,7 @@
       this.menu.hidden = !show;
       this.menuButton.setAttribute("aria-expanded", String(show));
       this.downloadButton.disabled = this.endButton.disabled = !this.conv;
-      if (show) (this.conv ? this.downloadButton : this.menuButton).focus();
+      if (show) this.siteHealthButton.focus();
     }
 
     toggleSound() {
@@ -914,16 +925,28 @@
     }
 
     // -- sending: an outbox kept in localStorage, so nothing typed offline is lost --------------
+    // Site Health: the customer pastes Tools > Site Health > Info > "Copy site info to clipboard"
+    pasteSiteHealth() {
+      this.showChat();
+      this.hint.hidden = false;
+      this.text.rows = 6;
+      this.text.setAttribute("aria-describedby", "sb-hint");
+      this.text.focus();
+    }
+
     submit() {
       var text = this.text.value.trim();
       if (!text) return;
+      this.hint.hidden = true;
+      this.text.rows = 1;
+      this.text.removeAttribute("aria-describedby");
       this.text.value = "";
       this.onComposerInput();
       this.sendText(text);
     }
 
     sendText(text) {
-      var item = { client_id: newId(), text: text.slice(0, 4000) };
+      var item = { client_id: newId(), text: text.slice(0, MAX_CHARS) };
       this.outbox.push(item);
       store.set("outbox", this.outbox);
       this.renderPending(item);

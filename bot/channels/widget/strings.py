@@ -15,6 +15,11 @@ from bot.core.ports import Translator
 
 WIDGET_STRINGS: dict[str, str] = {
     "openChat": N_("Open chat"),
+    "siteHealth": N_("Paste Site Health info"),
+    "siteHealthHelp": N_(
+        'In WordPress, go to Tools → Site Health → Info and click "Copy site info to clipboard". '
+        "Paste it below and send it: it tells us your WordPress, PHP and plugin versions at once."
+    ),
     "closeChat": N_("Close chat"),
     "dialog": N_("Chat with support"),
     "title": N_("Support"),
