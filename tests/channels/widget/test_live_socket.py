@@ -13,9 +13,12 @@ from typing import Any
 import pytest
 import websocket
 
+from bot.config import Config
 from tests.live_server import LiveServer, reachable_redis_url
 
 CLOSE = websocket.ABNF.OPCODE_CLOSE
+
+MAX_CHARS = Config().max_message_chars
 
 
 class WidgetSocket:
@@ -132,7 +135,7 @@ def test_the_handshake_checks_the_origin(
         (b"\x00\x01binary", "invalid_json"),
         ({"type": "subscribe", "topic": "staff"}, "unknown_type"),
         ({"type": "message", "text": {"html": "<b>"}}, "invalid_field"),
-        ({"type": "message", "text": "x" * 5000}, "text_too_long"),
+        ({"type": "message", "text": "x" * (MAX_CHARS + 1)}, "text_too_long"),
     ],
 )
 def test_bad_frames_get_an_error_and_the_socket_stays_open(

@@ -14,6 +14,7 @@ from flask import Flask
 from bot.app import create_app
 from bot.channels.runtime import Runtime, runtime
 from bot.channels.widget.session import CLOSE_POLICY, WidgetSession
+from bot.config import Config
 from bot.helpdesk.bus import conversation_topic
 from bot.helpdesk.conversations import Started
 from bot.storage import repositories as repo
@@ -22,6 +23,8 @@ from tests.conftest import make_config
 from tests.live_server import reachable_redis_url
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+MAX_CHARS = Config().max_message_chars
 
 
 class Clock:
@@ -208,7 +211,7 @@ def test_a_message_gets_typing_then_the_turn_with_its_client_id(rt: Runtime, clo
         ('{"type": "message", "text": ["a"]}', "invalid_field"),
         ('{"type": "message", "text": "a\\u0000b"}', "invalid_field"),
         ('{"type": "message", "text": "   "}', "empty_text"),
-        (json.dumps({"type": "message", "text": "x" * 4001}), "text_too_long"),
+        (json.dumps({"type": "message", "text": "x" * (MAX_CHARS + 1)}), "text_too_long"),
         (json.dumps({"type": "message", "text": "hoi", "client_id": "c" * 65}), "invalid_field"),
         ("[" * 100_000 + "]" * 100_000, "invalid_json"),
     ],
@@ -225,7 +228,7 @@ def test_malformed_frames_get_an_error_and_the_socket_stays(
 
 def test_an_error_about_a_message_names_its_client_id(rt: Runtime, clock: Clock) -> None:
     client = connect(rt, clock, start(rt))
-    [error] = client.send({"type": "message", "text": "x" * 5000, "client_id": "c-9"})
+    [error] = client.send({"type": "message", "text": "x" * (MAX_CHARS + 1), "client_id": "c-9"})
     assert error["error"] == "text_too_long" and error["client_id"] == "c-9"
 
 

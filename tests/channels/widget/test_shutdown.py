@@ -9,7 +9,7 @@ from tests.channels.widget.test_live_socket import WidgetSocket
 from tests.live_server import LiveServer
 
 
-def test_sigterm_closes_open_sockets_going_away_and_the_server_exits_promptly(tmp_path: Path) -> None:
+def test_sigterm_closes_open_sockets_and_the_server_exits_promptly(tmp_path: Path) -> None:
     server = LiveServer(tmp_path, env={"SUPPORTBOT_RATE_PER_IP": "0"}).start()
     try:
         sockets = []

@@ -32,7 +32,7 @@ def test_the_source_keeps_the_english_table_as_its_fallback() -> None:
     block = BLOCK.search(SOURCE)
     assert block, "widget.js must keep its strings between /*strings:begin*/ and /*strings:end*/"
     english = json.loads(block.group(1))["en"]
-    assert english == WIDGET_STRINGS, "edit bot/channels/widget/strings.py and the fallback together"
+    assert english == WIDGET_STRINGS, "edit widget/strings.py and the JS fallback together"
 
 
 def test_every_key_the_script_uses_has_a_msgid_and_none_goes_unused() -> None:
@@ -41,7 +41,7 @@ def test_every_key_the_script_uses_has_a_msgid_and_none_goes_unused() -> None:
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-def test_the_served_script_speaks_each_configured_language(sqlite_app: Flask, language: str) -> None:
+def test_the_served_script_speaks_each_language(sqlite_app: Flask, language: str) -> None:
     table = served_table(sqlite_app)
     assert set(table) == {"nl", "en"}
     strings = table[language]
