@@ -345,6 +345,8 @@ def test_site_health_info_is_explained_and_pasted_in_the_customers_language(
     expect(widget.part("#sb-hint")).to_contain_text("Gereedschap → Sitediagnose → Info")
     assert widget.active_element()["id"] == "sb-text"
     turn = widget.ask(report)
-    assert turn["messages"][0]["text"].startswith("Bedankt, ik heb uw Site Health-informatie gelezen.")
+    assert turn["messages"][0]["text"].startswith(
+        "Bedankt, ik heb uw Site Health-informatie gelezen."
+    )
     assert "WordPress 6.8" in turn["messages"][0]["text"]
     expect(widget.part("#sb-hint")).to_be_hidden()

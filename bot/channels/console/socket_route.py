@@ -21,8 +21,8 @@ from bot.channels.console.guard import require_staff
 from bot.channels.console.live import ConsoleSession
 from bot.channels.console.sessions import load_session
 from bot.channels.runtime import Runtime, runtime
-from bot.channels.widget.frames import encode
 from bot.channels.sockets import close_socket as close
+from bot.channels.widget.frames import encode
 from bot.storage.models import Ticket
 
 bp = Blueprint("live", __name__)

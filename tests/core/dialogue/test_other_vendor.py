@@ -24,7 +24,10 @@ languages: [en]
 ticket_prefix: ACME
 """
 PRODUCTS = {
-    "nova": "name: Nova\nkind: theme\naliases: [Nova Theme]\nlatest_version: 2.1.0\nrequires_php: '8.1'\n",
+    "nova": (
+        "name: Nova\nkind: theme\naliases: [Nova Theme]\nlatest_version: 2.1.0\n"
+        "requires_php: '8.1'\n"
+    ),
     "formforge": "name: FormForge\nkind: plugin\naliases: [Form Forge]\nlatest_version: 5.0.3\n",
 }
 FAQ = {
@@ -61,7 +64,9 @@ def write_kb(root: Path, *, with_products: bool = True) -> Path:
         front = [f"question: {question}", "alternatives:", *[f"  - {a}" for a in alternatives]]
         if product:
             front.append(f"product: {product}")
-        (root / "faq" / "en" / f"{entry_id}.md").write_text("---\n" + "\n".join(front) + "\n---\n" + answer + "\n")
+        (root / "faq" / "en" / f"{entry_id}.md").write_text(
+            "---\n" + "\n".join(front) + "\n---\n" + answer + "\n"
+        )
     return root
 
 
@@ -76,7 +81,9 @@ def say(engine: Engine, messages: list[str], email: str | None = "ann@site.test"
     state = engine.new_state(None, "widget", email)
     turns = []
     for message in messages:
-        turn = engine.handle(state, message, NOW, CustomerContext(channel_has_email=email is not None))
+        turn = engine.handle(
+            state, message, NOW, CustomerContext(channel_has_email=email is not None)
+        )
         if turn.event(TicketRequested):
             turn = engine.ticket_opened(turn, "ACME-1001")
         turns.append(turn)
@@ -114,6 +121,10 @@ def test_their_names_numbers_and_promises_are_used(acme: Engine) -> None:
 def test_a_vendor_without_products_still_works(tmp_path: Path) -> None:
     kb = load_knowledge(write_kb(tmp_path / "services", with_products=False))
     engine = Engine(kb, load_translations(kb.policy.languages))
-    turns = say(engine, ["it stopped working", "The checkout page is blank since yesterday", "no"], email=None)
+    turns = say(
+        engine,
+        ["it stopped working", "The checkout page is blank since yesterday", "no"],
+        email=None,
+    )
     assert all(turn.route != "ask_product" for turn in turns)
     assert turns[0].route in {"ask_details", "ask_email"}
