@@ -196,6 +196,7 @@ def test_a_widget_ticket_is_claimed_and_answered_live(
     kees.goto(f"{server.url}/staff/tickets/{number}")
     expect(sanne.locator("#viewers")).to_contain_text("Kees")
     expect(kees.locator("#viewers")).to_contain_text("Sanne")
+    customer.page.wait_for_timeout(3100)  # the widget says "typing" at most every 3 s
     customer.composer.press_sequentially("ben je er", delay=30)
     expect(sanne.locator("#customer-typing")).to_be_visible()
 

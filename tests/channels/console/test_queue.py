@@ -69,7 +69,7 @@ def seed(app: Flask, count: int, *, assignee: int | None = None) -> None:
                 connection.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {count + 1})"
                 )
-            connection.exec_driver_sql("ANALYZE")
+            connection.exec_driver_sql("ANALYZE customers, conversations, messages, tickets")
 
 
 def numbers(html: str) -> list[str]:

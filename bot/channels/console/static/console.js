@@ -73,6 +73,9 @@
       retry = 1000;
       document.getElementById("live-status").hidden = true;
       if (ticketEl) { send({ type: "watch", ticket: ticketEl.getAttribute("data-ticket") }); }
+      // whatever happened before the socket listened (page load, a reconnect) is read now
+      if (rowsEl) { refreshQueue(); }
+      if (ticketEl) { appendLines(); }
     });
     socket.addEventListener("message", function (event) {
       var frame;
