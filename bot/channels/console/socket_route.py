@@ -6,12 +6,14 @@ The guard has already checked the session cookie (no login: 401 before the upgra
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, request
 from flask_sock import Sock
+from simple_websocket import ConnectionClosed
 from sqlalchemy import select
 
 from bot.channels.console import cookies
@@ -21,9 +23,13 @@ from bot.channels.console.guard import require_staff
 from bot.channels.console.live import ConsoleSession
 from bot.channels.console.sessions import load_session
 from bot.channels.runtime import Runtime, runtime
-from bot.channels.sockets import close_socket as close
+from bot.channels.sockets import OPEN_SOCKETS, close_socket
 from bot.channels.widget.frames import encode
 from bot.storage.models import Ticket
+
+log = logging.getLogger(__name__)
+
+CLOSE_INTERNAL_ERROR = 1011
 
 bp = Blueprint("live", __name__)
 sock = Sock()
@@ -56,17 +62,29 @@ def console_socket(ws: Any) -> None:
         lookup=lambda number: conversation_of(rt, number),
         still_valid=lambda: session_alive(rt, token),
     )  # fmt: skip
+    OPEN_SOCKETS.add(ws)  # a stopping worker closes it with 1001: the page reconnects elsewhere
     try:
-        while not session.closed:
-            raw = ws.receive(timeout=session.wait_timeout())
-            if raw is None:
-                session.on_timeout()
-            else:
-                session.on_text(raw)
+        serve(ws, session)
+    except ConnectionClosed:
+        raise  # the page went away: flask-sock ends the request quietly
+    except Exception:
+        # never let Flask answer: its error page would be written into the WebSocket stream
+        log.exception("console socket failed")
+        session.close_code = CLOSE_INTERNAL_ERROR
     finally:
+        OPEN_SOCKETS.discard(ws)
         session.release()
     with lock:
-        close(ws, session.close_code)
+        close_socket(ws, session.close_code)
+
+
+def serve(ws: Any, session: ConsoleSession) -> None:
+    while not session.closed:
+        raw = ws.receive(timeout=session.wait_timeout())
+        if raw is None:
+            session.on_timeout()
+        else:
+            session.on_text(raw)
 
 
 @bp.before_request
