@@ -84,7 +84,10 @@ def build_runtime(config: Config, *, migrate: bool = True) -> Runtime:
             retry=Retry(NoBackoff(), 1),
             health_check_interval=30,
         )
-        bus, limiter, presence = RedisBus(client), RedisRateLimiter(client), RedisPresence(client)
+        prefix = config.redis_prefix
+        bus = RedisBus(client, channel=prefix + "bus")
+        limiter = RedisRateLimiter(client, prefix=prefix + "rl:")
+        presence = RedisPresence(client, prefix=prefix + "presence:")
     conversations = Conversations(db, engine, bus, subscriptions=SubscriptionFeed())
     return Runtime(config, db, kb, engine, bus, conversations, limiter, presence)
 

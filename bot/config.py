@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PREFIX = "SUPPORTBOT_"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +36,15 @@ def _bool(raw: str) -> bool:
     if value in {"0", "false", "no", "off", ""}:
         return False
     raise ValueError(f"expected true/false, got {raw!r}")
+
+
+def _timezone(raw: str) -> str:
+    name = raw.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} (use a name like Europe/Amsterdam)") from exc
+    return name
 
 
 def _list(raw: str) -> tuple[str, ...]:
@@ -72,7 +82,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HELPDESK_ADDRESSES", _list, (), "Extra addresses of ours (aliases) besides policy's."),
     Setting("REDIS_URL", _str, "", "Redis for the cross-worker message bus; unset = in-process."),
     Setting(
-        "MAX_MESSAGE_CHARS", _int, 20000,
+        "REDIS_PREFIX",
+        _str,
+        "supportbot:",
+        "Prefix of our Redis keys and channels: installations sharing one Redis stay apart.",
+    ),
+    Setting("TIMEZONE", _timezone, "Europe/Amsterdam", "Time zone of times shown to staff."),
+    Setting(
+        "MAX_MESSAGE_CHARS",
+        _int,
+        20000,
         "Longest customer message accepted (a whole Site Health paste fits).",
     ),
     Setting("RATE_PER_CONVERSATION", _int, 20, "Messages per minute per conversation."),
@@ -105,6 +124,8 @@ class Config:
     smtp_listen: str = ""
     helpdesk_addresses: tuple[str, ...] = ()
     redis_url: str = ""
+    redis_prefix: str = "supportbot:"
+    timezone: str = "Europe/Amsterdam"
     max_message_chars: int = 20000
     rate_per_conversation: int = 20
     rate_per_ip: int = 60

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -17,6 +18,10 @@ from typing import Any, Protocol
 class RateLimiter(Protocol):
     def hit(self, key: str, limit: int, window_s: float) -> float:
         """Count one event; 0 when allowed, else the seconds until the next one is allowed."""
+        ...
+
+    def reset(self, key: str) -> None:
+        """Forget a key's events (a successful login clears the failed ones before it)."""
         ...
 
 
@@ -45,6 +50,10 @@ class MemoryRateLimiter:
                 return max(events[0] + window_s - now, 0.001)
             events.append(now)
             return 0.0
+
+    def reset(self, key: str) -> None:
+        with self._lock:
+            self._events.pop(key, None)
 
     def _evict(self, now: float, window_s: float) -> None:
         """Forget keys with no recent events, so a flood of IPs cannot grow memory forever."""
@@ -75,7 +84,10 @@ class RedisRateLimiter:
         if count >= limit:
             return max(oldest[0][1] + window_s - now, 0.001) if oldest else window_s
         pipe = self._redis.pipeline()
-        pipe.zadd(name, {f"{now:.6f}:{id(pipe)}": now})
+        pipe.zadd(name, {f"{now:.6f}:{uuid.uuid4().hex[:8]}": now})
         pipe.expire(name, math.ceil(window_s) + 1)
         pipe.execute()
         return 0.0
+
+    def reset(self, key: str) -> None:
+        self._redis.delete(self._prefix + key)

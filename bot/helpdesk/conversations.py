@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from bot.core.dialogue.engine import Engine
@@ -181,9 +182,7 @@ class Conversations:
             self.bus.publish(topic, notice)
             self.bus.publish(STAFF_TOPIC, staff_notice)
 
-        from sqlalchemy import event
-
-        event.listen(session, "after_commit", publish, once=True)
+        sa_event.listen(session, "after_commit", publish, once=True)
         return message
 
     # -- post ---------------------------------------------------------------------------------
@@ -294,8 +293,23 @@ class Conversations:
                 turn = self._open_ticket(session, conversation, turn, event)
             elif isinstance(event, CustomerWroteToStaff):  # a waiting or resolved ticket reopens
                 hours = self.engine.kb.policy.response_hours
-                reopen_for_customer(session, conversation.id, now, hours)
+                reopened = reopen_for_customer(session, conversation.id, now, hours)
+                if reopened is not None:
+                    self._announce_reopened(session, conversation.id, reopened.number)
         return turn
+
+    def _announce_reopened(
+        self, session: Session, conversation_id: int, number: str | None
+    ) -> None:
+        """After commit: the widget and the console show the ticket open again, live."""
+        update = {"type": "ticket_update", "number": number, "status": "open"}
+        changed = {"type": "ticket_changed", "conversation": conversation_id, "number": number}
+
+        def publish(_session: Session) -> None:
+            self.bus.publish(conversation_topic(conversation_id), update)
+            self.bus.publish(STAFF_TOPIC, changed)
+
+        sa_event.listen(session, "after_commit", publish, once=True)
 
     def _open_ticket(
         self, session: Session, conversation: Conversation, turn: Turn, request: TicketRequested
@@ -364,9 +378,7 @@ class Conversations:
             if opened or waiting:
                 self.bus.publish(STAFF_TOPIC, staff_notice)
 
-        from sqlalchemy import event
-
-        event.listen(session, "after_commit", publish, once=True)
+        sa_event.listen(session, "after_commit", publish, once=True)
 
     # -- end ----------------------------------------------------------------------------------
     def end(self, public_id: str, token: str | None) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """Login, logout, "log out everywhere" and the language choice.
 
 Login is rate limited per IP and per account (``runtime().limiter``, shared by every worker when
-Redis is configured): after ``ACCOUNT_ATTEMPTS`` tries on one account within the window
-(successful or not: the limiter counts, it cannot forgive), the account is locked until the
-oldest try is older than the window, whatever the password; locked attempts are not checked.
+Redis is configured): after ``ACCOUNT_ATTEMPTS`` failed tries on one account within the window
+(a successful login clears the count), the account is locked until the oldest try is older than
+the window, whatever the password; locked attempts are not checked.
 Every login starts a new session (a new random token; any session the browser brought along is
 ended), so a planted cookie never becomes a logged-in one.
 """
@@ -75,6 +75,7 @@ def login_submit() -> Response:
         else:
             user = check_login(session, email, password, now)
             if user is not None:
+                rt.limiter.reset(f"staff-login-account:{email}")
                 return logged_in(session, user)
             known = find_staff(session, email)
             audit.record(session, known.id if known else None, "login_failed", ip=ip, email=email)

@@ -12,7 +12,7 @@ from bot.channels.console import charts
 from bot.channels.console.access import access
 from bot.channels.console.dashboard_data import Period, load_report, missed
 from bot.channels.console.guard import require_staff
-from bot.channels.console.i18n import DISPLAY_ZONE, _
+from bot.channels.console.i18n import _, display_zone
 from bot.channels.console.metrics import Report
 from bot.channels.runtime import runtime
 
@@ -30,7 +30,7 @@ def index() -> Response:
     product = request.args.get("product", "")
     product = product if product in rt.kb.products else ""
     now = datetime.now(UTC)
-    period = Period.last_days(days_n, now, DISPLAY_ZONE)
+    period = Period.last_days(days_n, now, display_zone())
     target = rt.kb.policy.response_hours
     with rt.db.session() as session:
         report = load_report(session, period, product or None, now=now, target_hours=target)

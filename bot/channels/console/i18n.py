@@ -17,9 +17,12 @@ from flask import Flask, g, has_request_context, request
 
 from bot.channels.runtime import runtime
 
-# Staff work in the Netherlands; times are shown in Dutch time whatever the server's zone.
-DISPLAY_ZONE = ZoneInfo("Europe/Amsterdam")
 _NULL = NullTranslations()
+
+
+def display_zone() -> ZoneInfo:
+    """Where staff work (``SUPPORTBOT_TIMEZONE``): times are shown there, not in the server's."""
+    return ZoneInfo(runtime().config.timezone)
 
 
 def pick_language(preferred: str | None) -> str:
@@ -71,10 +74,10 @@ def install(app: Flask) -> None:
 
 
 def when(moment: datetime | None) -> str:
-    """A date and time for people: in Dutch time, in the console's language."""
+    """A date and time for people: in the staff's time zone, in the console's language."""
     if moment is None:
         return ""
-    return format_datetime(moment.astimezone(DISPLAY_ZONE), "medium", locale=current_language())
+    return format_datetime(moment.astimezone(display_zone()), "medium", locale=current_language())
 
 
 def relative(delta: timedelta) -> str:
