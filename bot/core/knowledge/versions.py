@@ -11,7 +11,16 @@ import re
 from functools import total_ordering
 
 _SPECIAL_ORDER = {
-    "dev": 0, "alpha": 1, "a": 1, "beta": 2, "b": 2, "rc": 3, "c": 3, "#": 4, "pl": 5, "p": 5,
+    "dev": 0,
+    "alpha": 1,
+    "a": 1,
+    "beta": 2,
+    "b": 2,
+    "rc": 3,
+    "c": 3,
+    "#": 4,
+    "pl": 5,
+    "p": 5,
 }
 _VERSION_IN_TEXT = re.compile(
     r"(?<![\w.])v?(\d+(?:\.\d+){0,3}(?:[-.]?(?:alpha|beta|rc|dev|pl|[ab])\d*)?)(?![\w.])", re.I
