@@ -26,20 +26,12 @@ from bot.i18n import load_translations
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 from bot.storage.models import Base
+from tests.shared_data import SHARED_DIR, shared_path  # noqa: F401 - re-exported for tests
 
 POSTGRES_URL = os.environ.get(
     "SUPPORTBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
-SHARED_DIR = Path(os.environ.get("SUPPORTBOT_SHARED_DIR", REPO_ROOT.parent / "shared"))
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
-
-
-def shared_path(*parts: str) -> Path:
-    """A path in ../shared/realworld; the test is skipped when that data is absent."""
-    path = SHARED_DIR.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is not available on this machine")
-    return path
 
 
 @pytest.fixture(scope="session")

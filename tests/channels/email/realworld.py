@@ -6,22 +6,15 @@ NO-REPLY, BODY) and, for reply bodies, the visible text the source project's tes
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.shared_data import SHARED_DIR
 
-def shared_dir() -> Path:
-    configured = os.environ.get("SUPPORTBOT_SHARED_DIR")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[3] / ".." / "shared"
-
-
-EMAIL_DIR = shared_dir() / "realworld" / "email"
+EMAIL_DIR = SHARED_DIR / "realworld" / "email"
 
 
 def require_email_dir() -> Path:

@@ -11,25 +11,15 @@ changelog, and Twenty Twenty-Five's is empty.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-
-def shared_dir() -> Path:
-    configured = os.environ.get("SUPPORTBOT_SHARED_DIR")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[3] / ".." / "shared"
+from tests.shared_data import shared_path
 
 
 def readmes_dir() -> Path:
     """The real readmes, or a skip when the shared data is not on this machine."""
-    folder = shared_dir() / "realworld" / "wp" / "readmes"
-    if not folder.is_dir():
-        pytest.skip(f"shared real-world data not found at {folder}")
+    folder = shared_path("realworld", "wp", "readmes")
     return folder
 
 

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.knowledge.error_trace import ErrorAnalysis, analyse_error, looks_like_error
+from tests.shared_data import shared_path
 
 
 def error_sample(name: str) -> str:
-    configured = os.environ.get("SUPPORTBOT_SHARED_DIR")
-    root = Path(configured) if configured else Path(__file__).resolve().parents[3] / ".." / "shared"
-    path = root / "realworld" / "wp" / "errors" / name
-    if not path.is_file():
-        pytest.skip(f"shared real-world data not found at {path}")
-    return path.read_text(encoding="utf-8")
+    return shared_path("realworld", "wp", "errors", name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)

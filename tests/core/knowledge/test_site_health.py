@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -17,17 +15,11 @@ from bot.core.knowledge.site_health import (
     looks_like_site_health,
     parse_site_health,
 )
+from tests.shared_data import shared_path
 
 
 def site_health_sample(name: str) -> str:
-    configured = os.environ.get("SUPPORTBOT_SHARED_DIR")
-    shared = (
-        Path(configured) if configured else Path(__file__).resolve().parents[3] / ".." / "shared"
-    )
-    path = shared / "realworld" / "wp" / "site-health" / name
-    if not path.is_file():
-        pytest.skip(f"shared real-world data not found at {path}")
-    return path.read_text(encoding="utf-8")
+    return shared_path("realworld", "wp", "site-health", name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
