@@ -7,12 +7,14 @@ console to reconnect, which lands them on a live worker.
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import socket
 import threading
+from collections.abc import Callable
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 from simple_websocket import ConnectionClosed
 
@@ -78,6 +80,54 @@ class OpenSockets:
 
 
 OPEN_SOCKETS = OpenSockets()
+CLOSE_INTERNAL_ERROR = 1011
+
+Send = Callable[[dict[str, Any]], None]
+
+
+class SocketSession(Protocol):
+    """The tested protocol object behind a socket (widget or console); the runner does the I/O."""
+
+    closed: bool
+    close_code: int
+
+    def wait_timeout(self) -> float | None: ...
+
+    def on_timeout(self) -> None: ...
+
+    def on_text(self, raw: str | bytes) -> None: ...
+
+    def release(self) -> None: ...
+
+
+def run_socket(ws: Any, build: Callable[[Send], SocketSession], *, name: str) -> None:
+    """The whole life of one socket: frames in, frames out, closed properly whatever happens."""
+    lock = threading.Lock()
+
+    def send(frame: dict[str, Any]) -> None:
+        with lock:  # bus notices arrive on other threads
+            ws.send(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+
+    session = build(send)
+    OPEN_SOCKETS.add(ws)  # a stopping worker closes it with 1001: the client reconnects elsewhere
+    try:
+        while not session.closed:
+            raw = ws.receive(timeout=session.wait_timeout())
+            if raw is None:
+                session.on_timeout()
+            else:
+                session.on_text(raw)
+    except ConnectionClosed:
+        raise  # the client went away: flask-sock ends the request quietly
+    except Exception:
+        # Never let Flask answer: its error page would be written into the WebSocket stream.
+        log.exception("%s socket failed", name)
+        session.close_code = CLOSE_INTERNAL_ERROR
+    finally:
+        OPEN_SOCKETS.discard(ws)
+        session.release()
+    with lock:
+        close_socket(ws, session.close_code)
 
 
 def close_sockets_on_sigterm() -> None:
