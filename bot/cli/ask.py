@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli.options import data_dir_option
 from bot.config import Config
 from bot.core.knowledge.loader import KnowledgeError, load_knowledge
 from bot.core.language import detect_language
@@ -25,13 +26,7 @@ EXIT_MISSING_DIRECTORY = 2
     help="Language of the question (default: detected from the text).",
 )
 @click.option("--product", default=None, metavar="SLUG", help="The product the customer uses.")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Knowledge-base directory (default: SUPPORTBOT_DATA_DIR or the shipped faq_data/).",
-)
+@data_dir_option
 @click.option(
     "--limit", type=click.IntRange(1, 20), default=3, show_default=True, help="Matches to show."
 )

@@ -8,6 +8,7 @@ from typing import BinaryIO, NoReturn
 
 import click
 
+from bot.cli.options import data_dir_option
 from bot.config import Config
 from bot.core.knowledge.loader import KnowledgeError, load_knowledge
 from bot.core.shop.csv_import import CsvFileError, ParsedCsv, parse_subscriptions_csv
@@ -28,13 +29,7 @@ def import_group() -> None:
 )
 @click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Check every row and count; store nothing.")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Knowledge-base directory with the product slugs (default: SUPPORTBOT_DATA_DIR).",
-)
+@data_dir_option
 def import_subscriptions(file: BinaryIO, dry_run: bool, data_dir: Path | None) -> None:
     """Import subscriptions from FILE (CSV: email,product,license_key,expires_at; - = stdin).
 

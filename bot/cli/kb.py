@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli.options import data_dir_option
 from bot.config import Config
 from bot.core.knowledge.loader import KnowledgeError, load_knowledge
 from bot.core.knowledge.report import summarize
@@ -22,13 +23,7 @@ def kb_group() -> None:
 @kb_group.command(
     "check", short_help="Validate the knowledge base and print a summary with its problems."
 )
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Knowledge-base directory (default: SUPPORTBOT_DATA_DIR or the shipped faq_data/).",
-)
+@data_dir_option
 def check(data_dir: Path | None) -> None:
     """Validate the knowledge base and print a summary with its problems.
 
