@@ -107,6 +107,35 @@ def instrument() -> None:
     smtp_transport._deliver = timed("SMTP out", smtp_transport._deliver)
 
 
+def send_all(port: int, mail: list[tuple[str, bytes]], rcpt: str, clients: int) -> float:
+    """Send every message over ``clients`` SMTP connections; seconds until the last 250."""
+
+    def send(batch: list[tuple[str, bytes]]) -> None:
+        with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
+            for sender, raw in batch:
+                started = time.perf_counter()
+                client.sendmail(sender, [rcpt], raw)
+                with LOCK:
+                    TIMES["SMTP in"] += time.perf_counter() - started
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(send, [mail[i::clients] for i in range(clients)]))
+    return time.perf_counter() - started
+
+
+def sink_rate(mail: list[tuple[str, bytes]], rcpt: str, clients: int) -> float:
+    """The baseline, same run: the same mail to a bare aiosmtpd sink that stores nothing."""
+    sink = Relay()
+    sink.expected = len(mail)
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    elapsed = send_all(controller.port, mail, rcpt, clients)
+    controller.stop()
+    TIMES["SMTP in"] = 0.0
+    return len(mail) / elapsed
+
+
 def run(count: int, clients: int, database_url: str) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="email-bench-"))
     relay = Relay()
@@ -131,30 +160,21 @@ def run(count: int, clients: int, database_url: str) -> None:
     server.start()
     port = server.port
     mail = messages(runtime, count, settings.helpdesk_address)
-
-    def send(batch: list[tuple[str, bytes]]) -> None:
-        with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
-            for sender, raw in batch:
-                started = time.perf_counter()
-                client.sendmail(sender, [settings.helpdesk_address], raw)
-                with LOCK:
-                    TIMES["SMTP in"] += time.perf_counter() - started
-
+    baseline = sink_rate(mail, settings.helpdesk_address, clients)
     started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(send, [mail[i::clients] for i in range(clients)]))
-    accepted = time.perf_counter() - started
+    accepted = send_all(port, mail, settings.helpdesk_address, clients)
     relay.done.wait(timeout=600)
     elapsed = time.perf_counter() - started
     server.stop()
     relay_controller.stop()
     runtime.db.dispose()
     shutil.rmtree(workdir, ignore_errors=True)
-    report(count, clients, relay.received, accepted, elapsed, runtime.db.engine.dialect.name)
+    backend = runtime.db.engine.dialect.name
+    report(count, clients, relay.received, accepted, elapsed, backend, baseline)
 
 
 def report(count: int, clients: int, received: int, accepted: float, elapsed: float,
-           backend: str) -> None:  # fmt: skip
+           backend: str, baseline: float) -> None:  # fmt: skip
     inner = ("parse (MIME, charsets)", "quotes and signature", "engine")
     stages = {name: TIMES[name] for name in inner}
     rest = TIMES["processing (all)"] - sum(stages.values())
@@ -172,6 +192,11 @@ def report(count: int, clients: int, received: int, accepted: float, elapsed: fl
     )
     per_message = f"{1000 * elapsed / max(1, count):.1f}"
     rows.append(("end to end (wall clock)", f"{elapsed:.2f}", per_message, summary))
+    ratio = (received / elapsed) / baseline
+    rows.append((
+        "baseline: bare aiosmtpd sink, same mail and clients", "", f"{1000 / baseline:.1f}",
+        f"{baseline:.0f} msg/s; Supportbot end to end = {ratio:.3f} x the sink",
+    ))  # fmt: skip
     print_table(("stage", "seconds", "ms per message", "share of stage time"), rows)
 
 
