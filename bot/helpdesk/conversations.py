@@ -243,6 +243,7 @@ class Conversations:
         self._save_state(session, conversation, turn.state)
         session.flush()
         result = turn.to_dict(conversation.public_id)
+        result["ticket"] = ticket_dict(conversation)  # its real status (open, waiting, resolved)
         result["messages"] = [message_dict(m) for m in stored]
         self._after_commit(session, conversation, turn)
         return result

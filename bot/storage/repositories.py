@@ -161,7 +161,7 @@ def create_ticket(
 ) -> Ticket:
     """Numbered from its row id, so numbers are unique without a separate counter."""
     ticket = Ticket(
-        conversation_id=conversation.id,
+        conversation=conversation,
         status="open",
         reason=reason,
         summary=summary[:300],

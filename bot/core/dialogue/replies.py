@@ -323,18 +323,3 @@ class Replies:
         else:
             text = self._("Thank you, a colleague will answer you.")
         return self.message(text)
-
-    def closed(self) -> BotMessage:
-        return self.message(
-            self._("This conversation was closed. Ask your question and I'll gladly help again.")
-        )
-
-    def links_for(self, product: Product | None) -> tuple[Link, ...]:
-        if product and product.docs_url:
-            return (
-                Link(
-                    self._("Documentation for %(product)s") % {"product": product.name},
-                    product.docs_url,
-                ),
-            )
-        return ()

@@ -48,10 +48,6 @@ class Slots:
     details: str | None = None
     conflict_test: str | None = None  # resolved | persists | skipped: goes on the ticket
 
-    def missing_for_bug_report(self) -> list[str]:
-        wanted = ("product", "version")
-        return [name for name in wanted if getattr(self, name) is None]
-
 
 @dataclass(frozen=True)
 class ConversationState:

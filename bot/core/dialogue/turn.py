@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from bot.core.dialogue.state import ConversationState
@@ -77,7 +77,6 @@ class Turn:
     faq: FaqHit | None = None
     suggestions: tuple[Suggestion, ...] = ()
     ticket: str | None = None
-    ticket_status: str = "open"
 
     def event(self, kind: type[Event]) -> Event | None:
         return next((e for e in self.events if isinstance(e, kind)), None)
@@ -97,9 +96,8 @@ class Turn:
                 else None
             ),
             "suggestions": [{"id": s.id, "question": s.question} for s in self.suggestions],
-            "ticket": {"number": self.ticket, "status": self.ticket_status}
-            if self.ticket
-            else None,
+            # a ticket the engine knows of is open; the service fills in the stored status
+            "ticket": {"number": self.ticket, "status": "open"} if self.ticket else None,
             "state": self.state.public(),
             "messages": [message.to_dict() for message in self.messages],
         }
@@ -111,8 +109,6 @@ class CustomerContext:
 
     subscriptions: tuple[SubscriptionInfo, ...] = ()
     channel_has_email: bool = False
-    connected_live: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ then compare part by part, with special words ordered dev < alpha < beta < RC < 
 from __future__ import annotations
 
 import re
-from functools import total_ordering
 
 _SPECIAL_ORDER = {
     "dev": 0,
@@ -53,34 +52,6 @@ def compare_versions(left: str, right: str) -> int:
         if ra != rb:
             return -1 if ra < rb else 1
     return 0
-
-
-@total_ordering
-class Version:
-    """A comparable WordPress-style version; ``Version("6.4") < Version("6.4.1")``."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text.strip()
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Version) and compare_versions(self.text, other.text) == 0
-
-    def __lt__(self, other: Version) -> bool:
-        return compare_versions(self.text, other.text) < 0
-
-    def __hash__(self) -> int:
-        parts = canonical_parts(self.text)
-        while parts and parts[-1] == "0":
-            parts.pop()
-        return hash(tuple(parts))
-
-    def __repr__(self) -> str:
-        return f"Version({self.text!r})"
-
-    def __str__(self) -> str:
-        return self.text
 
 
 def _without_trailing_zeros(version: str) -> str:
