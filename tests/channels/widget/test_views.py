@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import gzip
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bot.app import create_app
 from bot.channels.widget.assets import WIDGET_SOURCE
+from bot.config import Config, ConfigError
+from tests.conftest import make_config
 
 ALLOWED = "https://customer-site.example"  # in make_config's widget_origins
 
@@ -171,6 +175,69 @@ def test_the_demo_page_embeds_the_widget_twice_with_its_options(web: FlaskClient
         web.get("/demo/theme.css").status_code == 200
         and web.get("/demo/theme.js").status_code == 200
     )
+
+
+@pytest.mark.parametrize(
+    "server",
+    ["http://attacker.example", "https://attacker.example:8443", "//attacker.example",
+     "http://127.0.0.1:8000.attacker.example", "http://127.0.0.1:8000@attacker.example",
+     "data:text/javascript,alert(1)", "http://localhost"],
+)  # fmt: skip
+def test_the_demo_never_loads_a_script_from_a_server_the_caller_names(
+    web: FlaskClient, server: str
+) -> None:
+    """A crafted ``/demo/?server=`` link must not run a stranger's script on the console's origin
+    (where it would ride a logged-in agent's session)."""
+    response = web.get("/demo/", query_string={"server": server})
+    sources = re.findall(r"<script src=\"([^\"]*)\"", response.get_data(as_text=True))
+    own = ("jquery.js", "theme.js", "/widget.js")
+    assert sources and all(src.startswith(own) for src in sources)
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "attacker" not in policy and "*" not in policy
+
+
+def test_the_demo_embeds_the_widget_from_the_public_url_when_asked(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """The browser tests open the page on ``localhost`` and the widget from the public URL
+    (``127.0.0.1``): another origin, as a customer's site has. Only that one URL is accepted."""
+    app = create_app(make_config(tmp_path, sqlite_url, public_url="http://127.0.0.1:8123/"))
+    try:
+        response = app.test_client().get("/demo/?server=http://127.0.0.1:8123")
+        html = response.get_data(as_text=True)
+        assert html.count('<script src="http://127.0.0.1:8123/widget.js"') == 2
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self' http://127.0.0.1:8123;" in policy
+        assert "ws://127.0.0.1:8123" in policy
+    finally:
+        app.extensions["supportbot"].db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("setting", "public_url", "served"),
+    [(None, "http://127.0.0.1:8000", True), (None, "https://support.example.com", False),
+     (True, "https://support.example.com", True), (False, "http://127.0.0.1:8000", False)],
+)  # fmt: skip
+def test_the_demo_page_can_be_switched_off_and_is_off_on_https_by_default(
+    tmp_path: Path, sqlite_url: str, setting: bool | None, public_url: str, served: bool
+) -> None:
+    config = make_config(tmp_path, sqlite_url, public_url=public_url, demo_page=setting)
+    app = create_app(config)
+    try:
+        web = app.test_client()
+        for path in ("/demo/", "/demo/theme.js", "/demo/theme.css"):
+            assert web.get(path).status_code == (200 if served else 404)
+        assert web.get("/widget.js").status_code == 200  # the widget itself is always served
+    finally:
+        app.extensions["supportbot"].db.dispose()
+
+
+def test_the_demo_switch_is_read_from_the_environment() -> None:
+    assert Config.from_env({"SUPPORTBOT_DEMO_PAGE": "false"}).demo_page is False
+    assert Config.from_env({"SUPPORTBOT_DEMO_PAGE": "auto"}).demo_page is None
+    assert Config.from_env({}).demo_page is None
+    with pytest.raises(ConfigError, match="SUPPORTBOT_DEMO_PAGE"):
+        Config.from_env({"SUPPORTBOT_DEMO_PAGE": "sometimes"})
 
 
 @pytest.mark.parametrize(
