@@ -12,7 +12,14 @@ from pathlib import Path
 from bot.core.knowledge.fields import FieldReader
 from bot.core.knowledge.frontmatter import FrontMatter, YamlProblem, split_front_matter
 from bot.core.knowledge.load_context import LoadContext
-from bot.core.knowledge.models import FaqEntry, Policy, Problem, Product
+from bot.core.knowledge.models import (
+    POLICY_ROUTES,
+    FaqEntry,
+    Policy,
+    PolicyRoute,
+    Problem,
+    Product,
+)
 
 
 def load_faq_files(
@@ -89,6 +96,7 @@ def _load_entry(
     question = reader.text("question", required=True)
     product = reader.text("product")
     alternatives, tags = reader.text_list("alternatives"), reader.text_list("tags")
+    route = _route(reader, tags)
     if "id" in reader.mapping:
         reader.report("id", f"'id' is ignored; the id is the file name ({path.stem!r})", "warning")
         reader.text("id")
@@ -112,7 +120,28 @@ def _load_entry(
         product=product,
         tags=tags,
         source=context.relative(path),
+        route=route,
     )
+
+
+def _route(reader: FieldReader, tags: tuple[str, ...]) -> PolicyRoute | None:
+    """The policy route the author gave the entry: ``route:``, or a tag that names one.
+
+    The tag form serves knowledge bases written before ``route:`` existed (``tags: [billing]``).
+    A route is never guessed from the entry's words.
+    """
+    routes: dict[str, PolicyRoute] = {route: route for route in POLICY_ROUTES}
+    declared = reader.text("route")
+    if declared is not None:
+        if declared.strip().lower() in routes:
+            return routes[declared.strip().lower()]
+        reader.report(
+            "route", f"unknown route {declared!r} (one of: {', '.join(routes)}); ignored", "warning"
+        )
+    for tag in tags:
+        if tag.strip().lower() in routes:
+            return routes[tag.strip().lower()]
+    return None
 
 
 def merge_readme_faq(

@@ -20,6 +20,7 @@ from bot.core.knowledge.frontmatter import YamlProblem, load_yaml
 from bot.core.knowledge.load_context import LoadContext
 from bot.core.knowledge.models import KnowledgeBase, Policy, ThirdPartyComponent
 from bot.core.knowledge.product_files import load_products
+from bot.core.knowledge.route_cards import load_route_cards
 from bot.core.knowledge.third_party import builtin_components, parse_third_party
 
 
@@ -38,12 +39,14 @@ def load_knowledge(data_dir: Path) -> KnowledgeBase:
     faq = load_faq_files(context, policy, products)
     faq = merge_readme_faq(context, faq, readme_faq)
     third_party = [*builtin_components(), *load_third_party(context)]
+    route_cards = load_route_cards(context, policy.languages)
     return KnowledgeBase(
         policy=policy,
         products=products,
         faq=tuple(faq),
         third_party=tuple(third_party),
         problems=tuple(context.problems),
+        route_cards=route_cards,
     )
 
 

@@ -9,6 +9,18 @@ from typing import Literal
 
 ProductKind = Literal["plugin", "theme", "service"]
 Severity = Literal["error", "warning"]
+# The support policy's own topics: a message about one of them gets the policy's answer.
+PolicyRoute = Literal["channels", "billing", "customization", "third_party", "wordpress_general"]
+POLICY_ROUTES: tuple[PolicyRoute, ...] = (
+    "channels",
+    "billing",
+    "customization",
+    "third_party",
+    "wordpress_general",
+)
+# What an indexed entry is: an FAQ answer, or a policy route's phrasings ("route"), or phrasings
+# that share a route's words but are not about it ("counter"); see data/routes.yaml.
+EntryKind = Literal["faq", "route", "counter"]
 
 
 @dataclass(frozen=True)
@@ -112,7 +124,12 @@ class Product:
 
 @dataclass(frozen=True)
 class FaqEntry:
-    """One FAQ answer in one language. `id` is unique within its language."""
+    """One FAQ answer in one language. `id` is unique within its language.
+
+    `route` is the policy route the knowledge base gives the entry (front matter ``route:``):
+    its answer then goes out under that route. Route cards (``kind`` "route" or "counter") are
+    a policy route's phrasings, indexed next to the FAQ so that both compete in one decision.
+    """
 
     id: str
     language: str
@@ -122,6 +139,13 @@ class FaqEntry:
     product: str | None = None
     tags: tuple[str, ...] = ()
     source: str = ""
+    route: PolicyRoute | None = None
+    kind: EntryKind = "faq"
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """The question and its alternatives, without repeats."""
+        return tuple(dict.fromkeys((self.question, *self.alternatives)))
 
     @property
     def key(self) -> tuple[str, str]:
@@ -151,6 +175,7 @@ class KnowledgeBase:
     faq: Sequence[FaqEntry]
     third_party: Sequence[ThirdPartyComponent] = ()
     problems: Sequence[Problem] = field(default_factory=tuple)
+    route_cards: Sequence[FaqEntry] = ()  # policy routes' phrasings (built-in + routes.yaml)
 
     def product(self, slug: str | None) -> Product | None:
         return self.products.get(slug) if slug else None

@@ -217,6 +217,8 @@ def _close_names(written: str, patterns: Sequence[NamePattern]) -> list[tuple[Na
 
 def _tokens_agree(written: list[str], wanted: list[str]) -> bool:
     """Word by word: same first letter, numbers exact, at most one slip (two in long words)."""
+    if len(written) != len(wanted):  # a name cut short at the end of the text
+        return False
     for have, want in zip(written, wanted, strict=True):
         if have[0] != want[0] or (have != want and any(ch.isdigit() for ch in have + want)):
             return False

@@ -1,17 +1,22 @@
 """When to answer, when to suggest, when to stay quiet: a gate on score and margin.
 
 A wrong confident answer costs more than a list of suggestions, so "answer" needs both a high
-score and a clear lead over the runner-up: the margin matters most (measured: a score gate
-alone answers more but is wrong far more often). The defaults were tuned with
-bench/tune_gate.py on the VIRA dev split and the even half of our paraphrase set;
-bench/faq_retrieval.py reports the answer rate and the precision of "answer" on the rest.
+score and a clear lead over the runner-up. The runner-up is the best candidate that would *mean
+something else*: an FAQ entry and the policy route it belongs to agree, so they do not take each
+other's lead. Counter cards (phrasings that look like a policy route but ask about a product)
+veto their route when they score at least as high, and are then dropped.
+
+The thresholds are not fixed: `bot.core.retrieval.calibration` sets them for each knowledge base
+and language when the index is built.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
+
+from bot.core.knowledge.models import FaqEntry
 
 Decision = Literal["answer", "suggest", "none"]
 
@@ -20,8 +25,6 @@ DECISION_RANK: dict[Decision, int] = {"none": 0, "suggest": 1, "answer": 2}
 
 @dataclass(frozen=True)
 class Thresholds:
-    # Measured with these: the held-out half of our paraphrases is 61% answered at 0.966
-    # precision, VIRA dev 37% at 0.914 (a margin of 0.08 would answer 51% there at 0.861).
     answer: float = 0.3
     margin: float = 0.12
     suggest: float = 0.25
@@ -30,11 +33,49 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
+class Scored(Protocol):
+    @property
+    def entry(self) -> FaqEntry: ...
+
+    @property
+    def score(self) -> float: ...
+
+
 def decide(scores: Sequence[float], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Decision:
-    """Decision for scores sorted best first."""
+    """Decision for the best score and the runner-up's (best first)."""
     if not scores or scores[0] < thresholds.suggest:
         return "none"
     runner_up = scores[1] if len(scores) > 1 else 0.0
     if scores[0] >= thresholds.answer and scores[0] - runner_up >= thresholds.margin:
         return "answer"
     return "suggest"
+
+
+def same_answer(a: FaqEntry, b: FaqEntry) -> bool:
+    """Would answering with `b` mean what answering with `a` means?"""
+    if a.kind == "faq" and b.kind == "faq":
+        return a.key == b.key
+    return a.route is not None and a.route == b.route
+
+
+S = TypeVar("S", bound="Scored")
+
+
+def without_vetoed(ranked: Sequence[S]) -> list[S]:
+    """Drop route cards whose counter card scores at least as high, then the counters."""
+    counters = {m.entry.route: m.score for m in ranked if m.entry.kind == "counter"}
+    return [
+        m
+        for m in ranked
+        if m.entry.kind == "faq"
+        or (m.entry.kind == "route" and m.score > counters.get(m.entry.route, -1.0))
+    ]
+
+
+def lead_scores(ranked: Sequence[Scored]) -> list[float]:
+    """[best score, best score of a candidate that means something else] (best first)."""
+    if not ranked:
+        return []
+    best = ranked[0].entry
+    rival = next((m.score for m in ranked[1:] if not same_answer(best, m.entry)), 0.0)
+    return [ranked[0].score, rival]

@@ -1,19 +1,27 @@
-"""FAQ retrieval: the public index, its results, and the product and language rules."""
+"""FAQ retrieval: the public index, its results, and the product and language rules.
+
+One `LanguageIndex` per language holds that language's FAQ entries *and* the policy routes'
+cards (`bot.core.knowledge.route_cards`), so a message is scored against both with the same
+analysis. `search` (the FAQ search box, `supportbot ask`) returns FAQ entries only;
+`candidates` (the dialogue engine) returns both, and the engine decides among them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
 from bot.core.knowledge.third_party import ThirdPartyCatalogue
 from bot.core.retrieval.analysis import MAX_ANALYSED_CHARS
+from bot.core.retrieval.calibration import Calibration, Match, cached, calibrate, fingerprint
 from bot.core.retrieval.decision import (
     DECISION_RANK,
-    DEFAULT_THRESHOLDS,
     Decision,
     Thresholds,
     decide,
+    lead_scores,
+    without_vetoed,
 )
 from bot.core.retrieval.language_index import DEFAULT_WEIGHTS, LanguageIndex, RankerScores
 from bot.core.retrieval.products import ProductMentions
@@ -24,6 +32,8 @@ from bot.core.retrieval.products import ProductMentions
 # so a general entry that fits better still wins.
 PRODUCT_BOOST = 0.1
 OTHER_PRODUCT_PENALTY = 0.05
+# How many candidates the engine sees: enough for a runner-up of another meaning.
+CANDIDATES = 8
 
 
 @dataclass(frozen=True)
@@ -52,7 +62,7 @@ class FaqResult:
 
 
 class FaqIndex:
-    """All FAQ entries, indexed once per language; `search` is cheap and thread-safe."""
+    """All FAQ entries (and policy route cards), indexed once per language; thread-safe."""
 
     def __init__(
         self,
@@ -61,12 +71,16 @@ class FaqIndex:
         languages: Sequence[str] = ("nl", "en"),
         *,
         third_party: Sequence[ThirdPartyComponent] = (),
-        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        cards: Sequence[FaqEntry] = (),
+        thresholds: Thresholds | None = None,
         weights: RankerScores = DEFAULT_WEIGHTS,
     ) -> None:
+        """`thresholds` fixes the gate for every language; by default each language's gate is
+        calibrated on this knowledge base (see `bot.core.retrieval.calibration`)."""
         products = products or {}
         self.languages = tuple(dict.fromkeys(languages)) or ("nl",)
-        self.thresholds = thresholds
+        self.products = products
+        self.weights = weights
         self._mentions = ProductMentions(products)
         own_names = [name for product in products.values() for name in product.names]
         self._third_party = (
@@ -74,54 +88,100 @@ class FaqIndex:
             if third_party
             else None
         )
-        by_language = {lang: [e for e in entries if e.language == lang] for lang in self.languages}
+        self._faq = {lang: [e for e in entries if e.language == lang] for lang in self.languages}
+        self._cards = {lang: [c for c in cards if c.language == lang] for lang in self.languages}
         self._indexes = {
-            lang: LanguageIndex(lang, found, products, weights)
-            for lang, found in by_language.items()
+            lang: LanguageIndex(lang, [*self._faq[lang], *self._cards[lang]], products, weights)
+            for lang in self.languages
         }
-        self._stand_ins = {
-            lang: self._build_stand_ins(lang, by_language, products, weights)
-            for lang in by_language
-        }
+        self._stand_ins = {lang: self._build_stand_ins(lang) for lang in self.languages}
+        self.calibrations: dict[str, Calibration] = {}
+        self._gates: dict[str, Thresholds] = {}
+        for lang in self.languages:
+            if thresholds is not None:
+                self._gates[lang] = thresholds
+            else:
+                key = fingerprint(
+                    [*self._faq[lang], *self._cards[lang]], lang, products, weights, third_party
+                )
+                calibration = cached(key, lambda lang=lang: self._calibrate(lang))  # type: ignore[misc]
+                self.calibrations[lang] = calibration
+                self._gates[lang] = calibration.thresholds
 
-    def _build_stand_ins(
-        self,
-        language: str,
-        by_language: Mapping[str, Sequence[FaqEntry]],
-        products: Mapping[str, Product],
-        weights: RankerScores,
-    ) -> list[LanguageIndex]:
+    def _build_stand_ins(self, language: str) -> list[LanguageIndex]:
         """Indexes of the entries that exist only in other languages ("stand-ins"), so that a
         Dutch question still finds an entry written only in English (e.g. from a readme)."""
-        own_ids = {entry.id for entry in by_language[language]}
+        own_ids = {entry.id for entry in self._faq[language]}
         stand_ins: list[LanguageIndex] = []
-        for other, found in by_language.items():
+        for other, found in self._faq.items():
             missing = [entry for entry in found if entry.id not in own_ids]
-            if other == language or not missing:
-                continue
-            if len(missing) == len(found):  # nothing translated: share the full index
-                stand_ins.append(self._indexes[other])
-            else:
-                stand_ins.append(LanguageIndex(other, missing, products, weights))
+            if other != language and missing:
+                stand_ins.append(LanguageIndex(other, missing, self.products, self.weights))
         return stand_ins
 
+    # -- the gate ------------------------------------------------------------------------------
+    def _calibrate(self, language: str) -> Calibration:
+        def build(kept: list[FaqEntry]) -> Callable[[str], Sequence[Match]]:
+            index = LanguageIndex(language, kept, self.products, self.weights)
+            k = CANDIDATES + 2 * len(self._cards[language])
+
+            def rank(query: str) -> list[FaqMatch]:
+                named, text = self.understand(query, None)
+                return without_vetoed(self.rank(index, text, named, k))
+
+            return rank
+
+        return calibrate([*self._faq[language], *self._cards[language]], build)
+
+    def gate(self, language: str) -> Thresholds:
+        return self._gates.get(language) or self._gates[self.languages[0]]
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """The first language's gate."""
+        return self.gate(self.languages[0])
+
+    # -- for the dialogue engine -------------------------------------------------------------
+    def candidates(
+        self, query: str, language: str, *, product: str | None = None, k: int = CANDIDATES
+    ) -> tuple[FaqMatch, ...]:
+        """FAQ entries and policy route cards of `language`, best first (vetoed cards dropped)."""
+        index = self._indexes.get(language)
+        if index is None:
+            return ()
+        named, text = self.understand(query, product)
+        return tuple(without_vetoed(self.rank(index, text, named, k + 2 * len(self._cards))))[:k]
+
+    def other_languages(
+        self, query: str, language: str, *, product: str | None = None, k: int = CANDIDATES
+    ) -> tuple[str, tuple[FaqMatch, ...]]:
+        """The best other language's FAQ entries for `query` (when the customer's has none)."""
+        named, text = self.understand(query, product)
+        best: tuple[str, tuple[FaqMatch, ...]] = (language, ())
+        for other in self.languages:
+            if other == language:
+                continue
+            ranked = self._faq_only(self.rank(self._indexes[other], text, named, k + 20))[:k]
+            if ranked and (not best[1] or ranked[0].score > best[1][0].score):
+                best = (other, tuple(ranked))
+        return best
+
+    # -- for the FAQ search box and `supportbot ask` ---------------------------------------------
     def search(
         self, query: str, language: str, *, product: str | None = None, limit: int = 3
     ) -> FaqResult:
-        """Best entries for `query` in `language`; another language when that fits better."""
-        named, text = self._understand(query, product)
+        """Best FAQ entries for `query` in `language`; another language when that fits better."""
+        named, text = self.understand(query, product)
         limit, k = max(limit, 1), max(limit, 2)
         first = language if language in self._indexes else self.languages[0]
-        searched: dict[int, list[FaqMatch]] = {}
-        result = self._result(self._ranked(first, text, named, k, searched), first, limit)
+        result = self._result(self._ranked(first, text, named, k), first, limit)
         for other in self.languages:
             if result.decision == "answer":
                 break
             if other != first:
-                # The customer may write in one language about an entry in another. Its
-                # stand-ins are entries of the languages searched already: not again.
-                ranked = self._top(self._indexes[other], text, named, k, searched)
-                fallback = self._result(ranked, other, limit)
+                # The customer may write in one language about an entry in another.
+                ranked = self._faq_only(self.rank(self._indexes[other], text, named, k + 20))
+                fallback = self._result(ranked[:k], other, limit)
                 if DECISION_RANK[fallback.decision] > DECISION_RANK[result.decision]:
                     result = fallback
         return result
@@ -129,10 +189,10 @@ class FaqIndex:
     def ranked(
         self, query: str, language: str, *, product: str | None = None, limit: int = 3
     ) -> tuple[FaqMatch, ...]:
-        """The nearest entries for `language`, whatever the decision (for diagnostics)."""
+        """The nearest FAQ entries for `language`, whatever the decision (for diagnostics)."""
         if language not in self._indexes:
             return ()
-        named, text = self._understand(query, product)
+        named, text = self.understand(query, product)
         return tuple(self._ranked(language, text, named, max(limit, 1)))
 
     def ranker_scores(self, query: str, language: str) -> dict[FaqEntry, RankerScores]:
@@ -147,7 +207,8 @@ class FaqIndex:
         """Slugs of our products named in `query`, in order of mention."""
         return self._mentions.find(query)
 
-    def _understand(self, query: str, product: str | None) -> tuple[set[str], str]:
+    # -- shared steps ------------------------------------------------------------------------------
+    def understand(self, query: str, product: str | None) -> tuple[set[str], str]:
         """(our products named or given, the text to match) for a query."""
         query = query[:MAX_ANALYSED_CHARS]
         named = set(self._mentions.find(query))
@@ -162,42 +223,32 @@ class FaqIndex:
             text += " thirdparty"
         return named, text
 
-    def _ranked(
-        self,
-        language: str,
-        text: str,
-        named: set[str],
-        k: int,
-        searched: dict[int, list[FaqMatch]] | None = None,
-    ) -> list[FaqMatch]:
-        """The k best matches among `language`'s entries and its stand-ins, best first."""
-        searched = {} if searched is None else searched
-        matches: list[FaqMatch] = []
-        for index in (self._indexes[language], *self._stand_ins[language]):
-            matches.extend(self._top(index, text, named, k, searched))
+    @staticmethod
+    def rank(index: LanguageIndex, text: str, named: set[str], k: int) -> list[FaqMatch]:
+        """One index's k best for this (understood) query, best first."""
+        adjust = _product_adjustments(index.entries, named)
+        return [
+            FaqMatch(index.entries[position], min(max(score, 0.0), 1.0))
+            for position, score in index.top(text, k, adjust)
+        ]
+
+    @staticmethod
+    def _faq_only(matches: Sequence[FaqMatch]) -> list[FaqMatch]:
+        return [match for match in matches if match.entry.kind == "faq"]
+
+    def _ranked(self, language: str, text: str, named: set[str], k: int) -> list[FaqMatch]:
+        """The k best FAQ entries of `language` and its stand-ins, best first."""
+        cards = len(self._cards[language])
+        matches = self._faq_only(self.rank(self._indexes[language], text, named, k + cards))[:k]
+        for index in self._stand_ins[language]:
+            matches.extend(self.rank(index, text, named, k))
         matches.sort(key=lambda match: -match.score)
         return matches[:k]
 
-    @staticmethod
-    def _top(
-        index: LanguageIndex,
-        text: str,
-        named: set[str],
-        k: int,
-        searched: dict[int, list[FaqMatch]],
-    ) -> list[FaqMatch]:
-        """One index's k best for this query, computed once per search."""
-        if id(index) not in searched:
-            adjust = _product_adjustments(index.entries, named)
-            searched[id(index)] = [
-                FaqMatch(index.entries[position], min(max(score, 0.0), 1.0))
-                for position, score in index.top(text, k, adjust)
-            ]
-        return searched[id(index)]
-
     def _result(self, ranked: list[FaqMatch], language: str, limit: int) -> FaqResult:
-        decision = decide([match.score for match in ranked], self.thresholds)
-        shown = tuple(m for m in ranked if m.score >= self.thresholds.suggest)[:limit]
+        gate = self.gate(language)
+        decision = decide(lead_scores(ranked), gate)
+        shown = tuple(m for m in ranked if m.score >= gate.suggest)[:limit]
         return FaqResult(decision, shown, shown[0].entry.language if shown else language)
 
 
