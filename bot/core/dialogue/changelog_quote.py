@@ -42,6 +42,11 @@ def relevant_items(entries: list[ChangelogEntry], complaint: str) -> list[tuple[
     return [(version, item) for _, version, item in scored[:3]]
 
 
+def matching_fixes(product: Product, version: str, complaint: str) -> list[tuple[str, str]]:
+    """Changelog items after ``version`` that match what the customer describes."""
+    return relevant_items(entries_between(product, version), complaint)
+
+
 def changes_since(product: Product, version: str, complaint: str, replies: Replies) -> str:
     """Markdown: the matching fixes (if any), then the versions in between."""
     entries = entries_between(product, version)

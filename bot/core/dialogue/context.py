@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -13,7 +12,7 @@ from bot.core.dialogue.state import ConversationState, Goal, Step
 from bot.core.dialogue.turn import BotMessage, CustomerContext, FaqHit, Route, Suggestion, Turn
 from bot.core.dialogue.understanding import Signals, Understanding
 from bot.core.events import Event
-from bot.core.knowledge.models import FaqEntry, KnowledgeBase, Product
+from bot.core.knowledge.models import KnowledgeBase, Product
 from bot.core.matching import FaqIndex
 
 
@@ -24,11 +23,6 @@ class Services:
     kb: KnowledgeBase
     faq: FaqIndex
     understanding: Understanding
-    categories: Mapping[tuple[str, str], str | None] = field(default_factory=dict)
-
-    def faq_category(self, entry: FaqEntry) -> str | None:
-        """The policy route an FAQ entry's own question falls under (None: a product topic)."""
-        return self.categories.get(entry.key)
 
 
 @dataclass

@@ -16,7 +16,6 @@ from bot.core.dialogue import followups, goals, routing
 from bot.core.dialogue.context import Services, TurnContext
 from bot.core.dialogue.flow import action_for
 from bot.core.dialogue.lexicon import Intent
-from bot.core.dialogue.policy import policy_category
 from bot.core.dialogue.replies import Replies
 from bot.core.dialogue.slot_filling import fill_slots
 from bot.core.dialogue.state import Channel, ConversationState
@@ -92,14 +91,14 @@ class Engine:
         self.kb = kb
         self.translations = translations
         understanding = Understanding(kb)
-        categories = {
-            entry.key: policy_category(understanding.read(entry.question), entry.product)
-            for entry in kb.faq
-        }
         index = faq or FaqIndex(
-            kb.faq, kb.products, kb.policy.languages, third_party=kb.third_party
+            kb.faq,
+            kb.products,
+            kb.policy.languages,
+            third_party=kb.third_party,
+            cards=kb.route_cards,
         )
-        self.services = Services(kb, index, understanding, categories)
+        self.services = Services(kb, index, understanding)
 
     def replies(self, language: str, channel: str = "widget") -> Replies:
         translator = (

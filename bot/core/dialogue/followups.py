@@ -22,9 +22,7 @@ MAX_REASKS = 2
 def _is_new_request(ctx: TurnContext) -> bool:
     """The customer ignored our question and asked something else."""
     sig = ctx.signals
-    return sig.word_count >= 4 and sig.has(
-        Intent.QUESTION, Intent.PROBLEM, Intent.BILLING, Intent.CHANNELS, Intent.CUSTOMIZATION
-    )
+    return sig.word_count >= 4 and sig.has(Intent.QUESTION, Intent.PROBLEM)
 
 
 def _reask_or_give_up(ctx: TurnContext) -> None:

@@ -5,70 +5,61 @@ from __future__ import annotations
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.goals import continue_goal, open_ticket, start_goal
 from bot.core.dialogue.lexicon import Intent
-from bot.core.dialogue.policy import OWN_REFERENCE, PolicyRoute, policy_category
+from bot.core.dialogue.decision import decide_message
+from bot.core.dialogue.policy import OWN_REFERENCE
 from bot.core.dialogue.turn import FaqHit, Suggestion
 from bot.core.events import FaqAnswered, FaqMissed
-from bot.core.knowledge.models import FaqEntry
-from bot.core.knowledge.versions import is_older
-from bot.core.matching import FaqResult
+from bot.core.knowledge.models import FaqEntry, PolicyRoute
 
 
 def route(ctx: TurnContext) -> None:
-    """Decide what a fresh message is about and answer it."""
+    """Decide what a fresh message is about and answer it (see ``decision``)."""
     sig = ctx.signals
     if sig.smalltalk_only and sig.site_health is None:
         return smalltalk(ctx)
     if sig.site_health is not None and sig.content_words == 0:
         return start_goal(ctx, "problem")  # a bare paste: ask what goes wrong, and with what
-    if sig.has(Intent.PROBLEM) and (
-        sig.content_words == 0 or (sig.products and (sig.error is not None or outdated(ctx)))
-    ):
-        # Nothing for the FAQ to go on ("the plugin stopped working"), or we can act at once
-        # (version check, then details): no FAQ guess in between.
-        if not (sig.third_party or sig.has(Intent.CHANNELS, Intent.BILLING)):
-            return start_goal(ctx, "problem")
-    category = policy_category(sig, ctx.state.slots.product)
-    result = search_faq(ctx)
-    best = result.best if result.decision == "answer" else None
-    if category is not None:
-        if best is not None and ctx.services.faq_category(best.entry) == category:
-            if not (category == "third_party" and sig.has(Intent.PROBLEM)):
-                return answer_faq(ctx, best.entry, best.score, route=category)
-        return policy_route(ctx, category)
-    if best is not None:
-        route_name = ctx.services.faq_category(best.entry) or "faq"
-        return answer_faq(ctx, best.entry, best.score, route=route_name)
-    if sig.error is not None and sig.error.core_only:
+    if sig.has(Intent.PROBLEM) and sig.content_words == 0 and not sig.third_party:
+        # Nothing for the FAQ to go on ("the plugin stopped working"): ask, don't guess.
+        return start_goal(ctx, "problem")
+    verdict = decide_message(ctx)
+    if verdict.kind == "faq":
+        assert verdict.entry is not None
+        return answer_faq(
+            ctx,
+            verdict.entry,
+            verdict.score,
+            route=verdict.route or "faq",
+            other_language=verdict.other_language,
+        )
+    if verdict.kind == "route":
+        assert verdict.route is not None
+        return policy_route(ctx, verdict.route)
+    if verdict.kind == "core_error":
         ctx.goto("idle")
         return ctx.say("wordpress_general", ctx.replies.core_error())
-    if sig.has(Intent.PROBLEM):
+    if verdict.kind == "problem":
         return start_goal(ctx, "problem")
-    if result.decision == "suggest" and result.matches:
-        return suggest(ctx, [match.entry for match in result.matches])
+    if verdict.kind == "suggest":
+        return suggest(ctx, list(verdict.suggestions))
     return no_answer(ctx)
 
 
-def outdated(ctx: TurnContext) -> bool:
-    """The customer reports a problem on a version older than the latest (update first)."""
-    product = ctx.product
-    version = ctx.state.slots.version
-    if product is None or version is None or product.latest_version is None:
-        return False
-    return is_older(version, product.latest_version)
-
-
-def search_faq(ctx: TurnContext) -> FaqResult:
-    return ctx.services.faq.search(
-        ctx.signals.text, ctx.state.language, product=ctx.state.slots.product, limit=3
-    )
-
-
-def answer_faq(ctx: TurnContext, entry: FaqEntry, score: float, route: str = "faq") -> None:
+def answer_faq(
+    ctx: TurnContext,
+    entry: FaqEntry,
+    score: float,
+    route: str = "faq",
+    *,
+    other_language: bool = False,
+) -> None:
     product = ctx.kb.product(entry.product)
     url = product.docs_url if product else None
     ctx.faq = FaqHit(entry.id, entry.question, score)
     ctx.emit(FaqAnswered(entry.id, score, ctx.signals.text[:500]))
     messages = [ctx.replies.faq_answer(entry.answer, url)]
+    if other_language:
+        messages.insert(0, ctx.replies.article_in_other_language(entry.language))
     if not ctx.email_channel:
         messages.append(ctx.replies.did_it_help())
     topic = ctx.state.topic if ctx.state.step == "awaiting_choice" else ctx.signals.text
