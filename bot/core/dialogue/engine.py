@@ -164,7 +164,7 @@ class Engine:
     def _prepare(self, state: ConversationState, text: str) -> ConversationState:
         known = state.language if state.language in self.kb.policy.languages else None
         guess = detect_language(
-            text,
+            self.services.understanding.products.without_names(text),
             candidates=self.kb.policy.languages,
             default=known or self.kb.policy.default_language,
             previous=known,

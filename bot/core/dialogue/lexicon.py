@@ -2,7 +2,10 @@
 
 Patterns run on folded text (``bot.core.text.fold``: lower case, no accents). They describe how
 people ask for things in general (any WordPress vendor's customers), never our own FAQ wording.
-``STRONG`` cues decide an intent on their own; ``WEAK`` cues only count with other evidence.
+``STRONG`` cues decide an intent on their own. ``ROUTE_CUES`` are only evidence: the way a
+request to the company is phrased ("can you build ...", "my refund"), which word-based retrieval
+cannot see because such words are stop words. They raise a policy route's card in the one
+decision (``bot.core.dialogue.decision``), where a better-matching FAQ entry still wins.
 """
 
 from __future__ import annotations
@@ -16,11 +19,6 @@ class Intent(StrEnum):
     THANKS = "thanks"
     GOODBYE = "goodbye"
     PERSON = "person"
-    CHANNELS = "channels"
-    BILLING = "billing"
-    BILLING_HINT = "billing_hint"
-    CUSTOMIZATION = "customization"
-    WORDPRESS = "wordpress_general"
     PROBLEM = "problem"
     QUESTION = "question"
     NOT_HELPED = "not_helped"
@@ -57,40 +55,6 @@ STRONG: dict[Intent, tuple[str, ...]] = {
         r"(someone|somebody|a|support)|contact (met )?(iemand|support|de helpdesk)|"
         r"(ticket|supportverzoek) (aanmaken|openen|indienen)|(open|create|submit|raise) a "
         r"(ticket|support request)|doorverbinden|escalate|escaleren)\b",
-    ),
-    Intent.CHANNELS: (
-        # not inside slugs or paths: "facebook-instant-articles" is a plugin, not a channel
-        r"(?<![\w/.-])(bellen|opbellen|telefo(on|nisch)(nummer)?|phone( number)?|by phone|"
-        r"call (you|me|us)|give (me|us) a call|whats ?app|facebook|twitter|instagram|linkedin|"
-        r"live ?chat|chatten met|skype|zoom|videocall|video call|teams meeting|terugbellen|"
-        r"call me back)(?![\w/.-])",
-    ),
-    Intent.BILLING: (
-        r"\b(factu(u|r)r(en)?|invoices?|receipts?|refund(ed|s)?|terugbetal\w*|geld terug|"
-        r"money back|btw|vat( number)?|tax id|bestelnummer|ordernummer|order (number|nr)|"
-        r"abonnement (opzeggen|annuleren|stopzetten|verlengen)|(opzeggen|annuleren) (van )?"
-        r"(mijn |het )?abonnement|cancel (my |the )?(subscription|licen[cs]e|order|plan)|"
-        r"renew(al)?|verleng(en|ing)|licentie (verlengen|upgraden|overzetten|kopen)|"
-        r"upgrade (my |the )?(licen[cs]e|plan)|(buy|purchase|kopen|aanschaffen) (a |an |the |"
-        r"een )?(licen[cs]e|licentie|plan)|charged|afgeschreven|dubbel betaald|twice charged|"
-        r"double charged|chargeback|billing|korting|discount|coupon|prijs|prijzen|pricing|"
-        r"wat kost|how much (is|does|do)|credit ?card|creditcard|paypal|incasso)\b",
-    ),
-    Intent.BILLING_HINT: (
-        r"\b(betal(ing|en|d)|payments?|paid|pay|order|bestelling|account|wachtwoord|password|"
-        r"kosten|costs?|price|abonnement|subscription)\b",
-    ),
-    Intent.CUSTOMIZATION: (
-        r"\b(maatwerk|op maat|custom (development|work|feature|code|version)|customi[sz](e|ation)|"
-        r"feature request|(kunnen|kun|willen|wil) (jullie|je|u) .{0,60}(aanpassen|bouwen|maken|"
-        r"toevoegen|programmeren|ontwikkelen|wijzigen)|(can|could|would) you .{0,60}(build|develop|"
-        r"add|change|modify|customi[sz]e|make) (it|a|an|the|this|me|us|for)|"
-        r"(ontwikkelaar|developer|webbouwer|programmeur|designer|bureau|agency|freelancer|"
-        r"webdesigner) (heeft|has|have|had) .{0,60}(aangepast|gewijzigd|veranderd|changed|modified|"
-        r"edited|customi[sz]ed)|(aangepaste|gewijzigde) (versie|code|bestanden)|"
-        r"(modified|customi[sz]ed|edited) (version|code|files?|copy)|"
-        r"(ik|we) (heb|hebben) de (code|bestanden|plugin|template) (zelf )?(aangepast|gewijzigd)|"
-        r"(i|we) (edited|modified|changed) the (code|files?|plugin|theme|template))\b",
     ),
     Intent.NOT_HELPED: (
         r"\b((hielp|helpt|help) (me )?(niet|niks)|niet geholpen|niks aan|did ?n'?t help|"
@@ -131,6 +95,54 @@ STRONG: dict[Intent, tuple[str, ...]] = {
     ),
 }
 
+ROUTE_CUES: dict[str, tuple[str, ...]] = {
+    "channels": (
+        # not inside slugs or paths: "facebook-instant-articles" is a plugin, not a channel
+        r"(?<![\w/.-])(bellen|opbellen|telefo(on|nisch)(nummer)?|phone( number)?|by phone|"
+        r"call (you|me|us)|give (me|us) a call|whats ?app|facebook|twitter|instagram|linkedin|"
+        r"live ?chat|chatten met|skype|zoom|videocall|video call|teams meeting|terugbellen|"
+        r"call me back)(?![\w/.-])",
+    ),
+    # the customer's own purchase from us: money, licences, subscriptions
+    "billing": (
+        r"\b(refund(ed|s)?|terugbetal\w*|geld terug|money back|chargeback|dubbel betaald|"
+        r"(charged|billed)( me| us)? (twice|double)|twice charged|double charged|afgeschreven|"
+        r"(abonnement|licentie|verlenging) (opzeggen|annuleren|stopzetten|verlengen|upgraden|"
+        r"uitbreiden|overzetten)|(opzeggen|annuleren|stopzetten) (van )?(mijn |het |ons )?"
+        r"(abonnement|licentie)|cancel (my |our |the )?(subscription|licen[cs]e|plan|renewal)|"
+        r"(auto(matic)?[ -]?)?renew(al|ed)?|verleng(en|ing|d)|upgrade (my |our |the )?"
+        r"(licen[cs]e|plan|subscription)|(my|our|mijn|ons|onze) (purchase|aankoop|"
+        r"subscription|abonnement|receipt|kwitantie|renewal|verlenging|payment|betaling)|"
+        r"(buy|purchase|kopen|aanschaffen) (a |an |the |een |de )?(licen[cs]e|licentie|plan)|"
+        r"wat kost|how much (is|does|do|for)|korting|discount|coupon|kortingscode|"
+        r"bestelnummer|ordernummer|order (number|nr))\b",
+    ),
+    # asking us to do work (build, change, design, set up), or work others did on our code
+    "customization": (
+        r"\b(can|could|would|will) (you|u|your team|one of you|someone (from|at|of) your"
+        r"( team| company)?)( guys| please)?\b(?! (please )?(tell|explain|show|help|point|"
+        r"advise|confirm|check|let|send|give))[^?.!]{0,80}?\b(build|develop|code|program|create|"
+        r"make|design|add|write|set ?up|configure|customi[sz]e|modify|change|adapt|integrate|"
+        r"implement|extend|recreate|style)\b",
+        r"\b(kunnen|kun|kan|willen|wil|zouden|zou) (jullie|je|u|iemand van jullie)\b(?! (me|mij|"
+        r"ons) (uitleggen|vertellen|laten zien|helpen))[^?.!]{0,80}?\b(aanpassen|bouwen|maken|"
+        r"toevoegen|programmeren|ontwikkelen|wijzigen|ontwerpen|inrichten|instellen|configureren|"
+        r"koppelen|nabouwen|stylen|ombouwen|zetten|plaatsen|inbouwen|schrijven|opzetten)\b",
+        r"\b(maatwerk|op maat|custom (development|work|feature|code|version|report|"
+        r"integration)|feature request|tegen betaling|(we|i)('ll| will) pay|just for (us|me)|"
+        r"speciaal voor (ons|mij)|offerte|a quote for|"
+        r"(ontwikkelaar|developer|webbouwer|programmeur|designer|bureau|agency|freelancer|"
+        r"webdesigner) (heeft|has|have|had)\b[^?.!]{0,60}?\b(aangepast|gewijzigd|veranderd|"
+        r"changed|modified|edited|customi[sz]ed|gerommeld|geknutseld|gesleuteld|(zitten|gaan) "
+        r"(te )?(knutselen|rommelen|sleutelen|prutsen|aanpassen|wijzigen|veranderen))|"
+        r"(aangepaste|gewijzigde) (versie|code|bestanden)|"
+        r"(modified|customi[sz]ed|edited) (version|code|files?|copy)|"
+        r"(ik|we) (heb|hebben) (de|in de) (code|bestanden|plugin|template)\b[^?.!]{0,30}?"
+        r"(aangepast|gewijzigd)|(i|we) (edited|modified|changed) the (code|files?|plugin|theme|"
+        r"template))\b",
+    ),
+}
+
 WORDPRESS_CUES: tuple[str, ...] = (
     _B + r"(wordpress|wp)( core)? (update(n)?|installeren|installatie|install(ation)?|upgrade(n)?|"
     r"bijwerken|versie|version|multisite|dashboard|admin|login|inloggen|auto-?updates?)" + _E,
@@ -159,7 +171,8 @@ PROBLEM_CUES: tuple[str, ...] = (
     r"received|updating)|no longer|dubbel|twice|double|duplicate|traag|slow|leeg|empty|"
     r"komt niet|komen niet|kwam niet|krijg (ik )?(geen|niets|niks)|ontvang(t|en)? (geen|niets)|"
     r"zie (ik )?(geen|niets|niks)|geen .{1,30} (meer|binnen|aan|verstuurd)|nooit|never|"
-    r"anymore|any more|geen .{1,40} meer)\b",
+    r"anymore|any more|geen .{1,40} meer|wit(te)? (scherm|pagina)|white (screen|page)|"
+    r"blank (screen|page)|leeg scherm|lege pagina|foutmelding|error \d{3}|\d{3} error)\b",
     # negated or broken actions: "doesn't send", "won't load", "wordt niet verstuurd"
     r"\b(doesn'?t|does not|don'?t|do not|didn'?t|did not|isn'?t|is not|aren'?t|are not|"
     r"wasn'?t|weren'?t|won'?t|will not|can'?t|cannot|couldn'?t|stopped|keeps?|kept|refuses?)"

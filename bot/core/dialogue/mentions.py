@@ -119,6 +119,13 @@ class ProductFinder:
                 return slug
         return self._fuzzy(folded)
 
+    def without_names(self, text: str) -> str:
+        """The folded text with our product names blanked out: names are not a language."""
+        folded = fold(text)
+        for pattern, _ in self._exact:
+            folded = pattern.sub(" ", folded)
+        return folded
+
     def find_all(self, text: str) -> list[str]:
         folded = fold(text)
         found = [slug for pattern, slug in self._exact if pattern.search(folded)]

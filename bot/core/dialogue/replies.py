@@ -64,6 +64,14 @@ class Replies:
         links = (Link(self._("Read more"), url),) if url else ()
         return self.message(answer, (), links)
 
+    def article_in_other_language(self, language: str) -> BotMessage:
+        """Said before an FAQ article that exists only in another language."""
+        names = {"en": self._("English"), "nl": self._("Dutch")}
+        return self.message(
+            self._("This article is only available in %(language)s:")
+            % {"language": names.get(language, language)}
+        )
+
     def did_it_help(self) -> BotMessage:
         return self.message(self._("Did this answer your question?"), self.feedback_buttons())
 

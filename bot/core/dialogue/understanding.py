@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot.core.dialogue.lexicon import (
     PROBLEM_CUES,
     QUESTION_CUES,
+    ROUTE_CUES,
     STRONG,
     WORDPRESS_CUES,
     WORDPRESS_MENTION,
@@ -59,6 +60,7 @@ class Signals:
     text: str
     folded: str
     intents: frozenset[Intent]
+    route_cues: frozenset[str] = frozenset()  # policy routes the phrasing points at (evidence)
     products: tuple[str, ...] = ()
     third_party: tuple[str, ...] = ()
     versions: VersionMentions = field(default_factory=VersionMentions)
@@ -113,6 +115,9 @@ class Understanding:
             text=text,
             folded=folded,
             intents=frozenset(intents),
+            route_cues=frozenset(
+                route for route, sources in ROUTE_CUES.items() if matches(route, sources, folded)
+            ),
             products=tuple(products),
             third_party=tuple(third_party),
             versions=find_versions(text, self._names_of(products)),

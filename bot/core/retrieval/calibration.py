@@ -1,20 +1,19 @@
 """A gate that calibrates itself on the knowledge base it serves.
 
 Scores depend on the knowledge base: another vendor's 30 entries, in other words, score lower and
-closer together than our own 50. So the thresholds are measured, not fixed: every phrasing of
-every entry (the question and each alternative) and every policy-route example is held out in
-turn (in `FOLDS` folds, each fold's phrasings removed from a rebuilt index) and searched as if a
-customer had typed it.
+closer together than our own 50, so fixed thresholds tuned on one FAQ misjudge the next. The
+gate is measured instead. Every phrasing of every entry (its question and each alternative) and
+every policy-route example is held out in turn (in `FOLDS` folds, each fold's phrasings removed
+from a rebuilt index) and searched as if a customer had typed it. A logistic model then says how
+likely the best candidate is right, from its score and its lead over the runner-up; FAQ queries
+and route queries weigh equally.
 
 A held-out phrasing is a harder query than a customer's: its entry lost the very phrasing that
 would have matched, so the right entry comes first for only about half of them, against about
-nine in ten customer questions (`REAL_TOP1`, measured on our paraphrases and on the foreign
-development sets). The target precision is therefore moved by that difference in prior odds
-(Bayes' rule, assuming the scores of right and wrong answers look alike in both): answering
-where a held-out phrasing is right with probability ``p`` means a customer's question is right
-with ``TARGET_PRECISION``. The answer threshold and margin are the pair with the highest
-expected utility at that target (a wrong answer costs what the target says), FAQ queries and
-route queries weighing equally. Too few phrasings to measure: the defaults are kept.
+nine in ten customer questions (`REAL_TOP1`: our paraphrases and the foreign development sets).
+The model's intercept is moved by that difference in prior odds (Bayes' rule), so its estimate
+is for customers' questions. The gate answers where the estimate reaches the level asked for
+(`decision.LEVELS`). Too few phrasings to fit a model: the fixed defaults are kept.
 
 The result also says how well the knowledge base can be told apart: which entries were taken
 for which (``supportbot kb check`` prints it as the author's to-do list).
@@ -23,6 +22,7 @@ for which (``supportbot kb check`` prints it as the author's to-do list).
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -30,17 +30,24 @@ from threading import Lock
 from typing import Protocol
 
 from bot.core.knowledge.models import FaqEntry
-from bot.core.retrieval.decision import DEFAULT_THRESHOLDS, Thresholds, lead_scores, same_answer
+from bot.core.retrieval.decision import (
+    DEFAULT_THRESHOLDS,
+    LEVELS,
+    Certainty,
+    Gate,
+    lead_scores,
+    same_answer,
+)
 
-TARGET_PRECISION = 0.95
-REAL_TOP1 = 0.9  # the ranker's top-1 on customers' in-scope questions (README, bench)
+REAL_TOP1 = 0.9
 FOLDS = 4
 MIN_FAQ_QUERIES = 8  # fewer held-out FAQ phrasings than this: keep the defaults
 MAX_QUERIES = 1500  # per language; bigger knowledge bases are sampled (evenly, repeatably)
-ANSWER_GRID = tuple(round(0.10 + 0.02 * step, 2) for step in range(21))  # 0.10 .. 0.50
-MARGIN_GRID = tuple(round(0.01 * step, 2) for step in range(21))  # 0.00 .. 0.20
-# Suggestions are offered from this share of the answer threshold on.
-SUGGEST_SHARE = 0.75
+RIDGE = 0.1  # a weak prior on the model's weights, so a tiny knowledge base cannot overfit
+# Suggestions are offered (and answers given) from this low a score: the score that nearly all
+# right answers reach (98 in 100 held-out phrasings).
+SUGGEST_QUANTILE = 0.02
+SUGGEST_RANGE = (0.08, 0.25)
 
 
 class Match(Protocol):
@@ -69,18 +76,35 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class CalibratedGate:
+    """P(right) = logistic(bias + w_best * best + w_lead * lead), for customers' questions."""
+
+    bias: float
+    w_best: float
+    w_lead: float
+    suggest: float
+
+    def confidence(self, best: float, lead: float) -> float:
+        return _sigmoid(self.bias + self.w_best * best + self.w_lead * lead)
+
+    def answers(self, best: float, lead: float, certainty: Certainty = "lenient") -> bool:
+        return best >= self.suggest and self.confidence(best, lead) >= LEVELS[certainty]
+
+
+@dataclass(frozen=True)
 class Calibration:
-    thresholds: Thresholds
+    gate: Gate
     calibrated: bool  # False: too few phrasings, the defaults are used
     faq_queries: int
     route_queries: int
-    answer_rate: float  # share of held-out FAQ phrasings the gate answers
+    held_out_top1: float  # how often a held-out FAQ phrasing found its own entry first
+    answer_rate: float  # share of held-out FAQ phrasings the gate answers (lenient)
     precision: float  # share of those answers that are right
     confused: tuple[tuple[str, str, int], ...] = ()  # (entry, taken for, times), most first
 
 
 def calibrate(entries: Sequence[FaqEntry], build: Callable[[list[FaqEntry]], Ranker]) -> Calibration:
-    """Thresholds for one language's entries and route cards (see the module docstring).
+    """The gate for one language's entries and route cards (see the module docstring).
 
     `build(entries)` returns a ranker over those entries that scores a query exactly as the
     live index does (product boosts, vetoes); it is called once per fold.
@@ -93,14 +117,15 @@ def calibrate(entries: Sequence[FaqEntry], build: Callable[[list[FaqEntry]], Ran
         for o in faq
         if o.found is not None and o.found.kind == "faq" and not o.right
     )
-    if len(faq) < MIN_FAQ_QUERIES:
-        rate, precision = _rates(faq, DEFAULT_THRESHOLDS)
-        return Calibration(
-            DEFAULT_THRESHOLDS, False, len(faq), len(routes), rate, precision, _top(confused)
-        )
-    thresholds = _best_gate(faq, routes)
-    rate, precision = _rates(faq, thresholds)
-    return Calibration(thresholds, True, len(faq), len(routes), rate, precision, _top(confused))
+    top1 = sum(o.right for o in faq) / len(faq) if faq else 0.0
+    gate: Gate = DEFAULT_THRESHOLDS
+    fitted = len(faq) >= MIN_FAQ_QUERIES
+    if fitted:
+        gate = fit_gate(faq, routes)
+    rate, precision = _rates(faq, gate)
+    return Calibration(
+        gate, fitted, len(faq), len(routes), top1, rate, precision, _top(confused)
+    )
 
 
 def held_out_outcomes(
@@ -137,38 +162,79 @@ def _without(entry: FaqEntry, position: int, held: set[tuple[int, str]]) -> FaqE
     return replace(entry, question=left[0] if left else "", alternatives=tuple(left[1:]))
 
 
-def held_out_target(outcomes: Sequence[Outcome]) -> float:
-    """The precision on held-out phrasings that means TARGET_PRECISION for customers."""
-    right = sum(o.right for o in outcomes) / len(outcomes)
-    right = min(max(right, 0.05), 0.95)
-    odds = (TARGET_PRECISION / (1 - TARGET_PRECISION)) * (right / (1 - right))
-    odds /= REAL_TOP1 / (1 - REAL_TOP1)
-    return odds / (1 + odds)
-
-
-def _best_gate(faq: Sequence[Outcome], routes: Sequence[Outcome]) -> Thresholds:
-    """The (answer, margin) of the highest expected utility (see the module docstring)."""
+def fit_gate(faq: Sequence[Outcome], routes: Sequence[Outcome]) -> CalibratedGate:
+    """Fit the logistic model on the held-out outcomes and move it to customers' odds."""
     groups = [group for group in (faq, routes) if group]
-    target = held_out_target([o for group in groups for o in group])
-    cost = target / (1 - target)  # a wrong answer outweighs a right one this many times
-    best: tuple[float, float, float] = (0.0, ANSWER_GRID[-1], MARGIN_GRID[-1])
-    for answer in ANSWER_GRID:
-        for margin in MARGIN_GRID:
-            utility = 0.0
-            for group in groups:
-                answered = [o for o in group if o.best >= answer and o.best - o.rival >= margin]
-                right = sum(o.right for o in answered)
-                utility += (right - cost * (len(answered) - right)) / len(group) / len(groups)
-            if utility > best[0] + 1e-9:
-                best = (utility, answer, margin)
-    _, answer, margin = best
-    return Thresholds(answer=answer, margin=margin, suggest=round(answer * SUGGEST_SHARE, 3))
+    samples: list[tuple[float, float, float, float]] = []  # (best, lead, right, weight)
+    for group in groups:
+        weight = 1.0 / len(group) / len(groups) * sum(len(g) for g in groups)
+        samples += [(o.best, o.best - o.rival, float(o.right), weight) for o in group]
+    bias, w_best, w_lead = _logistic_fit(samples)
+    held_right = sum(s[2] * s[3] for s in samples) / sum(s[3] for s in samples)
+    held_right = min(max(held_right, 0.02), 0.98)
+    bias += _logit(REAL_TOP1) - _logit(held_right)
+    right_scores = sorted(o.best for o in faq if o.right)
+    suggest = right_scores[int(len(right_scores) * SUGGEST_QUANTILE)] if right_scores else 0.25
+    low, high = SUGGEST_RANGE
+    return CalibratedGate(bias, w_best, w_lead, round(min(max(suggest, low), high), 3))
 
 
-def _rates(outcomes: Sequence[Outcome], gate: Thresholds) -> tuple[float, float]:
-    answered = [o for o in outcomes if o.best >= gate.answer and o.best - o.rival >= gate.margin]
+def _logistic_fit(samples: Sequence[tuple[float, float, float, float]]) -> tuple[float, ...]:
+    """Weighted logistic regression on (best, lead) by Newton's method, ridge on the weights."""
+    params = [0.0, 0.0, 0.0]
+    for _ in range(50):
+        gradient = [0.0, 0.0, 0.0]
+        hessian = [[0.0] * 3 for _ in range(3)]
+        for best, lead, right, weight in samples:
+            x = (1.0, best, lead)
+            p = _sigmoid(sum(a * b for a, b in zip(params, x, strict=True)))
+            for i in range(3):
+                gradient[i] += weight * (right - p) * x[i]
+                for j in range(3):
+                    hessian[i][j] -= weight * p * (1 - p) * x[i] * x[j]
+        for i in (1, 2):
+            gradient[i] -= RIDGE * params[i]
+            hessian[i][i] -= RIDGE
+        step = _solve(hessian, [-g for g in gradient])
+        params = [a + b for a, b in zip(params, step, strict=True)]
+        if max(abs(s) for s in step) < 1e-7:
+            break
+    return tuple(params)
+
+
+def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (3×3: no numpy needed)."""
+    a = [row[:] for row in matrix]
+    b = vector[:]
+    n = len(b)
+    for i in range(n):
+        pivot = max(range(i, n), key=lambda r: abs(a[r][i]))
+        a[i], a[pivot], b[i], b[pivot] = a[pivot], a[i], b[pivot], b[i]
+        if abs(a[i][i]) < 1e-12:
+            return [0.0] * n
+        for r in range(i + 1, n):
+            factor = a[r][i] / a[i][i]
+            for c in range(i, n):
+                a[r][c] -= factor * a[i][c]
+            b[r] -= factor * b[i]
+    x = [0.0] * n
+    for i in reversed(range(n)):
+        x[i] = (b[i] - sum(a[i][c] * x[c] for c in range(i + 1, n))) / a[i][i]
+    return x
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-min(max(z, -40.0), 40.0)))
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def _rates(outcomes: Sequence[Outcome], gate: Gate) -> tuple[float, float]:
     if not outcomes:
         return 0.0, 0.0
+    answered = [o for o in outcomes if gate.answers(o.best, o.best - o.rival)]
     precision = sum(o.right for o in answered) / len(answered) if answered else 1.0
     return len(answered) / len(outcomes), precision
 

@@ -6,8 +6,11 @@ something else*: an FAQ entry and the policy route it belongs to agree, so they 
 other's lead. Counter cards (phrasings that look like a policy route but ask about a product)
 veto their route when they score at least as high, and are then dropped.
 
-The thresholds are not fixed: `bot.core.retrieval.calibration` sets them for each knowledge base
-and language when the index is built.
+Two levels of certainty are asked for. A how-to question whose alternative is a list of
+suggestions is answered at `LENIENT`; a message with a strong alternative (a bug report that
+the version check and the ticket flow handle) only at `STRICT`. A fixed `Thresholds` box
+answers alike at both levels; `bot.core.retrieval.calibration` replaces it, per knowledge base
+and language, with a `CalibratedGate` that estimates the chance that the best candidate is right.
 """
 
 from __future__ import annotations
@@ -19,15 +22,32 @@ from typing import Literal, Protocol, TypeVar
 from bot.core.knowledge.models import FaqEntry
 
 Decision = Literal["answer", "suggest", "none"]
+Certainty = Literal["lenient", "strict"]
 
 DECISION_RANK: dict[Decision, int] = {"none": 0, "suggest": 1, "answer": 2}
+# The share of answers expected to be right at each level of certainty (see the docstring).
+LEVELS: dict[Certainty, float] = {"lenient": 0.85, "strict": 0.95}
+
+
+class Gate(Protocol):
+    """Decides from the best score and its lead over the runner-up."""
+
+    @property
+    def suggest(self) -> float: ...
+
+    def answers(self, best: float, lead: float, certainty: Certainty = "lenient") -> bool: ...
 
 
 @dataclass(frozen=True)
 class Thresholds:
+    """A fixed gate: answer from `answer` with a lead of `margin`, suggest from `suggest`."""
+
     answer: float = 0.3
     margin: float = 0.12
     suggest: float = 0.25
+
+    def answers(self, best: float, lead: float, certainty: Certainty = "lenient") -> bool:
+        return best >= self.answer and lead >= self.margin
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -41,12 +61,14 @@ class Scored(Protocol):
     def score(self) -> float: ...
 
 
-def decide(scores: Sequence[float], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Decision:
+def decide(
+    scores: Sequence[float], gate: Gate = DEFAULT_THRESHOLDS, certainty: Certainty = "lenient"
+) -> Decision:
     """Decision for the best score and the runner-up's (best first)."""
-    if not scores or scores[0] < thresholds.suggest:
+    if not scores or scores[0] < gate.suggest:
         return "none"
     runner_up = scores[1] if len(scores) > 1 else 0.0
-    if scores[0] >= thresholds.answer and scores[0] - runner_up >= thresholds.margin:
+    if gate.answers(scores[0], scores[0] - runner_up, certainty):
         return "answer"
     return "suggest"
 

@@ -18,6 +18,7 @@ from bot.core.retrieval.calibration import Calibration, Match, cached, calibrate
 from bot.core.retrieval.decision import (
     DECISION_RANK,
     Decision,
+    Gate,
     Thresholds,
     decide,
     lead_scores,
@@ -96,7 +97,7 @@ class FaqIndex:
         }
         self._stand_ins = {lang: self._build_stand_ins(lang) for lang in self.languages}
         self.calibrations: dict[str, Calibration] = {}
-        self._gates: dict[str, Thresholds] = {}
+        self._gates: dict[str, Gate] = {}
         for lang in self.languages:
             if thresholds is not None:
                 self._gates[lang] = thresholds
@@ -106,7 +107,7 @@ class FaqIndex:
                 )
                 calibration = cached(key, lambda lang=lang: self._calibrate(lang))  # type: ignore[misc]
                 self.calibrations[lang] = calibration
-                self._gates[lang] = calibration.thresholds
+                self._gates[lang] = calibration.gate
 
     def _build_stand_ins(self, language: str) -> list[LanguageIndex]:
         """Indexes of the entries that exist only in other languages ("stand-ins"), so that a
@@ -133,11 +134,11 @@ class FaqIndex:
 
         return calibrate([*self._faq[language], *self._cards[language]], build)
 
-    def gate(self, language: str) -> Thresholds:
+    def gate(self, language: str) -> Gate:
         return self._gates.get(language) or self._gates[self.languages[0]]
 
     @property
-    def thresholds(self) -> Thresholds:
+    def thresholds(self) -> Gate:
         """The first language's gate."""
         return self.gate(self.languages[0])
 
