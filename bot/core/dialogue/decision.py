@@ -1,23 +1,26 @@
 """One decision per fresh message: FAQ entries, policy routes and the problem flow compete on
 evidence, FAQ first.
 
-The FAQ index ranks the customer's language's FAQ entries and the policy routes' cards together
-(`FaqIndex.candidates`), with the gate calibrated on this knowledge base. The way a request is
-phrased ("can you build ...", "my refund": `lexicon.ROUTE_CUES`) adds `CUE_EVIDENCE` to its
-route's card, as naming a product adds to that product's entries. A confident candidate is the
-answer; the problem flow, a named third-party product and the WordPress-general fallback only
-decide when no candidate is confident. A bug report that names our product and its version (or
-an error) has a strong alternative, the version check and the ticket flow, so an FAQ entry must
-be `strict`ly certain to answer it. A few pieces of evidence outside the wording can overrule a
-confident candidate, each for a reason of the support policy:
+1. The FAQ index ranks the customer's language's FAQ entries and the policy routes' cards
+   together (`FaqIndex.candidates`), and its gate, calibrated on this knowledge base, says
+   whether the best candidate is right with the certainty asked for.
+2. The way a request to the company is phrased ("can you build ...", "my refund", "can I call
+   you": `lexicon.ROUTE_CUES`) is evidence that word-based retrieval cannot see. It decides for
+   its route unless an FAQ entry is *strictly* certain (a how-to question that mentions a phone
+   still gets its FAQ answer). In a bug report about our product (product and version, or an
+   error) only the customisation cue counts: a checkout problem that mentions a coupon is a bug.
+3. A candidate that is certain enough answers: leniently for a question, strictly when the
+   customer names an older version of ours (updating first is the policy's answer).
+4. Otherwise: a named third-party product, an error of WordPress itself, a problem report (the
+   problem flow: version check, details, ticket), a WordPress question, suggestions, nothing.
 
+Evidence outside the wording can overrule a certain FAQ answer, each for a reason of the policy:
 - a problem with another vendor's plugin or theme, named in the message, is a third-party
   problem unless the FAQ entry itself is about that product;
 - a bug report on an older version, when the newer versions' changelog fixes what the customer
   describes, is answered with "update first" (that is the fix);
 - a bug report that names our product *and* its version or an error goes to the problem flow
-  rather than to a policy route whose wording happens to match (a checkout problem is not a
-  question about our invoices).
+  rather than to a policy route card whose wording happens to match.
 """
 
 from __future__ import annotations
@@ -33,11 +36,10 @@ from bot.core.knowledge.models import FaqEntry, PolicyRoute
 from bot.core.knowledge.versions import is_older
 from bot.core.matching import FaqMatch
 from bot.core.retrieval.decision import Certainty, decide, lead_scores
-from bot.core.retrieval.index import PRODUCT_BOOST
 from bot.core.text import fold
 
-# What a phrasing cue adds to its route's card: as much as naming a product adds to its entries.
-CUE_EVIDENCE = PRODUCT_BOOST
+# When several cues fire, the most specific request wins.
+CUE_ORDER: tuple[PolicyRoute, ...] = ("customization", "billing", "channels")
 
 VerdictKind = Literal["faq", "route", "problem", "core_error", "suggest", "none"]
 
@@ -57,14 +59,17 @@ def decide_message(ctx: TurnContext) -> Verdict:
     sig = ctx.signals
     language = ctx.state.language
     index = ctx.services.faq
-    ranked = with_cue_evidence(
-        index.candidates(sig.text, language, product=ctx.state.slots.product), sig.route_cues
-    )
+    ranked = index.candidates(sig.text, language, product=ctx.state.slots.product)
     gate = index.gate(language)
     bug_report = _names_a_bug_of_ours(ctx)
-    certainty: Certainty = "strict" if bug_report else "lenient"
-    confident = decide(lead_scores(ranked), gate, certainty) == "answer"
+    certainty: Certainty = "strict" if _outdated(ctx) else "lenient"
+    scores = lead_scores(ranked)
+    confident = decide(scores, gate, certainty) == "answer"
     top = ranked[0] if ranked else None
+    strictly = confident and decide(scores, gate, "strict") == "answer"
+    cued = _cued_route(ctx, ranked, strictly, bug_report)
+    if cued is not None:
+        return cued
     if confident and top is not None:
         if top.entry.kind == "route":
             stand_in = _other_language_answer(ctx, ranked)
@@ -80,40 +85,45 @@ def decide_message(ctx: TurnContext) -> Verdict:
     return _without_a_confident_answer(ctx, ranked, gate.suggest, bug_report)
 
 
-def with_cue_evidence(
-    ranked: tuple[FaqMatch, ...], cues: frozenset[str]
-) -> tuple[FaqMatch, ...]:
-    """Raise the cards of the routes the phrasing points at, and re-rank."""
+def _cued_route(
+    ctx: TurnContext, ranked: tuple[FaqMatch, ...], strictly: bool, bug_report: bool
+) -> Verdict | None:
+    """The route a request's phrasing points at, unless a strictly certain FAQ entry answers."""
+    cues = [route for route in CUE_ORDER if route in ctx.signals.route_cues]
+    if bug_report:
+        cues = [route for route in cues if route == "customization"]
     if not cues:
-        return ranked
-    raised = [
-        FaqMatch(m.entry, min(1.0, m.score + CUE_EVIDENCE))
-        if m.entry.kind == "route" and m.entry.route in cues
-        else m
-        for m in ranked
-    ]
-    return tuple(sorted(raised, key=lambda m: -m.score))
+        return None
+    top = ranked[0].entry if ranked else None
+    if top is not None and top.kind == "faq" and strictly and top.route not in cues:
+        return None
+    return _policy_answer(ctx, cues[0], ranked)
+
+
+def _policy_answer(ctx: TurnContext, route: PolicyRoute, ranked: tuple[FaqMatch, ...]) -> Verdict:
+    """The route's answer: the knowledge base's own entry for it when one is plausible."""
+    suggest_from = ctx.services.faq.gate(ctx.state.language).suggest
+    own = next((m for m in ranked if m.entry.kind == "faq" and m.entry.route == route), None)
+    if own is not None and own.score >= suggest_from:
+        return Verdict("faq", own.entry, own.score, route)
+    return Verdict("route", route=route)
 
 
 def _confident(ctx: TurnContext, top: FaqMatch, ranked: tuple[FaqMatch, ...]) -> Verdict | None:
     """The confident candidate, unless other evidence overrules it (None)."""
     sig = ctx.signals
     entry = top.entry
-    problem = sig.has(Intent.PROBLEM)
     if entry.kind == "faq":
         if _third_party_involved(ctx) and not _mentions(entry, sig.third_party):
             return Verdict("route", route="third_party")
-        if problem and _update_fixes_it(ctx):
+        if _update_fixes_it(ctx):
             return Verdict("problem")
         return Verdict("faq", entry, top.score, entry.route)
     route = entry.route
     assert route is not None
     if route != "third_party" and _names_a_bug_of_ours(ctx):
         return None
-    own = next((m for m in ranked if m.entry.kind == "faq" and m.entry.route == route), None)
-    if own is not None and own.score >= ctx.services.faq.gate(ctx.state.language).suggest:
-        return Verdict("faq", own.entry, own.score, route)  # the knowledge base's own words
-    return Verdict("route", route=route)
+    return _policy_answer(ctx, route, ranked)
 
 
 def _without_a_confident_answer(
@@ -171,12 +181,19 @@ def _mentions(entry: FaqEntry, names: tuple[str, ...]) -> bool:
     return any(fold(name) in text for name in names)
 
 
-def _update_fixes_it(ctx: TurnContext) -> bool:
-    """An older version of ours, and a later release's changelog fixes what they describe."""
+def _outdated(ctx: TurnContext) -> bool:
+    """The customer names a version of our product older than the latest: updating comes first,
+    so an FAQ answer needs strict certainty."""
     product, version = ctx.product, ctx.state.slots.version
     if product is None or version is None or product.latest_version is None:
         return False
-    if not is_older(version, product.latest_version):
+    return bool(ctx.signals.products) and is_older(version, product.latest_version)
+
+
+def _update_fixes_it(ctx: TurnContext) -> bool:
+    """An older version of ours, and a later release's changelog fixes what they describe."""
+    product, version = ctx.product, ctx.state.slots.version
+    if not _outdated(ctx) or product is None or version is None:
         return False
     return bool(matching_fixes(product, version, ctx.signals.text))
 

@@ -49,10 +49,11 @@ STRONG: dict[Intent, tuple[str, ...]] = {
         r"prettige dag|groetjes)\b",
     ),
     Intent.PERSON: (
-        r"\b(medewerker|een mens|met een persoon|echte? (persoon|mens)|iemand (spreken|van (jullie|"
-        r"support))|human|real person|live (agent|person)|an agent|a person|representative|"
-        r"someone (from|at) (support|your)|speak (to|with) (someone|somebody|a)|talk (to|with) "
-        r"(someone|somebody|a|support)|contact (met )?(iemand|support|de helpdesk)|"
+        r"\b(medewerker|een mens|met een persoon|echte? (persoon|mens)|"
+        r"iemand (van (jullie|support) )?(spreken|praten)|(spreken|praten) met iemand|"
+        r"human|real person|live (agent|person)|an agent|a person|representative|"
+        r"(speak|talk|chat) (to|with) (someone|somebody|a|support)|"
+        r"contact (met )?(iemand|support|de helpdesk)|"
         r"(ticket|supportverzoek) (aanmaken|openen|indienen)|(open|create|submit|raise) a "
         r"(ticket|support request)|doorverbinden|escalate|escaleren)\b",
     ),
@@ -97,11 +98,17 @@ STRONG: dict[Intent, tuple[str, ...]] = {
 
 ROUTE_CUES: dict[str, tuple[str, ...]] = {
     "channels": (
-        # not inside slugs or paths: "facebook-instant-articles" is a plugin, not a channel
-        r"(?<![\w/.-])(bellen|opbellen|telefo(on|nisch)(nummer)?|phone( number)?|by phone|"
-        r"call (you|me|us)|give (me|us) a call|whats ?app|facebook|twitter|instagram|linkedin|"
-        r"live ?chat|chatten met|skype|zoom|videocall|video call|teams meeting|terugbellen|"
-        r"call me back)(?![\w/.-])",
+        # asking to reach us another way; not a phone or a social network as a product topic
+        # ("the gallery is cut off on my phone"), nor inside slugs or paths
+        r"(?<![\w/.-])(bellen|opbellen|(jullie|uw|een|het) telefoonnummer|telefonisch|"
+        r"terugbellen|call (you|me|us)|give (me|us) a (call|ring)|call me back|"
+        r"your (phone|support|telephone) (number|line)|a (support|telephone) (number|line)|"
+        r"(is there|do you have|have you got) a phone number|(by|over the|via|per) (phone|"
+        r"telefoon|whats ?app|facebook|messenger|twitter|instagram|linkedin|skype|zoom|teams)|"
+        r"(on|op) (whats ?app|facebook|messenger|twitter|instagram|linkedin)|"
+        r"(do you|hebben jullie|heb je|heeft u) (have |offer )?(a |een )?(phone|telefoon|"
+        r"whats ?app|live ?chat|chat)|live ?chat|chatten met|video ?call|videobellen|"
+        r"teams meeting|zoom (call|meeting)|(appen|whatsappen|dm) (jullie|u|you))(?![\w/.-])",
     ),
     # the customer's own purchase from us: money, licences, subscriptions
     "billing": (
