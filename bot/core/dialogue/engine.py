@@ -36,6 +36,7 @@ Action = Callable[[TurnContext], None]
 ACTIONS: Mapping[str, Action] = {
     "route": routing.route,
     "request_person": routing.request_person,
+    "policy_not_helped": routing.policy_not_helped,
     "faq_helped": followups.faq_helped,
     "faq_not_helped": followups.faq_not_helped,
     "choose_suggestion": followups.choose_suggestion,

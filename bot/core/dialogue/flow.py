@@ -56,6 +56,12 @@ FLOW: Mapping[Step, tuple[Row, ...]] = {
         (Intent.YES, "ticket_confirmed"),
         (None, "route"),
     ),
+    "after_policy": (
+        (Intent.NOT_HELPED, "policy_not_helped"),
+        (Intent.NO, "policy_not_helped"),
+        (Intent.THANKS, "faq_helped"),
+        (None, "route"),
+    ),
     "with_staff": ((None, "handoff"),),
 }
 

@@ -7,7 +7,7 @@ from rapidfuzz import fuzz, process
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.goals import continue_goal, open_ticket
 from bot.core.dialogue.lexicon import Intent
-from bot.core.dialogue.routing import answer_faq, route
+from bot.core.dialogue.routing import answer_faq, policy_route, route
 from bot.core.events import (
     ConflictTestOutcome,
     CustomerWroteToStaff,
@@ -53,6 +53,8 @@ def faq_not_helped(ctx: TurnContext) -> None:
     )
     if entry is not None:
         ctx.emit(FaqFeedback(entry.id, False))
+        if entry.route is not None and entry.route != "third_party":
+            return policy_route(ctx, entry.route)  # still billing (etc.), not a technical ticket
         if entry.product and not ctx.state.slots.product:
             ctx.slots(product=entry.product)
     topic_signals = ctx.services.understanding.read(ctx.state.topic) if ctx.state.topic else None

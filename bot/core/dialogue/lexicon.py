@@ -142,8 +142,7 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
         r"webdesigner) (heeft|has|have|had)\b[^?.!]{0,60}?\b(aangepast|gewijzigd|veranderd|"
         r"changed|modified|edited|customi[sz]ed|gerommeld|geknutseld|gesleuteld|(zitten|gaan) "
         r"(te )?(knutselen|rommelen|sleutelen|prutsen|aanpassen|wijzigen|veranderen))|"
-        r"(aangepaste|gewijzigde) (versie|code|bestanden)|"
-        r"(modified|customi[sz]ed|edited) (version|code|files?|copy)|"
+        r"(aangepaste|gewijzigde) (versie|code|bestanden) van (jullie|uw|de) (plugin|thema)|"
         r"(ik|we) (heb|hebben) (de|in de) (code|bestanden|plugin|template)\b[^?.!]{0,30}?"
         r"(aangepast|gewijzigd)|(i|we) (edited|modified|changed) the (code|files?|plugin|theme|"
         r"template))\b",

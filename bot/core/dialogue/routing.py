@@ -116,8 +116,17 @@ def policy_route(ctx: TurnContext, route: PolicyRoute) -> None:
         "customization": replies.customization,
         "wordpress_general": replies.wordpress_general,
     }
-    ctx.goto("idle")
+    ctx.goto("after_policy", "", last_route=route)
     ctx.say(route, messages[route]())
+
+
+def policy_not_helped(ctx: TurnContext) -> None:
+    """"That didn't help" after a policy answer: the same place is still the right one (a
+    billing question does not become a technical ticket)."""
+    route = ctx.state.last_route
+    if route in ("channels", "billing", "customization", "wordpress_general"):
+        return policy_route(ctx, route)  # type: ignore[arg-type]
+    route(ctx)
 
 
 def third_party(ctx: TurnContext) -> None:

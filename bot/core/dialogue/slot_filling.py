@@ -51,7 +51,8 @@ def _product_version(ctx: TurnContext, sig: Signals) -> str | None:
         return bare[0]
     if sig.correction and ctx.state.slots.version is not None:
         return bare[-1]
-    if sig.products and len(bare) == 1 and ctx.state.slots.version is None:
+    known_product = sig.products or ctx.state.slots.product
+    if known_product and len(bare) == 1 and ctx.state.slots.version is None:
         return bare[0]
     return None
 

@@ -18,6 +18,7 @@ Step = Literal[
     "awaiting_update",  # asked to update first
     "awaiting_conflict_test",  # asked to run the conflict test
     "awaiting_ticket_confirm",  # offered a ticket after no FAQ answer
+    "after_policy",  # a policy answer was given (billing, channels, ...): not a technical issue
     "with_staff",
 ]
 Goal = Literal["", "problem", "question", "person"]
@@ -59,6 +60,7 @@ class ConversationState:
     slots: Slots = field(default_factory=Slots)
     topic: str = ""
     last_faq: str | None = None
+    last_route: str = ""  # the policy route of the last answer (step after_policy)
     suggestions: tuple[str, ...] = ()
     ticket: str | None = None
     ticket_reason: str = ""

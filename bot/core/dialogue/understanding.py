@@ -108,6 +108,11 @@ class Understanding:
             intents.add(Intent.QUESTION)
         if error is not None:
             intents.add(Intent.PROBLEM)
+        route_cues = frozenset(
+            route for route, sources in ROUTE_CUES.items() if matches(route, sources, folded)
+        )
+        if "channels" in route_cues:
+            intents.discard(Intent.PERSON)  # "live chat with someone": asking how to reach us
         products = self._products(full_text if report is None else text, report, error)
         third_party = self._third_party(text, report, error)
         word_list = words(text)
@@ -115,9 +120,7 @@ class Understanding:
             text=text,
             folded=folded,
             intents=frozenset(intents),
-            route_cues=frozenset(
-                route for route, sources in ROUTE_CUES.items() if matches(route, sources, folded)
-            ),
+            route_cues=route_cues,
             products=tuple(products),
             third_party=tuple(third_party),
             versions=find_versions(text, self._names_of(products)),
