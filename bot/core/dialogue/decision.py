@@ -70,18 +70,18 @@ def decide_message(ctx: TurnContext) -> Verdict:
     cued = _cued_route(ctx, ranked, strictly, bug_report)
     if cued is not None:
         return cued
+    # A problem report gets an article of another language only with strict certainty: its
+    # English error words match English articles whatever the customer asks.
+    stand_in_certainty: Certainty = (
+        "strict" if bug_report or sig.has(Intent.PROBLEM) else certainty
+    )
+    stand_in = _other_language_answer(ctx, ranked, stand_in_certainty)
+    if stand_in is not None:
+        return stand_in
     if confident and top is not None:
-        if top.entry.kind == "route":
-            stand_in = _other_language_answer(ctx, ranked)
-            if stand_in is not None and stand_in.score > top.score:
-                return stand_in
         verdict = _confident(ctx, top, ranked)
         if verdict is not None:
             return verdict
-    else:
-        stand_in = _other_language_answer(ctx, ranked)
-        if stand_in is not None:
-            return stand_in
     return _without_a_confident_answer(ctx, ranked, gate.suggest, bug_report)
 
 
@@ -146,20 +146,25 @@ def _without_a_confident_answer(
     return Verdict("none")
 
 
-def _other_language_answer(ctx: TurnContext, own: tuple[FaqMatch, ...]) -> Verdict | None:
-    """An entry of another language that answers with strict certainty (words shared across
-    languages are few, so a match there is rarer and noisier); its twin in the customer's
-    language (same id) when there is one, so the customer reads their own language. Only when
-    nothing in the customer's language is plausible: their own language comes first."""
+def _other_language_answer(
+    ctx: TurnContext, own: tuple[FaqMatch, ...], certainty: Certainty
+) -> Verdict | None:
+    """An entry of another language that answers better than anything in the customer's.
+
+    Words shared across languages are few (names, numbers, technical terms), so an entry of
+    another language that scores *higher* than every candidate of the customer's own language,
+    and is certain by its own language's gate, is strong evidence that only that language
+    has the article. Its twin in the customer's language (same id) is preferred when there is
+    one, so the customer reads their own language.
+    """
     index = ctx.services.faq
     language = ctx.state.language
-    suggest_from = index.gate(language).suggest
-    if any(m.entry.kind == "faq" and m.score >= suggest_from for m in own):
-        return None
     other, ranked = index.other_languages(
         ctx.signals.text, language, product=ctx.state.slots.product
     )
-    if not ranked or decide(lead_scores(ranked), index.gate(other), "strict") != "answer":
+    if not ranked or decide(lead_scores(ranked), index.gate(other), certainty) != "answer":
+        return None
+    if own and ranked[0].score <= own[0].score:
         return None
     entry = ranked[0].entry
     twin = ctx.kb.faq_entry(language, entry.id)
