@@ -35,7 +35,7 @@ from bot.core.dialogue.policy import is_wordpress_general
 from bot.core.knowledge.models import FaqEntry, PolicyRoute
 from bot.core.knowledge.versions import is_older
 from bot.core.matching import FaqMatch
-from bot.core.retrieval.decision import Certainty, decide, lead_scores
+from bot.core.retrieval.decision import Certainty, decide, lead_of
 from bot.core.text import fold
 
 # When several cues fire, the most specific request wins.
@@ -63,7 +63,7 @@ def decide_message(ctx: TurnContext) -> Verdict:
     gate = index.gate(language)
     bug_report = _names_a_bug_of_ours(ctx)
     certainty: Certainty = "strict" if _outdated(ctx) else "lenient"
-    scores = lead_scores(ranked)
+    scores = lead_of(ranked)
     confident = decide(scores, gate, certainty) == "answer"
     top = ranked[0] if ranked else None
     strictly = confident and decide(scores, gate, "strict") == "answer"
@@ -121,8 +121,8 @@ def _confident(ctx: TurnContext, top: FaqMatch, ranked: tuple[FaqMatch, ...]) ->
         return Verdict("faq", entry, top.score, entry.route)
     route = entry.route
     assert route is not None
-    if route != "third_party" and _names_a_bug_of_ours(ctx):
-        return None
+    if _names_a_bug_of_ours(ctx) and not (route == "third_party" and sig.third_party):
+        return None  # our product, its version or an error: the problem flow decides
     return _policy_answer(ctx, route, ranked)
 
 
@@ -162,7 +162,7 @@ def _other_language_answer(
     other, ranked = index.other_languages(
         ctx.signals.text, language, product=ctx.state.slots.product
     )
-    if not ranked or decide(lead_scores(ranked), index.gate(other), certainty) != "answer":
+    if not ranked or decide(lead_of(ranked), index.gate(other), certainty) != "answer":
         return None
     if own and ranked[0].score <= own[0].score:
         return None

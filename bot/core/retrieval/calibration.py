@@ -35,7 +35,8 @@ from bot.core.retrieval.decision import (
     LEVELS,
     Certainty,
     Gate,
-    lead_scores,
+    Lead,
+    lead_of,
     same_answer,
 )
 
@@ -43,6 +44,7 @@ REAL_TOP1 = 0.9
 FOLDS = 4
 MIN_FAQ_QUERIES = 8  # fewer held-out FAQ phrasings than this: keep the defaults
 MAX_QUERIES = 1500  # per language; bigger knowledge bases are sampled (evenly, repeatably)
+MAX_EXPLAINED = 3
 RIDGE = 0.1  # a weak prior on the model's weights, so a tiny knowledge base cannot overfit
 # Suggestions are offered (and answers given) from this low a score: the score that nearly all
 # right answers reach (98 in 100 held-out phrasings).
@@ -57,6 +59,9 @@ class Match(Protocol):
     @property
     def score(self) -> float: ...
 
+    @property
+    def explained(self) -> int: ...
+
 
 Ranker = Callable[[str], Sequence[Match]]
 
@@ -67,28 +72,33 @@ class Outcome:
 
     expected: FaqEntry
     found: FaqEntry | None
-    best: float
-    rival: float
+    lead: Lead
 
     @property
     def right(self) -> bool:
         return self.found is not None and same_answer(self.expected, self.found)
 
 
+def features(lead: Lead) -> tuple[float, float, float]:
+    """The model's inputs: the best score, its margin, and the words it explains (up to 3: one
+    matching word is weak evidence however clear the lead)."""
+    return (lead.best, lead.margin, min(lead.explained, MAX_EXPLAINED) / MAX_EXPLAINED)
+
+
 @dataclass(frozen=True)
 class CalibratedGate:
-    """P(right) = logistic(bias + w_best * best + w_lead * lead), for customers' questions."""
+    """P(right) = logistic(bias + weights · features(lead)), for customers' questions."""
 
     bias: float
-    w_best: float
-    w_lead: float
+    weights: tuple[float, float, float]
     suggest: float
 
-    def confidence(self, best: float, lead: float) -> float:
-        return _sigmoid(self.bias + self.w_best * best + self.w_lead * lead)
+    def confidence(self, lead: Lead) -> float:
+        x = features(lead)
+        return _sigmoid(self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True)))
 
-    def answers(self, best: float, lead: float, certainty: Certainty = "lenient") -> bool:
-        return best >= self.suggest and self.confidence(best, lead) >= LEVELS[certainty]
+    def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool:
+        return lead.best >= self.suggest and self.confidence(lead) >= LEVELS[certainty]
 
 
 @dataclass(frozen=True)
@@ -148,9 +158,9 @@ def held_out_outcomes(
         rank = build(kept)
         for position, phrasing in sorted(held):
             ranked = rank(phrasing)
-            scores = lead_scores(ranked) + [0.0, 0.0]
+            lead = lead_of(ranked) or Lead(0.0, 0.0)
             found = ranked[0].entry if ranked else None
-            outcomes.append(Outcome(entries[position], found, scores[0], scores[1]))
+            outcomes.append(Outcome(entries[position], found, lead))
     return outcomes
 
 
@@ -165,45 +175,47 @@ def _without(entry: FaqEntry, position: int, held: set[tuple[int, str]]) -> FaqE
 def fit_gate(faq: Sequence[Outcome], routes: Sequence[Outcome]) -> CalibratedGate:
     """Fit the logistic model on the held-out outcomes and move it to customers' odds."""
     groups = [group for group in (faq, routes) if group]
-    samples: list[tuple[float, float, float, float]] = []  # (best, lead, right, weight)
+    samples: list[tuple[tuple[float, ...], float, float]] = []  # (features, right, weight)
     for group in groups:
         weight = 1.0 / len(group) / len(groups) * sum(len(g) for g in groups)
-        samples += [(o.best, o.best - o.rival, float(o.right), weight) for o in group]
-    bias, w_best, w_lead = _logistic_fit(samples)
-    held_right = sum(s[2] * s[3] for s in samples) / sum(s[3] for s in samples)
+        samples += [(features(o.lead), float(o.right), weight) for o in group]
+    bias, *weights = _logistic_fit(samples)
+    held_right = sum(s[1] * s[2] for s in samples) / sum(s[2] for s in samples)
     held_right = min(max(held_right, 0.02), 0.98)
     bias += _logit(REAL_TOP1) - _logit(held_right)
-    right_scores = sorted(o.best for o in faq if o.right)
+    right_scores = sorted(o.lead.best for o in faq if o.right)
     suggest = right_scores[int(len(right_scores) * SUGGEST_QUANTILE)] if right_scores else 0.25
     low, high = SUGGEST_RANGE
-    return CalibratedGate(bias, w_best, w_lead, round(min(max(suggest, low), high), 3))
+    w = (weights[0], weights[1], weights[2])
+    return CalibratedGate(bias, w, round(min(max(suggest, low), high), 3))
 
 
-def _logistic_fit(samples: Sequence[tuple[float, float, float, float]]) -> tuple[float, ...]:
-    """Weighted logistic regression on (best, lead) by Newton's method, ridge on the weights."""
-    params = [0.0, 0.0, 0.0]
+def _logistic_fit(samples: Sequence[tuple[tuple[float, ...], float, float]]) -> list[float]:
+    """Weighted logistic regression by Newton's method, a ridge prior on the weights."""
+    size = len(samples[0][0]) + 1
+    params = [0.0] * size
     for _ in range(50):
-        gradient = [0.0, 0.0, 0.0]
-        hessian = [[0.0] * 3 for _ in range(3)]
-        for best, lead, right, weight in samples:
-            x = (1.0, best, lead)
+        gradient = [0.0] * size
+        hessian = [[0.0] * size for _ in range(size)]
+        for values, right, weight in samples:
+            x = (1.0, *values)
             p = _sigmoid(sum(a * b for a, b in zip(params, x, strict=True)))
-            for i in range(3):
+            for i in range(size):
                 gradient[i] += weight * (right - p) * x[i]
-                for j in range(3):
+                for j in range(size):
                     hessian[i][j] -= weight * p * (1 - p) * x[i] * x[j]
-        for i in (1, 2):
+        for i in range(1, size):
             gradient[i] -= RIDGE * params[i]
             hessian[i][i] -= RIDGE
         step = _solve(hessian, [-g for g in gradient])
         params = [a + b for a, b in zip(params, step, strict=True)]
         if max(abs(s) for s in step) < 1e-7:
             break
-    return tuple(params)
+    return params
 
 
 def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
-    """Gaussian elimination with partial pivoting (3×3: no numpy needed)."""
+    """Gaussian elimination with partial pivoting (a 4×4 system: no numpy needed)."""
     a = [row[:] for row in matrix]
     b = vector[:]
     n = len(b)
@@ -234,7 +246,7 @@ def _logit(p: float) -> float:
 def _rates(outcomes: Sequence[Outcome], gate: Gate) -> tuple[float, float]:
     if not outcomes:
         return 0.0, 0.0
-    answered = [o for o in outcomes if gate.answers(o.best, o.best - o.rival)]
+    answered = [o for o in outcomes if gate.answers(o.lead)]
     precision = sum(o.right for o in answered) / len(answered) if answered else 1.0
     return len(answered) / len(outcomes), precision
 

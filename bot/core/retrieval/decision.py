@@ -26,16 +26,30 @@ Certainty = Literal["lenient", "strict"]
 
 DECISION_RANK: dict[Decision, int] = {"none": 0, "suggest": 1, "answer": 2}
 # The share of answers expected to be right at each level of certainty (see the docstring).
-LEVELS: dict[Certainty, float] = {"lenient": 0.85, "strict": 0.95}
+LEVELS: dict[Certainty, float] = {"lenient": 0.9, "strict": 0.95}
+
+
+@dataclass(frozen=True)
+class Lead:
+    """What the gate sees of a ranking: the best score, its lead over the best candidate that
+    means something else, and how many of the query's words the best candidate contains."""
+
+    best: float
+    rival: float
+    explained: int = 0
+
+    @property
+    def margin(self) -> float:
+        return self.best - self.rival
 
 
 class Gate(Protocol):
-    """Decides from the best score and its lead over the runner-up."""
+    """Decides from a ranking's `Lead`."""
 
     @property
     def suggest(self) -> float: ...
 
-    def answers(self, best: float, lead: float, certainty: Certainty = "lenient") -> bool: ...
+    def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -46,8 +60,8 @@ class Thresholds:
     margin: float = 0.12
     suggest: float = 0.25
 
-    def answers(self, best: float, lead: float, certainty: Certainty = "lenient") -> bool:
-        return best >= self.answer and lead >= self.margin
+    def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool:
+        return lead.best >= self.answer and lead.margin >= self.margin
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -60,17 +74,24 @@ class Scored(Protocol):
     @property
     def score(self) -> float: ...
 
+    @property
+    def explained(self) -> int: ...
+
 
 def decide(
-    scores: Sequence[float], gate: Gate = DEFAULT_THRESHOLDS, certainty: Certainty = "lenient"
+    lead: Lead | Sequence[float] | None,
+    gate: Gate = DEFAULT_THRESHOLDS,
+    certainty: Certainty = "lenient",
 ) -> Decision:
-    """Decision for the best score and the runner-up's (best first)."""
-    if not scores or scores[0] < gate.suggest:
+    """Decision for a ranking's lead (or plain scores, best first)."""
+    if lead is None or not isinstance(lead, Lead):
+        scores = list(lead or [])
+        if not scores:
+            return "none"
+        lead = Lead(scores[0], scores[1] if len(scores) > 1 else 0.0)
+    if lead.best < gate.suggest:
         return "none"
-    runner_up = scores[1] if len(scores) > 1 else 0.0
-    if gate.answers(scores[0], scores[0] - runner_up, certainty):
-        return "answer"
-    return "suggest"
+    return "answer" if gate.answers(lead, certainty) else "suggest"
 
 
 def same_answer(a: FaqEntry, b: FaqEntry) -> bool:
@@ -94,10 +115,10 @@ def without_vetoed(ranked: Sequence[S]) -> list[S]:
     ]
 
 
-def lead_scores(ranked: Sequence[Scored]) -> list[float]:
-    """[best score, best score of a candidate that means something else] (best first)."""
+def lead_of(ranked: Sequence[Scored]) -> Lead | None:
+    """The ranking's lead (None when empty)."""
     if not ranked:
-        return []
+        return None
     best = ranked[0].entry
     rival = next((m.score for m in ranked[1:] if not same_answer(best, m.entry)), 0.0)
-    return [ranked[0].score, rival]
+    return Lead(ranked[0].score, rival, ranked[0].explained)

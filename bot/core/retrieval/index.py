@@ -21,7 +21,7 @@ from bot.core.retrieval.decision import (
     Gate,
     Thresholds,
     decide,
-    lead_scores,
+    lead_of,
     without_vetoed,
 )
 from bot.core.retrieval.language_index import DEFAULT_WEIGHTS, LanguageIndex, RankerScores
@@ -35,12 +35,16 @@ PRODUCT_BOOST = 0.1
 OTHER_PRODUCT_PENALTY = 0.05
 # How many candidates the engine sees: enough for a runner-up of another meaning.
 CANDIDATES = 8
+# How many of the best matches count the query words they contain (route cards may be vetoed
+# ahead of an FAQ entry, so more than one).
+EXPLAINED_RANKS = 3
 
 
 @dataclass(frozen=True)
 class FaqMatch:
     entry: FaqEntry
     score: float  # 0..1 on an absolute scale, see Thresholds
+    explained: int = 0  # query words the entry contains (set for the first few matches)
 
 
 @dataclass(frozen=True)
@@ -226,11 +230,16 @@ class FaqIndex:
 
     @staticmethod
     def rank(index: LanguageIndex, text: str, named: set[str], k: int) -> list[FaqMatch]:
-        """One index's k best for this (understood) query, best first."""
+        """One index's k best for this (understood) query, best first; the first few say how
+        many of the query's words they contain (evidence for the gate)."""
         adjust = _product_adjustments(index.entries, named)
         return [
-            FaqMatch(index.entries[position], min(max(score, 0.0), 1.0))
-            for position, score in index.top(text, k, adjust)
+            FaqMatch(
+                index.entries[position],
+                min(max(score, 0.0), 1.0),
+                index.explained_words(text, position) if rank < EXPLAINED_RANKS else 0,
+            )
+            for rank, (position, score) in enumerate(index.top(text, k, adjust))
         ]
 
     @staticmethod
@@ -248,7 +257,7 @@ class FaqIndex:
 
     def _result(self, ranked: list[FaqMatch], language: str, limit: int) -> FaqResult:
         gate = self.gate(language)
-        decision = decide(lead_scores(ranked), gate)
+        decision = decide(lead_of(ranked), gate)
         shown = tuple(m for m in ranked if m.score >= gate.suggest)[:limit]
         return FaqResult(decision, shown, shown[0].entry.language if shown else language)
 

@@ -113,6 +113,14 @@ class LanguageIndex:
         self._phrasings_of: list[list[int]] = [[] for _ in self.entries]
         for document, owner in enumerate(owners):
             self._phrasings_of[owner].append(document)
+        # Every term an entry can be found by: how many of a query's words an entry explains.
+        self._entry_terms: list[frozenset[str]] = [
+            frozenset(
+                [*joined[position], *self._index_terms(answers[position]),
+                 *self._index_terms(metas[position])]
+            )
+            for position in range(len(self.entries))
+        ]  # fmt: skip
 
     def _index_terms(self, tokens: Sequence[Token]) -> list[str]:
         terms: list[str] = []
@@ -191,6 +199,15 @@ class LanguageIndex:
             *self._metas.posting_lists(query.meta_factors, w.meta * c),
             *self._bigrams.posting_lists(query.bigram_factors, w.bigrams * c),
         ]
+
+    def explained_words(self, query: str, entry: int) -> int:
+        """How many of the query's content words the entry contains (any field)."""
+        terms = self._entry_terms[entry]
+        return sum(
+            1
+            for token in dict.fromkeys(self.analyzer.tokens(query))
+            if any(term in terms for term, _ in self.vocabulary.resolve(token))
+        )
 
     def all_ranker_scores(self, query: str) -> dict[int, RankerScores]:
         """Every entry sharing a term or gram with the query → its scores (slow: diagnostics)."""
