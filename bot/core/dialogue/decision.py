@@ -38,7 +38,8 @@ from bot.core.matching import FaqMatch
 from bot.core.retrieval.decision import Certainty, decide, lead_of
 from bot.core.text import fold
 
-# When several cues fire, the most specific request wins.
+# Routes that are requests to the company (work, money, contact), phrased as such; when several
+# cues fire, the most specific request wins.
 CUE_ORDER: tuple[PolicyRoute, ...] = ("customization", "billing", "channels")
 
 VerdictKind = Literal["faq", "route", "problem", "core_error", "suggest", "none"]
@@ -123,6 +124,8 @@ def _confident(ctx: TurnContext, top: FaqMatch, ranked: tuple[FaqMatch, ...]) ->
     assert route is not None
     if _names_a_bug_of_ours(ctx) and not (route == "third_party" and sig.third_party):
         return None  # our product, its version or an error: the problem flow decides
+    if route == "customization" and sig.has(Intent.PROBLEM) and route not in sig.route_cues:
+        return None  # a malfunction described is not a request for work
     return _policy_answer(ctx, route, ranked)
 
 
@@ -174,10 +177,15 @@ def _other_language_answer(
 
 
 def _third_party_involved(ctx: TurnContext) -> bool:
-    """Another vendor's product named with a problem, or alongside ours."""
+    """Another vendor's product named with a problem, or alongside ours. A pasted error trace
+    decides by itself: its culprit is another vendor's, or two products collide."""
     sig = ctx.signals
+    error = sig.error
+    if error is not None and error.quoted and error.culprit is not None:
+        ours = error.culprit.slug in ctx.kb.products
+        return bool(sig.third_party) and (not ours or error.conflict)
     return bool(sig.third_party) and (
-        sig.has(Intent.PROBLEM) or bool(sig.products) or sig.error is not None
+        sig.has(Intent.PROBLEM) or bool(sig.products) or error is not None
     )
 
 

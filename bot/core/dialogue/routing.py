@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.dialogue.context import TurnContext
-from bot.core.dialogue.goals import continue_goal, open_ticket, start_goal
+from bot.core.dialogue.goals import continue_goal, open_ticket, requirements_notes, start_goal
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.decision import decide_message
 from bot.core.dialogue.policy import OWN_REFERENCE
@@ -65,6 +65,7 @@ def answer_faq(
     topic = ctx.state.topic if ctx.state.step == "awaiting_choice" else ctx.signals.text
     ctx.goto("awaiting_feedback", "", last_faq=entry.ref, topic=topic[:2000])
     ctx.say(route, *messages)  # type: ignore[arg-type]
+    requirements_notes(ctx, ctx.product)  # their WordPress or PHP is too old for it, whatever the answer
 
 
 def suggest(ctx: TurnContext, entries: list[FaqEntry]) -> None:

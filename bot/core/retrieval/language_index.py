@@ -33,6 +33,9 @@ UNKNOWN_WEIGHT = 0.5
 # ("thanks, that helped" → only "help") has its scores scaled down in proportion: one common
 # word is weak evidence for any entry.
 EVIDENCE_FULL = 0.9
+# A word counts as explained evidence when its idf is at least this share of the highest: it is
+# not in most of the knowledge base's entries.
+DISTINCTIVE_IDF = 0.25
 
 
 @dataclass(frozen=True)
@@ -201,12 +204,17 @@ class LanguageIndex:
         ]
 
     def explained_words(self, query: str, entry: int) -> int:
-        """How many of the query's content words the entry contains (any field)."""
+        """How many of the query's distinctive words the entry contains (any field). Words most
+        entries of this knowledge base share ("plugin", "update") explain nothing."""
         terms = self._entry_terms[entry]
+        floor = DISTINCTIVE_IDF * self._joined.max_idf
         return sum(
             1
             for token in dict.fromkeys(self.analyzer.tokens(query))
-            if any(term in terms for term, _ in self.vocabulary.resolve(token))
+            if any(
+                term in terms and self._joined.idf(term) >= floor
+                for term, _ in self.vocabulary.resolve(token)
+            )
         )
 
     def all_ranker_scores(self, query: str) -> dict[int, RankerScores]:

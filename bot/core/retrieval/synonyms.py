@@ -91,6 +91,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "notification": ("notificatie", "notificaties", "melding", "meldingen", "notification",
                      "notifications", "notify"),
     "reminder": ("herinnering", "herinneringen", "reminder", "reminders"),
+    "duplicate": ("dubbel", "dubbele", "dubbelop", "duplicaat", "duplicaten", "twice", "double",
+                  "doubled", "duplicate", "duplicates", "duplicated"),
     "newsletter": ("nieuwsbrief", "nieuwsbrieven", "newsletter", "newsletters"),
     "form": ("formulier", "formulieren", "form", "forms"),
     "image": ("afbeelding", "afbeeldingen", "plaatje", "plaatjes", "foto", "fotos", "image",
