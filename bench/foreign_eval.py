@@ -323,8 +323,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.json.write_text(
             json.dumps(
                 {
-                    name: [{"id": r.case["id"], "right": r.right, "problem": r.problem,
-                            "turns": r.turns} for r in res]  # fmt: skip
+                    name: [
+                        {
+                            "id": r.case["id"],
+                            "right": r.right,
+                            "problem": r.problem,
+                            "turns": r.turns,
+                        }
+                        for r in res
+                    ]  # fmt: skip
                     for name, res in everything.items()
                 },
                 ensure_ascii=False,

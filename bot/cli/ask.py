@@ -55,7 +55,9 @@ def ask(
         language, how = guess.language, f"detected, confidence {guess.confidence:.2f}"
     else:
         how = "given"
-    index = FaqIndex(kb.faq, kb.products, languages, third_party=kb.third_party)
+    index = FaqIndex(
+        kb.faq, kb.products, languages, third_party=kb.third_party, cards=kb.route_cards
+    )
     click.echo(f"Language: {language} ({how})")
     _report(index, question, language, product, limit)
 
@@ -70,11 +72,7 @@ def _report(index: FaqIndex, question: str, language: str, product: str | None, 
     if not result.matches and shown:
         click.echo("Nearest entries (below the suggestion threshold):")
     click.echo("\n".join(_lines(shown)) if shown else "(no entry shares a word with the question)")
-    t = index.thresholds
-    click.echo(
-        f"\nGate: answer when score >= {t.answer:.2f} and >= {t.margin:.2f} ahead of the next; "
-        f"suggest when >= {t.suggest:.2f}."
-    )
+    click.echo(f"\nGate ({result.language}): {index.gate(result.language).describe()}.")
 
 
 def _describe(result: FaqResult) -> str:

@@ -73,9 +73,7 @@ def decide_message(ctx: TurnContext) -> Verdict:
         return cued
     # A problem report gets an article of another language only with strict certainty: its
     # English error words match English articles whatever the customer asks.
-    stand_in_certainty: Certainty = (
-        "strict" if bug_report or sig.has(Intent.PROBLEM) else certainty
-    )
+    stand_in_certainty: Certainty = "strict" if bug_report or sig.has(Intent.PROBLEM) else certainty
     stand_in = _other_language_answer(ctx, ranked, stand_in_certainty)
     if stand_in is not None:
         return stand_in
@@ -141,9 +139,7 @@ def _without_a_confident_answer(
         return Verdict("problem")
     if is_wordpress_general(sig, ctx.state.slots.product):
         return Verdict("route", route="wordpress_general")
-    plausible = tuple(
-        m.entry for m in ranked if m.entry.kind == "faq" and m.score >= suggest_from
-    )
+    plausible = tuple(m.entry for m in ranked if m.entry.kind == "faq" and m.score >= suggest_from)
     if plausible:
         return Verdict("suggest", suggestions=plausible[:3])
     return Verdict("none")

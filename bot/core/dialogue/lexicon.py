@@ -101,7 +101,7 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
         # asking to reach us another way; not a phone or a social network as a product topic
         # ("the gallery is cut off on my phone"), nor inside slugs or paths
         r"(?<![\w/.-])(bellen|opbellen|(jullie|uw|een|het) telefoonnummer|telefonisch|"
-        r"terugbellen|call (you|me|us)|give (me|us) a (call|ring)|call me back|"
+        r"terugbellen|(call|phone|ring) (you|me|us)|give (me|us) a (call|ring)|call me back|"
         r"your (phone|support|telephone) (number|line)|a (support|telephone) (number|line)|"
         r"(is there|do you have|have you got) a phone number|(by|over the|via|per) (phone|"
         r"telefoon|whats ?app|facebook|messenger|twitter|instagram|linkedin|skype|zoom|teams)|"

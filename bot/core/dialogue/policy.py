@@ -7,6 +7,7 @@ Used only when no FAQ entry or policy route card answers the message confidently
 from __future__ import annotations
 
 import re
+
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.understanding import Signals
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.core.dialogue.context import TurnContext
+from bot.core.dialogue.decision import decide_message
 from bot.core.dialogue.goals import continue_goal, open_ticket, requirements_notes, start_goal
 from bot.core.dialogue.lexicon import Intent
-from bot.core.dialogue.decision import decide_message
 from bot.core.dialogue.policy import OWN_REFERENCE
 from bot.core.dialogue.turn import FaqHit, Suggestion
 from bot.core.events import FaqAnswered, FaqMissed
@@ -65,7 +65,9 @@ def answer_faq(
     topic = ctx.state.topic if ctx.state.step == "awaiting_choice" else ctx.signals.text
     ctx.goto("awaiting_feedback", "", last_faq=entry.ref, topic=topic[:2000])
     ctx.say(route, *messages)  # type: ignore[arg-type]
-    requirements_notes(ctx, ctx.product)  # their WordPress or PHP is too old for it, whatever the answer
+    requirements_notes(
+        ctx, ctx.product
+    )  # their WordPress or PHP is too old for it, whatever the answer
 
 
 def suggest(ctx: TurnContext, entries: list[FaqEntry]) -> None:
@@ -122,11 +124,11 @@ def policy_route(ctx: TurnContext, route: PolicyRoute) -> None:
 
 
 def policy_not_helped(ctx: TurnContext) -> None:
-    """"That didn't help" after a policy answer: the same place is still the right one (a
+    """It did not help after a policy answer: the same place is still the right one (a
     billing question does not become a technical ticket)."""
-    route = ctx.state.last_route
-    if route in ("channels", "billing", "customization", "wordpress_general"):
-        return policy_route(ctx, route)  # type: ignore[arg-type]
+    last = ctx.state.last_route
+    if last in ("channels", "billing", "customization", "wordpress_general"):
+        return policy_route(ctx, last)  # type: ignore[arg-type]
     route(ctx)
 
 

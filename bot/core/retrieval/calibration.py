@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from threading import Lock
 from typing import Protocol
@@ -42,14 +42,14 @@ from bot.core.retrieval.decision import (
 
 REAL_TOP1 = 0.9
 FOLDS = 4
-MIN_FAQ_QUERIES = 8  # fewer held-out FAQ phrasings than this: keep the defaults
+MIN_FAQ_QUERIES = 30  # fewer held-out FAQ phrasings than this: keep the defaults
 MAX_QUERIES = 1500  # per language; bigger knowledge bases are sampled (evenly, repeatably)
 MAX_EXPLAINED = 3
 RIDGE = 0.1  # a weak prior on the model's weights, so a tiny knowledge base cannot overfit
 # Suggestions are offered (and answers given) from this low a score: the score that nearly all
 # right answers reach (98 in 100 held-out phrasings).
 SUGGEST_QUANTILE = 0.02
-SUGGEST_RANGE = (0.08, 0.25)
+SUGGEST_RANGE = (0.12, 0.25)
 
 
 class Match(Protocol):
@@ -100,11 +100,20 @@ class CalibratedGate:
     def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool:
         return lead.best >= self.suggest and self.confidence(lead) >= LEVELS[certainty]
 
+    def describe(self) -> str:
+        b, m, e = self.weights
+        levels = ", ".join(f"{name} {level:.2f}" for name, level in LEVELS.items())
+        return (
+            f"calibrated: P(right) = logistic({self.bias:.2f} + {b:.2f}*score + {m:.2f}*margin "
+            f"+ {e:.2f}*explained/{MAX_EXPLAINED}); answer at {levels}; suggest from score "
+            f"{self.suggest:.2f}"
+        )
+
 
 @dataclass(frozen=True)
 class Calibration:
     gate: Gate
-    calibrated: bool  # False: too few phrasings, the defaults are used
+    calibrated: bool  # False: too few phrasings anywhere, the defaults are used
     faq_queries: int
     route_queries: int
     held_out_top1: float  # how often a held-out FAQ phrasing found its own entry first
@@ -113,29 +122,37 @@ class Calibration:
     confused: tuple[tuple[str, str, int], ...] = ()  # (entry, taken for, times), most first
 
 
-def calibrate(entries: Sequence[FaqEntry], build: Callable[[list[FaqEntry]], Ranker]) -> Calibration:
-    """The gate for one language's entries and route cards (see the module docstring).
+def calibrate(outcomes: Mapping[str, Sequence[Outcome]]) -> dict[str, Calibration]:
+    """A gate per language from its held-out outcomes (see the module docstring).
 
-    `build(entries)` returns a ranker over those entries that scores a query exactly as the
-    live index does (product boosts, vetoes); it is called once per fold.
+    A language with too few FAQ phrasings of its own (a handful of translated entries) gets the
+    model fitted on all languages together; with too few in all, the fixed defaults.
     """
-    outcomes = held_out_outcomes(entries, build)
-    faq = [o for o in outcomes if o.expected.kind == "faq"]
-    routes = [o for o in outcomes if o.expected.kind == "route"]
-    confused = Counter(
-        (o.expected.ref, o.found.ref)
-        for o in faq
-        if o.found is not None and o.found.kind == "faq" and not o.right
-    )
-    top1 = sum(o.right for o in faq) / len(faq) if faq else 0.0
-    gate: Gate = DEFAULT_THRESHOLDS
-    fitted = len(faq) >= MIN_FAQ_QUERIES
-    if fitted:
-        gate = fit_gate(faq, routes)
-    rate, precision = _rates(faq, gate)
-    return Calibration(
-        gate, fitted, len(faq), len(routes), top1, rate, precision, _top(confused)
-    )
+    pooled = [o for found in outcomes.values() for o in found]
+    pooled_gate = _fitted([o for o in pooled if o.expected.kind == "faq"], pooled)
+    calibrations = {}
+    for language, found in outcomes.items():
+        faq = [o for o in found if o.expected.kind == "faq"]
+        routes = [o for o in found if o.expected.kind == "route"]
+        gate = _fitted(faq, found) or pooled_gate
+        confused = Counter(
+            (o.expected.ref, o.found.ref)
+            for o in faq
+            if o.found is not None and o.found.kind == "faq" and not o.right
+        )
+        top1 = sum(o.right for o in faq) / len(faq) if faq else 0.0
+        used: Gate = gate or DEFAULT_THRESHOLDS
+        rate, precision = _rates(faq, used)
+        calibrations[language] = Calibration(
+            used, gate is not None, len(faq), len(routes), top1, rate, precision, _top(confused)
+        )
+    return calibrations
+
+
+def _fitted(faq: Sequence[Outcome], found: Sequence[Outcome]) -> CalibratedGate | None:
+    if len(faq) < MIN_FAQ_QUERIES:
+        return None
+    return fit_gate(faq, [o for o in found if o.expected.kind == "route"])
 
 
 def held_out_outcomes(
@@ -191,8 +208,25 @@ def fit_gate(faq: Sequence[Outcome], routes: Sequence[Outcome]) -> CalibratedGat
 
 
 def _logistic_fit(samples: Sequence[tuple[tuple[float, ...], float, float]]) -> list[float]:
-    """Weighted logistic regression by Newton's method, a ridge prior on the weights."""
+    """Weighted logistic regression, monotone: a higher score, margin or explained-word count
+    never lowers the confidence. A feature whose weight comes out negative is dropped (its
+    weight held at 0) and the rest refitted."""
     size = len(samples[0][0]) + 1
+    free = list(range(1, size))
+    while True:
+        params = _newton(samples, size, free)
+        negative = [i for i in free if params[i] < 0]
+        if not negative:
+            return params
+        free.remove(min(negative, key=lambda i: params[i]))
+
+
+def _newton(
+    samples: Sequence[tuple[tuple[float, ...], float, float]], size: int, free: list[int]
+) -> list[float]:
+    """Newton's method on the intercept and the `free` weights (the others stay 0), with a
+    weak ridge prior on the weights."""
+    active = [0, *free]
     params = [0.0] * size
     for _ in range(50):
         gradient = [0.0] * size
@@ -204,18 +238,21 @@ def _logistic_fit(samples: Sequence[tuple[tuple[float, ...], float, float]]) -> 
                 gradient[i] += weight * (right - p) * x[i]
                 for j in range(size):
                     hessian[i][j] -= weight * p * (1 - p) * x[i] * x[j]
-        for i in range(1, size):
+        for i in free:
             gradient[i] -= RIDGE * params[i]
             hessian[i][i] -= RIDGE
-        step = _solve(hessian, [-g for g in gradient])
-        params = [a + b for a, b in zip(params, step, strict=True)]
-        if max(abs(s) for s in step) < 1e-7:
+        reduced = _solve(
+            [[hessian[i][j] for j in active] for i in active], [-gradient[i] for i in active]
+        )
+        for i, change in zip(active, reduced, strict=True):
+            params[i] += change
+        if max(abs(change) for change in reduced) < 1e-7:
             break
     return params
 
 
 def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
-    """Gaussian elimination with partial pivoting (a 4×4 system: no numpy needed)."""
+    """Gaussian elimination with partial pivoting (at most 4×4: no numpy needed)."""
     a = [row[:] for row in matrix]
     b = vector[:]
     n = len(b)
@@ -256,7 +293,7 @@ def _top(confused: Counter[tuple[str, str]]) -> tuple[tuple[str, str, int], ...]
 
 
 # -- one calibration per knowledge base and process -----------------------------------------
-_cache: dict[str, Calibration] = {}
+_cache: dict[str, dict[str, Calibration]] = {}
 _lock = Lock()
 
 
@@ -270,7 +307,7 @@ def fingerprint(entries: Sequence[FaqEntry], *extra: object) -> str:
     return digest.hexdigest()
 
 
-def cached(key: str, compute: Callable[[], Calibration]) -> Calibration:
+def cached(key: str, compute: Callable[[], dict[str, Calibration]]) -> dict[str, Calibration]:
     """Tests and workers build the same index many times; calibrate each knowledge base once."""
     with _lock:
         found = _cache.get(key)

@@ -6,11 +6,13 @@ something else*: an FAQ entry and the policy route it belongs to agree, so they 
 other's lead. Counter cards (phrasings that look like a policy route but ask about a product)
 veto their route when they score at least as high, and are then dropped.
 
-Two levels of certainty are asked for. A how-to question whose alternative is a list of
-suggestions is answered at `LENIENT`; a message with a strong alternative (a bug report that
-the version check and the ticket flow handle) only at `STRICT`. A fixed `Thresholds` box
-answers alike at both levels; `bot.core.retrieval.calibration` replaces it, per knowledge base
-and language, with a `CalibratedGate` that estimates the chance that the best candidate is right.
+Levels of certainty (`LEVELS`: the share of answers expected to be right). The chat answers a
+how-to question "lenient"ly, since it asks "did this help?" and offers more after a no; the FAQ
+search box "shown"s an article as the answer without asking; a message with a strong
+alternative (a bug report on an older version: update first) is answered only when "strict".
+A fixed `Thresholds` box answers alike at every level; `bot.core.retrieval.calibration` replaces
+it, per knowledge base and language, with a `CalibratedGate` that estimates the chance that the
+best candidate is right.
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ from typing import Literal, Protocol, TypeVar
 from bot.core.knowledge.models import FaqEntry
 
 Decision = Literal["answer", "suggest", "none"]
-Certainty = Literal["lenient", "strict"]
+Certainty = Literal["lenient", "shown", "strict"]
 
 DECISION_RANK: dict[Decision, int] = {"none": 0, "suggest": 1, "answer": 2}
 # The share of answers expected to be right at each level of certainty (see the docstring).
-LEVELS: dict[Certainty, float] = {"lenient": 0.9, "strict": 0.95}
+LEVELS: dict[Certainty, float] = {"lenient": 0.9, "shown": 0.92, "strict": 0.95}
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Gate(Protocol):
 
     def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool: ...
 
+    def describe(self) -> str: ...
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -62,6 +66,12 @@ class Thresholds:
 
     def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool:
         return lead.best >= self.answer and lead.margin >= self.margin
+
+    def describe(self) -> str:
+        return (
+            f"fixed: answer when score >= {self.answer:.2f} and >= {self.margin:.2f} ahead of "
+            f"the next; suggest when >= {self.suggest:.2f}"
+        )
 
 
 DEFAULT_THRESHOLDS = Thresholds()

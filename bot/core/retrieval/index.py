@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
 from bot.core.knowledge.third_party import ThirdPartyCatalogue
 from bot.core.retrieval.analysis import MAX_ANALYSED_CHARS
-from bot.core.retrieval.calibration import Calibration, Match, cached, calibrate, fingerprint
+from bot.core.retrieval.calibration import (
+    Calibration,
+    Match,
+    Outcome,
+    cached,
+    calibrate,
+    fingerprint,
+    held_out_outcomes,
+)
 from bot.core.retrieval.decision import (
     DECISION_RANK,
     Decision,
@@ -101,17 +109,15 @@ class FaqIndex:
         }
         self._stand_ins = {lang: self._build_stand_ins(lang) for lang in self.languages}
         self.calibrations: dict[str, Calibration] = {}
-        self._gates: dict[str, Gate] = {}
-        for lang in self.languages:
-            if thresholds is not None:
-                self._gates[lang] = thresholds
-            else:
-                key = fingerprint(
-                    [*self._faq[lang], *self._cards[lang]], lang, products, weights, third_party
-                )
-                calibration = cached(key, lambda lang=lang: self._calibrate(lang))  # type: ignore[misc]
-                self.calibrations[lang] = calibration
-                self._gates[lang] = calibration.gate
+        if thresholds is None:
+            everything = [
+                e for lang in self.languages for e in (*self._faq[lang], *self._cards[lang])
+            ]
+            key = fingerprint(everything, self.languages, products, weights, third_party)
+            self.calibrations = cached(key, self._calibrate)
+        self._gates: dict[str, Gate] = {
+            lang: thresholds or self.calibrations[lang].gate for lang in self.languages
+        }
 
     def _build_stand_ins(self, language: str) -> list[LanguageIndex]:
         """Indexes of the entries that exist only in other languages ("stand-ins"), so that a
@@ -125,7 +131,10 @@ class FaqIndex:
         return stand_ins
 
     # -- the gate ------------------------------------------------------------------------------
-    def _calibrate(self, language: str) -> Calibration:
+    def _calibrate(self) -> dict[str, Calibration]:
+        return calibrate({lang: self._held_out(lang) for lang in self.languages})
+
+    def _held_out(self, language: str) -> list[Outcome]:
         def build(kept: list[FaqEntry]) -> Callable[[str], Sequence[Match]]:
             index = LanguageIndex(language, kept, self.products, self.weights)
             k = CANDIDATES + 2 * len(self._cards[language])
@@ -136,7 +145,7 @@ class FaqIndex:
 
             return rank
 
-        return calibrate([*self._faq[language], *self._cards[language]], build)
+        return held_out_outcomes([*self._faq[language], *self._cards[language]], build)
 
     def gate(self, language: str) -> Gate:
         return self._gates.get(language) or self._gates[self.languages[0]]
@@ -181,14 +190,14 @@ class FaqIndex:
         first = language if language in self._indexes else self.languages[0]
         result = self._result(self._ranked(first, text, named, k), first, limit)
         for other in self.languages:
-            if result.decision == "answer":
-                break
-            if other != first:
-                # The customer may write in one language about an entry in another.
-                ranked = self._faq_only(self.rank(self._indexes[other], text, named, k + 20))
-                fallback = self._result(ranked[:k], other, limit)
-                if DECISION_RANK[fallback.decision] > DECISION_RANK[result.decision]:
-                    result = fallback
+            if other == first:
+                continue
+            # The customer may write in one language about an entry in another: the other
+            # language's result wins when it decides better, or as well with a higher score.
+            ranked = self._faq_only(self.rank(self._indexes[other], text, named, k + 20))
+            fallback = self._result(ranked[:k], other, limit)
+            if _better(fallback, result):
+                result = fallback
         return result
 
     def ranked(
@@ -257,9 +266,19 @@ class FaqIndex:
 
     def _result(self, ranked: list[FaqMatch], language: str, limit: int) -> FaqResult:
         gate = self.gate(language)
-        decision = decide(lead_of(ranked), gate)
+        decision = decide(lead_of(ranked), gate, "shown")
         shown = tuple(m for m in ranked if m.score >= gate.suggest)[:limit]
         return FaqResult(decision, shown, shown[0].entry.language if shown else language)
+
+
+def _better(candidate: FaqResult, current: FaqResult) -> bool:
+    """Another language's result replaces the customer's when it decides better; two equal
+    decisions short of an answer go to the higher score. An answer in the customer's own
+    language is kept."""
+    rank = DECISION_RANK[candidate.decision] - DECISION_RANK[current.decision]
+    if rank != 0 or candidate.best is None or current.decision == "answer":
+        return rank > 0
+    return current.best is None or candidate.best.score > current.best.score
 
 
 def _product_adjustments(entries: Sequence[FaqEntry], named: set[str]) -> dict[int, float]:
