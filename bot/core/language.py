@@ -23,6 +23,7 @@ MAX_CHARS = 2000
 WORD_WEIGHT = 2.0  # a frequent word of one language only
 CUE_CAP = 1.5  # spelling cues of one other word count at most this much
 PREVIOUS_PRIOR = 0.5  # a conversation tends to stay in its language
+
 MIN_CONFIDENCE = 0.75  # below this, fall back to the previous or default language
 
 # "PHP Fatal error: ...", "Warning: ...", "Uncaught TypeError: ..." up to the end of the line,
@@ -82,6 +83,12 @@ def detect_language(
         choice = known[0] if known else fallback
         return LanguageGuess(choice, 1.0 if known else 0.0)
     odds = dutch_log_odds(text)
+    if odds == 0 and previous not in KNOWN:
+        # A bare paste (a trace, a log) opening a conversation: its own words are the only
+        # evidence there is, and they are nearly always English.
+        pasted = sum(word_evidence(word) for word in words(text[:MAX_CHARS]))
+        if pasted:
+            return LanguageGuess("nl" if pasted > 0 else "en", MIN_CONFIDENCE)
     if previous in KNOWN:
         odds += PREVIOUS_PRIOR if previous == "nl" else -PREVIOUS_PRIOR
     dutch = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, odds))))

@@ -49,12 +49,19 @@ def test_every_written_sample_is_recognised_even_with_the_other_default(language
     assert len(wrong) <= 1, wrong  # "mn webshop is offline!!" has no evidence either way
 
 
-@pytest.mark.parametrize("text", ["ok", "👍", "", "   ", "12345", "WP 6.5", PHP_ERROR])
+@pytest.mark.parametrize("text", ["ok", "👍", "", "   ", "12345", "WP 6.5"])
 def test_without_evidence_the_previous_language_wins(text: str) -> None:
     guess = detect_language(text, previous="en", default="nl")
     assert guess.language == "en"
     assert detect_language(text, default="nl").language == "nl"
     assert detect_language(text, default="en").confidence < MIN_CONFIDENCE
+
+
+def test_a_bare_paste_keeps_the_conversations_language_but_opens_in_its_own() -> None:
+    """A Dutch customer pasting an English trace mid-conversation stays Dutch; a conversation
+    that opens with nothing but an English trace is English (issue 10)."""
+    assert detect_language(PHP_ERROR, previous="nl", default="nl").language == "nl"
+    assert detect_language(PHP_ERROR, default="nl").language == "en"
 
 
 def test_a_clear_text_overrides_the_previous_language() -> None:

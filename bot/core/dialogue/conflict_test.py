@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.dialogue.markup import markdown_escape
 from bot.core.dialogue.replies import HEALTH_CHECK_URL, Replies
 from bot.core.dialogue.turn import BotMessage, Link
 
@@ -56,6 +57,15 @@ class ConflictTest:
     def next_step(self, step: int, product_name: str) -> BotMessage:
         text = self._("Step %(n)d:") % {"n": step} + " " + self.step_text(step, product_name)
         return self.r.message(text, self.buttons())
+
+    def culprit_named(self, names: list[str], product_name: str) -> BotMessage:
+        listed = ", ".join(markdown_escape(name) for name in names)
+        text = self._(
+            "Thank you: so the problem comes from %(names)s. Its author can help best with it. "
+            "We do our best with problems that involve other products, without guarantees: "
+            "shall I pass it on to a colleague, to see whether %(product)s can work around it?"
+        ) % {"names": listed, "product": product_name}
+        return self.r.message(text, (self._("Yes, please"), self._("No, thanks")))
 
     def culprit_found(self, step: int) -> BotMessage:
         if step <= 1:

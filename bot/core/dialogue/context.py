@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.core.dialogue.conflict_test import ConflictTest
 from bot.core.dialogue.replies import Replies
-from bot.core.dialogue.state import ConversationState, Goal, Step
+from bot.core.dialogue.state import MAX_TOPIC_CHARS, ConversationState, Goal, Step
 from bot.core.dialogue.turn import BotMessage, CustomerContext, FaqHit, Route, Suggestion, Turn
 from bot.core.dialogue.understanding import Signals, Understanding
 from bot.core.events import Event
@@ -54,6 +54,14 @@ class TurnContext:
     @property
     def conflict_test(self) -> ConflictTest:
         return ConflictTest(self.replies)
+
+    @property
+    def new_topic(self) -> str:
+        """What this message is about, for the ticket's subject: the message itself, unless it
+        says nothing specific ("weet ik niet, de nieuwste denk ik") and a topic is known."""
+        if self.signals.content_words == 0 and self.state.topic:
+            return self.state.topic
+        return self.signals.text[:MAX_TOPIC_CHARS]
 
     def say(self, route: Route | None, *messages: BotMessage) -> None:
         if route is not None and self.route is None:

@@ -54,6 +54,7 @@ ACTIONS: Mapping[str, Action] = {
     "conflict_persists": followups.conflict_persists,
     "conflict_resolved": followups.conflict_resolved,
     "conflict_skipped": followups.conflict_skipped,
+    "conflict_culprit_named": followups.conflict_culprit_named,
     "ticket_confirmed": followups.ticket_confirmed,
     "ticket_declined": followups.ticket_declined,
     "handoff": followups.handoff,
@@ -152,6 +153,8 @@ class Engine:
             intents = ctx.signals.intents
             if corrected(ctx, before):
                 intents = intents | {Intent.CORRECTED}
+            if ctx.state.step == "awaiting_conflict_test" and ctx.signals.third_party:
+                intents = intents | {Intent.CULPRIT}
             if ctx.signals.site_health is not None and ctx.state.step != "with_staff":
                 acknowledge_site_health(ctx)
             ACTIONS[action_for(ctx.state.step, intents)](ctx)
@@ -168,7 +171,7 @@ class Engine:
             self.services.understanding.products.without_names(text),
             candidates=self.kb.policy.languages,
             default=known or self.kb.policy.default_language,
-            previous=known,
+            previous=known if state.turns > 0 else None,  # a first message has no past
         )
         state = replace(state, turns=state.turns + 1, language=guess.language)
         if state.status == "closed":

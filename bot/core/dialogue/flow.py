@@ -2,7 +2,7 @@
 
 Each step lists its rows in priority order; the first row whose intent the message carries wins,
 ``None`` is the default row. ``ALWAYS`` rows are tried first in every step the bot handles.
-Actions are the names of the handler functions in ``bot.core.dialogue.actions``.
+Actions are the names of the handler functions in ``Engine``'s ``ACTIONS`` table.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ FLOW: Mapping[Step, tuple[Row, ...]] = {
         (None, "route"),
     ),
     "awaiting_conflict_test": (
+        (Intent.CULPRIT, "conflict_culprit_named"),
         (Intent.NOT_HELPED, "conflict_persists"),
         (Intent.HELPED, "conflict_resolved"),
         (Intent.NO, "conflict_skipped"),

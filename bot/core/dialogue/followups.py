@@ -193,6 +193,22 @@ def conflict_resolved(ctx: TurnContext) -> None:
     ctx.say("third_party", ctx.conflict_test.culprit_found(step))
 
 
+def conflict_culprit_named(ctx: TurnContext) -> None:
+    """The customer names the plugin or theme the conflict test pointed at: record it, say what
+    that means (its author helps best) and offer to pass it on, instead of starting over."""
+    names = list(ctx.signals.third_party)
+    ctx.emit(ConflictTestOutcome("resolved", ", ".join(names)[:200]))
+    ctx.slots(conflict_test=f"resolved: {', '.join(names)}"[:200])
+    product = ctx.product.name if ctx.product else ctx.replies._("our product")
+    ctx.goto(
+        "awaiting_ticket_confirm",
+        "problem",
+        conflict_test_step=0,
+        ticket_reason="conflict_persists",
+    )
+    ctx.say("third_party", ctx.conflict_test.culprit_named(names, product))
+
+
 def conflict_skipped(ctx: TurnContext) -> None:
     ctx.emit(ConflictTestOutcome("skipped"))
     ctx.slots(conflict_test="skipped")

@@ -21,7 +21,7 @@ DETAIL_SLOTS = ("wp_version", "php_version", "details")
 
 
 def start_goal(ctx: TurnContext, goal: Goal) -> None:
-    ctx.goto("idle", goal, topic=ctx.signals.text[:2000], ticket_reason="")
+    ctx.goto("idle", goal, topic=ctx.new_topic, ticket_reason="")
     continue_goal(ctx)
 
 

@@ -30,6 +30,7 @@ class Intent(StrEnum):
     LATEST = "latest"
     CANT_UPDATE = "cant_update"
     CORRECTED = "corrected"  # not lexical: set by the engine when a message changed product/version
+    CULPRIT = "culprit"  # not lexical: another vendor's product named during the conflict test
 
 
 _B = r"(?<![\w-])"  # word start that also refuses a hyphen before (wp-admin is one token)
@@ -164,7 +165,8 @@ WORDPRESS_CUES: tuple[str, ...] = (
     r"technische problemen|technical difficulties)" + _E,
 )
 
-WORDPRESS_MENTION = _B + r"(wordpress|wp|wordpress\.org|woordpress|wordpres)" + _E
+# "WordPress-site", "wordpress-dashboard": a hyphenated compound still mentions WordPress.
+WORDPRESS_MENTION = _B + r"(wordpress|wp|wordpress\.org|woordpress|wordpres)(?![\w])"
 
 PROBLEM_CUES: tuple[str, ...] = (
     r"\b(werkt (het )?niet|doet (het )?niet|doet (het )?niks|doet raar|kapot|stuk|fout(melding|"

@@ -16,8 +16,8 @@ _VERSION_WORD = r"(?:versie|version|vers|ver|v|release|build)"
 _WP = re.compile(
     r"(?<![\w/-])(?:wordpress|wp)(?:[ -]?(?:core|" + _VERSION_WORD + r"))?[ :]*v?" + _NUM, re.I
 )
-_PHP = re.compile(
-    r"(?<![\w/-])php[ -]?(?:" + _VERSION_WORD + r")?[ :]*v?(\d(?:\.\d{1,2}){0,2})(?![\d.])", re.I
+_PHP = re.compile(  # "PHP 8.1." at the end of a sentence is version 8.1
+    r"(?<![\w/-])php[ -]?(?:" + _VERSION_WORD + r")?[ :]*v?(\d(?:\.\d{1,2}){0,2})(?!\d|\.\d)", re.I
 )
 _LABELLED = re.compile(
     r"(?<![\w/-])" + _VERSION_WORD + r"\.?\s*(?:nummer|number|nr\.?|is|:)?\s*v?" + _NUM, re.I
@@ -27,7 +27,7 @@ _ON_VERSION = re.compile(
     r"i use|using|draai|draaien|geinstalleerd is)\s+(?:versie |version |v)?" + _NUM,
     re.I,
 )
-_BARE = re.compile(r"(?<![\w./:-])v?(\d{1,3}(?:\.\d{1,4}){1,3})(?![\w./:-]|\.\d)")
+_BARE = re.compile(r"(?<![\w./:-])v?(\d{1,3}(?:\.\d{1,4}){1,3})(?![\w/:-]|\.\w)")
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+)(?![\w-])")
 _PLUGIN_PATH = re.compile(r"wp-content[\\/]+(plugins|themes|mu-plugins)[\\/]+([a-z0-9_.-]+)", re.I)
 _DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")

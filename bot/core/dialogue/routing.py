@@ -62,8 +62,8 @@ def answer_faq(
         messages.insert(0, ctx.replies.article_in_other_language(entry.language))
     if not ctx.email_channel:
         messages.append(ctx.replies.did_it_help())
-    topic = ctx.state.topic if ctx.state.step == "awaiting_choice" else ctx.signals.text
-    ctx.goto("awaiting_feedback", "", last_faq=entry.ref, topic=topic[:2000])
+    topic = ctx.state.topic if ctx.state.step == "awaiting_choice" else ctx.new_topic
+    ctx.goto("awaiting_feedback", "", last_faq=entry.ref, topic=topic)
     ctx.say(route, *messages)  # type: ignore[arg-type]
     requirements_notes(
         ctx, ctx.product
@@ -73,7 +73,7 @@ def answer_faq(
 def suggest(ctx: TurnContext, entries: list[FaqEntry]) -> None:
     ctx.suggestions = [Suggestion(entry.id, entry.question) for entry in entries[:3]]
     refs = tuple(entry.ref for entry in entries[:3])
-    ctx.goto("awaiting_choice", topic=ctx.signals.text[:2000], suggestions=refs)
+    ctx.goto("awaiting_choice", topic=ctx.new_topic, suggestions=refs)
     ctx.say("suggest", ctx.replies.suggestions([entry.question for entry in entries[:3]]))
 
 
@@ -86,9 +86,7 @@ def no_answer(ctx: TurnContext) -> None:
     ctx.emit(FaqMissed(sig.text[:500], ctx.state.language))
     if ctx.kb.products and ctx.state.slots.product is None and _about_our_products(ctx):
         return start_goal(ctx, "question")
-    ctx.goto(
-        "awaiting_ticket_confirm", "question", topic=sig.text[:2000], ticket_reason="no_answer"
-    )
+    ctx.goto("awaiting_ticket_confirm", "question", topic=ctx.new_topic, ticket_reason="no_answer")
     ctx.say("fallback", ctx.replies.no_faq_answer())
 
 
@@ -119,6 +117,8 @@ def policy_route(ctx: TurnContext, route: PolicyRoute) -> None:
         "customization": replies.customization,
         "wordpress_general": replies.wordpress_general,
     }
+    if not ctx.signals.products:  # an earlier product has nothing to do with this question
+        ctx.slots(product=None, version=None)
     ctx.goto("after_policy", "", last_route=route)
     ctx.say(route, messages[route]())
 
@@ -137,16 +137,14 @@ def third_party(ctx: TurnContext) -> None:
     names = list(ctx.signals.third_party)
     product = ctx.product or ctx.kb.product(ctx.signals.product)
     product_name = product.name if product else ctx.replies._("our product")
-    ctx.goto(
-        "awaiting_conflict_test", "problem", topic=ctx.signals.text[:2000], conflict_test_step=1
-    )
+    ctx.goto("awaiting_conflict_test", "problem", topic=ctx.new_topic, conflict_test_step=1)
     ctx.say(
         "third_party", ctx.replies.third_party(names), ctx.conflict_test.first_step(product_name)
     )
 
 
 def request_person(ctx: TurnContext) -> None:
-    ctx.update(goal="person", topic=ctx.state.topic or ctx.signals.text[:2000])
+    ctx.update(goal="person", topic=ctx.state.topic or ctx.new_topic)
     open_ticket(ctx, "person")
 
 

@@ -26,7 +26,8 @@ def fill_slots(ctx: TurnContext) -> None:
         changes["php_version"] = sig.versions.php
     if sig.email and (ctx.state.slots.email is None or ctx.state.step == "awaiting_email"):
         changes["email"] = sig.email
-    if sig.error is not None:
+    if sig.error is not None and (sig.error.quoted or not ctx.state.slots.error_text):
+        # a pasted error replaces a mere mention ("I get an error"), never the other way round
         changes["error_text"] = sig.text[:MAX_ERROR_CHARS]
     if sig.third_party:
         known = list(ctx.state.slots.third_party)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.core.dialogue.cue_spelling import CueSpelling
 from bot.core.dialogue.lexicon import (
     PROBLEM_CUES,
     QUESTION_CUES,
@@ -93,6 +94,18 @@ class Understanding:
             kb.third_party, exclude_slugs=list(kb.products), exclude_names=own_names
         )
         self._product_names = sorted(own_names, key=len, reverse=True)
+        sources = [
+            *PROBLEM_CUES,
+            *QUESTION_CUES,
+            *(source for group in (*STRONG.values(), *ROUTE_CUES.values()) for source in group),
+        ]
+        kb_words = {
+            word
+            for entry in kb.faq
+            for text in (*entry.phrasings, entry.answer)
+            for word in words(text)
+        }
+        self.spelling = CueSpelling(sources, kb_words | {w for n in own_names for w in words(n)})
 
     def read(self, text: str) -> Signals:
         report = parse_site_health(text) if looks_like_site_health(text) else None
@@ -101,15 +114,16 @@ class Understanding:
         if report is not None:  # cues, versions and names come from the customer's own lines
             text = narrative(text)
         folded = fold(text)
-        intents = {intent for intent, sources in STRONG.items() if matches(intent, sources, folded)}
-        if matches("problem", PROBLEM_CUES, folded):
+        cued = self.spelling.repair(folded)  # cues are matched with typos repaired
+        intents = {intent for intent, sources in STRONG.items() if matches(intent, sources, cued)}
+        if matches("problem", PROBLEM_CUES, cued):
             intents.add(Intent.PROBLEM)
-        if matches("question", QUESTION_CUES, folded):
+        if matches("question", QUESTION_CUES, cued):
             intents.add(Intent.QUESTION)
         if error is not None:
             intents.add(Intent.PROBLEM)
         route_cues = frozenset(
-            route for route, sources in ROUTE_CUES.items() if matches(route, sources, folded)
+            route for route, sources in ROUTE_CUES.items() if matches(route, sources, cued)
         )
         if "channels" in route_cues:
             intents.discard(Intent.PERSON)  # "live chat with someone": asking how to reach us

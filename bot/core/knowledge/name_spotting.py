@@ -23,7 +23,9 @@ from rapidfuzz.distance import OSA
 
 from bot.core.text import fold
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# A word, with inner apostrophes ("don't"); a possessive "'s" is not part of the name
+# ("Elementor's editor" names Elementor).
+_TOKEN = re.compile(r"[^\W_]+(?:['’](?![sS]\b)[^\W_]+)*")
 _VERSION_AFTER = re.compile(r"[ \t]{0,3}(?:v|versie |version )?\d+\.\d+")
 _SENTENCE_END = frozenset(".!?:;\n\r\"'“”‘’(*#>-•")
 _CUES = frozenset(

@@ -1,0 +1,82 @@
+"""One-letter typos in cue words ("werkt nie meer", "doesnt wrok"), repaired before cue matching.
+
+The cue lexicon is written in correct spelling; customers are not. A word that is neither a
+known word (frequent Dutch and English words, the ordinary-word list, every word of the
+knowledge base) nor a cue word, but is one edit (insertion, deletion, substitution or swap of
+neighbours) away from exactly one cue word, is read as that cue word. Only for matching cues:
+retrieval has its own typo repair against the knowledge base's vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rapidfuzz.distance import OSA
+
+from bot.core.knowledge.name_spotting import common_words
+from bot.core.language_profiles import DUTCH_WORDS, ENGLISH_WORDS
+
+MIN_WORD = 3  # shorter words are too easily another word
+_LITERAL = re.compile(r"[a-z]{3,}")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def cue_words(sources: Iterable[str]) -> frozenset[str]:
+    """The words written in cue patterns (their literal letter runs)."""
+    found = set()
+    for source in sources:
+        cleaned = re.sub(r"\\[a-zA-Z]", " ", source)  # \b, \w, \d are not letters
+        found.update(_LITERAL.findall(cleaned))
+    return frozenset(found)
+
+
+class CueSpelling:
+    def __init__(self, cue_sources: Iterable[str], known: Iterable[str] = ()) -> None:
+        self.cues = cue_words(cue_sources)
+        self.known = frozenset(known) | DUTCH_WORDS | ENGLISH_WORDS | common_words() | self.cues
+        self._by_length: dict[int, list[str]] = {}
+        for word in self.cues:
+            self._by_length.setdefault(len(word), []).append(word)
+        self._cache: dict[str, str] = {}
+
+    def repair(self, folded: str) -> str:
+        """`folded` with unknown words one edit from a single cue word replaced by it."""
+        return _WORD.sub(lambda match: self._word(match.group()), folded)
+
+    def _word(self, word: str) -> str:
+        if len(word) < MIN_WORD or word in self.known:
+            return word
+        if word not in self._cache:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[word] = self._closest(word)
+        return self._cache[word]
+
+    def _closest(self, word: str) -> str:
+        candidates = [
+            cue
+            for size in (len(word) - 1, len(word), len(word) + 1)
+            for cue in self._by_length.get(size, ())
+            if OSA.distance(word, cue, score_cutoff=1) <= 1
+        ]
+        if len(candidates) > 1:  # a dropped last letter ("nie") is the likeliest, then the
+            # same beginning: keep the candidates that agree best with how the word starts
+            best = max(_agreement(word, cue) for cue in candidates)
+            candidates = [cue for cue in candidates if _agreement(word, cue) == best]
+        return candidates[0] if len(candidates) == 1 else word
+
+
+def _agreement(word: str, cue: str) -> int:
+    if cue.startswith(word):
+        return len(word) + 1
+    return len(_common_prefix(word, cue))
+
+
+def _common_prefix(a: str, b: str) -> str:
+    size = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        size += 1
+    return a[:size]
