@@ -30,7 +30,11 @@ from bot.core.text import strip_control
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT_CHARS = 20_000  # email bodies can be long; the widget limits far below this
+MAX_TEXT_CHARS = 20_000
+CONFLICT_STEPS = (
+    "awaiting_conflict_test",
+    "awaiting_culprit",
+)  # email bodies can be long; the widget limits far below this
 
 Action = Callable[[TurnContext], None]
 ACTIONS: Mapping[str, Action] = {
@@ -153,7 +157,7 @@ class Engine:
             intents = ctx.signals.intents
             if corrected(ctx, before):
                 intents = intents | {Intent.CORRECTED}
-            if ctx.state.step == "awaiting_conflict_test" and ctx.signals.third_party:
+            if ctx.state.step in CONFLICT_STEPS and ctx.signals.third_party:
                 intents = intents | {Intent.CULPRIT}
             if ctx.signals.site_health is not None and ctx.state.step != "with_staff":
                 acknowledge_site_health(ctx)

@@ -52,6 +52,11 @@ FLOW: Mapping[Step, tuple[Row, ...]] = {
         (Intent.NO, "conflict_skipped"),
         (None, "route"),
     ),
+    "awaiting_culprit": (
+        (Intent.CULPRIT, "conflict_culprit_named"),
+        (Intent.THANKS, "faq_helped"),
+        (None, "route"),
+    ),
     "awaiting_ticket_confirm": (
         (Intent.NO, "ticket_declined"),
         (Intent.YES, "ticket_confirmed"),

@@ -189,7 +189,7 @@ def conflict_resolved(ctx: TurnContext) -> None:
     culprit = "plugin" if step <= 1 else "theme"
     ctx.emit(ConflictTestOutcome("resolved", culprit))
     ctx.slots(conflict_test=f"resolved ({culprit})")
-    ctx.goto("idle", "", conflict_test_step=0)
+    ctx.goto("awaiting_culprit", "", conflict_test_step=0)
     ctx.say("third_party", ctx.conflict_test.culprit_found(step))
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from bot.core.dialogue.changelog_quote import changes_since
 from bot.core.dialogue.context import TurnContext
+from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.state import Goal
 from bot.core.dialogue.turn import FaqHit
 from bot.core.events import (
@@ -20,8 +21,20 @@ from bot.core.knowledge.versions import is_older
 DETAIL_SLOTS = ("wp_version", "php_version", "details")
 
 
+# Steps after which the customer's next message usually goes on about the same problem.
+FOLLOW_UPS = ("awaiting_feedback", "awaiting_choice", "awaiting_culprit")
+
+
 def start_goal(ctx: TurnContext, goal: Goal) -> None:
-    ctx.goto("idle", goal, topic=ctx.new_topic, ticket_reason="")
+    """Work towards `goal`. Its topic (the ticket's subject) is this message, unless the
+    customer is going on about what the bot just answered, without a new question."""
+    going_on = (
+        ctx.state.step in FOLLOW_UPS
+        and bool(ctx.state.topic)
+        and not ctx.signals.has(Intent.QUESTION)
+    )
+    topic = ctx.state.topic if going_on else ctx.new_topic
+    ctx.goto("idle", goal, topic=topic, ticket_reason="")
     continue_goal(ctx)
 
 

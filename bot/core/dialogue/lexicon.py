@@ -144,6 +144,8 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
         r"changed|modified|edited|customi[sz]ed|gerommeld|geknutseld|gesleuteld|(zitten|gaan) "
         r"(te )?(knutselen|rommelen|sleutelen|prutsen|aanpassen|wijzigen|veranderen))|"
         r"(aangepaste|gewijzigde) (versie|code|bestanden) van (jullie|uw|de) (plugin|thema)|"
+        r"(changed|modified|edited|altered|hacked|aangepast|gewijzigd|veranderd) (the |de |your |"
+        r"jullie |its |the plugin'?s |the theme'?s )?(code|source|files|bestanden|php)\b|"
         r"(ik|we) (heb|hebben) (de|in de) (code|bestanden|plugin|template)\b[^?.!]{0,30}?"
         r"(aangepast|gewijzigd)|(i|we) (edited|modified|changed) the (code|files?|plugin|theme|"
         r"template))\b",

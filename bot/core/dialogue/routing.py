@@ -11,6 +11,9 @@ from bot.core.dialogue.turn import FaqHit, Suggestion
 from bot.core.events import FaqAnswered, FaqMissed
 from bot.core.knowledge.models import FaqEntry, PolicyRoute
 
+# Policy routes about the customer and the company, not about one of our products.
+UNRELATED_TO_PRODUCTS = ("billing", "channels", "wordpress_general")
+
 
 def route(ctx: TurnContext) -> None:
     """Decide what a fresh message is about and answer it (see ``decision``)."""
@@ -23,6 +26,8 @@ def route(ctx: TurnContext) -> None:
         # Nothing for the FAQ to go on ("the plugin stopped working"): ask, don't guess.
         return start_goal(ctx, "problem")
     verdict = decide_message(ctx)
+    if verdict.route in UNRELATED_TO_PRODUCTS and not sig.products:
+        ctx.slots(product=None, version=None)  # an earlier product has nothing to do with it
     if verdict.kind == "faq":
         assert verdict.entry is not None
         return answer_faq(
@@ -117,8 +122,6 @@ def policy_route(ctx: TurnContext, route: PolicyRoute) -> None:
         "customization": replies.customization,
         "wordpress_general": replies.wordpress_general,
     }
-    if not ctx.signals.products:  # an earlier product has nothing to do with this question
-        ctx.slots(product=None, version=None)
     ctx.goto("after_policy", "", last_route=route)
     ctx.say(route, messages[route]())
 

@@ -17,6 +17,7 @@ Step = Literal[
     "awaiting_email",
     "awaiting_update",  # asked to update first
     "awaiting_conflict_test",  # asked to run the conflict test
+    "awaiting_culprit",  # the conflict test found another plugin or theme: which one?
     "awaiting_ticket_confirm",  # offered a ticket after no FAQ answer
     "after_policy",  # a policy answer was given (billing, channels, ...): not a technical issue
     "with_staff",

@@ -1,0 +1,216 @@
+"""The one decision (issue 10), on a knowledge base full of words that are also policy cues.
+
+``bramble_kb/`` is a fictional vendor: a gallery plugin (phones, menus, colours), an event plugin
+that takes payments, an SMTP plugin with a password. Each test names the failure class of the
+issue it guards. These messages were written knowing the code; the foreign evaluation sets in
+``../shared/eval`` and ``bench/eval`` are the measure of how well it generalises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.core.dialogue.engine import Engine
+from bot.core.dialogue.state import Channel
+from bot.core.events import ConflictTestOutcome, FaqAnswered, TicketRequested
+from bot.core.knowledge.loader import load_knowledge
+from bot.core.knowledge.models import KnowledgeBase
+from bot.i18n import load_translations
+from tests.core.dialogue.conftest import Dialogue
+
+KB_DIR = Path(__file__).parent / "bramble_kb"
+Start = Callable[..., Dialogue]
+
+
+@pytest.fixture(scope="module")
+def bramble_kb() -> KnowledgeBase:
+    kb = load_knowledge(KB_DIR)
+    assert not kb.problems, kb.problems
+    return kb
+
+
+@pytest.fixture(scope="module")
+def bramble(bramble_kb: KnowledgeBase) -> Engine:
+    return Engine(bramble_kb, load_translations(bramble_kb.policy.languages))
+
+
+@pytest.fixture
+def chat(bramble: Engine) -> Start:
+    def start(
+        language: str | None = None, channel: Channel = "widget", email: str | None = None
+    ) -> Dialogue:
+        from bot.core.dialogue.turn import CustomerContext
+
+        state = bramble.new_state(language, channel, email)
+        return Dialogue(bramble, state, CustomerContext(channel_has_email=email is not None))
+
+    return start
+
+
+def test_the_gate_is_calibrated_on_this_knowledge_base(bramble: Engine) -> None:
+    calibrations = bramble.services.faq.calibrations
+    assert set(calibrations) == {"en", "nl"}
+    assert all(c.calibrated for c in calibrations.values())
+    assert calibrations["en"].faq_queries >= 30
+
+
+# -- a cue word is evidence, not a verdict ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("the gallery is cut off on my phone", "gallery-mobile"),  # "phone" is not a channel
+        ("can visitors pay when they sign up for my event?", "ticket-payments"),  # not billing
+        ("smtp login keeps failing, where do I put the mail server password", "smtp-password"),
+        ("how do I get a gallery into my wordpress menu", "gallery-menu"),  # not WordPress
+        ("how can I customize the colours of the captions", "caption-colours"),
+        ("where in wp-config do I switch on the ticketeer log", "debug-log"),
+    ],
+)
+def test_a_how_to_with_a_policy_word_gets_its_faq_entry(
+    chat: Start, message: str, entry: str
+) -> None:
+    conversation = chat("en")
+    turn = conversation.say(message)
+    assert (turn.route, turn.faq and turn.faq.id) == ("faq", entry), conversation.text
+
+
+@pytest.mark.parametrize(
+    ("message", "route"),
+    [
+        ("can I call you? I'd rather explain it on the phone", "channels"),
+        ("do you have whatsapp", "channels"),
+        ("I was charged twice for my licence renewal", "billing"),
+        ("could you build a custom slideshow into Gallery Grove for us? we'd pay", "customization"),
+        ("my developer changed the code of the plugin and now it's broken", "customization"),
+        ("how do I change the permalink structure of my site", "wordpress_general"),
+        ("how do I add a new admin user in wordpress", "wordpress_general"),
+    ],
+)  # fmt: skip
+def test_a_real_policy_question_gets_its_route(chat: Start, message: str, route: str) -> None:
+    conversation = chat("en")
+    assert conversation.say(message).route == route, conversation.text
+
+
+def test_a_policy_entry_of_the_knowledge_base_answers_under_its_route(chat: Start) -> None:
+    """`route: billing` in the front matter: the vendor's own words, under the billing route."""
+    conversation = chat("en")
+    turn = conversation.say("can i get my money back please")
+    assert turn.route == "billing" and turn.faq is not None and turn.faq.id == "refunds"
+    assert "money@bramble.test" in conversation.text
+
+
+# -- FAQ first ---------------------------------------------------------------------------------
+def test_a_problem_the_faq_answers_gets_the_entry_before_any_question(chat: Start) -> None:
+    conversation = chat("en", email="ann@site.test")
+    turn = conversation.say(
+        "Our attendees stopped getting their reminder mails. We are on Ticketeer 5.1.2."
+    )
+    assert (turn.route, turn.faq and turn.faq.id) == ("faq", "reminders"), conversation.text
+    assert turn.messages[-1].quick_replies, "did this help?"
+    follow_up = conversation.say("no, that didn't help")
+    assert follow_up.route in ("ask_details", "ticket"), conversation.text
+    assert follow_up.state.slots.product == "ticketeer"
+
+
+def test_a_bug_on_an_older_version_that_the_faq_does_not_cover_is_asked_to_update(
+    chat: Start,
+) -> None:
+    conversation = chat("en")
+    turn = conversation.say("Gallery Grove 2.1.0: the captions overlap the thumbnails in Safari")
+    assert turn.route == "update_required" and "2.4.0" in conversation.text
+
+
+# -- the customer's language first --------------------------------------------------------------
+def test_the_customers_language_wins_although_the_ids_differ(chat: Start) -> None:
+    conversation = chat("nl")
+    turn = conversation.say("kunnen mensen meteen betalen als ze zich inschrijven?")
+    assert turn.faq is not None and turn.faq.id == "betalen-bij-inschrijving"
+    english = chat("en").say("can people pay right away when they register?")
+    assert english.faq is not None and english.faq.id == "ticket-payments"
+
+
+def test_an_article_only_in_the_other_language_stands_in_and_says_so(chat: Start) -> None:
+    conversation = chat("nl")
+    turn = conversation.say("hoe exporteer ik de attendee lijst van ticketeer naar csv")
+    assert turn.route == "faq" and turn.faq is not None and turn.faq.id == "export-attendees"
+    assert turn.state.language == "nl"
+    assert "Engels" in conversation.text
+
+
+# -- slots and cues that generalise ------------------------------------------------------------
+def test_a_possessive_names_the_third_party(chat: Start) -> None:
+    conversation = chat("en")
+    turn = conversation.say("Elementor's editor breaks the Gallery Grove layout")
+    assert turn.route == "third_party" and "Elementor" in turn.state.slots.third_party
+
+
+def test_a_hyphenated_compound_still_mentions_wordpress(chat: Start) -> None:
+    turn = chat("nl").say("hoe verander ik de tijdzone van mijn WordPress-site")
+    assert turn.route == "wordpress_general"
+
+
+def test_a_version_at_the_end_of_a_sentence_is_read(chat: Start) -> None:
+    conversation = chat("en")
+    conversation.say("The lightbox of Gallery Grove 2.4.0 does not open")
+    turn = conversation.say("WordPress 6.5, PHP 8.1.")
+    assert (turn.state.slots.wp_version, turn.state.slots.php_version) == ("6.5", "8.1")
+
+
+def test_a_typo_in_a_cue_word_is_read(chat: Start) -> None:
+    conversation = chat("nl")
+    turn = conversation.say("de lightbox van gallery grove werkt nie meer")
+    assert turn.route in ("ask_version", "faq"), conversation.text  # a problem, not small talk
+
+
+def test_an_earlier_product_is_not_carried_into_a_billing_question(chat: Start) -> None:
+    conversation = chat("en")
+    conversation.say("Gallery Grove 2.4.0: the lightbox does not open anymore")
+    turn = conversation.say("unrelated: I need an invoice for my purchase with our VAT number")
+    assert turn.route == "billing" and turn.state.slots.product is None
+
+
+def test_the_ticket_keeps_the_pasted_error_and_the_problem_as_subject(chat: Start) -> None:
+    conversation = chat("en", email="ann@site.test")
+    conversation.say("Ticketeer 5.1.2 shows a white screen when I save an event")
+    trace = (
+        "PHP Fatal error:  Uncaught TypeError: count(): Argument #1 must be of type Countable "
+        "in /var/www/html/wp-content/plugins/ticketeer/includes/class-event.php:212"
+    )
+    conversation.say(f"WordPress 6.5, PHP 8.2\n{trace}")
+    conversation.say("the error is still there and I get an error every time")
+    turns = [t for t in conversation.turns if t.event(TicketRequested)]
+    assert turns, conversation.text
+    request = turns[-1].event(TicketRequested)
+    assert isinstance(request, TicketRequested)
+    assert request.summary.startswith("Ticketeer 5.1.2 shows a white screen")
+    assert "class-event.php:212" in (turns[-1].state.slots.error_text or "")
+
+
+# -- flow defects ---------------------------------------------------------------------------------
+def test_naming_the_culprit_ends_the_conflict_test_without_starting_over(chat: Start) -> None:
+    conversation = chat("en", email="ann@site.test")
+    first = conversation.say("Gallery Grove stopped working since I installed Smart Slider 3")
+    assert first.route == "third_party"
+    conversation.say("ok, with everything off it works")  # step 1 result: it is a plugin
+    turn = conversation.say("it was Smart Slider 3 in the end")
+    assert turn.route == "third_party"
+    assert "Step 1" not in conversation.text, "no disclaimer and step 1 again"
+    assert any(isinstance(e, ConflictTestOutcome) and e.outcome == "resolved" for e in turn.events)
+    assert turn.state.step == "awaiting_ticket_confirm"
+
+
+def test_it_did_not_help_after_a_billing_answer_stays_billing(chat: Start) -> None:
+    conversation = chat("nl", email="ann@site.test")
+    assert conversation.say("ik ben twee keer afgeschreven voor mijn licentie").route == "billing"
+    turn = conversation.say("daar heb ik niks aan")
+    assert turn.route == "billing" and turn.event(TicketRequested) is None
+    assert "money@bramble.test" in conversation.text
+
+
+def test_an_faq_answer_records_what_it_answered(chat: Start) -> None:
+    turn = chat("en").say("how do I turn on the lightbox")
+    answered = turn.event(FaqAnswered)
+    assert isinstance(answered, FaqAnswered) and answered.faq_id == "lightbox"
