@@ -30,11 +30,8 @@ from bot.core.text import strip_control
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT_CHARS = 20_000
-CONFLICT_STEPS = (
-    "awaiting_conflict_test",
-    "awaiting_culprit",
-)  # email bodies can be long; the widget limits far below this
+MAX_TEXT_CHARS = 20_000  # email bodies can be long; the widget limits far below this
+CONFLICT_STEPS = ("awaiting_conflict_test", "awaiting_culprit")
 
 Action = Callable[[TurnContext], None]
 ACTIONS: Mapping[str, Action] = {
