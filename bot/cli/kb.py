@@ -10,6 +10,8 @@ from bot.cli.options import data_dir_option
 from bot.config import Config
 from bot.core.knowledge.loader import KnowledgeError, load_knowledge
 from bot.core.knowledge.report import summarize
+from bot.core.matching import FaqIndex
+from bot.core.retrieval.calibration import report
 
 EXIT_PROBLEMS = 1
 EXIT_MISSING_DIRECTORY = 2
@@ -38,6 +40,10 @@ def check(data_dir: Path | None) -> None:
         raise SystemExit(EXIT_MISSING_DIRECTORY) from exc
     click.echo(f"Knowledge base: {directory}\n")
     click.echo(summarize(kb), nl=False)
+    index = FaqIndex(
+        kb.faq, kb.products, kb.policy.languages, third_party=kb.third_party, cards=kb.route_cards
+    )
+    click.echo("\n" + report(index.calibrations), nl=False)
     if any(problem.severity == "error" for problem in kb.problems):
         raise SystemExit(EXIT_PROBLEMS)
 

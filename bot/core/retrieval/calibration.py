@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from threading import Lock
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.core.knowledge.models import FaqEntry
 from bot.core.retrieval.decision import (
@@ -113,12 +113,13 @@ class CalibratedGate:
 @dataclass(frozen=True)
 class Calibration:
     gate: Gate
-    calibrated: bool  # False: too few phrasings anywhere, the defaults are used
+    source: Literal["own", "pooled", "default"]  # fitted on this language, all, or none
     faq_queries: int
     route_queries: int
     held_out_top1: float  # how often a held-out FAQ phrasing found its own entry first
     answer_rate: float  # share of held-out FAQ phrasings the gate answers (lenient)
     precision: float  # share of those answers that are right
+    expected: float  # the model's precision for customers' questions it answers (prior-moved)
     confused: tuple[tuple[str, str, int], ...] = ()  # (entry, taken for, times), most first
 
 
@@ -134,7 +135,11 @@ def calibrate(outcomes: Mapping[str, Sequence[Outcome]]) -> dict[str, Calibratio
     for language, found in outcomes.items():
         faq = [o for o in found if o.expected.kind == "faq"]
         routes = [o for o in found if o.expected.kind == "route"]
-        gate = _fitted(faq, found) or pooled_gate
+        own = _fitted(faq, found)
+        gate = own or pooled_gate
+        source: Literal["own", "pooled", "default"] = (
+            "own" if own else "pooled" if pooled_gate else "default"
+        )
         confused = Counter(
             (o.expected.ref, o.found.ref)
             for o in faq
@@ -143,8 +148,14 @@ def calibrate(outcomes: Mapping[str, Sequence[Outcome]]) -> dict[str, Calibratio
         top1 = sum(o.right for o in faq) / len(faq) if faq else 0.0
         used: Gate = gate or DEFAULT_THRESHOLDS
         rate, precision = _rates(faq, used)
+        answered = [o for o in faq if used.answers(o.lead)]
+        expected = (
+            sum(used.confidence(o.lead) for o in answered) / len(answered)
+            if answered and isinstance(used, CalibratedGate)
+            else precision
+        )
         calibrations[language] = Calibration(
-            used, gate is not None, len(faq), len(routes), top1, rate, precision, _top(confused)
+            used, source, len(faq), len(routes), top1, rate, precision, expected, _top(confused)
         )
     return calibrations
 
@@ -290,6 +301,31 @@ def _rates(outcomes: Sequence[Outcome], gate: Gate) -> tuple[float, float]:
 
 def _top(confused: Counter[tuple[str, str]]) -> tuple[tuple[str, str, int], ...]:
     return tuple((a, b, n) for (a, b), n in confused.most_common(20))
+
+
+def report(calibrations: Mapping[str, Calibration]) -> str:
+    """For ``supportbot kb check``: how well each language's entries can be told apart."""
+    lines = [
+        "Answer gate, calibrated on this knowledge base (each phrasing held out and searched):",
+        "  LANG  PHRASINGS  FOUND FIRST  ANSWERED  PRECISION  EXPECTED  GATE",
+    ]
+    sources = {"own": "fitted", "pooled": "fitted on all languages", "default": "fixed default"}
+    for language, c in calibrations.items():
+        lines.append(
+            f"  {language:<4}  {c.faq_queries:>9}  {c.held_out_top1:>11.2f}  "
+            f"{c.answer_rate:>8.2f}  {c.precision:>9.2f}  {c.expected:>8.2f}  "
+            f"{sources[c.source]}"
+        )
+    lines.append(
+        "  ANSWERED and PRECISION are for the held-out phrasings, which are harder than customers'"
+        " questions; EXPECTED is the calibrated precision for customers' questions."
+    )
+    confused = [row for c in calibrations.values() for row in c.confused]
+    if confused:
+        lines.append("Hard to tell apart (a phrasing of the first was taken for the second):")
+        lines += [f"  {a} -> {b} ({n}x)" for a, b, n in confused[:15]]
+        lines.append("  Give such entries alternatives in the words that set them apart.")
+    return "\n".join(lines) + "\n"
 
 
 # -- one calibration per knowledge base and process -----------------------------------------

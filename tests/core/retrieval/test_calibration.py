@@ -1,0 +1,104 @@
+"""The gate that calibrates itself on the knowledge base it loads (held-out phrasings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import REPO_ROOT
+from bot.core.knowledge.loader import load_knowledge
+from bot.core.knowledge.models import FaqEntry
+from bot.core.matching import FaqIndex
+from bot.core.retrieval import calibration
+from bot.core.retrieval.calibration import CalibratedGate, _logistic_fit, held_out_outcomes
+from bot.core.retrieval.decision import DEFAULT_THRESHOLDS, Lead
+
+BRAMBLE = REPO_ROOT / "tests" / "core" / "dialogue" / "bramble_kb"
+
+
+def index_of(path: Path) -> FaqIndex:
+    kb = load_knowledge(path)
+    return FaqIndex(
+        kb.faq, kb.products, kb.policy.languages, third_party=kb.third_party, cards=kb.route_cards
+    )
+
+
+@pytest.fixture(scope="module", params=["faq_data", "bramble"])
+def index(request: pytest.FixtureRequest) -> FaqIndex:
+    return index_of(REPO_ROOT / "faq_data" if request.param == "faq_data" else BRAMBLE)
+
+
+def test_every_language_gets_a_fitted_gate(index: FaqIndex) -> None:
+    for language, found in index.calibrations.items():
+        assert found.source in ("own", "pooled"), language
+        assert isinstance(found.gate, CalibratedGate)
+        assert 0.0 < found.answer_rate < 1.0 and found.expected >= 0.85
+
+
+def test_more_evidence_never_lowers_the_confidence(index: FaqIndex) -> None:
+    for found in index.calibrations.values():
+        gate = found.gate
+        assert isinstance(gate, CalibratedGate)
+        assert all(weight >= 0 for weight in gate.weights)
+        low, high = Lead(0.3, 0.25, 1), Lead(0.5, 0.25, 1)
+        assert gate.confidence(high) >= gate.confidence(low)
+        assert gate.confidence(Lead(0.4, 0.1, 3)) >= gate.confidence(Lead(0.4, 0.1, 1))
+        assert gate.confidence(Lead(0.4, 0.4, 2)) <= gate.confidence(Lead(0.4, 0.1, 2))
+
+
+def test_strict_answers_are_a_subset_of_lenient_ones(index: FaqIndex) -> None:
+    gate = index.gate(index.languages[0])
+    leads = [Lead(best / 20, rival / 20, 2) for best in range(21) for rival in range(best)]
+    strict = {lead for lead in leads if gate.answers(lead, "strict")}
+    lenient = {lead for lead in leads if gate.answers(lead, "lenient")}
+    assert strict <= lenient and lenient
+
+
+def test_every_phrasing_is_held_out_once() -> None:
+    kb = load_knowledge(BRAMBLE)
+    entries = [e for e in (*kb.faq, *kb.route_cards) if e.language == "en"]
+    seen: list[str] = []
+
+    def build(kept: list[FaqEntry]):  # type: ignore[no-untyped-def]
+        missing = {p for e in entries for p in e.phrasings} - {p for e in kept for p in e.phrasings}
+        seen.extend(missing)
+        return lambda query: []
+
+    outcomes = held_out_outcomes(entries, build)
+    queried = [p for e in entries if e.kind != "counter" for p in e.phrasings]
+    assert len(outcomes) == len(queried)
+    assert sorted(seen) == sorted(queried)  # counter phrasings stay in: they are no answers
+
+
+def test_a_tiny_knowledge_base_keeps_the_default_gate() -> None:
+    entries = [
+        FaqEntry("a", "en", "How do I reset my password?", "Use the link."),
+        FaqEntry("b", "en", "Where is my invoice?", "In your account."),
+    ]
+    index = FaqIndex(entries, languages=("en",))
+    assert index.calibrations["en"].source == "default"
+    assert index.gate("en") == DEFAULT_THRESHOLDS
+
+
+def test_a_language_with_few_entries_borrows_the_model_of_all(tmp_path: Path) -> None:
+    d_kb = REPO_ROOT.parent / "shared" / "eval" / "vendor-d" / "kb"
+    if not d_kb.is_dir():
+        pytest.skip("../shared/eval is not available")
+    calibrations = index_of(d_kb).calibrations  # 23 English entries, 4 Dutch
+    assert calibrations["en"].source == "own" and calibrations["nl"].source == "pooled"
+
+
+def test_one_knowledge_base_is_calibrated_once_per_process() -> None:
+    before = len(calibration._cache)
+    index_of(BRAMBLE)
+    index_of(BRAMBLE)
+    assert len(calibration._cache) - before <= 1
+
+
+def test_the_logistic_fit_separates_clear_data() -> None:
+    right = [((0.6, 0.3, 1.0), 1.0, 1.0)] * 30
+    wrong = [((0.15, 0.01, 0.0), 0.0, 1.0)] * 30
+    bias, *weights = _logistic_fit(right + wrong)
+    gate = CalibratedGate(bias, (weights[0], weights[1], weights[2]), 0.1)
+    assert gate.confidence(Lead(0.6, 0.3, 3)) > 0.95 > 0.05 > gate.confidence(Lead(0.15, 0.14, 0))
