@@ -1,4 +1,4 @@
-"""Policy routes as phrasings: the built-in file, a knowledge base's own, and `route:` on entries."""
+"""Policy routes as phrasings: the built-in file, a knowledge base's own, `route:` on entries."""
 
 from __future__ import annotations
 
