@@ -144,6 +144,45 @@ def stackfaq_set(with_answers: bool) -> DataSet | None:
     return DataSet(name, entries, queries)
 
 
+def foreign_sets() -> list[DataSet]:
+    """The FAQ questions of the foreign evaluation sets (`bench/foreign_eval.py`): each set's
+    first turns labelled with an FAQ entry, dev and held-out as separate data sets."""
+    from bot.core.knowledge.loader import load_knowledge
+
+    roots = sorted((SHARED / "eval").glob("vendor-*")) + sorted((REPO / "bench/eval").glob("*"))
+    found = []
+    for root in roots:
+        if not (root / "cases.json").is_file():
+            continue
+        kb = load_knowledge(root / "kb")
+        by_question = {(e.language, _normal(e.question)): e.id for e in kb.faq}
+        by_question.update({("*", _normal(e.question)): e.id for e in kb.faq})
+        cases = json.loads((root / "cases.json").read_text(encoding="utf-8"))
+        for split in ("dev", "heldout"):
+            queries = [
+                Query(turn["say"], case["lang"], by_question[("*", _normal(turn["faq"]))])
+                for case in cases
+                if case["split"] == split
+                for turn in case["turns"][:1]
+                if "faq" in turn and ("*", _normal(turn["faq"])) in by_question
+            ]
+            found.append(
+                DataSet(
+                    f"{root.name} {split} (FAQ first turns)",
+                    list(kb.faq),
+                    queries,
+                    dict(kb.products),
+                    tuple(kb.policy.languages),
+                    tuple(kb.third_party),
+                )
+            )
+    return found
+
+
+def _normal(question: str) -> str:
+    return " ".join(re.sub(r"\W+", " ", question.lower()).split())
+
+
 def load_data_sets() -> list[DataSet]:
     found = [our_set(), vira_set(False), vira_set(True), stackfaq_set(False), stackfaq_set(True)]
-    return [data for data in found if data is not None]
+    return [data for data in found if data is not None] + foreign_sets()

@@ -2,11 +2,12 @@
 
 Scores depend on the knowledge base: another vendor's 30 entries, in other words, score lower and
 closer together than our own 50, so fixed thresholds tuned on one FAQ misjudge the next. The
-gate is measured instead. Every phrasing of every entry (its question and each alternative) and
-every policy-route example is held out in turn (in `FOLDS` folds, each fold's phrasings removed
-from a rebuilt index) and searched as if a customer had typed it. A logistic model then says how
-likely the best candidate is right, from its score and its lead over the runner-up; FAQ queries
-and route queries weigh equally.
+gate is measured instead. Every phrasing of every entry with alternatives (its question and each
+alternative) and every policy-route example is held out in turn (in `FOLDS` folds, each fold's
+phrasings removed from a rebuilt index) and searched as if a customer had typed it. A logistic
+model then says how likely the best candidate is right, from its score, its lead over the
+runner-up and how many of the query's distinctive words it contains; FAQ queries and route
+queries weigh equally.
 
 A held-out phrasing is a harder query than a customer's: its entry lost the very phrasing that
 would have matched, so the right entry comes first for only about half of them, against about
@@ -172,7 +173,9 @@ def held_out_outcomes(
     queries = [
         (position, phrasing)
         for position, entry in enumerate(entries)
-        if entry.kind != "counter"
+        # An entry with a single phrasing would keep only its answer to be found by: that
+        # says nothing about how customers, whose words meet its question, find it.
+        if entry.kind != "counter" and len(entry.phrasings) > 1
         for phrasing in entry.phrasings
     ]
     step = max(1, -(-len(queries) // MAX_QUERIES))
