@@ -22,12 +22,14 @@ from bot.channels.console.live import ConsoleSession
 from bot.channels.console.sessions import load_session
 from bot.channels.runtime import Runtime, runtime
 from bot.channels.sockets import Send, run_socket
+from bot.channels.ws_handshake import refuse_bad_handshake
 from bot.storage.models import Ticket
 
 log = logging.getLogger(__name__)
 
 
 bp = Blueprint("live", __name__)
+bp.before_request(refuse_bad_handshake)  # the console's guard has run: no login is still a 401
 sock = Sock()
 
 

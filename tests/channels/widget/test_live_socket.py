@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import struct
 import threading
 import time
@@ -136,6 +137,8 @@ def test_the_handshake_checks_the_origin(
         ({"type": "subscribe", "topic": "staff"}, "unknown_type"),
         ({"type": "message", "text": {"html": "<b>"}}, "invalid_field"),
         ({"type": "message", "text": "x" * (MAX_CHARS + 1)}, "text_too_long"),
+        ('{"type": "message", "text": "lone \\ud800", "client_id": "c-1"}', "invalid_text"),
+        ('{"type": "message", "text": "hoi", "client_id": "\\udc00"}', "invalid_field"),
     ],
 )
 def test_bad_frames_get_an_error_and_the_socket_stays_open(
@@ -148,6 +151,29 @@ def test_bad_frames_get_an_error_and_the_socket_stays_open(
     sock.send({"type": "ping"})
     assert sock.receive() == {"type": "pong"}
     sock.close()
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", 400),  # no version
+        ("Sec-WebSocket-Version: 13", 400),  # no key
+        ("Sec-WebSocket-Version: 99\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", 426),
+    ],
+)
+def test_a_handshake_without_version_or_key_is_a_400_not_a_500(
+    server: LiveServer, headers: str, status: int
+) -> None:
+    request = (
+        "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"{headers}\r\n\r\n"
+    )
+    with socket.create_connection((server.host, server.port), timeout=10) as raw:
+        raw.sendall(request.encode())
+        answer = raw.recv(4096).decode("latin-1")
+    assert answer.startswith(f"HTTP/1.1 {status} "), answer[:200]
+    assert '"error":"invalid_handshake"' in answer
+    assert "Traceback" not in server.log_tail()
 
 
 def test_a_frame_over_the_size_limit_closes_the_socket(server: LiveServer) -> None:
