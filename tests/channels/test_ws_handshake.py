@@ -52,6 +52,6 @@ def test_a_bad_console_handshake_is_the_clients_error(
     make_staff(sqlite_app, "piet@nme.example", "Piet")
     console = Console(sqlite_app.test_client())
     console.login("piet@nme.example")
-    response = console.get("/staff/ws", headers=headers)
+    response = console.get("/staff/ws", headers={**headers, "Origin": "http://localhost"})
     assert response.status_code == status
     assert response.get_json()["error"] == "invalid_handshake"

@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 
 
 bp = Blueprint("live", __name__)
-bp.before_request(refuse_bad_handshake)  # the console's guard has run: no login is still a 401
 sock = Sock()
 
 
@@ -65,3 +64,7 @@ def check_origin() -> None:
     origin = request.headers.get("Origin")
     if origin is None or origin.rstrip("/") not in own_origins():
         abort(403, "the console socket only opens from the console")
+
+
+# The console's guard runs first (no login: 401), then the origin, then the handshake itself.
+bp.before_request(refuse_bad_handshake)
