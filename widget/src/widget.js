@@ -1024,9 +1024,9 @@
 
     retry(item) {
       // Sent again after whatever went out meanwhile: it moves to the end of the queue and the log.
-      var index = this.outbox.indexOf(item);
+      var index = this.outbox.findIndex(function (queued) { return queued.client_id === item.client_id; });
       if (index < 0) return;
-      this.outbox.splice(index, 1);
+      item = this.outbox.splice(index, 1)[0];
       item.failed = false;
       item.serverErrors = 0;
       this.outbox.push(item);
