@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
 import json
-import socket
 import struct
 import threading
 import time
@@ -156,23 +156,25 @@ def test_bad_frames_get_an_error_and_the_socket_stays_open(
 @pytest.mark.parametrize(
     ("headers", "status"),
     [
-        ("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", 400),  # no version
-        ("Sec-WebSocket-Version: 13", 400),  # no key
-        ("Sec-WebSocket-Version: 99\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", 426),
+        ({"Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}, 400),  # no version
+        ({"Sec-WebSocket-Version": "13"}, 400),  # no key
+        ({"Sec-WebSocket-Version": "99", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}, 426),
     ],
 )
 def test_a_handshake_without_version_or_key_is_a_400_not_a_500(
-    server: LiveServer, headers: str, status: int
+    server: LiveServer, headers: dict[str, str], status: int
 ) -> None:
-    request = (
-        "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        f"{headers}\r\n\r\n"
-    )
-    with socket.create_connection((server.host, server.port), timeout=10) as raw:
-        raw.sendall(request.encode())
-        answer = raw.recv(4096).decode("latin-1")
-    assert answer.startswith(f"HTTP/1.1 {status} "), answer[:200]
-    assert '"error":"invalid_handshake"' in answer
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    try:
+        connection.request(
+            "GET", "/ws", headers={"Upgrade": "websocket", "Connection": "Upgrade", **headers}
+        )
+        response = connection.getresponse()
+        body = json.loads(response.read())
+    finally:
+        connection.close()
+    assert response.status == status
+    assert body["error"] == "invalid_handshake"
     assert "Traceback" not in server.log_tail()
 
 
