@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from bot.channels import api, console, shop_webhook, widget
 from bot.channels.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.channels.runtime import EXTENSION_KEY, Runtime
+from bot.channels.untrusted_input import RowIdConverter
 from bot.config import Config
 from bot.core.dialogue.engine import Engine
 from bot.core.knowledge.loader import load_knowledge
@@ -49,6 +50,7 @@ def create_app(config: Config | None = None, *, migrate: bool = True) -> Flask:
             x_host=config.trusted_proxies,
         )
     app.extensions[EXTENSION_KEY] = build_runtime(config, migrate=migrate)
+    app.url_map.converters["row_id"] = RowIdConverter
     app.register_blueprint(api.bp)
     app.register_blueprint(shop_webhook.bp)
     widget.init_app(app)

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from bot.channels.cors import allow_widget_origin
 from bot.channels.runtime import runtime
+from bot.channels.untrusted_input import UnreadableJson, parse_int, read_json, text_problem
 from bot.helpdesk.errors import HelpdeskError, InvalidInput, RateLimited, Unauthorized
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,10 @@ MAX_CLIENT_ID = 64
 
 
 def json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True, force=True)
+    try:
+        data = read_json(request.get_data(cache=False))
+    except UnreadableJson:
+        data = None
     if not isinstance(data, dict):
         raise InvalidInput("the body must be a JSON object", code="invalid_json")
     return data
@@ -35,8 +39,10 @@ def optional_str(data: dict[str, Any], key: str, limit: int) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidInput(f"{key} must be a string", code="invalid_field")
-    if len(value) > limit or "\x00" in value:
-        raise InvalidInput(f"{key} is too long or contains NUL bytes", code="invalid_field")
+    if len(value) > limit:
+        raise InvalidInput(f"{key} is longer than {limit} characters", code="invalid_field")
+    if problem := text_problem(value):
+        raise InvalidInput(f"{key} {problem}", code="invalid_field")
     return value.strip() or None
 
 
@@ -99,24 +105,28 @@ def post_message(conversation_id: str) -> Response:
         raise InvalidInput(
             "text must be a string", code="missing_field" if text is None else "invalid_field"
         )
-    if "\x00" in text:
-        raise InvalidInput("text contains NUL bytes", code="invalid_text")
+    if problem := text_problem(text):
+        raise InvalidInput(f"text {problem}", code="invalid_text")
     if len(text) > rt.config.max_message_chars:
         raise InvalidInput(
             f"text is longer than {rt.config.max_message_chars} characters", code="text_too_long"
         )
     client_id = optional_str(data, "client_id", MAX_CLIENT_ID)
     check_rate(f"ip:{client_key()}", rt.config.rate_per_ip)
-    check_rate(f"conv:{conversation_id[:40]}", rt.config.rate_per_conversation)
-    turn = rt.conversations.post(conversation_id, token, text, client_id=client_id)
+
+    def admit() -> None:  # after the token: a made-up id or a wrong token spends nothing
+        check_rate(f"conv:{conversation_id[:40]}", rt.config.rate_per_conversation)
+
+    turn = rt.conversations.post(conversation_id, token, text, client_id=client_id, admit=admit)
     return jsonify(turn)
 
 
 @bp.get("/conversations/<conversation_id>")
 def get_conversation(conversation_id: str) -> Response:
     token = bearer_token()
-    after = request.args.get("after", "0")
-    after_seq = int(after) if after.isdigit() else 0
+    after_seq = parse_int(request.args.get("after", "0"))
+    if after_seq is None:
+        raise InvalidInput("after must be a message number (0 or more)", code="invalid_field")
     return jsonify(runtime().conversations.transcript(conversation_id, token, after_seq=after_seq))
 
 

@@ -13,7 +13,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
 import logging
 import re
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.runtime import runtime
+from bot.channels.untrusted_input import UnreadableJson, has_lone_surrogate, read_json
 from bot.core.shop.catalogue import ShopCatalogue
 from bot.core.shop.edd import edd_update
 from bot.core.shop.records import ShopPayloadError, ShopUpdate
@@ -106,9 +106,12 @@ def _hex(value: str) -> bytes | None:
 
 def read_update(source: str, raw: bytes) -> ShopUpdate:
     try:
-        payload: Any = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as error:
+        payload: Any = read_json(raw)
+    except UnreadableJson as error:
         raise WebhookRefused(400, "invalid_json", "the body is not JSON") from error
+    if has_lone_surrogate(payload):
+        message = "the body holds a lone UTF-16 surrogate, which is not text"
+        raise WebhookRefused(400, "invalid_text", message)
     catalogue = ShopCatalogue(runtime().kb.products.values())
     try:
         if source == "woocommerce":

@@ -193,12 +193,20 @@ class Conversations:
         text: str,
         *,
         client_id: str | None = None,
+        admit: Callable[[], None] | None = None,
     ) -> dict[str, Any]:
-        """A customer message from the widget or the API, authenticated by the token."""
+        """A customer message from the widget or the API, authenticated by the token.
+
+        ``admit`` runs once the token is verified and before anything is stored; it raises to
+        refuse (the API's per-conversation rate limit: a made-up id or a wrong token must not
+        spend a conversation's budget).
+        """
         with self.db.session() as session:
             conversation = repo.authenticate(session, public_id, token, lock=True)
             if conversation is None:
                 raise NotFound("no such conversation")
+            if admit is not None:
+                admit()
             return self._handle(session, conversation, text, client_id=client_id)
 
     def post_to(

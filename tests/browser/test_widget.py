@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.conftest import browser_server_env
 from tests.browser.widget_page import WidgetPage
@@ -350,3 +350,68 @@ def test_site_health_info_is_explained_and_pasted_in_the_customers_language(
     )
     assert "WordPress 6.8" in turn["messages"][0]["text"]
     expect(widget.part("#sb-hint")).to_be_hidden()
+
+
+def test_a_message_the_server_keeps_failing_on_is_set_aside_and_never_blocks_the_rest(
+    widget: WidgetPage, page: Page, server: LiveServer
+) -> None:
+    """Issues 10 #5 and 12 #7: over the HTTP fallback, a message answered with 5xx was retried
+    every 4 s forever, and everything typed after it waited behind it, even after a reload.
+
+    The WebSocket is blocked (a proxy) and the network answers 500 for one message only."""
+    broken = "Dit bericht loopt steeds vast"
+    failing = {"on": True, "answered_500": 0}
+
+    def messages(route: Route) -> None:
+        body = route.request.post_data_json if route.request.method == "POST" else None
+        if failing["on"] and isinstance(body, dict) and body.get("text") == broken:
+            failing["answered_500"] += 1
+            route.fulfill(
+                status=500,
+                headers={"Access-Control-Allow-Origin": f"http://localhost:{server.port}"},
+                json={"error": "internal_error", "message": "something went wrong"},
+            )
+        else:
+            route.continue_()
+
+    page.route_web_socket(re.compile(r".*/ws$"), lambda socket: socket.close())
+    page.route(re.compile(r".*/api/conversations/[^/]+/messages$"), messages)
+    widget.goto().open()
+    widget.search.fill("Hoe installeer ik de plugin?")
+    widget.search.press("Enter")
+    expect(widget.bubbles("bot")).to_have_count(2, timeout=20_000)  # answered over HTTP
+    bots = widget.bubbles("bot").count()
+
+    for text in (broken, "Werkt de plugin ook met WooCommerce?"):
+        widget.composer.fill(text)
+        widget.composer.press("Enter")
+    stuck = widget.part(".msg.customer.failed")
+    expect(stuck.locator(".meta")).to_have_text(
+        "Niet verstuurd: Er ging iets mis. Probeer het zo nog eens.", timeout=30_000
+    )
+    expect(stuck.locator(".bubble")).to_have_text(broken)
+    expect(stuck.get_by_role("button", name="Opnieuw versturen")).to_be_visible()
+    assert failing["answered_500"] == 3  # a few tries, then it stops
+    expect(widget.part(".msg.customer .meta")).to_have_count(1)  # the later message went out
+    expect(widget.bubbles("bot")).not_to_have_count(bots)
+
+    widget.reload()  # the set-aside message is remembered, and still blocks nothing
+    widget.open()
+    expect(stuck.get_by_role("button", name="Opnieuw versturen")).to_be_visible()
+    widget.composer.fill("Bedankt, verder niets")
+    widget.composer.press("Enter")
+    expect(widget.part(".msg.customer").last.locator(".bubble")).to_have_text(
+        "Bedankt, verder niets"
+    )
+    expect(widget.part(".msg.customer .meta")).to_have_count(1, timeout=20_000)
+    page.wait_for_timeout(5_000)  # longer than the old 4 s retry: nothing is tried by itself
+    assert failing["answered_500"] == 3
+
+    failing["on"] = False  # the network is fine again: the customer sends it once more
+    stuck.get_by_role("button", name="Opnieuw versturen").click()
+    expect(widget.part(".msg.customer .meta")).to_have_count(0, timeout=20_000)
+    expect(widget.bubbles("customer")).to_have_text(
+        ["Hoe installeer ik de plugin?", "Werkt de plugin ook met WooCommerce?",
+         "Bedankt, verder niets", broken]
+    )  # fmt: skip
+    assert widget.stored("outbox") == []

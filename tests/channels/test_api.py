@@ -8,9 +8,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
+from bot.channels.ratelimit import MemoryRateLimiter
 from bot.channels.runtime import runtime
 from bot.helpdesk import conversations as conversations_module
+from bot.storage.models import Conversation
 
 TURN_KEYS = {"conversation_id", "route", "faq", "suggestions", "ticket", "state", "messages"}
 
@@ -100,6 +103,10 @@ def test_missing_token_is_401(client: FlaskClient) -> None:
         (b'{"text": "\xff\xfe bad utf-8"}', 400, "invalid_json"),
         (b'{"text": "' + b"x" * 1_000_000 + b'"}', 413, "request_too_large"),
         (b'{"text": "   "}', 400, "empty_text"),
+        (b"[" * 10_000 + b"]" * 10_000, 400, "invalid_json"),  # nested too deep to parse
+        (b'{"text": "lone \\ud800 surrogate"}', 400, "invalid_text"),
+        (b'{"text": "lone \\udfff"}', 400, "invalid_text"),
+        (b'{"text": "hoi", "client_id": "\\udc00"}', 400, "invalid_field"),
     ],
 )
 def test_bad_message_bodies_get_a_clear_error_and_store_nothing(
@@ -126,6 +133,47 @@ def test_bad_message_bodies_get_a_clear_error_and_store_nothing(
 def test_bad_start_bodies_are_rejected(client: FlaskClient, body: dict[str, Any]) -> None:
     response = client.post("/api/conversations", json=body)
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_field"
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b"[" * 10_000 + b"]" * 10_000, "invalid_json"),
+        (b'{"email": ' + b"[" * 10_000 + b"]" * 10_000 + b"}", "invalid_json"),
+        (b'{"email": "jan\\ud800@example.org"}', "invalid_field"),
+        (b'{"name": "Jan \\udc00"}', "invalid_field"),
+        (b'{"product": "\\ud83d"}', "invalid_field"),
+    ],
+)
+def test_hostile_start_bodies_get_400_and_start_nothing(
+    app: Flask, client: FlaskClient, body: bytes, error: str
+) -> None:
+    response = client.post("/api/conversations", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"] == error
+    with runtime(app).db.session() as session:
+        assert session.scalar(select(func.count(Conversation.id))) == 0
+
+
+@pytest.mark.parametrize("after", ["²", "٣", "9" * 11, "9" * 5000, "-1", "1.0", "abc", " 1"])
+def test_a_bad_after_is_refused_with_400(client: FlaskClient, after: str) -> None:
+    conv = start(client)
+    response = client.get(
+        f"/api/conversations/{conv['conversation_id']}",
+        query_string={"after": after},
+        headers={"Authorization": f"Bearer {conv['token']}"},
+    )
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_field"
+
+
+def test_after_reads_from_that_message_on(client: FlaskClient) -> None:
+    conv = start(client)
+    post(client, conv, {"text": "hallo"})
+    headers = {"Authorization": f"Bearer {conv['token']}"}
+    path = f"/api/conversations/{conv['conversation_id']}"
+    for after in ("0", "1", str(2**31 - 1)):
+        response = client.get(path, query_string={"after": after}, headers=headers)
+        assert response.status_code == 200
+        assert all(m["seq"] > int(after) for m in response.get_json()["messages"])
 
 
 def test_html_is_stored_and_returned_as_text(client: FlaskClient) -> None:
@@ -164,6 +212,34 @@ def test_too_many_messages_per_conversation_get_429_with_retry_after(
     assert statuses[:limit] == [200] * limit
     last = post(client, conv, {"text": "nog een"})
     assert last.status_code == 429 and int(last.headers["Retry-After"]) >= 1
+
+
+def test_wrong_tokens_do_not_spend_the_conversations_budget(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Issue 19 #2: the per-conversation key was spent before the token was checked, so anyone
+    who knew a conversation id could silence its customer."""
+    conv = start(client)
+    limit = runtime(app).config.rate_per_conversation
+    for i in range(limit + 1):
+        assert post(client, conv, {"text": f"spam {i}"}, token="y" * 43).status_code == 404
+    assert post(client, conv, {"text": "hallo"}).status_code == 200
+
+
+def test_made_up_conversation_ids_add_no_rate_limit_keys(app: Flask, client: FlaskClient) -> None:
+    limiter = runtime(app).limiter
+    assert isinstance(limiter, MemoryRateLimiter)
+    client.post("/api/conversations/warm-up/messages", json={"text": "hoi"},
+                headers={"Authorization": "Bearer x"})  # fmt: skip
+    keys = len(limiter)  # the client's IP key
+    for i in range(50):
+        response = client.post(
+            f"/api/conversations/made-up-{i}/messages",
+            json={"text": "hoi"},
+            headers={"Authorization": "Bearer anything"},
+        )
+        assert response.status_code == 404
+    assert len(limiter) == keys
 
 
 def test_a_full_conversation_refuses_more_messages(

@@ -59,10 +59,58 @@ def test_the_window_slides() -> None:
     assert limiter.hit("k", 2, 10) == 0.0
 
 
+def test_undo_takes_back_the_newest_event(limiter: RateLimiter) -> None:
+    for _ in range(3):
+        limiter.hit("login-ip:1", 3, 60)
+    assert limiter.hit("login-ip:1", 3, 60) > 0
+    limiter.undo("login-ip:1")  # the last attempt succeeded: it does not count
+    assert limiter.hit("login-ip:1", 3, 60) == 0.0
+    assert limiter.hit("login-ip:1", 3, 60) > 0
+    limiter.undo("never-seen:1")  # nothing to take back: no error
+
+
 def test_a_flood_of_keys_cannot_grow_memory_forever() -> None:
     clock = Clock()
     limiter = MemoryRateLimiter(clock=clock, max_keys=100)
     for i in range(1000):
         clock.now += 1
         limiter.hit(f"ip:{i}", 5, 10)
-    assert len(limiter._events) <= 100
+    assert len(limiter) <= 100
+
+
+def test_a_flood_of_short_window_keys_never_forgets_a_login_lockout() -> None:
+    """Issue 19 #2: at the key cap the limiter evicted with the 60 s window of whichever request
+    filled it, dropping 15-minute login counts."""
+    clock = Clock()
+    limiter = MemoryRateLimiter(clock=clock, max_keys=100)
+    for _ in range(10):
+        limiter.hit("staff-login-account:ann@nme.example", 10, 900)
+    for i in range(600):  # made-up conversation ids, one a second: the lockout stays in its window
+        clock.now += 1
+        limiter.hit(f"conv:made-up-{i}", 20, 60)
+    assert limiter.hit("staff-login-account:ann@nme.example", 10, 900) > 0
+    assert len(limiter) <= 101
+
+
+def test_within_one_limit_stale_keys_go_first_then_the_least_recently_counted() -> None:
+    clock = Clock()
+    limiter = MemoryRateLimiter(clock=clock, max_keys=3)
+    limiter.hit("ip:a", 1, 10)
+    clock.now += 20  # a's event has left its window
+    limiter.hit("ip:b", 1, 10)
+    limiter.hit("ip:c", 1, 10)
+    limiter.hit("ip:d", 1, 10)  # full: a is stale and goes
+    assert [limiter.hit(key, 1, 10) > 0 for key in ("ip:b", "ip:c", "ip:d")] == [True] * 3
+    limiter.hit("ip:e", 1, 10)  # full of live keys: b, counted longest ago, goes
+    assert limiter.hit("ip:b", 1, 10) == 0.0
+    assert limiter.hit("ip:d", 1, 10) > 0
+
+
+def test_the_same_limit_name_with_another_window_is_counted_apart() -> None:
+    clock = Clock()
+    limiter = MemoryRateLimiter(clock=clock, max_keys=10)
+    limiter.hit("login:ann", 1, 900)
+    for i in range(50):
+        clock.now += 1
+        limiter.hit(f"login:flood-{i}", 5, 60)
+    assert limiter.hit("login:ann", 1, 900) > 0

@@ -236,6 +236,13 @@ BAD_BODIES: list[tuple[str, Callable[[], Any], int, str]] = [
     (WOO, lambda: b"{not json", 400, "invalid_json"),
     (WOO, lambda: b"\xff\xfe\x00", 400, "invalid_json"),
     (EDD, lambda: b"", 400, "invalid_json"),
+    (WOO, lambda: b"[" * 10_000 + b"]" * 10_000, 400, "invalid_json"),  # nested too deep
+    (EDD, lambda: b'{"license": ' + b"{\"a\": " * 10_000 + b"1" + b"}" * 10_001, 400,
+     "invalid_json"),
+    (EDD, lambda: json.dumps(edd(customer_email="jan\ud800@example.org")).encode(), 400,
+     "invalid_text"),  # a lone surrogate: no database can store it
+    (WOO, lambda: json.dumps({**doc_json("woocommerce-active"), "\udc00": 1}).encode(), 400,
+     "invalid_text"),
     (WOO, lambda: [1, 2, 3], 422, "invalid_field"),
     (WOO, lambda: {"id": 4321}, 422, "missing_field"),
     (WOO, lambda: {**doc_json("woocommerce-active"), "billing": {}}, 422, "missing_field"),

@@ -23,6 +23,9 @@
   var KEY = "supportbot:" + ORIGIN + ":";
 
   var MAX_CHARS = 20000; // the server's SUPPORTBOT_MAX_MESSAGE_CHARS default: a whole Site Health paste fits
+  // Over plain HTTP, a message the server answers with a 5xx this many times is shown as not sent
+  // (with a retry button) and set aside, so it never holds up the messages after it.
+  var MAX_SERVER_ERRORS = 3;
   var STRINGS = /*strings:begin*/{
     "en": {
       "openChat": "Open chat",
@@ -51,6 +54,7 @@
       "staff": "Support agent",
       "sending": "Sending…",
       "failed": "Not sent",
+      "retry": "Send again",
       "reconnecting": "Connection lost. Reconnecting…",
       "offline": "You are offline. Your messages will be sent when you are back online.",
       "sound": "Sound for new messages",
@@ -955,7 +959,8 @@
     }
 
     pump() {
-      var item = this.outbox[0];
+      // The oldest message not set aside: one the server kept failing on waits for its retry button.
+      var item = this.outbox.find(function (queued) { return !queued.failed; });
       if (this.inflight || !item || !this.conv) return;
       var frame = { type: "message", text: item.text, client_id: item.client_id };
       if (this.connection.send(frame)) {
@@ -989,6 +994,11 @@
           if (self.inflight !== item) return;
           if (error.status && error.status < 500 && error.status !== 429) {
             self.onError({ client_id: item.client_id, error: error.code });
+          } else if (error.status >= 500 && self.countServerError(item) >= MAX_SERVER_ERRORS) {
+            self.inflight = null;
+            self.hideTyping();
+            self.setAside(item);
+            self.pump();
           } else {
             self.inflight = null;
             if (!error.status) self.httpWorked(false);
@@ -996,6 +1006,35 @@
             setTimeout(function () { self.pump(); }, wait);
           }
         });
+    }
+
+    countServerError(item) {
+      // Kept in the stored outbox, so a reload carries on counting instead of starting over.
+      item.serverErrors = (item.serverErrors || 0) + 1;
+      store.set("outbox", this.outbox);
+      return item.serverErrors;
+    }
+
+    setAside(item) {
+      item.failed = true;
+      store.set("outbox", this.outbox);
+      this.markFailed(item, t("error"), true);
+      this.say(t("failed") + ": " + t("error"));
+    }
+
+    retry(item) {
+      // Sent again after whatever went out meanwhile: it moves to the end of the queue and the log.
+      var index = this.outbox.findIndex(function (queued) { return queued.client_id === item.client_id; });
+      if (index < 0) return;
+      item = this.outbox.splice(index, 1)[0];
+      item.failed = false;
+      item.serverErrors = 0;
+      this.outbox.push(item);
+      store.set("outbox", this.outbox);
+      var node = this.pendingNode(item);
+      if (node) node.remove();
+      this.renderPending(item);
+      this.pump();
     }
 
     takeOutbox(clientId) {
@@ -1023,7 +1062,10 @@
       this.log.replaceChildren();
       this.lastSeq = 0;
       messages.filter(isObject).forEach(function (m) { self.appendMessage(m, false); });
-      this.outbox.forEach(function (item) { self.renderPending(item); });
+      this.outbox.forEach(function (item) {
+        self.renderPending(item);
+        if (item.failed) self.markFailed(item, t("error"), true);
+      });
       this.disableQuickReplies(true);
     }
 
@@ -1097,11 +1139,16 @@
       if (meta) meta.remove();
     }
 
-    markFailed(item, why) {
+    markFailed(item, why, retryable) {
       var node = this.pendingNode(item);
       if (!node) return;
       node.classList.add("failed");
       node.querySelector(".meta").textContent = t("failed") + ": " + why;
+      if (!retryable) return;
+      var self = this;
+      node.appendChild(el("button", {
+        class: "secondary retry", type: "button", text: t("retry"), onclick: function () { self.retry(item); }
+      }));
     }
 
     say(text) {

@@ -15,6 +15,7 @@ from bot.channels.console.accounts import end_all_sessions as end_sessions_of
 from bot.channels.console.accounts import set_active
 from bot.channels.console.guard import client_ip, require_staff
 from bot.channels.runtime import runtime
+from bot.channels.untrusted_input import parse_int
 from bot.helpdesk import audit
 from bot.storage.models import AuditEntry, SavedReply, StaffUser, Ticket
 
@@ -51,19 +52,19 @@ def _change_account(staff_id: int, action: str) -> Response:
     return redirect(url_for("console.admin.team"), 303)
 
 
-@bp.post("/team/<int:staff_id>/disable")
+@bp.post("/team/<row_id:staff_id>/disable")
 @access("admin")
 def disable(staff_id: int) -> Response:
     return _change_account(staff_id, "account_disabled")
 
 
-@bp.post("/team/<int:staff_id>/enable")
+@bp.post("/team/<row_id:staff_id>/enable")
 @access("admin")
 def enable(staff_id: int) -> Response:
     return _change_account(staff_id, "account_enabled")
 
 
-@bp.post("/team/<int:staff_id>/end-sessions")
+@bp.post("/team/<row_id:staff_id>/end-sessions")
 @access("admin")
 def end_sessions(staff_id: int) -> Response:
     return _change_account(staff_id, "sessions_ended")
@@ -72,8 +73,7 @@ def end_sessions(staff_id: int) -> Response:
 @bp.get("/audit")
 @access("admin")
 def audit_log() -> Response:
-    page_arg = request.args.get("page", "1")
-    page = min(int(page_arg), 10_000) if page_arg.isdigit() and int(page_arg) > 0 else 1
+    page = max(parse_int(request.args.get("page"), maximum=10_000) or 1, 1)
     with runtime().db.session() as session:
         total = session.scalar(select(func.count(AuditEntry.id))) or 0
         rows = session.execute(
@@ -127,7 +127,7 @@ def add_reply() -> Response:
     return redirect(url_for("console.admin.replies"), 303)
 
 
-@bp.post("/replies/<int:reply_id>/delete")
+@bp.post("/replies/<row_id:reply_id>/delete")
 @access("admin")
 def delete_reply(reply_id: int) -> Response:
     me = require_staff()

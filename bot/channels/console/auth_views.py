@@ -1,9 +1,7 @@
 """Login, logout, "log out everywhere" and the language choice.
 
-Login is rate limited per IP and per account (``runtime().limiter``, shared by every worker when
-Redis is configured): after ``ACCOUNT_ATTEMPTS`` failed tries on one account within the window
-(a successful login clears the count), the account is locked until the oldest try is older than
-the window, whatever the password; locked attempts are not checked.
+Login is rate limited per IP and per account, except for browsers that logged in to the account
+before (``login_limits``, ``device_cookies``; shared by every worker when Redis is configured).
 Every login starts a new session (a new random token; any session the browser brought along is
 ended), so a planted cookie never becomes a logged-in one.
 """
@@ -15,12 +13,13 @@ from typing import Any
 from flask import Blueprint, g, jsonify, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from bot.channels.console import cookies, csrf
+from bot.channels.console import cookies, csrf, device_cookies
 from bot.channels.console.access import access
 from bot.channels.console.accounts import check_login, find_staff, normalise_email
 from bot.channels.console.accounts import end_all_sessions as end_sessions_of
 from bot.channels.console.guard import client_ip, current_staff, require_staff, safe_next, utcnow
 from bot.channels.console.i18n import _
+from bot.channels.console.login_limits import begin_attempt
 from bot.channels.console.sessions import end_session, start_session
 from bot.channels.runtime import runtime
 from bot.helpdesk import audit
@@ -28,9 +27,6 @@ from bot.storage.models import StaffUser
 
 bp = Blueprint("auth", __name__)
 
-IP_ATTEMPTS = 30
-ACCOUNT_ATTEMPTS = 10
-WINDOW_S = 15 * 60
 LOGIN_COOKIE_S = 3600
 
 
@@ -63,35 +59,45 @@ def login_submit() -> Response:
         return login_page(_("The login form expired. Please try again."), 400)
     email = normalise_email(request.form.get("email", ""))[:254]
     password = request.form.get("password", "")
-    rt, ip = runtime(), client_ip()
-    wait = rt.limiter.hit(f"staff-login-ip:{ip}", IP_ATTEMPTS, WINDOW_S) or rt.limiter.hit(
-        f"staff-login-account:{email}", ACCOUNT_ATTEMPTS, WINDOW_S
-    )
-    now = utcnow()
+    rt, ip, now = runtime(), client_ip(), utcnow()
     with rt.db.session() as session:
-        if wait:
-            known = find_staff(session, email)
-            audit.record(session, known.id if known else None, "login_locked", ip=ip, email=email)
+        account = find_staff(session, email)
+        known = device_cookies.known_accounts(now.timestamp())
+        entry = device_cookies.known_entry(account, known)
+        attempt = begin_attempt(
+            rt.limiter, ip=ip, email=email, device_nonce=entry.nonce if entry else None
+        )
+        account_id = account.id if account else None
+        if attempt.wait:
+            audit.record(session, account_id, "login_locked", ip=ip, email=email)
         else:
             user = check_login(session, email, password, now)
             if user is not None:
-                rt.limiter.reset(f"staff-login-account:{email}")
-                return logged_in(session, user)
-            known = find_staff(session, email)
-            audit.record(session, known.id if known else None, "login_failed", ip=ip, email=email)
-    if wait:
-        minutes = max(1, round(wait / 60))
-        message = _("Too many login attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+                attempt.succeeded()
+                response = logged_in(session, user, known_browser=attempt.known_browser)
+                device_cookies.remember(response, user, known, now.timestamp())
+                return response
+            browser = "known" if attempt.known_browser else "new"
+            audit.record(session, account_id, "login_failed", ip=ip, email=email, browser=browser)
+    if attempt.wait:
+        minutes = max(1, round(attempt.wait / 60))
+        message = _(
+            "Too many login attempts. Try again in %(minutes)s minutes, or log in from a "
+            "browser you have logged in with before.",
+            minutes=minutes,
+        )
         return login_page(message, 429, email)
     return login_page(_("Wrong email address or password."), 400, email)
 
 
-def logged_in(session: Any, user: StaffUser) -> Response:
+def logged_in(session: Any, user: StaffUser, *, known_browser: bool) -> Response:
     end_session(session, cookies.read(cookies.SESSION))  # whatever the browser brought: gone
     token = start_session(
         session, user, utcnow(), ip=client_ip(), user_agent=request.headers.get("User-Agent")
     )
-    audit.record(session, user.id, "login", ip=client_ip())
+    audit.record(
+        session, user.id, "login", ip=client_ip(), browser="known" if known_browser else "new"
+    )
     response = redirect(safe_next(request.form.get("next")), 303)
     cookies.put_session(response, token)
     cookies.drop(response, cookies.LOGIN)

@@ -1,4 +1,4 @@
-"""The console's cookies: the session cookie and the login form's CSRF cookie.
+"""The console's cookies: the session cookie, the login form's CSRF cookie, the device cookie.
 
 ``Secure`` follows the scheme of ``SUPPORTBOT_PUBLIC_URL`` (plain http only for local
 development and tests). Over https the names carry the ``__Host-`` prefix: the browser then
@@ -16,6 +16,7 @@ from bot.channels.runtime import runtime
 
 SESSION = "supportbot_staff"
 LOGIN = "supportbot_staff_login"
+DEVICE = "supportbot_staff_device"  # which accounts logged in from this browser (device_cookies)
 
 
 def secure() -> bool:

@@ -15,6 +15,7 @@ from bot.channels.console.guard import require_staff
 from bot.channels.console.i18n import _, display_zone
 from bot.channels.console.metrics import Report
 from bot.channels.runtime import runtime
+from bot.channels.untrusted_input import parse_int
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -25,8 +26,8 @@ PERIODS = (7, 30, 90)
 @access("staff")
 def index() -> Response:
     rt, staff = runtime(), require_staff()
-    days = request.args.get("days", "30")
-    days_n = int(days) if days.isdigit() and int(days) in PERIODS else 30
+    days = parse_int(request.args.get("days"))
+    days_n = days if days in PERIODS else 30
     product = request.args.get("product", "")
     product = product if product in rt.kb.products else ""
     now = datetime.now(UTC)

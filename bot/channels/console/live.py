@@ -16,7 +16,6 @@ or disabled account's socket closes.
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import threading
@@ -25,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.channels.untrusted_input import UnreadableJson, read_json, text_problem
 from bot.helpdesk.bus import STAFF_TOPIC, MessageBus, Notice, conversation_topic
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,8 @@ class ConsoleSession:
     def _watch(self, number: Any) -> None:
         if self.conversation_id is not None:
             return self._send({"type": "error", "error": "already_watching"})
-        conversation_id = self.lookup(number) if isinstance(number, str) and number else None
+        usable = isinstance(number, str) and number and text_problem(number) is None
+        conversation_id = self.lookup(number) if usable else None
         if conversation_id is None:
             return self._send({"type": "error", "error": "not_found"})
         with self._lock:
@@ -261,7 +262,7 @@ def parse(raw: str | bytes) -> dict[str, Any] | None:
     if isinstance(raw, bytes) or len(raw) > MAX_FRAME_CHARS:
         return None
     try:
-        frame = json.loads(raw)
-    except ValueError:
+        frame = read_json(raw)
+    except UnreadableJson:  # also "[[[[...": nested too deep
         return None
     return frame if isinstance(frame, dict) else None

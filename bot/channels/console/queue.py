@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from bot.channels.untrusted_input import parse_int
 from bot.storage.models import Conversation, Customer, Message, StaffUser, Ticket
 
 PER_PAGE = 50
@@ -55,7 +56,7 @@ class QueueFilters:
             channel=pick("channel", CHANNELS, ""),
             language=pick("language", languages, ""),
             q=" ".join(args.get("q", "").split())[:MAX_SEARCH_CHARS],
-            page=min(max(int(page), 1), MAX_PAGE) if page.isdigit() else 1,
+            page=min(max(parse_int(page) or 1, 1), MAX_PAGE),
         )
 
     def args(self, **changes: Any) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from bot.channels.console.live import ConsoleSession
 from bot.channels.console.sessions import load_session
 from bot.channels.runtime import Runtime, runtime
 from bot.channels.sockets import Send, run_socket
+from bot.channels.ws_handshake import refuse_bad_handshake
 from bot.storage.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -63,3 +64,7 @@ def check_origin() -> None:
     origin = request.headers.get("Origin")
     if origin is None or origin.rstrip("/") not in own_origins():
         abort(403, "the console socket only opens from the console")
+
+
+# The console's guard runs first (no login: 401), then the origin, then the handshake itself.
+bp.before_request(refuse_bad_handshake)

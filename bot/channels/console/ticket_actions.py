@@ -19,6 +19,7 @@ from bot.channels.console.guard import actor, wants_json
 from bot.channels.console.i18n import _
 from bot.channels.console.ticket_views import render_ticket
 from bot.channels.runtime import runtime
+from bot.channels.untrusted_input import parse_int
 from bot.helpdesk.errors import HelpdeskError, InvalidInput, NotFound
 from bot.helpdesk.tickets import StaleEdit
 
@@ -29,9 +30,14 @@ def optional_int(name: str) -> int | None:
     raw = request.form.get(name, "")
     if raw in ("", "none"):
         return None
-    if not raw.isdigit():
+    return required_int(name)
+
+
+def required_int(name: str) -> int:
+    value = parse_int(request.form.get(name))
+    if value is None:
         raise InvalidInput(f"{name} must be a number", code="bad_field")
-    return int(raw)
+    return value
 
 
 def refusal(error: HelpdeskError) -> str:
@@ -111,11 +117,8 @@ def reply(number: str) -> Response:
     form = request.form
 
     def send() -> Any:
-        seen_seq = form.get("seen_seq", "")
-        if not seen_seq.isdigit():
-            raise InvalidInput("seen_seq is missing", code="bad_field")
         return desk().reply(
-            number, actor(), form.get("text", ""), seen_seq=int(seen_seq),
+            number, actor(), form.get("text", ""), seen_seq=required_int("seen_seq"),
             seen_assignee=optional_int("seen_assignee"), status=form.get("then", "waiting"),
         )  # fmt: skip
 

@@ -13,6 +13,7 @@ from bot.channels.console.canned import search_canned
 from bot.channels.console.guard import client_ip, require_staff
 from bot.channels.console.ticket_page import lines_of, load_ticket_page
 from bot.channels.runtime import runtime
+from bot.channels.untrusted_input import parse_int
 from bot.helpdesk import audit
 from bot.storage import repositories as repo
 from bot.storage.models import StaffUser, Ticket
@@ -54,13 +55,13 @@ def show(number: str) -> Response:
 @access("staff")
 def messages(number: str) -> Response:
     """Transcript lines after ``after`` as HTML; the page appends them when the socket says."""
-    after = request.args.get("after", "0")
+    after = parse_int(request.args.get("after", "0"))
+    if after is None:
+        abort(400, "after must be a message number (0 or more)")
     rt = runtime()
     with rt.db.session() as session:
         ticket = _ticket(session, number)
-        fresh = repo.messages(
-            session, ticket.conversation_id, after_seq=int(after) if after.isdigit() else 0
-        )
+        fresh = repo.messages(session, ticket.conversation_id, after_seq=after)
         staff_ids = {m.staff_id for m in fresh if m.staff_id is not None}
         names = {
             user.id: user.name

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.channels.untrusted_input import UnreadableJson, read_json, text_problem
+
 Frame = dict[str, Any]
 
 CLIENT_TYPES = frozenset({"auth", "message", "typing", "ping", "end"})
@@ -36,8 +38,8 @@ def parse_frame(raw: str | bytes) -> Frame:
         except UnicodeDecodeError as exc:
             raise FrameError("invalid_json", "frames are UTF-8 JSON text") from exc
     try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[..." nested too deep
+        data = read_json(raw)
+    except UnreadableJson as exc:
         raise FrameError("invalid_json", "frames are JSON objects") from exc
     if not isinstance(data, dict):
         raise FrameError("invalid_frame", "a frame is a JSON object with a type")
@@ -50,7 +52,11 @@ def parse_frame(raw: str | bytes) -> Frame:
 
 
 def text_field(frame: Frame, key: str, *, limit: int, required: bool = True) -> str | None:
-    """A string field: present (when required), a string, within ``limit``, no NUL bytes."""
+    """A string field: present (when required), a string, within ``limit``, storable text.
+
+    The codes match the HTTP API's: ``text_too_long`` and ``invalid_text`` for the message
+    text, ``invalid_field`` for every other field.
+    """
     value = frame.get(key)
     if value is None and not required:
         return None
@@ -61,8 +67,8 @@ def text_field(frame: Frame, key: str, *, limit: int, required: bool = True) -> 
             "text_too_long" if key == "text" else "invalid_field",
             f"'{key}' is longer than {limit} characters",
         )
-    if "\x00" in value:
-        raise FrameError("invalid_field", f"'{key}' contains NUL bytes")
+    if problem := text_problem(value):
+        raise FrameError("invalid_text" if key == "text" else "invalid_field", f"'{key}' {problem}")
     return value
 
 

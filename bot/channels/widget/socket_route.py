@@ -1,6 +1,7 @@
 """``/ws``: the widget's WebSocket, a thin loop around ``WidgetSession``.
 
-The handshake is refused (403) when the page's ``Origin`` is not an allowed widget origin.
+The handshake is refused (403) when the page's ``Origin`` is not an allowed widget origin, and
+(400) when it is not a WebSocket handshake we can accept (``ws_handshake``).
 Browsers always send ``Origin``; clients without one (scripts, the benchmark) are let through,
 because authentication is the token in the first frame, never a cookie.
 """
@@ -17,6 +18,7 @@ from bot.channels.cors import origin_allowed
 from bot.channels.runtime import runtime
 from bot.channels.sockets import run_socket
 from bot.channels.widget.session import WidgetSession
+from bot.channels.ws_handshake import refuse_bad_handshake
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,9 @@ def check_origin() -> None:
     if not origin_allowed(origin):
         log.info("widget socket refused for origin %r", origin[:200] if origin else origin)
         abort(403, "this site may not embed the widget")
+
+
+bp.before_request(refuse_bad_handshake)  # after the origin check: a foreign site learns nothing
 
 
 @sock.route("/ws", bp=bp)  # type: ignore[untyped-decorator]

@@ -43,6 +43,7 @@ WIDGET_STRINGS: dict[str, str] = {
     "staff": N_("Support agent"),
     "sending": N_("Sending…"),
     "failed": N_("Not sent"),
+    "retry": N_("Send again"),
     "reconnecting": N_("Connection lost. Reconnecting…"),
     "offline": N_("You are offline. Your messages will be sent when you are back online."),
     "sound": N_("Sound for new messages"),

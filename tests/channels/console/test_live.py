@@ -112,6 +112,7 @@ def test_a_watched_ticket_forwards_its_messages_updates_and_customer_typing(
         {"type": "watch", "ticket": "NME-9999"},
         {"type": "watch", "ticket": 1001},
         {"type": "watch"},
+        {"type": "watch", "ticket": "NME-\ud800"},  # never reaches the database
     ],
 )
 def test_watching_an_unknown_ticket_is_an_error(bus: LocalBus, clock: Clock, frame: Any) -> None:
@@ -121,7 +122,16 @@ def test_watching_an_unknown_ticket_is_an_error(bus: LocalBus, clock: Clock, fra
     assert not tab.session.closed
 
 
-@pytest.mark.parametrize("raw", ["not json", "[1, 2]", json.dumps({"type": "launch"}), "x" * 5000])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json",
+        "[1, 2]",
+        json.dumps({"type": "launch"}),
+        "x" * 5000,
+        "[" * 1000 + "]" * 1000,  # within the frame limit, nested deeper than the parser goes
+    ],
+)
 def test_bad_frames_get_an_error_and_the_socket_stays(
     bus: LocalBus, clock: Clock, raw: str
 ) -> None:

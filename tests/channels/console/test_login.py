@@ -89,6 +89,121 @@ def test_one_address_is_limited_across_accounts(app: Flask) -> None:
     assert other_address.login("piet@nme.example").status_code == 303
 
 
+# -- the lockout and known browsers (issue 19 #5) ------------------------------------------------
+def lock_out(app: Flask, email: str, address: str = "203.0.113.66") -> None:
+    """An attacker somewhere else fails ten times: the account is locked for unknown browsers."""
+    attacker = Console(app.test_client())
+    attacker.client.environ_base["REMOTE_ADDR"] = address
+    for _ in range(10):
+        assert attacker.login(email, "guess guess guess").status_code == 400
+    assert attacker.login(email, PASSWORD).status_code == 429
+
+
+def known_browser(app: Flask, email: str) -> Console:
+    """A browser that logged in to the account before, and logged out again."""
+    browser = Console(app.test_client())
+    assert browser.login(email).status_code == 303
+    assert browser.post("/staff/logout").status_code == 303
+    return browser
+
+
+def device_cookie(console: Console) -> str | None:
+    cookie = console.client.get_cookie("supportbot_staff_device")
+    return cookie.value if cookie else None
+
+
+def test_a_browser_that_logged_in_before_still_gets_in_during_a_lockout(
+    app: Flask, agent: int
+) -> None:
+    laptop = known_browser(app, "piet@nme.example")
+    lock_out(app, "piet@nme.example")
+    new_browser = Console(app.test_client())
+    assert new_browser.login("piet@nme.example").status_code == 429
+    assert "Te veel inlogpogingen" in new_browser.login("piet@nme.example").text
+    assert laptop.login("piet@nme.example").status_code == 303
+    assert laptop.get("/staff/").status_code == 200
+    with rt_of(app).db.session() as session:
+        last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert last is not None and last.action == "login" and last.detail["browser"] == "known"
+
+
+def test_a_known_browser_still_needs_the_password_and_has_its_own_limit(
+    app: Flask, agent: int
+) -> None:
+    laptop = known_browser(app, "piet@nme.example")
+    lock_out(app, "piet@nme.example")
+    for _ in range(10):
+        assert laptop.login("piet@nme.example", "wrong wrong wrong").status_code == 400
+    assert laptop.login("piet@nme.example").status_code == 429  # this browser is locked now
+    assert audit_actions(app)[-1] == "login_locked"
+
+
+def test_another_known_browser_is_not_locked_by_the_first_ones_failures(
+    app: Flask, agent: int
+) -> None:
+    laptop, phone = known_browser(app, "piet@nme.example"), known_browser(app, "piet@nme.example")
+    for _ in range(10):
+        laptop.login("piet@nme.example", "wrong wrong wrong")
+    assert laptop.login("piet@nme.example").status_code == 429
+    assert phone.login("piet@nme.example").status_code == 303
+
+
+def test_a_device_cookie_only_helps_its_own_account(app: Flask, agent: int) -> None:
+    make_staff(app, "anna@nme.example", "Anna")
+    piets_laptop = known_browser(app, "piet@nme.example")
+    lock_out(app, "anna@nme.example")
+    assert piets_laptop.login("anna@nme.example").status_code == 429
+
+
+@pytest.mark.parametrize("tamper", ["forged", "unsigned", "garbage"])
+def test_a_made_up_device_cookie_counts_as_an_unknown_browser(
+    app: Flask, agent: int, tamper: str
+) -> None:
+    real = device_cookie(known_browser(app, "piet@nme.example"))
+    assert real
+    payload, _, signature = real.partition(".")
+    value = {
+        "forged": payload + "." + "0" * len(signature),
+        "unsigned": payload,
+        "garbage": "ééé.%00",
+    }[tamper]
+    lock_out(app, "piet@nme.example")
+    stranger = Console(app.test_client())
+    stranger.client.set_cookie("supportbot_staff_device", value, path="/")
+    assert stranger.login("piet@nme.example").status_code == 429
+
+
+def test_logging_out_everywhere_also_forgets_the_known_browsers(app: Flask, agent: int) -> None:
+    laptop = known_browser(app, "piet@nme.example")
+    phone = Console(app.test_client())
+    phone.login("piet@nme.example")
+    assert phone.post("/staff/logout-everywhere").status_code == 303  # a lost laptop, say
+    lock_out(app, "piet@nme.example")
+    assert laptop.login("piet@nme.example").status_code == 429
+
+
+def test_successful_logins_do_not_count_toward_the_address_limit(app: Flask, agent: int) -> None:
+    """An office behind one address logs in all day without locking itself out."""
+    for _ in range(35):
+        assert Console(app.test_client()).login("piet@nme.example").status_code == 303
+    for n in range(30):  # failures still count
+        assert Console(app.test_client()).login(f"u{n}@nme.example", "x y z w v").status_code == 400
+    assert Console(app.test_client()).login("piet@nme.example").status_code == 429
+
+
+def test_the_device_cookie_is_httponly_strict_and_lasts_ninety_days(app: Flask, agent: int) -> None:
+    client = app.test_client()
+    form = client.get("/staff/login")
+    response = client.post(
+        "/staff/login",
+        data={"email": "piet@nme.example", "password": PASSWORD, "csrf_token": csrf_in(form.text)},
+    )
+    cookies = response.headers.getlist("Set-Cookie")
+    cookie = next(c for c in cookies if c.startswith("supportbot_staff_device="))
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    assert f"Max-Age={90 * 86400}" in cookie
+
+
 def test_login_gives_a_new_session_whatever_cookie_the_browser_brought(
     app: Flask, agent: int
 ) -> None:
@@ -252,6 +367,9 @@ def test_over_https_cookies_are_secure_with_the_host_prefix(
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if "supportbot_staff=" in c)
     assert cookie.startswith("__Host-supportbot_staff=")
     assert "Secure" in cookie and "Path=/" in cookie and "HttpOnly" in cookie
+    device = next(c for c in response.headers.getlist("Set-Cookie") if "_device=" in c)
+    assert device.startswith("__Host-supportbot_staff_device=")
+    assert "Secure" in device and "SameSite=Strict" in device
     queue = client.get("/staff/", base_url="https://support.nme.example")
     assert queue.status_code == 200
     assert (

@@ -56,13 +56,23 @@ def test_unusable_frames_raise_a_stable_code(raw: str | bytes, code: str) -> Non
         (None, "invalid_field"),
         (5, "invalid_field"),
         (["a"], "invalid_field"),
-        ("a\x00b", "invalid_field"),
+        ("a\x00b", "invalid_text"),  # the HTTP API's code for the same text
+        ("a\ud800b", "invalid_text"),  # a lone surrogate: JSON's "\ud800" escape
+        ("\udfff", "invalid_text"),
     ],
 )
 def test_text_fields_must_be_clean_strings(value: Any, code: str) -> None:
     with pytest.raises(FrameError) as caught:
         text_field({"type": "message", "text": value}, "text", limit=10)
     assert caught.value.code == code
+
+
+@pytest.mark.parametrize("key", ["client_id", "conversation_id", "token"])
+@pytest.mark.parametrize("value", ["a\x00b", "c-\udc00"])
+def test_other_fields_with_unstorable_text_are_invalid_fields(key: str, value: str) -> None:
+    with pytest.raises(FrameError) as caught:
+        text_field({key: value}, key, limit=64)
+    assert caught.value.code == "invalid_field"
 
 
 def test_too_long_text_has_its_own_code_and_other_fields_do_not() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import struct
 import threading
@@ -136,6 +137,8 @@ def test_the_handshake_checks_the_origin(
         ({"type": "subscribe", "topic": "staff"}, "unknown_type"),
         ({"type": "message", "text": {"html": "<b>"}}, "invalid_field"),
         ({"type": "message", "text": "x" * (MAX_CHARS + 1)}, "text_too_long"),
+        ('{"type": "message", "text": "lone \\ud800", "client_id": "c-1"}', "invalid_text"),
+        ('{"type": "message", "text": "hoi", "client_id": "\\udc00"}', "invalid_field"),
     ],
 )
 def test_bad_frames_get_an_error_and_the_socket_stays_open(
@@ -148,6 +151,31 @@ def test_bad_frames_get_an_error_and_the_socket_stays_open(
     sock.send({"type": "ping"})
     assert sock.receive() == {"type": "pong"}
     sock.close()
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}, 400),  # no version
+        ({"Sec-WebSocket-Version": "13"}, 400),  # no key
+        ({"Sec-WebSocket-Version": "99", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}, 426),
+    ],
+)
+def test_a_handshake_without_version_or_key_is_a_400_not_a_500(
+    server: LiveServer, headers: dict[str, str], status: int
+) -> None:
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    try:
+        connection.request(
+            "GET", "/ws", headers={"Upgrade": "websocket", "Connection": "Upgrade", **headers}
+        )
+        response = connection.getresponse()
+        body = json.loads(response.read())
+    finally:
+        connection.close()
+    assert response.status == status
+    assert body["error"] == "invalid_handshake"
+    assert "Traceback" not in server.log_tail()
 
 
 def test_a_frame_over_the_size_limit_closes_the_socket(server: LiveServer) -> None:

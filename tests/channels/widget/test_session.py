@@ -149,6 +149,19 @@ def test_a_forged_or_stolen_token_is_refused_the_same_way(
     assert rt.presence.is_online(mine.conversation_id) is False
 
 
+@pytest.mark.parametrize("field", ["conversation_id", "token"])
+def test_an_auth_frame_with_a_lone_surrogate_is_refused_cleanly(
+    rt: Runtime, clock: Clock, field: str
+) -> None:
+    mine = start(rt)
+    frame = {"type": "auth", "conversation_id": mine.public_id, "token": mine.token}
+    frame[field] = frame[field][:5] + "\ud800"
+    client = Client(rt, clock)
+    [error] = client.send(json.dumps(frame))  # json.dumps writes the "\ud800" escape
+    assert error["type"] == "error" and error["error"] == "invalid_field"
+    assert client.session.closed
+
+
 def test_no_auth_within_the_timeout_closes_the_socket(rt: Runtime, clock: Clock) -> None:
     client = Client(rt, clock)
     assert client.session.wait_timeout() == pytest.approx(10.0)
@@ -209,7 +222,9 @@ def test_a_message_gets_typing_then_the_turn_with_its_client_id(rt: Runtime, clo
         ('{"type": "message"}', "invalid_field"),
         ('{"type": "message", "text": 42}', "invalid_field"),
         ('{"type": "message", "text": ["a"]}', "invalid_field"),
-        ('{"type": "message", "text": "a\\u0000b"}', "invalid_field"),
+        ('{"type": "message", "text": "a\\u0000b"}', "invalid_text"),
+        ('{"type": "message", "text": "lone \\ud800"}', "invalid_text"),
+        ('{"type": "message", "text": "hoi", "client_id": "\\udc00"}', "invalid_field"),
         ('{"type": "message", "text": "   "}', "empty_text"),
         (json.dumps({"type": "message", "text": "x" * (MAX_CHARS + 1)}), "text_too_long"),
         (json.dumps({"type": "message", "text": "hoi", "client_id": "c" * 65}), "invalid_field"),
