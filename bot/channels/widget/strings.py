@@ -73,7 +73,6 @@ WIDGET_STRINGS: dict[str, str] = {
 }
 
 
-
 def translated(
     translations: Mapping[str, Translator], languages: Sequence[str]
 ) -> dict[str, dict[str, str]]:

@@ -10,6 +10,7 @@ links go entirely. The caller holds the conversation's row lock and commits.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,7 +34,9 @@ from bot.storage.models.subscriptions import ConversationSubscription
 
 # Event data keys whose values are ours or plain facts (ids, scores, outcomes, products,
 # versions), never the customer's words or addresses. Anything else is dropped: a new key is
-# personal until someone adds it here.
+# personal until someone adds it here. A value must also look like one of ours (a number, or a
+# single short token without "@"): a key such as "reason" also carries a remote server's bounce
+# text, which names the address.
 ANONYMOUS_EVENT_KEYS = frozenset(
     {
         "faq_id", "score", "helpful", "reason", "due_at", "outcome", "culprit", "product",
@@ -59,10 +62,23 @@ class Removed:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_.:+-]{1,64}")
+
+
 def anonymous_event_data(data: Mapping[str, Any] | None) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         return {}
-    return {key: value for key, value in data.items() if key in ANONYMOUS_EVENT_KEYS}
+    return {
+        key: value
+        for key, value in data.items()
+        if key in ANONYMOUS_EVENT_KEYS and _anonymous_value(value)
+    }
+
+
+def _anonymous_value(value: Any) -> bool:
+    if isinstance(value, bool | int | float) or value is None:
+        return True
+    return isinstance(value, str) and _TOKEN.fullmatch(value) is not None
 
 
 def revoked_token_hash() -> str:
