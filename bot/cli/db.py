@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Callable
 
@@ -47,7 +48,10 @@ def register(group: click.Group) -> None:
         try:
             if daily:
                 configure_logging(config.log_level)
-                run_daily(purge.run, threading.Event())
+                stop = threading.Event()
+                # `serve` stops us with SIGTERM: finish the transaction at hand, then exit 0
+                signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+                run_daily(purge.run, stop)
             else:
                 click.echo(summary(purge.run()))
         finally:

@@ -91,7 +91,7 @@ def erase() -> Response:
     typed = request.form.get("confirm", "")
     if address_key(typed) != address_key(address):
         message = _("Type the customer's email address to confirm the erasure.")
-        return page(address=address, error=message, status=400)
+        return page(address=address, error=message, status=400, valid=True)
     rt = runtime()
     eraser = Erasure(rt.db, rt.bus, secret=str(current_app.config["SECRET_KEY"]))
     report = eraser.erase(address, _requester())
@@ -105,9 +105,12 @@ def page(
     error: str = "",
     erased: ErasureReport | None = None,
     status: int = 200,
+    valid: bool = False,
 ) -> Response:
+    """The page; ``valid``: the address is fine although there is an ``error`` (a refusal)."""
+    valid = valid or (bool(address) and not error)
     summary = None
-    if address and not error:
+    if valid:
         with runtime().db.session() as session:
             records = find_records(session, address)
             summary = None if records.empty else _summary(session, address, records)
@@ -118,7 +121,7 @@ def page(
         error=error,
         summary=summary,
         erased=erased,
-        searched=bool(address) and not error,
+        searched=valid,
     )
     return make_response(html, status)
 
