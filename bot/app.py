@@ -23,6 +23,7 @@ from bot.core.knowledge.loader import load_knowledge
 from bot.helpdesk.bus import LocalBus, MessageBus
 from bot.helpdesk.conversations import Conversations
 from bot.helpdesk.presence import LocalPresence, Presence, RedisPresence
+from bot.helpdesk.redis_bus import RedisBus
 from bot.helpdesk.subscriptions import SubscriptionFeed
 from bot.i18n import load_translations
 from bot.storage.db import Database
@@ -38,7 +39,7 @@ def create_app(config: Config | None = None, *, migrate: bool = True) -> Flask:
     config = config or Config.from_env()
     app = Flask(__name__, instance_path=str(config.instance_dir.resolve()))
     app.config.update(
-        SECRET_KEY=config.secret_key or instance_secret(config.instance_dir),
+        SECRET_KEY=app_secret(config),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the SPEC's field order
@@ -72,26 +73,40 @@ def build_runtime(config: Config, *, migrate: bool = True) -> Runtime:
     limiter: RateLimiter = MemoryRateLimiter()
     presence: Presence = LocalPresence()
     if config.redis_url:
-        import redis
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-
-        from bot.helpdesk.redis_bus import RedisBus
-
-        # Fail fast when Redis is down: the bus and presence degrade, requests must not hang.
-        client = redis.Redis.from_url(
-            config.redis_url,
-            socket_timeout=2.0,
-            socket_connect_timeout=2.0,
-            retry=Retry(NoBackoff(), 1),
-            health_check_interval=30,
-        )
+        client = redis_client(config)
         prefix = config.redis_prefix
         bus = RedisBus(client, channel=prefix + "bus")
         limiter = RedisRateLimiter(client, prefix=prefix + "rl:")
         presence = RedisPresence(client, prefix=prefix + "presence:")
     conversations = Conversations(db, engine, bus, subscriptions=SubscriptionFeed())
     return Runtime(config, db, kb, engine, bus, conversations, limiter, presence)
+
+
+def redis_client(config: Config) -> Any:
+    """Redis, failing fast when it is down: the bus and presence degrade, requests never hang."""
+    import redis  # only installations that set SUPPORTBOT_REDIS_URL need the package loaded
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis.from_url(
+        config.redis_url,
+        socket_timeout=2.0,
+        socket_connect_timeout=2.0,
+        retry=Retry(NoBackoff(), 1),
+        health_check_interval=30,
+    )
+
+
+def message_bus(config: Config) -> MessageBus | None:
+    """The cross-process bus for a command outside the web workers; None without Redis (an
+    in-process bus would reach no socket from there)."""
+    if not config.redis_url:
+        return None
+    return RedisBus(redis_client(config), channel=config.redis_prefix + "bus")
+
+
+def app_secret(config: Config) -> str:
+    return config.secret_key or instance_secret(config.instance_dir)
 
 
 def instance_secret(instance_dir: Path) -> str:

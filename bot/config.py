@@ -45,6 +45,14 @@ def _switch(raw: str) -> bool | None:
     return _bool(raw)
 
 
+def _days(raw: str) -> int:
+    """A number of days, 0 or more (0: keep forever)."""
+    days = int(raw.strip())
+    if days < 0:
+        raise ValueError(f"expected 0 or more days, got {days}")
+    return days
+
+
 def _timezone(raw: str) -> str:
     name = raw.strip()
     try:
@@ -119,6 +127,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EMAIL_REPLIES_PER_HOUR", _int, 3, "Automatic replies per sender, per conversation."),
     Setting("EMAIL_REPLIES_PER_DAY", _int, 10, "Automatic replies per sender, per conversation."),
     Setting("EMAIL_POLL_INTERVAL", _int, 60, "Seconds between IMAP checks of `email poll`."),
+    Setting(
+        "RETENTION_DAYS",
+        _days,
+        365,
+        "Days a closed conversation and its mail are kept after their last activity (0: forever).",
+    ),
+    Setting(
+        "RAW_MAIL_RETENTION_DAYS",
+        _days,
+        90,
+        "Days raw inbound and outbound mail is kept (0: as long as its conversation).",
+    ),
 )
 
 
@@ -153,6 +173,8 @@ class Config:
     email_replies_per_hour: int = 3
     email_replies_per_day: int = 10
     email_poll_interval: int = 60
+    retention_days: int = 365
+    raw_mail_retention_days: int = 90
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:

@@ -44,6 +44,11 @@ def close_socket(ws: Any, code: int) -> None:
             pass
 
 
+def hang_up(ws: Any, code: int) -> None:
+    """Close ``ws`` from another thread (a bus notice): its loop, waiting in ``receive``, ends."""
+    threading.Thread(target=close_socket, args=(ws, code), name="hang-up", daemon=True).start()
+
+
 class OpenSockets:
     def __init__(self) -> None:
         self._sockets: set[Any] = set()

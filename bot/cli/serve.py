@@ -90,13 +90,15 @@ def register(group: click.Group) -> None:
         log.info(
             "supportbot on http://%s:%d (%d worker(s) x %d threads)", host, port, workers, threads
         )
-        master, email_worker = os.getpid(), start_email_worker(config)
+        master = os.getpid()
+        helpers = [start_email_worker(config), start_purge_worker(config)]
         try:
             options = gunicorn_options(host, port, workers, threads, config.log_level)
             GunicornServer(config, options).run()
         finally:
             if os.getpid() == master:  # gunicorn's forked workers unwind through here too
-                stop_email_worker(email_worker)
+                for helper in helpers:
+                    stop_worker(helper)
 
 
 def email_worker_args(config: Config) -> list[str] | None:
@@ -118,13 +120,23 @@ def email_worker_args(config: Config) -> list[str] | None:
 
 def start_email_worker(config: Config) -> subprocess.Popen[bytes] | None:
     args = email_worker_args(config)
-    if args is None:
+    return None if args is None else start_worker(args)
+
+
+def start_purge_worker(config: Config) -> subprocess.Popen[bytes] | None:
+    """The daily retention purge, in its own process (never a thread in gunicorn's master,
+    which forks workers); with retention switched off there is nothing to run."""
+    if not (config.retention_days or config.raw_mail_retention_days):
         return None
+    return start_worker(["db", "purge", "--daily"])
+
+
+def start_worker(args: list[str]) -> subprocess.Popen[bytes]:
     log.info("starting `supportbot %s`", " ".join(args))
     return subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", *args])
 
 
-def stop_email_worker(process: subprocess.Popen[bytes] | None) -> None:
+def stop_worker(process: subprocess.Popen[bytes] | None) -> None:
     if process is None or process.poll() is not None:
         return
     process.terminate()

@@ -26,6 +26,9 @@ ACTIONS = (
     "sessions_ended",
     "saved_reply_added",
     "saved_reply_deleted",
+    "customer_exported",
+    "customer_erased",
+    "retention_purge",
 )
 
 
@@ -35,6 +38,7 @@ def record(
     action: str,
     *,
     ticket_id: int | None = None,
+    customer_id: int | None = None,
     ip: str | None = None,
     **detail: Any,
 ) -> AuditEntry:
@@ -44,6 +48,7 @@ def record(
         staff_id=staff_id,
         action=action,
         ticket_id=ticket_id,
+        customer_id=customer_id,
         detail=detail,
         ip=(ip or "")[:64] or None,
     )

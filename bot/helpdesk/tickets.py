@@ -240,6 +240,11 @@ class TicketDesk:
         # the conversation row is the lock customer messages take too: one writer at a time
         conversation = repo.lock_conversation(session, ticket.conversation_id)
         assert conversation is not None
+        if conversation.anonymised_at is not None:  # nobody to answer; staff text would be new data
+            raise InvalidInput(
+                "the customer's personal data was erased: this ticket is an anonymous record",
+                code="anonymised",
+            )
         session.refresh(ticket)
         return ticket, conversation
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -75,8 +76,14 @@ def lock_conversation(session: Session, conversation_id: int) -> Conversation | 
     return session.scalars(query).first()
 
 
+def normalise_email(email: str) -> str:
+    """How an address is stored: trimmed, Unicode NFC, lower case (one customer, one spelling)."""
+    return unicodedata.normalize("NFC", email.strip()).lower()
+
+
 def customer_by_email(session: Session, email: str) -> Customer | None:
-    return session.scalars(select(Customer).where(Customer.email == email.lower())).first()
+    query = select(Customer).where(Customer.email == normalise_email(email))
+    return session.scalars(query).first()
 
 
 def get_or_create_customer(
@@ -84,7 +91,7 @@ def get_or_create_customer(
 ) -> Customer:
     customer = customer_by_email(session, email)
     if customer is None:
-        customer = Customer(email=email.lower(), name=name, language=language)
+        customer = Customer(email=normalise_email(email), name=name, language=language)
         session.add(customer)
         session.flush()
     elif name and not customer.name:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pytest
 
-from bot.cli.serve import email_worker_args, start_email_worker, stop_email_worker
+from bot.cli.serve import email_worker_args, start_email_worker, stop_worker
 from bot.config import REPO_ROOT, Config
 from tests.channels.email.relay import free_port
 
@@ -60,5 +60,5 @@ def test_the_email_child_listens_and_stops_with_serve(
                 assert time.monotonic() < deadline
                 time.sleep(0.2)
     finally:
-        stop_email_worker(process)
+        stop_worker(process)
     assert process.returncode == 0

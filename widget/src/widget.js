@@ -76,9 +76,12 @@
       "error": "Something went wrong. Please try again in a moment.",
       "tooLong": "Your message is too long.",
       "tooFast": "Please wait a moment: you are sending messages too fast.",
-      "transcript": "Conversation {id}"
+      "transcript": "Conversation {id}",
+      "privacy": "Privacy notice"
     }
   }/*strings:end*/;
+  // Filled in by the server from its knowledge base: {"privacy": {"nl": "https://..."}}.
+  var SETTINGS = /*settings:begin*/{}/*settings:end*/;
 
   var CSS = [
     ":host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;",
@@ -118,6 +121,7 @@
     ".view{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:16px;display:flex;flex-direction:column;gap:10px}",
     ".chat{padding:0;gap:0}",
     ".greeting{margin:0;font-size:16px}",
+    ".privacy{margin-top:auto;font-size:13px;color:#4b5563}",
     // 16px: iOS zooms the page into any smaller input that gets focus
     "input[type=search],textarea{width:100%;border:1px solid #c9ced6;border-radius:10px;padding:10px 12px;background:#fff;font-size:16px}",
     "input[type=search]:focus,textarea:focus{border-color:var(--sb-accent);outline:2px solid var(--sb-accent);outline-offset:0}",
@@ -569,9 +573,18 @@
       this.home = el("section", { class: "view" }, [
         this.greeting,
         el("label", { class: "sr", for: "sb-q", text: t("searchLabel") }), this.search,
-        this.resultsStatus, this.results, this.answer, this.askButton, this.homeNotice
+        this.resultsStatus, this.results, this.answer, this.askButton, this.homeNotice,
+        this.buildPrivacyLink()
       ]);
       return this.home;
+    }
+
+    buildPrivacyLink() {
+      // The site's privacy notice, in the widget's language, when the server names one.
+      var urls = isObject(SETTINGS.privacy) ? SETTINGS.privacy : {};
+      var url = typeof urls[options.lang] === "string" ? urls[options.lang] : "";
+      if (!/^https?:\/\//i.test(url)) return null;
+      return el("p", { class: "privacy" }, [linkify(el("a", { text: t("privacy") }), url)]);
     }
 
     buildChat() {

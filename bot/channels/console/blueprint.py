@@ -33,6 +33,7 @@ def console_blueprint() -> Blueprint:
         admin_views,
         auth_views,
         dashboard_views,
+        privacy_views,
         queue_views,
         socket_route,
         ticket_actions,
@@ -57,6 +58,7 @@ def console_blueprint() -> Blueprint:
         ticket_actions.bp,
         dashboard_views.bp,
         admin_views.bp,
+        privacy_views.bp,
         socket_route.bp,
     ):
         parent.register_blueprint(child)

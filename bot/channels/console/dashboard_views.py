@@ -16,6 +16,7 @@ from bot.channels.console.i18n import _, display_zone
 from bot.channels.console.metrics import Report
 from bot.channels.runtime import runtime
 from bot.channels.untrusted_input import parse_int
+from bot.helpdesk.privacy.retention import Retention, last_purge
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -36,6 +37,7 @@ def index() -> Response:
     with rt.db.session() as session:
         report = load_report(session, period, product or None, now=now, target_hours=target)
         questions = missed(session, period, product or None)
+        purged = last_purge(session)
     html = render_template(
         "console/dashboard.html",
         staff=staff,
@@ -47,6 +49,8 @@ def index() -> Response:
         days=days_n,
         periods=PERIODS,
         meter=charts.meter,
+        retention=Retention.from_config(rt.config),
+        last_purge=purged[0] if purged else None,
     )
     return make_response(html)
 

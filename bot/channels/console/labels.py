@@ -94,4 +94,7 @@ def audit_actions() -> dict[str, str]:
         "sessions_ended": _("ended an account's sessions"),
         "saved_reply_added": _("added a saved reply"),
         "saved_reply_deleted": _("deleted a saved reply"),
+        "customer_exported": _("exported a customer's data"),
+        "customer_erased": _("erased a customer's data"),
+        "retention_purge": _("retention purge"),
     }

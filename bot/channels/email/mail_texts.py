@@ -42,6 +42,9 @@ class MailTexts:
             "when needed."
         )
 
+    def privacy_notice(self, url: str) -> str:
+        return self._("How we handle your data: %(url)s") % {"url": url}
+
     def no_new_text(self) -> str:
         return self._(
             "We received your email, but found no new question in it: only quoted earlier "

@@ -29,9 +29,16 @@ def bot_reply(
     ticket_tag: str | None,
     language: str,
     now: datetime,
+    privacy_url: str = "",
 ) -> EmailMessage:
-    """One mail with every bot message of a turn, marked as automatic (RFC 3834)."""
+    """One mail with every bot message of a turn, marked as automatic (RFC 3834).
+
+    ``privacy_url`` (the first reply in a conversation) adds a line linking the privacy notice.
+    """
     plain, rich = _bodies(texts, messages)
+    if privacy_url:
+        notice = texts.privacy_notice(privacy_url)
+        plain, rich = f"{plain}\n\n{notice}", f"{rich}\n{text_to_html(notice)}"
     return compose_reply(
         thread,
         sender=settings.helpdesk_address,

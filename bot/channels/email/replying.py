@@ -144,11 +144,13 @@ class Replier:
     ) -> Outcome:
         """The reply into the outbox; an address compose cannot use leaves the turn stored."""
         ticket = repo.ticket_for(session, conversation.id)
+        first = _first_bot_mail(session, conversation.id)
         try:
             msg = bot_reply(
                 self.settings, self._texts(reply.language), reply.thread, reply.messages,
                 conversation_id=conversation.id, ticket_tag=ticket.number if ticket else None,
                 language=reply.language, now=now,
+                privacy_url=self.settings.privacy_url(reply.language) if first else "",
             )  # fmt: skip
         except ValueError as error:
             repo.add_event(session, conversation.id, "email_not_sent", {"error": str(error)[:300]})
@@ -194,6 +196,14 @@ def engine_text(new_text: str, subject: str, *, first: bool) -> str:
     if not first or len(topic.split()) < 2 or fold(topic) in fold(new_text):
         return new_text
     return f"{topic}\n\n{new_text}"
+
+
+def _first_bot_mail(session: Session, conversation_id: int) -> bool:
+    """No automatic reply went to this conversation yet (the first one links the privacy notice)."""
+    query = select(OutboundEmail.id).where(
+        OutboundEmail.conversation_id == conversation_id, OutboundEmail.kind == BOT_KIND
+    )
+    return session.scalar(query.limit(1)) is None
 
 
 def _reopen_ticket(session: Session, conversation: Conversation, inbound_id: int) -> None:

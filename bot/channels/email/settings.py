@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.channels.email.autoreply_rules import RateLimit
 from bot.config import Config
-from bot.core.knowledge.models import Policy
+from bot.core.knowledge.models import Policy, url_for_language
 
 DEFAULT_MAX_BYTES = 35 * 1024 * 1024
 ATTACHMENT_LIMIT = 10 * 1024 * 1024  # kept per attachment for staff; the raw mail keeps all
@@ -27,6 +27,7 @@ class EmailSettings:
     sender_limit: RateLimit = RateLimit()
     conversation_limit: RateLimit = RateLimit()
     max_bytes: int = DEFAULT_MAX_BYTES
+    privacy_urls: tuple[tuple[str, str], ...] = ()  # policy.yaml's privacy_url
 
     @classmethod
     def from_config(cls, config: Config, policy: Policy, secret: str) -> EmailSettings:
@@ -48,12 +49,16 @@ class EmailSettings:
             sender_limit=limit,
             conversation_limit=limit,
             max_bytes=config.email_max_bytes,
+            privacy_urls=policy.privacy_urls,
         )
 
     @property
     def loop_value(self) -> str:
         """Our X-Loop header value; mail that carries it came from us."""
         return self.domain
+
+    def privacy_url(self, language: str) -> str:
+        return url_for_language(self.privacy_urls, language)
 
     def is_own(self, address: str) -> bool:
         return address.strip().strip("<>").lower() in self.own_addresses

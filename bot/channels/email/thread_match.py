@@ -1,7 +1,8 @@
 """Which conversation an inbound mail continues: our signed Message-ID first, then the ticket tag.
 
 The subject tag alone proves nothing (anyone can type ``[NME-1001]``), so it is accepted only
-from the conversation's own customer; anything else starts a new conversation.
+from the conversation's own customer; anything else starts a new conversation. So does a reply
+to a conversation whose personal data was erased: what the customer writes now is a new start.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def find_conversation(session: Session, mail: InboundMail, settings: EmailSettin
     found = conversation_id_of(signed) if signed else None
     if found is not None:
         conversation = repo.lock_conversation(session, found)
-        if conversation is not None:
+        if conversation is not None and conversation.anonymised_at is None:
             return ThreadMatch(conversation, "message-id")
     tag = find_ticket_tag(mail.subject, settings.ticket_prefix)
     if tag is None:

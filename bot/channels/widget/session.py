@@ -4,6 +4,9 @@ Frames come in through ``on_text`` (the socket's thread) and bus notices through
 (whichever thread publishes: a staff request, the Redis listener); frames go out through the
 ``send`` callable, which must be thread-safe. The socket handler is a loop around this class.
 
+When the customer's data is erased (or purged), the token stops working at once: an ``erased``
+notice closes the socket, and a socket that missed it finds out at its next periodic check.
+
 Staff messages reach the customer like this: the console stores the message and publishes
 ``{"type": "messages", "seq": N}``; the session reads what it has not delivered yet from the
 database and sends each staff message as a ``staff_message`` frame. Bot messages travel in the
@@ -37,6 +40,7 @@ from bot.helpdesk.presence import REFRESH_EVERY_S, Lease
 log = logging.getLogger(__name__)
 
 Send = Callable[[Frame], None]
+HangUp = Callable[[int], None]
 
 AUTH_TIMEOUT_S = 10.0
 TYPING_EVERY_S = 2.0
@@ -54,9 +58,11 @@ class WidgetSession:
         client_ip: str,
         budget: FrameBudget | None = None,
         clock: Callable[[], float] = time.monotonic,
+        hang_up: HangUp | None = None,
     ) -> None:
         self.rt = rt
         self._send_frame = send
+        self._hang_up = hang_up  # closes the socket from a notice's thread (the loop is waiting)
         self.client_ip = client_ip
         self.budget = budget or FrameBudget(clock=clock)
         self.clock = clock
@@ -85,6 +91,11 @@ class WidgetSession:
     def on_timeout(self) -> None:
         if self.conversation_id is None:
             self._fail("auth_timeout", "send the 'auth' frame first")
+            return
+        # The token may have been revoked by a process whose notice could not reach us (an
+        # erasure on the command line without Redis): check it as often as presence refreshes.
+        if self.rt.conversations.authenticate(self._public_id, self._token) is None:
+            self._fail("not_found", "no such conversation")
         elif self._lease is not None:
             self._lease.refresh()
 
@@ -255,6 +266,11 @@ class WidgetSession:
                     "status": notice.get("status"),
                 }
             )
+        elif kind == "erased":  # the token no longer opens anything: same answer as a wrong one
+            with self._lock:
+                self._fail("not_found", "no such conversation")
+            if self._hang_up is not None:
+                self._hang_up(self.close_code)
 
     def _remember_own(self, turn: dict[str, Any]) -> None:
         seqs = [m["seq"] for m in turn.get("messages", ()) if isinstance(m.get("seq"), int)]

@@ -16,7 +16,7 @@ from flask_sock import Sock
 
 from bot.channels.cors import origin_allowed
 from bot.channels.runtime import runtime
-from bot.channels.sockets import run_socket
+from bot.channels.sockets import Send, hang_up, run_socket
 from bot.channels.widget.session import WidgetSession
 from bot.channels.ws_handshake import refuse_bad_handshake
 
@@ -47,4 +47,8 @@ bp.before_request(refuse_bad_handshake)  # after the origin check: a foreign sit
 @sock.route("/ws", bp=bp)  # type: ignore[untyped-decorator]
 def widget_socket(ws: Any) -> None:
     rt, client_ip = runtime(), request.remote_addr or "unknown"
-    run_socket(ws, lambda send: WidgetSession(rt, send, client_ip=client_ip), name="widget")
+
+    def build(send: Send) -> WidgetSession:
+        return WidgetSession(rt, send, client_ip=client_ip, hang_up=lambda code: hang_up(ws, code))
+
+    run_socket(ws, build, name="widget")

@@ -1,7 +1,9 @@
 """Every sentence the widget shows, as gettext msgids; `/widget.js` is served translated.
 
 The script keeps only the English table (for use without this server); the server replaces it
-with every configured language from the Babel catalogs in ``translations/``.
+with every configured language from the Babel catalogs in ``translations/``. A second block,
+``/*settings:begin*/ ... /*settings:end*/``, carries what the knowledge base says the widget
+should link to (the privacy notice per language).
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bot.core.dialogue.replies import N_
+from bot.core.knowledge.models import Policy
 from bot.core.ports import Translator
 
 WIDGET_STRINGS: dict[str, str] = {
@@ -66,9 +70,8 @@ WIDGET_STRINGS: dict[str, str] = {
     "tooLong": N_("Your message is too long."),
     "tooFast": N_("Please wait a moment: you are sending messages too fast."),
     "transcript": N_("Conversation {id}"),
+    "privacy": N_("Privacy notice"),
 }
-
-_BLOCK = re.compile(rb"/\*strings:begin\*/.*?/\*strings:end\*/", re.S)
 
 
 def translated(
@@ -84,12 +87,25 @@ def translated(
     }
 
 
-def inject(script: bytes, table: dict[str, dict[str, str]]) -> bytes:
-    """The script with its string table replaced by ``table`` (JSON is valid JavaScript)."""
-    block = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode()
-    replaced, count = _BLOCK.subn(
-        lambda _: b"/*strings:begin*/" + block + b"/*strings:end*/", script, 1
-    )
+def widget_settings(policy: Policy) -> dict[str, Any]:
+    """``{"privacy": {language: url}}`` for the languages that have a privacy notice."""
+    urls = {language: policy.privacy_url(language) for language in policy.languages}
+    return {"privacy": {language: url for language, url in urls.items() if url}}
+
+
+def inject(
+    script: bytes, table: dict[str, dict[str, str]], settings: dict[str, Any] | None = None
+) -> bytes:
+    """The script with its string table (and settings) replaced (JSON is valid JavaScript)."""
+    script = _replace_block(script, "strings", table)
+    return script if settings is None else _replace_block(script, "settings", settings)
+
+
+def _replace_block(script: bytes, name: str, value: object) -> bytes:
+    start, end = f"/*{name}:begin*/".encode(), f"/*{name}:end*/".encode()
+    pattern = re.compile(re.escape(start) + rb".*?" + re.escape(end), re.S)
+    block = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    replaced, count = pattern.subn(lambda _: start + block + end, script, 1)
     if count != 1:
-        raise ValueError("widget.js has lost its /*strings:begin*/ ... /*strings:end*/ markers")
+        raise ValueError(f"widget.js has lost its /*{name}:begin*/ ... /*{name}:end*/ markers")
     return replaced

@@ -72,6 +72,7 @@ def load_policy(context: LoadContext) -> Policy:
     languages = tuple(language.lower() for language in reader.text_list("languages"))
     values["languages"] = languages or None
     values["default_language"] = _default_language(reader, languages or Policy().languages)
+    values["privacy_urls"] = _privacy_urls(reader, languages or Policy().languages) or None
     reader.report_unknown_keys()
     return replace(Policy(), **{key: value for key, value in values.items() if value is not None})
 
@@ -86,6 +87,28 @@ def _default_language(reader: FieldReader, languages: tuple[str, ...]) -> str | 
         )
         return languages[0]
     return default.lower() if default else None
+
+
+def _privacy_urls(reader: FieldReader, languages: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """``privacy_url``: one address for every language, or one per language (``nl: https://…``)."""
+    value = reader.mapping.get("privacy_url")
+    if isinstance(value, dict):
+        given = reader.nested_mapping("privacy_url") or {}
+    else:
+        single = reader.text("privacy_url")
+        given = {"": single} if single else {}
+    found: list[tuple[str, str]] = []
+    for language, url in given.items():
+        language = language.lower()
+        if language and language not in languages:
+            message = f"privacy_url for {language!r}, which is not one of languages; ignored"
+            reader.report("privacy_url", message, "warning")
+        elif not isinstance(url, str) or not url.strip().startswith(("https://", "http://")):
+            message = f"privacy_url {url!r} is not a web address (https://...); ignored"
+            reader.report("privacy_url", message)
+        else:
+            found.append((language, url.strip()))
+    return tuple(found)
 
 
 def load_third_party(context: LoadContext) -> list[ThirdPartyComponent]:

@@ -49,6 +49,18 @@ class Policy:
     languages: tuple[str, ...] = ("nl", "en")
     ticket_prefix: str = "NME"
     renewal_url: str = ""
+    # the privacy notice: (language, url) pairs; language "" is for every language without one
+    privacy_urls: tuple[tuple[str, str], ...] = ()
+
+    def privacy_url(self, language: str) -> str:
+        """The privacy notice for ``language`` ("" when the policy names none)."""
+        return url_for_language(self.privacy_urls, language)
+
+
+def url_for_language(urls: Sequence[tuple[str, str]], language: str) -> str:
+    """The address given for ``language``, else the one for every language ("")."""
+    found = dict(urls)
+    return found.get(language) or found.get("") or ""
 
 
 @dataclass(frozen=True)

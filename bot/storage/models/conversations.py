@@ -49,6 +49,8 @@ class Conversation(Base):
     message_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # set when its personal data was removed (erasure or retention); an anonymous record remains
+    anonymised_at: Mapped[datetime | None]
 
     customer: Mapped[Customer | None] = relationship()
     messages: Mapped[list[Message]] = relationship(

@@ -59,18 +59,21 @@ class StaffSession(Base):
 
 
 class AuditEntry(Base):
-    """Who viewed and did what: ticket views and actions, logins, logouts, failed logins."""
+    """Who viewed and did what: ticket views and actions, exports and erasures, logins."""
 
     __tablename__ = "staff_audit"
     __table_args__ = (
         Index("ix_staff_audit_ticket_created", "ticket_id", "created_at"),
         Index("ix_staff_audit_staff_created", "staff_id", "created_at"),
+        Index("ix_staff_audit_customer_created", "customer_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int | None] = mapped_column(Integer)  # None: a failed login, unknown account
     action: Mapped[str] = mapped_column(String(32))
     ticket_id: Mapped[int | None] = mapped_column(Integer)
+    # whose data was seen or handled; no foreign key: the entry outlives an erased customer
+    customer_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     ip: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -51,6 +51,10 @@ RULES: dict[str, str] = {
     "console.admin.replies": "admin",
     "console.admin.add_reply": "admin",
     "console.admin.delete_reply": "admin",
+    "console.customers.index": "admin",
+    "console.customers.lookup": "admin",
+    "console.customers.export": "admin",
+    "console.customers.erase": "admin",
     "console.live.console_socket": "staff",
 }
 
@@ -63,6 +67,9 @@ FORMS: dict[str, dict[str, str]] = {
     "console.actions.note": {"text": "a note"},
     "console.actions.reply": {"text": "hello", "seen_seq": "99", "seen_assignee": ""},
     "console.admin.add_reply": {"language": "nl", "title": "Hallo", "body": "Hallo!"},
+    "console.customers.lookup": {"email": "jan@klant.example"},
+    "console.customers.export": {"email": "jan@klant.example"},
+    "console.customers.erase": {"email": "jan@klant.example", "confirm": "jan@klant.example"},
 }
 
 

@@ -29,7 +29,7 @@ def test_the_script_is_served_with_an_etag_and_cache_headers(web: FlaskClient) -
     assert response.status_code == 200
     assert response.mimetype == "application/javascript"
     source = WIDGET_SOURCE.read_bytes()
-    head, tail = source.split(b"/*strings:begin*/")[0], source.split(b"/*strings:end*/")[1]
+    head, tail = source.split(b"/*strings:begin*/")[0], source.split(b"/*settings:end*/")[1]
     assert response.data.startswith(head) and response.data.endswith(tail)  # strings injected
     assert response.headers["ETag"]
     cache = response.headers["Cache-Control"]
