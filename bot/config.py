@@ -108,6 +108,21 @@ SETTINGS: tuple[Setting, ...] = (
         "supportbot:",
         "Prefix of our Redis keys and channels: installations sharing one Redis stay apart.",
     ),
+    Setting(
+        "SEMANTIC",
+        _switch,
+        None,
+        "The semantic stage (an embedding model next to the word rankers): true, false, or "
+        "auto (on when the `semantic` extra is installed).",
+    ),
+    Setting(
+        "EMBEDDING_MODEL",
+        _str,
+        "",
+        "A sentence-embedding model directory (model.onnx + tokenizer.json) instead of the "
+        "bundled one.",
+    ),
+    Setting("EMBEDDING_CACHE", _str, "", "Folder for cached FAQ vectors (default: instance/embeddings)."),
     Setting("TIMEZONE", _timezone, "Europe/Amsterdam", "Time zone of times shown to staff."),
     Setting(
         "MAX_MESSAGE_CHARS",
@@ -160,6 +175,9 @@ class Config:
     redis_url: str = ""
     redis_prefix: str = "supportbot:"
     timezone: str = "Europe/Amsterdam"
+    semantic: bool | None = None
+    embedding_model: str = ""
+    embedding_cache: str = ""
     max_message_chars: int = 20000
     rate_per_conversation: int = 20
     rate_per_ip: int = 60

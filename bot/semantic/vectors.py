@@ -1,0 +1,101 @@
+"""Vectors of registered texts, kept on disk by content, compared with numpy.
+
+Implements the core's `SemanticScorer`. A text's vector is stored under a hash of the model name
+and the text, in one file per model in the cache directory, so a restart (or another worker, or
+another knowledge base with the same built-in route phrasings) embeds only what is new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Hashable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bot.semantic.embedders import Embedder, Matrix
+
+log = logging.getLogger(__name__)
+BATCH = 32
+
+
+class VectorStore:
+    def __init__(self, embedder: Embedder, cache_dir: Path | None) -> None:
+        self.embedder = embedder
+        self.name = embedder.name
+        self._cache_file = (
+            cache_dir / f"{hashlib.sha256(embedder.name.encode()).hexdigest()[:16]}.npz"
+            if cache_dir
+            else None
+        )
+        self._vectors: dict[str, np.ndarray] = {}
+        self._matrices: dict[Hashable, Matrix] = {}
+        self._lock = threading.Lock()  # the model is not re-entrant; the maps are shared
+        self._load()
+
+    # -- the SemanticScorer port -------------------------------------------------------------
+    def register(self, texts: Sequence[str]) -> Hashable:
+        keys = [self._key(text) for text in texts]
+        group = hashlib.sha256("\n".join(keys).encode()).hexdigest()
+        with self._lock:
+            if group in self._matrices:
+                return group
+            missing = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in self._vectors]
+            for start in range(0, len(missing), BATCH):
+                chunk = missing[start : start + BATCH]
+                rows = self.embedder.embed([text for _, text in chunk])
+                self._vectors.update((k, row) for (k, _), row in zip(chunk, rows, strict=True))
+            if missing:
+                self._save()
+            dimension = self._dimension()
+            self._matrices[group] = (
+                np.stack([self._vectors[k] for k in keys])
+                if keys
+                else np.zeros((0, dimension), dtype=np.float32)
+            )
+        return group
+
+    def similarities(self, query: str, key: Hashable) -> Sequence[float]:
+        matrix = self._matrices[key]
+        with self._lock:
+            vector = self.embedder.embed([query])[0]
+        return (matrix @ vector).tolist() if len(matrix) else []
+
+    def pairwise(self, key: Hashable) -> Sequence[Sequence[float]]:
+        matrix = self._matrices[key]
+        return (matrix @ matrix.T).tolist()
+
+    # -- the cache -----------------------------------------------------------------------------
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.name}\n{text}".encode()).hexdigest()
+
+    def _dimension(self) -> int:
+        some = next(iter(self._vectors.values()), None)
+        return int(some.shape[0]) if some is not None else 0
+
+    def _load(self) -> None:
+        if self._cache_file is None or not self._cache_file.is_file():
+            return
+        try:
+            with np.load(self._cache_file) as stored:
+                keys, matrix = stored["keys"], stored["vectors"]
+            self._vectors = {str(k): row for k, row in zip(keys, matrix, strict=True)}
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("embedding cache %s unreadable (%s); embedding again", self._cache_file, exc)
+
+    def _save(self) -> None:
+        if self._cache_file is None or not self._vectors:
+            return
+        try:
+            self._cache_file.parent.mkdir(parents=True, exist_ok=True)
+            keys = list(self._vectors)
+            handle, temporary = tempfile.mkstemp(dir=self._cache_file.parent, suffix=".npz")
+            with os.fdopen(handle, "wb") as out:
+                np.savez(out, keys=np.array(keys), vectors=np.stack([self._vectors[k] for k in keys]))
+            os.replace(temporary, self._cache_file)  # another worker may write too: last wins
+        except OSError as exc:
+            log.warning("embedding cache %s not written (%s)", self._cache_file, exc)
