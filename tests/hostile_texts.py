@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 
+from hypothesis import strategies as st
+
+from bot.core.dialogue import lexicon
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.knowledge.name_spotting import tokenize
-from bot.core.text import fold
+from bot.core.retrieval.stopwords import ALL as FILLER_WORDS
+from bot.core.text import fold, words
 
 # Each of these once crashed the name matcher (issue 10): a text ending with the first words of
 # a multi-word catalogue name, and a short word of a name replaced by a letter that folds away.
@@ -99,25 +103,139 @@ def short_words_replaced(text: str, letter: str, longest: int = 3) -> str:
     return "".join(pieces) + text[last:]
 
 
+def name_prefixes(kb: KnowledgeBase) -> list[str]:
+    """Every word prefix of every catalogue name, once each, in catalogue order."""
+    prefixes = (prefix for name in catalogue_names(kb) for prefix in word_prefixes(name))
+    return list(dict.fromkeys(prefixes))
+
+
 def name_variants(kb: KnowledgeBase) -> Iterator[tuple[str, str]]:
-    """(how, text) for every word prefix of every catalogue name: at the end of a text, at its
-    start, alone, typo'd, and with its short words replaced by letters that fold away."""
+    """(how, text) putting every word prefix of every catalogue name at the start of a text and
+    at its end, typo'd there, and with its short words replaced by letters that fold away.
+
+    One text carries two prefixes (one at its start, the next at its end), so every prefix
+    takes each place once at half the number of texts.
+    """
     erasers = letters_that_fold_to_nothing() + letters_that_fold_to_several_words()
-    seen: set[str] = set()
-    count = 0
-    for name in catalogue_names(kb):
-        for prefix in word_prefixes(name):
-            if prefix in seen:
-                continue
-            seen.add(prefix)
-            eraser = erasers[count % len(erasers)]
-            count += 1
-            erased = short_words_replaced(prefix, eraser)
-            yield "alone", prefix
-            yield "at the end", f"I'm having trouble with {prefix}"
-            yield "at the start", f"{prefix} stopped working after the update."
-            yield "typo at the end", f"problem with {typo_in_word(prefix, -1)}"
-            yield "typo at the start", typo_in_word(prefix, 0) + " is broken"
-            if erased != prefix:
-                yield "folded away", erased
-                yield "folded away at the end", f"question about {erased}"
+    prefixes = name_prefixes(kb)
+    for number, prefix in enumerate(prefixes):
+        following = prefixes[(number + 1) % len(prefixes)]
+        yield "at the start and the end", f"{prefix} stopped working, says {following}"
+        start, end = typo_in_word(prefix, 0), typo_in_word(following, -1)
+        yield "typo'd at the start and the end", f"{start} is broken since {end}"
+        erased = short_words_replaced(prefix, erasers[number % len(erasers)])
+        if erased != prefix:
+            yield "folded away, alone", erased
+            yield "folded away, in a sentence", f"My {erased} settings are gone"
+
+
+def _strings_in(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, re.Pattern):
+        yield str(value.pattern)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings_in(item)
+    elif isinstance(value, tuple | list | frozenset | set):
+        for item in value:
+            yield from _strings_in(item)
+
+
+@cache
+def cue_words() -> tuple[str, ...]:
+    """The literal words of the dialogue's cue patterns ("factuur", "bellen", "werkt", "refund").
+
+    Read from whatever pattern data ``bot.core.dialogue.lexicon`` holds, so the words follow
+    the lexicon when it changes.
+    """
+    found: set[str] = set()
+    for name, value in vars(lexicon).items():
+        if name.startswith("__"):
+            continue  # the docstring is prose, not cues
+        for pattern in _strings_in(value):
+            plain = re.sub(r"\\.", " ", pattern)  # escapes (\b, \w, \.) are not letters
+            found.update(re.findall(r"[a-z][a-z'-]+", plain))
+    return tuple(sorted(found))
+
+
+def kb_words(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The words of the knowledge base's own FAQ questions and alternative phrasings."""
+    texts: Iterable[str] = (
+        text for entry in kb.faq for text in (entry.question, *entry.alternatives)
+    )
+    return tuple(sorted({word for text in texts for word in words(text)}))
+
+
+def filler_words() -> tuple[str, ...]:
+    """Function words and politeness in Dutch and English (the retrieval stop words)."""
+    return tuple(sorted(FILLER_WORDS))
+
+
+# Customer text around the words: punctuation, possessives, glued words, pasted fragments.
+SEPARATORS = (" ", " ", " ", ", ", ". ", "? ", "!\n", "\n\n", "'s ", "-", "", " (", ") ", ": ")
+PASTED = (
+    "PHP 8.1.", "WordPress 6.6", "WP 6.8", "versie 3.1", "version 3.4.2", "v2.0.1", "3.10",
+    "jan@example.org", "PHP Fatal error:", "Uncaught TypeError:", "Stack trace:", "#0",
+    "/var/www/html/wp-content/plugins/{slug}/includes/class-x.php:212",
+    "### wp-plugins-active (3) ###", "{name}: version: 3.3.0, author: Someone",
+    "`", "```", "**", "> ", "- ", "1.", "https://example.com/?p=1", "NME-1001",
+)  # fmt: skip
+
+
+def name_shaped(names: list[str]) -> st.SearchStrategy[str]:
+    """A catalogue name as customers write it: whole, cut after a word, typo'd, in lower case,
+    two words glued, or with its short words replaced by a letter that folds away."""
+    erasers = letters_that_fold_to_nothing() + letters_that_fold_to_several_words()
+
+    def shape(name: str, how: str, which: int, eraser: str) -> str:
+        tokens = tokenize(name) or [None]
+        token = tokens[which % len(tokens)]
+        if how == "cut" and token is not None:
+            return name[: token.end]
+        if how == "typo":
+            return typo_in_word(name, which % len(tokens))
+        if how == "erase":
+            return short_words_replaced(name, eraser)
+        if how == "glue":
+            return name.replace(" ", "", 1)
+        return name.lower() if how == "lower" else name
+
+    # Cut and erased names are what character-level generators never produce: twice as often.
+    hows = st.sampled_from(["whole", "cut", "cut", "typo", "erase", "erase", "glue", "lower"])
+    return st.builds(
+        shape, st.sampled_from(names), hows, st.integers(0, 6), st.sampled_from(erasers)
+    )
+
+
+def word_built_texts(kb: KnowledgeBase, max_words: int = 14) -> st.SearchStrategy[str]:
+    """Text built word by word from the knowledge base's own names, the dialogue's cue words,
+    the FAQ's words and filler words, with customer punctuation and pasted fragments."""
+    names = catalogue_names(kb)
+    slugs = [component.slugs[0] for component in kb.third_party] + list(kb.products)
+    pasted = st.builds(
+        lambda template, slug, name: template.format(slug=slug, name=name),
+        st.sampled_from(PASTED),
+        st.sampled_from(slugs),
+        st.sampled_from(names),
+    )
+    shaped = name_shaped(names)
+    word = st.one_of(
+        shaped,
+        st.sampled_from(cue_words()),
+        st.sampled_from(kb_words(kb)),
+        st.sampled_from(filler_words()),
+        pasted,
+    )
+    pieces = st.lists(st.tuples(word, st.sampled_from(SEPARATORS)), min_size=1, max_size=max_words)
+    # Where a name ends a text matters most (a typed text ends anywhere), so half end with one.
+    last = st.none() | st.tuples(shaped, st.sampled_from(("", "", ".", "?", " ", "\n")))
+    return st.builds(_joined, pieces, last)
+
+
+def _joined(pieces: list[tuple[str, str]], last: tuple[str, str] | None) -> str:
+    """The words with their separators, and the last word with its end."""
+    text = "".join(word + separator for word, separator in pieces)
+    if last is None:
+        return text
+    return text + "".join(last)
