@@ -189,10 +189,11 @@ def name_shaped(names: list[str]) -> st.SearchStrategy[str]:
     erasers = letters_that_fold_to_nothing() + letters_that_fold_to_several_words()
 
     def shape(name: str, how: str, which: int, eraser: str) -> str:
-        tokens = tokenize(name) or [None]
-        token = tokens[which % len(tokens)]
-        if how == "cut" and token is not None:
-            return name[: token.end]
+        tokens = tokenize(name)
+        if not tokens:
+            return name
+        if how == "cut":
+            return name[: tokens[which % len(tokens)].end]
         if how == "typo":
             return typo_in_word(name, which % len(tokens))
         if how == "erase":
@@ -208,9 +209,22 @@ def name_shaped(names: list[str]) -> st.SearchStrategy[str]:
     )
 
 
+_BUILT: dict[tuple[int, int], tuple[KnowledgeBase, st.SearchStrategy[str]]] = {}
+
+
 def word_built_texts(kb: KnowledgeBase, max_words: int = 14) -> st.SearchStrategy[str]:
     """Text built word by word from the knowledge base's own names, the dialogue's cue words,
-    the FAQ's words and filler words, with customer punctuation and pasted fragments."""
+    the FAQ's words and filler words, with customer punctuation and pasted fragments.
+
+    Built once per knowledge base (which is kept with it, so its id stays its own).
+    """
+    key = (id(kb), max_words)
+    if key not in _BUILT:
+        _BUILT[key] = (kb, _word_built_texts(kb, max_words))
+    return _BUILT[key][1]
+
+
+def _word_built_texts(kb: KnowledgeBase, max_words: int) -> st.SearchStrategy[str]:
     names = catalogue_names(kb)
     slugs = [component.slugs[0] for component in kb.third_party] + list(kb.products)
     pasted = st.builds(
