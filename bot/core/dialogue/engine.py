@@ -174,7 +174,8 @@ class Engine:
             acknowledge_site_health(ctx)
         ACTIONS[action_for(ctx.state.step, intents)](ctx)
 
-    def _advance(self, state: ConversationState) -> ConversationState:
+    @staticmethod
+    def _advance(state: ConversationState) -> ConversationState:
         """The state a message meets: one more turn, a closed conversation reopened."""
         state = replace(state, turns=state.turns + 1)
         if state.status == "closed":
