@@ -122,7 +122,9 @@ SETTINGS: tuple[Setting, ...] = (
         "A sentence-embedding model directory (model.onnx + tokenizer.json) instead of the "
         "bundled one.",
     ),
-    Setting("EMBEDDING_CACHE", _str, "", "Folder for cached FAQ vectors (default: instance/embeddings)."),
+    Setting(
+        "EMBEDDING_CACHE", _str, "", "Folder for cached FAQ vectors (default: instance/embeddings)."
+    ),
     Setting("TIMEZONE", _timezone, "Europe/Amsterdam", "Time zone of times shown to staff."),
     Setting(
         "MAX_MESSAGE_CHARS",

@@ -1,5 +1,8 @@
 """Shared fixtures: the shipped knowledge base, the engine, and apps on SQLite and PostgreSQL.
 
+Every test fails when a ``bot.*`` logger (or a live server) logs an error during it, unless it is
+marked ``@pytest.mark.logs_errors("reason")``: see ``tests/error_log.py``.
+
 PostgreSQL is not optional: the README's test command starts one when none runs, and a suite
 that cannot reach it fails instead of skipping (``SUPPORTBOT_TEST_POSTGRES_URL`` overrides).
 """
@@ -26,6 +29,7 @@ from bot.i18n import load_translations
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 from bot.storage.models import Base
+from tests.error_log import bot_errors  # noqa: F401 - autouse: a logged error fails the test
 from tests.shared_data import SHARED_DIR, shared_path  # noqa: F401 - re-exported for tests
 
 POSTGRES_URL = os.environ.get(

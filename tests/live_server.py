@@ -10,6 +10,8 @@ Each server gets its own SQLite database and instance folder in ``workdir`` (pas
 ``SUPPORTBOT_DATABASE_URL`` in ``env`` for PostgreSQL). The ``SUPPORTBOT_*`` settings of the
 calling environment are not inherited, so a developer's shell cannot change what a test sees.
 ``start`` waits for ``/healthz``; when the server does not come up, the error carries its log.
+``new_errors`` returns the tracebacks and ``bot.*`` ERROR lines written since it was last
+called: the autouse fixture in ``tests/error_log.py`` fails a test whose server logged one.
 
 Fixtures: ``live_server`` (one per test module). To get the server's log in the report of a
 failing test, a ``conftest.py`` imports ``pytest_runtest_makereport`` from here.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -26,6 +29,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,11 @@ from bot.config import PREFIX, REPO_ROOT, SETTINGS
 
 LOG_TAIL_CHARS = 6000
 QUICK_STOP_S = 2.0
+# "2026-11-26 10:00:00,123 ERROR bot.channels.api: ..." (the format of `supportbot serve`)
+_BOT_ERROR_LINE = re.compile(r"^[\d-]+ [\d:,]+ (?:ERROR|CRITICAL) bot[.\w]*: ")
+_TRACEBACK = "Traceback (most recent call last):"
+# a log record of our own, of gunicorn, an access-log line, or the marker `start` writes
+_LOG_RECORD = re.compile(r"^(?:[\d-]+ [\d:,]+ [A-Z]+ |\[[\d-]+ [\d:]+ |[\d.:a-f]+ - |=== start )")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -53,6 +62,8 @@ def hermetic_environ(overrides: Mapping[str, str]) -> dict[str, str]:
 
 
 class LiveServer:
+    _all: weakref.WeakSet[LiveServer] = weakref.WeakSet()
+
     def __init__(
         self,
         workdir: Path,
@@ -72,6 +83,13 @@ class LiveServer:
         self.log_path = self.workdir / f"server-{self.port}.log"
         self.env = {**self.default_env(), **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
+        self._checked_bytes = 0  # of the log, by new_errors
+        LiveServer._all.add(self)
+
+    @classmethod
+    def instances(cls) -> list[LiveServer]:
+        """Every server made by this test process that still exists."""
+        return list(cls._all)
 
     @property
     def url(self) -> str:
@@ -167,6 +185,32 @@ class LiveServer:
             return self.log_path.read_text(errors="replace")[-chars:]
         except FileNotFoundError:
             return "(no log)"
+
+    def new_errors(self) -> list[str]:
+        """Tracebacks and ``bot.*`` ERROR lines logged since the last call (each with the lines
+        that follow it, up to the next log line)."""
+        try:
+            with self.log_path.open("rb") as log:
+                log.seek(self._checked_bytes)
+                chunk = log.read()
+        except FileNotFoundError:
+            return []
+        end = chunk.rfind(b"\n") + 1  # a line still being written is read next time
+        self._checked_bytes += end
+        lines = chunk[:end].decode(errors="replace").splitlines()
+        errors: list[str] = []
+        number = 0
+        while number < len(lines):
+            line = lines[number]
+            number += 1
+            if not (_BOT_ERROR_LINE.match(line) or line.startswith(_TRACEBACK)):
+                continue
+            block = [line]  # and what belongs to it, up to the next log record
+            while number < len(lines) and not _LOG_RECORD.match(lines[number]):
+                block.append(lines[number])
+                number += 1
+            errors.append("\n".join(block[:40]))
+        return errors
 
     def worker_pids(self) -> list[int]:
         """The gunicorn worker processes (children of the master)."""

@@ -53,7 +53,9 @@ class E5Embedder:
     def embed(self, texts: Sequence[str]) -> Matrix:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        return normalised(self._model.query([bounded(text) for text in texts]).reshape(len(texts), -1))
+        return normalised(
+            self._model.query([bounded(text) for text in texts]).reshape(len(texts), -1)
+        )
 
 
 class OnnxEmbedder:
@@ -91,7 +93,9 @@ class OnnxEmbedder:
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
-        output = np.asarray(self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0])
+        output = np.asarray(
+            self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+        )
         if output.ndim == 3:  # token vectors: mean over the real tokens
             weights = mask[:, :, None].astype(np.float32)
             output = (output * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)

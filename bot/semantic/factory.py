@@ -44,6 +44,10 @@ def build_semantic(config: Config) -> SemanticChoice:
 
     model = Path(config.embedding_model) if config.embedding_model else None
     embedder: Embedder = OnnxEmbedder(model) if model else E5Embedder()
-    cache = Path(config.embedding_cache) if config.embedding_cache else config.instance_dir / "embeddings"
+    cache = (
+        Path(config.embedding_cache)
+        if config.embedding_cache
+        else config.instance_dir / "embeddings"
+    )
     store = VectorStore(embedder, cache)
     return SemanticChoice(store, f"semantic stage: on ({embedder.name}; vectors cached in {cache})")

@@ -85,7 +85,9 @@ class VectorStore:
                 keys, matrix = stored["keys"], stored["vectors"]
             self._vectors = {str(k): row for k, row in zip(keys, matrix, strict=True)}
         except (OSError, ValueError, KeyError) as exc:
-            log.warning("embedding cache %s unreadable (%s); embedding again", self._cache_file, exc)
+            log.warning(
+                "embedding cache %s unreadable (%s); embedding again", self._cache_file, exc
+            )
 
     def _save(self) -> None:
         if self._cache_file is None or not self._vectors:
@@ -95,7 +97,9 @@ class VectorStore:
             keys = list(self._vectors)
             handle, temporary = tempfile.mkstemp(dir=self._cache_file.parent, suffix=".npz")
             with os.fdopen(handle, "wb") as out:
-                np.savez(out, keys=np.array(keys), vectors=np.stack([self._vectors[k] for k in keys]))
+                np.savez(
+                    out, keys=np.array(keys), vectors=np.stack([self._vectors[k] for k in keys])
+                )
             os.replace(temporary, self._cache_file)  # another worker may write too: last wins
         except OSError as exc:
             log.warning("embedding cache %s not written (%s)", self._cache_file, exc)

@@ -25,6 +25,7 @@ from bot.channels.runtime import runtime
 from bot.core.licence_keys import licence_key_hash
 from bot.storage.models.subscriptions import Subscription
 from tests.conftest import make_config
+from tests.error_log import ErrorRecords
 from tests.shop_fixtures import doc_json
 
 SECRET = "Zs9wQ2kP7vLx3mRt8nYb4cHd6fJg1aEu"
@@ -297,12 +298,16 @@ def test_unknown_sources_and_methods_are_refused(
     assert response.status_code == status and response.get_json()["error"] == code
 
 
-def test_without_a_configured_secret_every_delivery_is_refused(client: FlaskClient) -> None:
+@pytest.mark.logs_errors("a webhook without a secret is a configuration error for the operator")
+def test_without_a_configured_secret_every_delivery_is_refused(
+    client: FlaskClient, bot_errors: ErrorRecords
+) -> None:
     body = body_of(doc_json("woocommerce-active"))
     response = client.post(
         WOO, data=body, headers={"X-WC-Webhook-Signature": woo_signature(body, "")}
     )
     assert response.status_code == 503 and response.get_json()["error"] == "not_configured"
+    assert "SUPPORTBOT_SHOP_WEBHOOK_SECRET is not set; refused" in bot_errors.text()
 
 
 # -- the engine, fed by the webhook --------------------------------------------------------------

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.helpdesk.presence import LocalPresence, Presence, RedisPresence
+from tests.error_log import ErrorRecords
 from tests.live_server import reachable_redis_url
 
 
@@ -83,7 +84,10 @@ def test_leases_of_a_worker_that_died_expire(clock: Clock) -> None:
     client.close()
 
 
-def test_redis_down_reads_as_offline_and_does_not_raise(clock: Clock) -> None:
+@pytest.mark.logs_errors("Redis is unreachable on purpose: presence logs it and carries on")
+def test_redis_down_reads_as_offline_and_does_not_raise(
+    clock: Clock, bot_errors: ErrorRecords
+) -> None:
     import redis
     from redis.backoff import NoBackoff
     from redis.retry import Retry
@@ -96,6 +100,8 @@ def test_redis_down_reads_as_offline_and_does_not_raise(clock: Clock) -> None:
     assert presence.is_online(1) is False
     lease.refresh()
     lease.release()
+    assert "presence: Redis unavailable; treating customers as offline" in bot_errors.text()
+    assert "presence: could not release a lease for conversation 1" in bot_errors.text()
 
 
 def test_local_presence_counts_correctly_under_threads() -> None:

@@ -133,40 +133,62 @@ class Engine:
         now: datetime,
         customer: CustomerContext | None = None,
     ) -> Turn:
-        """One customer message in, one turn out. Never raises for any text."""
-        text = strip_control(message)[:MAX_TEXT_CHARS].strip()
-        signals = self.services.understanding.read(text)
-        state = self._prepare(state, signals.text)  # the customer's words, not a pasted report
-        ctx = TurnContext(
-            services=self.services,
-            state=state,
-            signals=signals,
-            now=now,
-            customer=customer or CustomerContext(),
-            replies=self.replies(state.language, state.channel),
-        )
-        if not text:
-            ctx.say("fallback", ctx.replies.fallback())
-            return ctx.turn()
+        """One customer message in, one turn out. Never raises for any text.
+
+        Everything runs under the guarantee, reading the text included. A bug is logged and
+        answered with the fallback on the prepared state (one more turn, the customer's
+        language): what a failed step had half done (slots, events) is dropped with it.
+        """
+        prepared = state
         try:
-            before = (ctx.state.slots.product, ctx.state.slots.version)
-            fill_slots(ctx)
-            intents = ctx.signals.intents
-            if corrected(ctx, before):
-                intents = intents | {Intent.CORRECTED}
-            if ctx.state.step in CONFLICT_STEPS and ctx.signals.third_party:
-                intents = intents | {Intent.CULPRIT}
-            if ctx.signals.site_health is not None and ctx.state.step != "with_staff":
-                acknowledge_site_health(ctx)
-            ACTIONS[action_for(ctx.state.step, intents)](ctx)
+            prepared = self._advance(state)
+            text = strip_control(message)[:MAX_TEXT_CHARS].strip()
+            signals = self.services.understanding.read(text)
+            # the language of the customer's words, not of a pasted report
+            prepared = replace(prepared, language=self._language(state, signals.text))
+            ctx = TurnContext(
+                services=self.services,
+                state=prepared,
+                signals=signals,
+                now=now,
+                customer=customer or CustomerContext(),
+                replies=self.replies(prepared.language, prepared.channel),
+            )
+            if text:
+                self._respond(ctx)
+            else:
+                ctx.say("fallback", ctx.replies.fallback())
+            return ctx.turn()
         except Exception:  # a bug must not cost the customer an answer; it is logged loudly
             log.exception("engine failed in step %s", state.step)
-            ctx.messages.clear()
-            ctx.route = None
-            ctx.say("fallback", ctx.replies.fallback())
-        return ctx.turn()
+            reply = self.replies(prepared.language, prepared.channel).fallback()
+            return Turn("fallback", prepared, (reply,), ticket=prepared.ticket)
 
-    def _prepare(self, state: ConversationState, text: str) -> ConversationState:
+    @staticmethod
+    def _respond(ctx: TurnContext) -> None:
+        """Fill the slots, then run the flow's action for this step and these intents."""
+        before = (ctx.state.slots.product, ctx.state.slots.version)
+        fill_slots(ctx)
+        intents = ctx.signals.intents
+        if corrected(ctx, before):
+            intents = intents | {Intent.CORRECTED}
+        if ctx.state.step in CONFLICT_STEPS and ctx.signals.third_party:
+            intents = intents | {Intent.CULPRIT}
+        if ctx.signals.site_health is not None and ctx.state.step != "with_staff":
+            acknowledge_site_health(ctx)
+        ACTIONS[action_for(ctx.state.step, intents)](ctx)
+
+    @staticmethod
+    def _advance(state: ConversationState) -> ConversationState:
+        """The state a message meets: one more turn, a closed conversation reopened."""
+        state = replace(state, turns=state.turns + 1)
+        if state.status == "closed":
+            state = replace(state, status="bot", step="idle", goal="", ticket=None)
+        if state.status == "waiting_for_staff" and state.step != "with_staff":
+            state = replace(state, step="with_staff")
+        return state
+
+    def _language(self, state: ConversationState, text: str) -> str:
         known = state.language if state.language in self.kb.policy.languages else None
         guess = detect_language(
             self.services.understanding.products.without_names(text),
@@ -174,12 +196,7 @@ class Engine:
             default=known or self.kb.policy.default_language,
             previous=known if state.turns > 0 else None,  # a first message has no past
         )
-        state = replace(state, turns=state.turns + 1, language=guess.language)
-        if state.status == "closed":
-            state = replace(state, status="bot", step="idle", goal="", ticket=None)
-        if state.status == "waiting_for_staff" and state.step != "with_staff":
-            state = replace(state, step="with_staff")
-        return state
+        return guess.language
 
     def ticket_opened(self, turn: Turn, number: str) -> Turn:
         """The adapter opened the ticket the turn asked for: tell the customer its number."""

@@ -67,7 +67,11 @@ def is_common(word: str) -> bool:
 
 
 def fold_token(token: str) -> str:
-    return token.casefold() if token.isascii() else fold(token).replace("’", "'")
+    """One word, folded. Folding may split a letter into several words ("ﷺ") or erase it
+    ("ͺ"); a token stays one word, so the pieces are joined."""
+    if token.isascii():
+        return token.casefold()
+    return fold(token).replace("’", "'").replace(" ", "")
 
 
 class Token(NamedTuple):
@@ -78,9 +82,11 @@ class Token(NamedTuple):
 
 
 def tokenize(text: str) -> list[Token]:
-    return [
+    """Word tokens with their folded form; a token that folds to nothing is not a word."""
+    tokens = (
         Token(m.group(), fold_token(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)
-    ]
+    )
+    return [token for token in tokens if token.folded]
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,7 @@ class NameSpotter:
         self._single_choices = [
             p for p in fuzzy if len(p.folded) == 1 and len(p.folded[0]) >= _MIN_FUZZY_SINGLE
         ]
+        self._single_spellings = [p.folded[0] for p in self._single_choices]
         multi = [
             p for p in fuzzy if len(p.folded) > 1 and len(" ".join(p.folded)) >= _MIN_FUZZY_MULTI
         ]
@@ -188,41 +195,58 @@ class NameSpotter:
         for index, token in enumerate(tokens):
             if len(token.folded) >= _MIN_FUZZY_SINGLE - 1 and not is_common(token.folded):
                 if token.folded not in close:
-                    close[token.folded] = _close_names(token.folded, self._single_choices)
+                    close[token.folded] = _close_names(
+                        (token.folded,), self._single_choices, self._single_spellings
+                    )
                 spots += [_fuzzy_spot(p, score, [token]) for p, score in close[token.folded]]
             for pattern in self._multi_candidates(tokens, index):
                 window = tokens[index : index + len(pattern.folded)]
-                written = " ".join(t.folded for t in window)
-                spots += [_fuzzy_spot(p, s, window) for p, s in _close_names(written, [pattern])]
+                written = tuple(t.folded for t in window)
+                found = _close_names(written, [pattern], [" ".join(pattern.folded)])
+                spots += [_fuzzy_spot(p, score, window) for p, score in found]
         return spots
 
     def _multi_candidates(self, tokens: list[Token], index: int) -> set[NamePattern]:
-        """Multi-word names whose first or last word is spelt right at this position."""
-        found = set(self._multi_by_first.get(tokens[index].folded, ()))
+        """Multi-word names whose first or last word is spelt right at this position.
+
+        Only names that fit in the words left: a text may end (or be cut) after the first
+        words of a name ("... through my contact form" for "Contact Form 7").
+        """
+        left = len(tokens) - index
+        first = self._multi_by_first.get(tokens[index].folded, ())
+        found = {pattern for pattern in first if len(pattern.folded) <= left}
         for size in self._multi_sizes:
-            if index + size <= len(tokens):
+            if size <= left:
                 found.update(self._multi_by_last.get((size, tokens[index + size - 1].folded), ()))
         return found
 
 
-def _close_names(written: str, patterns: Sequence[NamePattern]) -> list[tuple[NamePattern, float]]:
-    """Patterns within 1 edit (2 from 12 letters; a swap counts as one) of `written`."""
-    choices = [" ".join(p.folded) for p in patterns]
-    found = process.extract(written, choices, scorer=OSA.distance, score_cutoff=2, limit=None)
+def _close_names(
+    written: Sequence[str], patterns: Sequence[NamePattern], spellings: Sequence[str]
+) -> list[tuple[NamePattern, float]]:
+    """Patterns within 1 edit (2 from 12 letters; a swap counts as one) of the words `written`.
+
+    `spellings` are the patterns' folded words joined by spaces (computed once by the caller).
+    """
+    found = process.extract(
+        " ".join(written), spellings, scorer=OSA.distance, score_cutoff=2, limit=None
+    )
     close = []
     for wanted, distance, position in found:
         allowed = 1 if len(wanted) < 12 else 2
-        if 0 < distance <= allowed and _tokens_agree(written.split(" "), wanted.split(" ")):
-            close.append((patterns[position], round(0.85 * (1 - distance / len(wanted)), 3)))
+        pattern = patterns[position]
+        if 0 < distance <= allowed and _tokens_agree(written, pattern.folded):
+            close.append((pattern, round(0.85 * (1 - distance / len(wanted)), 3)))
     return close
 
 
-def _tokens_agree(written: list[str], wanted: list[str]) -> bool:
-    """Word by word: same first letter, numbers exact, at most one slip (two in long words)."""
-    if len(written) != len(wanted):  # a name cut short at the end of the text
+def _tokens_agree(written: Sequence[str], wanted: Sequence[str]) -> bool:
+    """Word by word: as many words, same first letter, numbers exact, at most one slip (two in
+    long words). A different number of words is another name, however close the letters."""
+    if len(written) != len(wanted):
         return False
     for have, want in zip(written, wanted, strict=True):
-        if have[0] != want[0] or (have != want and any(ch.isdigit() for ch in have + want)):
+        if have[:1] != want[:1] or (have != want and any(ch.isdigit() for ch in have + want)):
             return False
         if OSA.distance(have, want, score_cutoff=2) > (1 if len(want) < 9 else 2):
             return False

@@ -41,7 +41,10 @@ class SemanticScorer(Protocol):
 
 
 def best_per_owner(
-    similarities: Sequence[float], owners: Sequence[int], size: int, skip: frozenset[int] = frozenset()
+    similarities: Sequence[float],
+    owners: Sequence[int],
+    size: int,
+    skip: frozenset[int] = frozenset(),
 ) -> list[float]:
     """Each owner's (entry's) best similarity over its texts; texts in `skip` do not count."""
     best = [-1.0] * size

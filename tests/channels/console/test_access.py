@@ -22,6 +22,7 @@ from tests.channels.console.conftest import (
     open_ticket,
     rt_of,
 )
+from tests.error_log import ErrorRecords
 
 RULES: dict[str, str] = {
     "console.static": "public",
@@ -90,12 +91,16 @@ def test_every_console_route_has_a_rule(app: Flask) -> None:
     assert declared == RULES
 
 
-def test_a_view_without_a_declared_level_is_refused(app: Flask, agent: int) -> None:
+@pytest.mark.logs_errors("an undeclared console view is a programming error the guard logs")
+def test_a_view_without_a_declared_level_is_refused(
+    app: Flask, agent: int, bot_errors: ErrorRecords
+) -> None:
     app.add_url_rule("/staff/sneaky", "console.sneaky", lambda: "customer data")
     console = Console(app.test_client())
     console.login("piet@nme.example")
     response = console.get("/staff/sneaky")
     assert response.status_code == 404 and "customer data" not in response.text
+    assert "console endpoint console.sneaky has no access rule; refused" in bot_errors.text()
 
 
 def target_url(app: Flask, endpoint: str, ids: dict[str, Any]) -> str:
