@@ -31,7 +31,8 @@ class Embedder(Protocol):
 def normalised(rows: NDArray[Any]) -> Matrix:
     vectors = np.asarray(rows, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    result: Matrix = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    return result
 
 
 def bounded(text: str) -> str:

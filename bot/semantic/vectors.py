@@ -63,11 +63,13 @@ class VectorStore:
         matrix = self._matrices[key]
         with self._lock:
             vector = self.embedder.embed([query])[0]
-        return (matrix @ vector).tolist() if len(matrix) else []
+        scores: list[float] = (matrix @ vector).tolist() if len(matrix) else []
+        return scores
 
     def pairwise(self, key: Hashable) -> Sequence[Sequence[float]]:
         matrix = self._matrices[key]
-        return (matrix @ matrix.T).tolist()
+        pairs: list[list[float]] = (matrix @ matrix.T).tolist()
+        return pairs
 
     # -- the cache -----------------------------------------------------------------------------
     def _key(self, text: str) -> str:
