@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.email import inbox
-from bot.channels.email.autoreply_rules import should_auto_reply
 from bot.channels.email.bounce_handling import record_bounce
 from bot.channels.email.bounces import parse_bounce
 from bot.channels.email.key_masking import mask_inbound_mail
 from bot.channels.email.message import InboundMail, parse_message
 from bot.channels.email.outcome import BUSY, DUPLICATE, FAILED, Outcome
+from bot.channels.email.reply_decision import reply_decision
 from bot.channels.email.replying import Replier
 from bot.channels.email.settings import ATTACHMENT_LIMIT, EmailSettings
 from bot.channels.email.thread_match import find_conversation
@@ -128,13 +128,7 @@ class EmailChannel:
         bounce = parse_bounce(mail)
         if bounce is not None:
             return record_bounce(session, self.conversations, self.settings, row, bounce, now)
-        decision = should_auto_reply(
-            mail,
-            own_addresses=self.settings.own_addresses,
-            own_message_id_domain=self.settings.domain,
-            loop_header_value=self.settings.loop_value,
-            envelope_sender=row.envelope_sender,
-        )
+        decision = reply_decision(mail, self.settings, row.envelope_sender)
         match = find_conversation(session, mail, self.settings)
         if not decision.reply:
             return self.replier.suppress(

@@ -46,6 +46,7 @@ class InboundMail:
     return_path: str | None  # "" for the null path <>, None when the header is absent
     to: tuple[str, ...]
     cc: tuple[str, ...]
+    resent_to: tuple[str, ...]  # Resent-To and Resent-Cc: a forward that names us
     date: datetime | None
     headers: HeaderMap = field(repr=False)
     content_type: str
@@ -97,6 +98,9 @@ def _from_message(
         return_path=_return_path(headers.first("return-path")),
         to=tuple(parse_address_list(raw_by_name.get("to", []))),
         cc=tuple(parse_address_list(raw_by_name.get("cc", []))),
+        resent_to=tuple(
+            parse_address_list(raw_by_name.get("resent-to", []) + raw_by_name.get("resent-cc", []))
+        ),
         date=parse_date(headers.first("date")),
         headers=headers,
         content_type=content.content_types[0] if content.content_types else "text/plain",
@@ -151,6 +155,7 @@ def _unparseable(raw: bytes, reason: str) -> InboundMail:
         return_path=None,
         to=(),
         cc=(),
+        resent_to=(),
         date=None,
         headers=HeaderMap(),
         content_type="text/plain",

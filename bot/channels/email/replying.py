@@ -108,7 +108,7 @@ class Replier:
         if waiting:  # written to staff, not to the bot: the ticket needs them
             _reopen_ticket(session, conversation, row.id)
         if not result["messages"]:
-            return Outcome(row.id, QUIET, "staff-own-conversation", "", conversation.id)
+            return Outcome(row.id, QUIET, "staff_own_conversation", "", conversation.id)
         reply = _Reply(thread, result["messages"], result["state"]["language"], result["route"])
         return self._queue(session, row, conversation, reply, now)
 
@@ -121,7 +121,7 @@ class Replier:
         thread: ThreadContext,
         now: datetime,
     ) -> Outcome:
-        payload = _payload(row, mail, None, suppressed="all-quoted")
+        payload = _payload(row, mail, None, suppressed="all_quoted")
         self.conversations.note_in(
             session, conversation, _stored_text(mail.text, mail.subject),
             channel_ref=_channel_ref(row), payload=payload,
@@ -129,9 +129,9 @@ class Replier:
         repo.add_event(session, conversation.id, "email_all_quoted", {"inbound_id": row.id})
         if conversation.status == "waiting_for_staff":
             _reopen_ticket(session, conversation, row.id)
-            return Outcome(row.id, QUIET, "all-quoted", "", conversation.id)
+            return Outcome(row.id, QUIET, "all_quoted", "", conversation.id)
         message = {"text": self._texts(conversation.language).no_new_text(), "links": []}
-        reply = _Reply(thread, [message], conversation.language, "all-quoted")
+        reply = _Reply(thread, [message], conversation.language, "all_quoted")
         return self._queue(session, row, conversation, reply, now)
 
     def _queue(
@@ -152,7 +152,7 @@ class Replier:
             )  # fmt: skip
         except ValueError as error:
             repo.add_event(session, conversation.id, "email_not_sent", {"error": str(error)[:300]})
-            return Outcome(row.id, SUPPRESSED, "bad-recipient", str(error)[:300], conversation.id)
+            return Outcome(row.id, SUPPRESSED, "bad_recipient", str(error)[:300], conversation.id)
         outbound = queue_message(
             session, msg, kind=BOT_KIND, envelope_from=self.settings.envelope_from, now=now,
             conversation_id=conversation.id, inbound_id=row.id,
@@ -172,13 +172,13 @@ class Replier:
         to_sender = list(session.scalars(base.where(OutboundEmail.recipient == recipient.lower())))
         decision = self.settings.sender_limit.decide(to_sender, now)
         if not decision.reply:
-            return decision
+            return AutoReplyDecision(False, decision.reason, f"{decision.detail} to {recipient}")
         in_thread = list(
             session.scalars(base.where(OutboundEmail.conversation_id == conversation_id))
         )
         decision = self.settings.conversation_limit.decide(in_thread, now)
         if not decision.reply:
-            return AutoReplyDecision(False, decision.reason + "-conversation", decision.detail)
+            return AutoReplyDecision(False, decision.reason, decision.detail + " in this thread")
         return decision
 
     def _texts(self, language: str) -> MailTexts:

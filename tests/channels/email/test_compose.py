@@ -118,7 +118,7 @@ def test_our_own_reply_coming_back_is_never_answered() -> None:
         own_message_id_domain=DOMAIN,
         loop_header_value="nme.example",
     )
-    assert (decision.reply, decision.reason) == (False, "loop-header")
+    assert (decision.reply, decision.reason) == (False, "loop_header")
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def test_a_question_gets_one_automatic_reply_with_our_headers(
     assert reply["To"].addresses[0].addr_spec == "anna@klant.example"
     assert len(reply["To"].addresses) == 1 and reply["Cc"] is None
     assert reply["From"].addresses[0].addr_spec == HELPDESK
-    assert reply["Auto-Submitted"] == "auto-replied"
+    assert reply["Auto-Submitted"] == "auto_replied"
     assert reply["X-Auto-Response-Suppress"] == "OOF, AutoReply"
     assert reply["In-Reply-To"].strip() == "<m1@klant.example>"
     assert "<m1@klant.example>" in reply["References"]
@@ -159,20 +159,20 @@ def test_an_out_of_office_answer_to_our_mail_is_stored_in_its_conversation_unans
         headers=(f"In-Reply-To: {ours}",),
     )
     outcome = channel.handle(ooo, source="cli")
-    assert (outcome.outcome, outcome.reason) == ("suppressed", "out-of-office-subject")
+    assert (outcome.outcome, outcome.reason) == ("suppressed", "out_of_office_subject")
     assert outcome.conversation_id == first.conversation_id
     assert len(outbox(db)) == 1
     with db.session() as session:
         last = repo.messages(session, first.conversation_id or 0)[-1]
         assert last.text == "Ik ben tot maandag afwezig."
-        assert last.payload["email"]["suppressed"] == "out-of-office-subject"
+        assert last.payload["email"]["suppressed"] == "out_of_office_subject"
     (event,) = events(db, "email_suppressed")
     assert event.conversation_id == first.conversation_id
     row = inbound_rows(db)[-1]
     assert (row.status, row.outcome, row.reason) == (
         "processed",
         "suppressed",
-        "out-of-office-subject",
+        "out_of_office_subject",
     )
 
 
@@ -240,11 +240,11 @@ def test_a_message_that_is_only_quoted_text_gets_no_engine_turn_but_a_request_to
 ) -> None:
     quoted = mail("> Hoe installeer ik de plugin?\n> Groet, Anna", subject="Re: vraag")
     outcome = channel.handle(quoted, source="cli")
-    assert (outcome.outcome, outcome.reason) == ("replied", "all-quoted")
+    assert (outcome.outcome, outcome.reason) == ("replied", "all_quoted")
     with db.session() as session:
         messages = repo.messages(session, outcome.conversation_id or 0)
         assert [m.role for m in messages] == ["customer"]
-        assert messages[0].payload["email"]["suppressed"] == "all-quoted"
+        assert messages[0].payload["email"]["suppressed"] == "all_quoted"
     assert events(db, "email_all_quoted")
 
 

@@ -122,7 +122,7 @@ def test_mail_with_a_null_envelope_sender_is_stored_and_not_answered(
     while time.monotonic() < deadline and inbound_rows(db)[0].status != "processed":
         time.sleep(0.05)
     (row,) = inbound_rows(db)
-    assert (row.envelope_sender, row.outcome, row.reason) == ("", "suppressed", "null-sender")
+    assert (row.envelope_sender, row.outcome, row.reason) == ("", "suppressed", "null_sender")
     assert outbox(db) == [] and relay.delivered == []
 
 
