@@ -64,7 +64,9 @@ def rfc3834_only(mail: InboundMail) -> bool:
     """The baseline: reply unless a standard header or the report structure says otherwise."""
     if any(v.split()[0].casefold() != "no" for v in mail.headers.get("auto-submitted", ()) if v):
         return False
-    if any(v.strip().casefold() in ("bulk", "list", "junk") for v in mail.headers.get("precedence", ())):
+    if any(
+        v.strip().casefold() in ("bulk", "list", "junk") for v in mail.headers.get("precedence", ())
+    ):
         return False
     if any(name.startswith("list-") for name in mail.headers) or mail.return_path == "":
         return False
@@ -183,8 +185,11 @@ def main() -> None:
     for row in rows:
         cells = [str(results[s]["scores"].get(row, Score())) for s in splits]
         print(f"| {row} | " + " | ".join(cells) + " |")
-    print("| fixtures (crashes) | " + " | ".join(
-        f"{results[s]['fixtures']} ({len(results[s]['crashes'])})" for s in splits) + " |")
+    print(
+        "| fixtures (crashes) | "
+        + " | ".join(f"{results[s]['fixtures']} ({len(results[s]['crashes'])})" for s in splits)
+        + " |"
+    )
     print(f"\n{time.perf_counter() - started:.1f} s")
     for split in splits:
         for crash in results[split]["crashes"]:

@@ -122,7 +122,10 @@ def bounce_parser(mirrors: Path) -> Iterator[tuple[Fixture, bytes]]:
         is_bounce = verdicts.get(Path(path).name)
         bounce = None if is_bounce is None else ("hard" if is_bounce else "none")
         # Every message of this corpus is machine-made (bounces, vacation, challenge/response).
-        yield repo.fixture(path, "message", reply=False, bounce=bounce and _bp(bounce)), repo.read(path)
+        yield (
+            repo.fixture(path, "message", reply=False, bounce=bounce and _bp(bounce)),
+            repo.read(path),
+        )
 
 
 def _bp(bounce: str) -> str:
@@ -151,7 +154,10 @@ def trimmer(mirrors: Path) -> Iterator[tuple[Fixture, bytes]]:
     for path in repo.files("test/emails"):
         expected = repo.text(path.replace("test/emails/", "test/trimmed/"))
         spam = "spam_" in path  # the project's spam samples are not replies to anyone
-        yield repo.fixture(path, "text", reply=None if spam else True, expected=expected), repo.read(path)
+        yield (
+            repo.fixture(path, "text", reply=None if spam else True, expected=expected),
+            repo.read(path),
+        )
 
 
 _CRISP_TEST = re.compile(r"export function (\w+)\(test\)\s*\{(.*?)\n\};?", re.S)
@@ -194,7 +200,8 @@ def mail_parser_reply(mirrors: Path) -> Iterator[tuple[Fixture, bytes]]:
     for block in re.split(r"\n    def test_", source)[1:]:
         email = re.search(r"get_email\('([\w-]+)'", block)
         literal = re.search(
-            r"(?:self\.assertEqual\(|self\.assertTrue\()" r"(\"(?:[^\"\\]|\\.)*\")\s*"
+            r"(?:self\.assertEqual\(|self\.assertTrue\()"
+            r"(\"(?:[^\"\\]|\\.)*\")\s*"
             r"(?:==|,)\s*mail\.(?:replies\[0\]\.body|latest_reply)\)",
             block,
         )
@@ -240,7 +247,9 @@ def _write_notice(out: Path, fixtures: list[Fixture]) -> None:
     lines = ["Test fixtures copied unchanged, as data, from these public repositories:", ""]
     for name, fixture in sorted(sources.items()):
         count = sum(1 for f in fixtures if f.source == name)
-        lines.append(f"- https://github.com/{name} @ {fixture.commit} ({fixture.licence}): {count} files")
+        lines.append(
+            f"- https://github.com/{name} @ {fixture.commit} ({fixture.licence}): {count} files"
+        )
     (out / "NOTICE").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

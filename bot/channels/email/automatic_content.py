@@ -55,12 +55,27 @@ _OOO_SUBJECT = re.compile(
     r"(?:\s*$|\s*[:：\-–(\[!,.]|\s+(?:re|aw|until|till|from|tot|bis|jusqu)\b)",
     re.IGNORECASE,
 )
-# "[AUTO GENERATED]", "Automated message", "Automatically generated" ...
+# "[AUTO GENERATED]", "Automated message", "Loop alert" ...
 _GENERATED_SUBJECT = re.compile(
-    r"^\s*[\[(]?\s*(?:auto(?:matically)?[-\s]?generated|automated (?:message|notification|e-?mail)"
-    r"|this is an automated|do not reply|system notification|automatische (?:nachricht|melding))",
+    r"^\s*[\[(]?\s*(?:auto(?:matically)?[-\s]?generated|automated (?:message|notification"
+    r"|e-?mail)|this is an automated|do not reply|system notification|automatische (?:nachricht"
+    r"|melding))|\b(?:mail )?loop (?:alert|detected)\b",
     re.IGNORECASE,
 )
+# Delivery, abuse and virus reports written for people: the subject says what it is, and the
+# reported message travels with it (attached, or its headers quoted in the text).
+_REPORT_SUBJECT = re.compile(
+    r"complaint|abuse report|spam report|feedback report|returned mail|undeliver|delivery"
+    r" (?:status|fail|notification|problem)|failure notice|not delivered|virus|malware"
+    r"|quarantin|blocked (?:message|mail|e-?mail)|message (?:blocked|rejected)|mail rejected",
+    re.IGNORECASE,
+)
+_ORIGINAL_IN_TEXT = re.compile(
+    r"^[ \t>]*(?:received: from|return-path: <|message-id: <)"
+    r"|original message (?:follows|is attached)|(?:returned|rejected) message",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ORIGINAL_TYPES = ("message/rfc822", "text/rfc822-headers", "message/global", "message/partial")
 # Read receipts (Outlook sends them as TNEF or text, without an MDN part).
 _READ_RECEIPT = re.compile(
     r"^\s*(?:read|gelesen|gelezen|lu|leído|letto|lido|läst|læst|luettu|przeczytane|přečteno"
@@ -77,15 +92,20 @@ _RECEIPT_BODY = re.compile(
     re.IGNORECASE,
 )
 # Challenge/response systems ask the sender to prove they are human before delivering.
-_CHALLENGE = re.compile(
-    r"(?:verify|confirm|approve)[\s\S]{0,60}(?:you are (?:a )?(?:human|real person|not a (?:robot|spammer)))"
-    r"|(?:whitelist|white-list|approved senders? list|sender verification|challenge[- ]response)"
-    r"[\s\S]{0,300}(?:click|reply|confirm|verify)"
-    r"|(?:click|reply|confirm)[\s\S]{0,200}(?:to be added to|so that your (?:message|e-?mail) (?:is|will be) delivered)",
+_CHALLENGE_LIST = re.compile(
+    r"(?:white|allow(?:ed)?|approved|safe|trusted)[- ]?(?:senders? )?list|sender verification"
+    r"|challenge[- ]response|(?:verify|prove|confirm) (?:that )?you are (?:a )?(?:human|real"
+    r" person|not a (?:robot|spammer))|account is protected by",
+    re.IGNORECASE,
+)
+_CHALLENGE_ACTION = re.compile(
+    r"(?:click|reply|confirm|verify)[\s\S]{0,300}(?:deliver|added to|receive your)"
+    r"|(?:deliver|added to)[\s\S]{0,300}(?:click|reply|confirm|verify)",
     re.IGNORECASE,
 )
 _CHALLENGE_SUBJECT = re.compile(
-    r"verif|confirm|approv|challenge|whitelist|white-list|spam ?(?:protection|arrest)|please authenticate",
+    r"verif|confirm|approv|challenge|whitelist|white-list|spam ?(?:protection|arrest)"
+    r"|please authenticate",
     re.IGNORECASE,
 )
 
@@ -102,6 +122,16 @@ def generated_subject(mail: InboundMail) -> Found:
     return None
 
 
+def report_content(mail: InboundMail) -> Found:
+    """A report about another message (complaint, returned mail, virus notice) sent by a person."""
+    if not _REPORT_SUBJECT.search(mail.subject):
+        return None
+    attached = any(a.content_type in _ORIGINAL_TYPES for a in mail.attachments)
+    if attached or _ORIGINAL_IN_TEXT.search(mail.text[:20_000]):
+        return "report_content", mail.subject
+    return None
+
+
 def read_receipt(mail: InboundMail) -> Found:
     """An MDN without the MDN structure: a "Read:" subject with a TNEF part or receipt text."""
     if _NOT_READ.match(mail.subject):
@@ -115,12 +145,19 @@ def read_receipt(mail: InboundMail) -> Found:
 
 
 def challenge_response(mail: InboundMail) -> Found:
-    """ "Please confirm you are human" requests; also any mail sent from the address it is sent to."""
+    """A short "add me to your allowed list / confirm you are human" request.
+
+    Sent from the protected address to itself it needs only the subject or the request; from
+    elsewhere both the list wording and the call to action.
+    """
+    body = mail.text[:4000]
+    if len(mail.text) > 6000:
+        return None  # these requests are short; a long mail that mentions them is a person's
+    listed = bool(_CHALLENGE_LIST.search(body))
     sender = mail.from_addr.casefold()
-    if sender and sender in {a.casefold() for a in mail.to}:
-        body = mail.text[:4000]
-        if _CHALLENGE.search(body) or _CHALLENGE_SUBJECT.search(mail.subject):
-            return "challenge_response", mail.from_addr
-    if _CHALLENGE_SUBJECT.search(mail.subject) and _CHALLENGE.search(mail.text[:4000]):
+    to_itself = bool(sender) and sender in {a.casefold() for a in mail.to}
+    if to_itself and (listed or _CHALLENGE_SUBJECT.search(mail.subject)):
+        return "challenge_response", mail.from_addr
+    if listed and _CHALLENGE_ACTION.search(body):
         return "challenge_response", mail.subject
     return None

@@ -54,11 +54,16 @@ def suppress_header(mail: InboundMail) -> Found:
 
 
 def loop_header(mail: InboundMail, ours: str) -> Found:
-    """Our own X-Loop (``loop_header``), or any helpdesk's loop marker (``foreign_loop``)."""
+    """Our own X-Loop value: our mail came back."""
     wanted = ours.strip().casefold()
     for seen in mail.headers.get("x-loop", ()):
         if wanted and seen.strip().casefold() == wanted:
             return "loop_header", seen
+    return None
+
+
+def foreign_loop(mail: InboundMail) -> Found:
+    """Any helpdesk's or mail system's loop marker (X-Loop, X-OTRS-Loop, X-No-Loop ...)."""
     for name, values in mail.headers.items():
         if _LOOP_NAME.match(name):
             for value in values:

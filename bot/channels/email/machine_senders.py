@@ -15,7 +15,7 @@ _DAEMON_ROLES = ("mailerdaemon", "maildaemon", "postmaster", "postmaestro")
 _NO_REPLY_ROLES = ("noreply", "donotreply", "dontreply", "doreplynot", "nichtantworten")
 # Roles a whole local part, or one part of it, plays for lists and bounce processors.
 _LIST_ROLE = re.compile(
-    r"^owner-|-(?:request|bounces?|owner|errors?)$|^(?:bounces?|bounce-?handler|mailer)(?:[-+.=]|$)"
+    r"^owner-|-(?:request|bounces?|owner|errors?|admin)$|^(?:bounces?|bounce-?handler|mailer)(?:[-+.=]|$)"
 )
 
 

@@ -158,7 +158,9 @@ class Replier:
             conversation_id=conversation.id, inbound_id=row.id,
             status="printed" if self.print_only else "pending",
         )  # fmt: skip
-        return Outcome(row.id, REPLIED, reply.route, "", conversation.id, outbound.id)
+        return Outcome(
+            row.id, REPLIED, reply.route, "", conversation.id, outbound.id, reply.language
+        )
 
     def _rate_limit(
         self, session: Session, recipient: str, conversation_id: int, now: datetime
