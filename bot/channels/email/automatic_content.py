@@ -52,7 +52,7 @@ _PREFIXES = (
 _TAG = r"(?:\[[^\]]{0,60}\]\s*)?"
 _OOO_SUBJECT = re.compile(
     r"^\s*" + _TAG + _PREFIXES + _TAG + _PHRASE + r"(?:\s+" + _PHRASE + r")*"
-    r"(?:\s*$|\s*[:：\-–(\[!,.]|\s+(?:re|aw|until|till|from|tot|bis|jusqu)\b)",
+    r"(?:\s*$|\s*(?:[:：–(\[!,.]|-\s)|\s+(?:re|aw|until|till|from|tot|bis|jusqu)\b)",
     re.IGNORECASE,
 )
 # "[AUTO GENERATED]", "Automated message", "Loop alert" ...

@@ -91,7 +91,7 @@ class Replier:
         if conversation.customer is not None:
             clear_bounce(session, conversation.customer, conversation.id)
         parts = extract_reply(mail.text, mail.html)
-        thread = ThreadContext.replying_to(mail)
+        thread = ThreadContext.automatic_reply_to(mail, row.envelope_sender)
         limit = self._rate_limit(session, thread.recipient, conversation.id, now)
         if not limit.reply:
             return self.suppress(session, row, mail, conversation, limit.reason, limit.detail)

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.channels.email.autoreply_rules import should_auto_reply
+from bot.channels.email.address_headers import MAIL_POLICY
 from bot.channels.email.compose import (
     ThreadContext,
     compose_reply,
@@ -61,7 +62,7 @@ def compose(mail: InboundMail, *, automated: bool = True, **kwargs: object) -> E
 
 
 def parsed(message: EmailMessage) -> EmailMessage:
-    back = email.message_from_bytes(message.as_bytes(policy=policy.SMTP), policy=policy.default)
+    back = email.message_from_bytes(message.as_bytes(policy=MAIL_POLICY), policy=policy.default)
     assert isinstance(back, EmailMessage)
     return back
 
