@@ -133,8 +133,8 @@ def _report(mail: InboundMail) -> tuple[str, str] | None:
 
 def _not_addressed(mail: InboundMail, inbound: Iterable[str] | None) -> tuple[str, str] | None:
     """RFC 3834 §4: answer only mail that names us in To or Cc (not Bcc copies, not lists)."""
-    if inbound is None:
-        return None
+    if inbound is None or not {"to", "cc", "resent-to", "resent-cc"} & set(mail.headers):
+        return None  # no recipient fields at all: only the envelope knows, and it chose us
     ours = {_base_address(a) for a in inbound if a.strip()}
     named = [*mail.to, *mail.cc, *mail.resent_to]
     if any(_base_address(a) in ours for a in named):

@@ -193,6 +193,7 @@ def test_email_serve_killed_right_after_250_answers_every_mail_once_after_restar
                     f"Vraag {n}",
                     sender=f"klant{n}@klant.example",
                     message_id=f"<k{n}@klant.example>",
+                    to=helpdesk,
                 )
                 client.sendmail(f"klant{n}@klant.example", [helpdesk], raw)
         os.kill(process.pid, signal.SIGKILL)  # no clean shutdown, mid-processing at best
