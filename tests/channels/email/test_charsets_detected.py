@@ -1,4 +1,4 @@
-"""KOI8-R, windows-1251 and Shift_JIS mail reads right whether declared, undeclared or mislabelled."""
+"""KOI8-R, windows-1251 and Shift_JIS mail reads right: declared, undeclared or mislabelled."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ LABELS = ["", "; charset={own}", "; charset=iso-8859-1", "; charset=utf-8", "; c
 
 
 def _mail(body: bytes, content_type: str) -> bytes:
-    head = f"From: a@klant.example\r\nTo: support@nme.example\r\nSubject: Vraag\r\n"
+    head = "From: a@klant.example\r\nTo: support@nme.example\r\nSubject: Vraag\r\n"
     return (head + f"Content-Type: {content_type}\r\n\r\n").encode() + body
 
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.email.autoreply_rules import should_auto_reply
 from bot.channels.email.address_headers import MAIL_POLICY
+from bot.channels.email.autoreply_rules import should_auto_reply
 from bot.channels.email.compose import (
     ThreadContext,
     compose_reply,
