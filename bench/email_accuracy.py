@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import common  # noqa: F401  (puts the checkout on sys.path)
+
 from bot.channels.email.bounces import parse_bounce
 from bot.channels.email.html_text import html_to_text
 from bot.channels.email.message import InboundMail, parse_message
@@ -48,13 +50,13 @@ def settings_for(mail: InboundMail) -> EmailSettings:
     )
 
 
-def as_message(fixture: dict[str, Any], data: bytes) -> bytes:
+def as_message(fixture: dict[str, Any], data: bytes, sender: str = "customer@example.net") -> bytes:
     """A body-only fixture becomes the body of a plain human mail to the helpdesk."""
     if fixture["kind"] == "message":
         return data
     subtype = "html" if fixture["kind"] == "html" else "plain"
     head = (
-        f"From: Customer <customer@example.net>\r\nTo: {HELPDESK}\r\nSubject: Re: question\r\n"
+        f"From: Customer <{sender}>\r\nTo: {HELPDESK}\r\nSubject: Re: question\r\n"
         f"MIME-Version: 1.0\r\nContent-Type: text/{subtype}; charset=utf-8\r\n\r\n"
     )
     return head.encode() + data

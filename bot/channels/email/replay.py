@@ -9,13 +9,17 @@ Replies are built but only marked ``printed``: nothing leaves the process.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from typing import Any
 
 from sqlalchemy.pool import StaticPool
 
+from bot.channels.email.headers import header_map, parse_date, raw_header_items
 from bot.channels.email.inbound import EmailChannel
 from bot.channels.email.mail_files import MailFile
 from bot.channels.email.message import InboundMail, parse_message
@@ -29,6 +33,9 @@ from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 
 NOT_A_MESSAGE = "not an RFC 5322 message: no header fields"
+_HEADERS = BytesHeaderParser(policy=compat32)
+_HEADER_SCAN_BYTES = 512 * 1024
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 _NON_ENGINE_ROUTES = {"all_quoted"}  # replies the pipeline writes itself, not the engine
 
 
@@ -95,19 +102,30 @@ class Replay:
     def one(self, item: MailFile) -> ReplayRecord | Skipped:
         if item.error:
             return Skipped(item.name, item.error)
-        mail = parse_message(item.raw, attachment_limit=ATTACHMENT_LIMIT)
-        if not len(mail.headers) or "unparseable" in mail.defects:
+        headers = header_map(raw_header_items(_HEADERS.parsebytes(_header_block(item.raw))))
+        if not len(headers):
             return Skipped(item.name, NOT_A_MESSAGE)
-        self.clock.follow(mail.date)
-        outcome = self.channel.handle(item.raw, source="replay")
-        return _record(item.name, mail, outcome)
+        self.clock.follow(parse_date(headers.first("date")))
+        seen: list[InboundMail] = []  # the pipeline's own decoded, key-masked mail
+        outcome = self.channel.handle(item.raw, source="replay", observe=seen.append)
+        if seen:
+            return _record(item.name, seen[0], outcome)
+        # Not processed again (a duplicate): read it here, keys masked as the pipeline would.
+        mail = parse_message(item.raw, attachment_limit=ATTACHMENT_LIMIT)
+        masked = replace(mail, text=mask_licence_keys(mail.text).text, html=None)
+        return _record(item.name, masked, outcome)
 
     def close(self) -> None:
         self.db.dispose()
 
 
+def _header_block(raw: bytes) -> bytes:
+    end = _BLANK_LINE.search(raw, 0, _HEADER_SCAN_BYTES)
+    return raw[: end.end()] if end else raw[:_HEADER_SCAN_BYTES]
+
+
 def _record(name: str, mail: InboundMail, outcome: Outcome) -> ReplayRecord:
-    text = mask_licence_keys(extract_reply(mail.text, mail.html).new_text).text
+    text = extract_reply(mail.text, mail.html).new_text
     if outcome.outcome == REPLIED:
         route = None if outcome.reason in _NON_ENGINE_ROUTES else outcome.reason or None
         return ReplayRecord(name, mail.message_id, True, None, outcome.language, text, route)
