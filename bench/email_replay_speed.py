@@ -2,12 +2,12 @@
 
 Usage: .venv/bin/python bench/email_replay_speed.py [CORPUS_DIR] [--runs N] [--copies N]
 
-The inbox is every fixture of the labelled corpus (bench/email_corpus.py; body-only fixtures
-become the body of a mail to the helpdesk) with a Date one minute apart, so rate limits and
-threading work as they would on a real export. Body-only fixtures come from one
-customer each. ``--copies`` repeats the corpus with fresh Message-IDs to make a longer inbox. The baseline, measured in the same run on the
-same bytes, is the standard library's parser alone (``email.message_from_bytes``). Each row
-runs ``--runs`` times; the table shows the median.
+The inbox is every fixture of the labelled corpus (bench/email_corpus.py; a body-only fixture
+becomes the body of a mail from its own customer to the helpdesk), dated one minute apart, so
+rate limits and threading work as they would on a real export. ``--copies`` repeats the corpus
+with fresh Message-IDs for a longer inbox. The baseline, measured in the same run on the same
+bytes, is the standard library's parser alone (``email.message_from_bytes``). Each row runs
+``--runs`` times; the table shows the median.
 """
 
 from __future__ import annotations
