@@ -90,7 +90,7 @@ def _looks_like_bounce(mail: InboundMail) -> bool:
     """A machine sender whose subject or text reports a failed delivery."""
     if "x-failed-recipients" in mail.headers:
         return True
-    sender = mail.from_addr or mail.from_name
+    sender = mail.from_addr or mail.from_name.split("<", 1)[0].strip()  # "MAILER-DAEMON <>"
     machine = mail.return_path == "" or sender_role(sender) in ("mailer_daemon", "no_reply_sender")
     if not machine:
         return False
