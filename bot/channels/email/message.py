@@ -68,7 +68,7 @@ def parse_message(raw: bytes, *, attachment_limit: int = DEFAULT_ATTACHMENT_LIMI
     attachment_limit = max(0, attachment_limit)
     try:
         clipped, sizes = clip_base64_runs(raw, attachment_limit)
-        msg = email.message_from_bytes(clipped, policy=policy.default)
+        msg = email.message_from_bytes(clipped, policy=policy.compat32)
         return _from_message(msg, len(raw), attachment_limit, sizes)
     except Exception as error:  # the last line of defence: the raw bytes are stored anyway
         return _unparseable(raw, type(error).__name__)
