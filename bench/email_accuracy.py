@@ -109,7 +109,7 @@ def _baselines() -> dict[str, Callable[[str, str | None], str]]:
     except ImportError as error:
         print(f"talon not available: {error}")
     try:
-        from mailparser_reply import EmailReplyParser
+        from mailparser_reply import EmailReplyParser  # optional, bench-only, like talon
 
         parser = EmailReplyParser(languages=LANGUAGES)
 
