@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from bot.cli.email_replay import add_replay_command
 from bot.config import Config, ConfigError
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,9 @@ def _runtime(*, quiet: bool = False) -> Any:
 def register(group: click.Group) -> None:
     @group.group("email")
     def email() -> None:
-        """The email auto-responder: process, serve (SMTP), poll (IMAP), outbox."""
+        """The email auto-responder: process, serve (SMTP), poll (IMAP), outbox, replay."""
+
+    add_replay_command(email)
 
     @email.command("process")
     @click.argument("source", default="-", metavar="[FILE|-]")

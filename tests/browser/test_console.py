@@ -294,7 +294,8 @@ def test_an_email_ticket_is_answered_by_mail(
     log_in(sanne, server, "sanne@nme.example")
     outcome = email_channel(rt).handle(
         mail("Ik wil graag een medewerker spreken over mijn factuurinstellingen.",
-             subject="Hulp gevraagd", message_id="<browser-1@klant.example>"),
+             subject="Hulp gevraagd", message_id="<browser-1@klant.example>",
+             to=rt.kb.policy.helpdesk_email),
         source="smtp",
     )  # fmt: skip
     with rt.db.session() as session:

@@ -59,7 +59,7 @@ def record_bounce(
     return Outcome(
         row.id,
         BOUNCE,
-        "hard-bounce" if bounce.permanent else "soft-bounce",
+        "hard_bounce" if bounce.permanent else "soft_bounce",
         ", ".join(recipients)[:300],
         conversation_id,
     )

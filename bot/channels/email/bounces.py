@@ -9,15 +9,28 @@ from email.policy import compat32
 
 from bot.channels.email.charsets import decode_bytes
 from bot.channels.email.headers import flatten, parse_message_ids
+from bot.channels.email.machine_senders import sender_role
 from bot.channels.email.message import InboundMail
 
 _DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _ORIGINAL_TYPES = ("message/rfc822", "text/rfc822-headers", "message/global-headers")
 _DAEMON = re.compile(r"^(?:mailer-?daemon|postmaster)@", re.IGNORECASE)
 _BOUNCE_SUBJECT = re.compile(
-    r"undeliver|delivery status notification|returned mail|failure notice|delivery fail"
-    r"|mail delivery|undelivered|non-?delivery|could not be delivered|unzustellbar"
-    r"|nicht zustellbar|onbestelbaar|niet afgeleverd|non remis|échec de (?:la )?remise|\bbounce",
+    r"undeliver|delivery status notification|returned mail|failure notice|deliver\w*.{0,20}fail"
+    r"|fail\w*.{0,20}deliver|mail(?:ing)? (?:failure|failed|error)|error sending|mail delivery"
+    r"|non-?delivery|could not be delivered|not (?:be )?delivered|unable to deliver|returning to"
+    r" sender|delivery (?:problem|error|notification|report)|unzustellbar|nicht zustellbar"
+    r"|onbestelbaar|niet afgeleverd|non remis|échec de (?:la )?remise|\bbounce"
+    r"|errors from \S+|message (?:rejected|blocked)|rejected|delivery delayed|warning: could not",
+    re.IGNORECASE,
+)
+# What a failure report says in its own words, in the first part of the body.
+_FAILURE_TEXT = re.compile(
+    r"could not be delivered|couldn't be delivered|was not delivered|delivery (?:to the following"
+    r" recipients? )?(?:has )?failed|permanent(?:ly)? (?:fatal )?error|user unknown|unknown user"
+    r"|no such (?:user|mailbox|recipient)|mailbox (?:unavailable|full|not found)|undeliverable"
+    r"|this is the mail system at|returned to sender|delivery status notification|recipient"
+    r" address rejected|\b[45]\.\d{1,3}\.\d{1,3}\b|\b(?:550|551|552|553|554|450|452)[ -]",
     re.IGNORECASE,
 )
 _STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
@@ -74,10 +87,19 @@ def parse_bounce(mail: InboundMail) -> Bounce | None:
 
 
 def _looks_like_bounce(mail: InboundMail) -> bool:
+    """A machine sender whose subject or text reports a failed delivery."""
     if "x-failed-recipients" in mail.headers:
         return True
-    machine = mail.return_path == "" or bool(_DAEMON.match(mail.from_addr))
-    return machine and bool(_BOUNCE_SUBJECT.search(mail.subject))
+    sender = mail.from_addr or mail.from_name.split("<", 1)[0].strip()  # "MAILER-DAEMON <>"
+    machine = mail.return_path == "" or sender_role(sender) in ("mailer_daemon", "no_reply_sender")
+    if not machine:
+        return False
+    returned = any(a.content_type in _ORIGINAL_TYPES for a in mail.attachments)
+    return (
+        bool(_BOUNCE_SUBJECT.search(mail.subject))
+        or bool(_FAILURE_TEXT.search(mail.text[:5000]))
+        or (returned and sender_role(sender) == "mailer_daemon")
+    )
 
 
 def _dsn_recipients(text: str) -> list[dict[str, str]]:

@@ -1,8 +1,17 @@
-"""Best-effort text decoding for mail: declared charset first, never an exception."""
+"""Best-effort text decoding for mail: declared charset first, checked, never an exception.
+
+Valid UTF-8 wins over a single-byte label (it is almost never accidental). A label that cannot
+decode the bytes, no label at all, or a single-byte label whose result looks like mojibake
+(mostly accented letters: KOI8-R or windows-1251 read as windows-1252) is checked with
+charset-normalizer, which picks the charset whose text is least chaotic.
+"""
 
 from __future__ import annotations
 
 import codecs
+import re
+
+from charset_normalizer import from_bytes
 
 # Labels mail clients send that Python either lacks or decodes too narrowly. The targets are
 # supersets, so correct text stays correct and mislabelled text still decodes.
@@ -39,6 +48,14 @@ _ALIASES = {
     "x-unknown": "cp1252",
 }
 
+_DETECT_BYTES = 64 * 1024
+_MIN_DETECT_BYTES = 8
+_MOJIBAKE_SHARE = 0.3  # West-European text has far fewer accented letters than this
+_META_SCAN_BYTES = 4096
+_META_CHARSET = re.compile(
+    rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.-]{1,40})", re.IGNORECASE
+)
+
 # Encodings whose bytes are all ASCII yet do not mean ASCII.
 _SEVEN_BIT_CODECS = ("iso2022", "utf-7", "utf-16", "utf-32", "hz")
 _SINGLE_BYTE_PREFIXES = ("cp12", "cp8", "cp4", "iso-8859", "iso8859", "koi8", "mac", "windows-12")
@@ -57,8 +74,8 @@ def normalize_charset(label: str | None) -> str | None:
         return None
 
 
-def decode_bytes(data: bytes, charset: str | None = None) -> str:
-    """Decode ``data`` as the declared charset, then UTF-8, then windows-1252/latin-1."""
+def decode_bytes(data: bytes, charset: str | None = None, *, hint: str | None = None) -> str:
+    """Decode ``data`` as the declared charset (or ``hint``, an HTML meta charset), checked."""
     codec = normalize_charset(charset)
     if data.isascii() and not (codec and codec.startswith(_SEVEN_BIT_CODECS)):
         return data.decode("ascii")
@@ -67,6 +84,9 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
         text = data.decode("utf-8", errors="replace")
         if _mostly_valid(text):
             return text
+    checked = _checked(data, codec, normalize_charset(hint))
+    if checked is not None:
+        return checked
     for candidate in (codec, "utf-8", "cp1252"):
         if candidate is None:
             continue
@@ -78,6 +98,49 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
         # A multibyte text with one damaged byte reads better in its own charset than as cp1252.
         return data.decode(codec, errors="replace")
     return data.decode("latin-1")
+
+
+def _checked(data: bytes, codec: str | None, hint: str | None) -> str | None:
+    """The text in the declared (or hinted) charset when it holds up, else the detected one."""
+    for candidate in dict.fromkeys(c for c in (codec, hint) if c):
+        try:
+            text = data.decode(candidate)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if not _is_single_byte(candidate) or not _looks_like_mojibake(text):
+            return text
+    return _detected(data)
+
+
+def _detected(data: bytes) -> str | None:
+    """charset-normalizer's reading of the first 64 KB's charset, applied to the whole text."""
+    if sum(1 for byte in data[:_DETECT_BYTES] if byte >= 0x80) < _MIN_DETECT_BYTES:
+        return None  # a stray byte or two says nothing about a charset
+    try:
+        best = from_bytes(data[:_DETECT_BYTES]).best()
+    except Exception:  # a detector must never stop a mail from being read
+        return None
+    if best is None or best.encoding is None:
+        return None
+    try:
+        return data.decode(best.encoding, errors="replace")
+    except LookupError:
+        return None
+
+
+def _looks_like_mojibake(text: str) -> bool:
+    """Mostly accented Latin letters: how Cyrillic or Greek bytes read in a Latin charset."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 8:
+        return False
+    accented = sum(1 for ch in letters if "\xc0" <= ch <= "\xff")
+    return accented / len(letters) > _MOJIBAKE_SHARE
+
+
+def meta_charset(html_bytes: bytes) -> str | None:
+    """The charset an HTML document declares in a ``<meta>`` tag near its start."""
+    match = _META_CHARSET.search(html_bytes[:_META_SCAN_BYTES])
+    return match.group(1).decode("ascii", "replace") if match else None
 
 
 def repair_surrogates(text: str) -> str:

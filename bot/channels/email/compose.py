@@ -11,10 +11,13 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from bot.channels.email.address_headers import mailbox
 from bot.channels.email.headers import decode_header_value, flatten, parse_message_ids
 from bot.channels.email.message import InboundMail
 
 MAX_REFERENCES = 10
+MAX_SUBJECT_CHARS = 400
+AUTOMATED_SUBJECT_CHARS = 60
 LOOP_HEADER = "X-Loop"
 REPLY_MARKER_CLASS = "supportbot-reply-marker"
 
@@ -36,8 +39,30 @@ class ThreadContext:
     parent_references: tuple[str, ...] = ()
 
     @classmethod
+    def automatic_reply_to(
+        cls, mail: InboundMail, envelope_sender: str | None = None
+    ) -> ThreadContext:
+        """Where an automatic answer goes (RFC 3834 §4): the envelope sender, never Reply-To.
+
+        A Reply-To (or a forged From) would let anyone have the bot mail a chosen address;
+        the envelope sender (``MAIL FROM``, else the Return-Path the receiving server wrote)
+        is where the message's own bounces go. From is the fallback for mail read from a
+        file without either.
+        """
+        candidates = (envelope_sender, mail.return_path, mail.from_addr)
+        recipient = next((c.strip().strip("<>") for c in candidates if c and "@" in c), "")
+        same = recipient.casefold() == mail.from_addr.casefold()
+        return cls(
+            recipient=recipient,
+            recipient_name=mail.from_name if same else "",
+            subject=mail.subject,
+            parent_message_id=mail.message_id,
+            parent_references=mail.references,
+        )
+
+    @classmethod
     def replying_to(cls, mail: InboundMail) -> ThreadContext:
-        """Reply to ``mail``'s sender, honouring Reply-To."""
+        """A person's reply (staff): to ``mail``'s sender, honouring Reply-To as a client does."""
         uses_from = not mail.reply_to or mail.reply_to.casefold() == mail.from_addr.casefold()
         return cls(
             recipient=mail.reply_address,
@@ -71,7 +96,9 @@ def compose_reply(
     msg = EmailMessage()
     msg["From"] = _address(sender_name, sender)
     msg["To"] = _address(thread.recipient_name, thread.recipient)
-    msg["Subject"] = reply_subject(thread.subject, ticket_tag)
+    # Bot mail echoes only the start of the subject: it must not carry a stranger's words.
+    limit = AUTOMATED_SUBJECT_CHARS if automated else MAX_SUBJECT_CHARS
+    msg["Subject"] = reply_subject(thread.subject, ticket_tag, limit=limit)
     msg["Date"] = format_datetime((date or datetime.now(UTC)).astimezone(UTC))
     msg["Message-ID"] = _message_id(message_id)
     parent = _first(parse_message_ids(thread.parent_message_id))
@@ -92,13 +119,18 @@ def compose_reply(
     return msg
 
 
-def reply_subject(subject: str, ticket_tag: str | None = None) -> str:
-    """``Re: <subject> [TAG]``: one ``Re:``, the tag once, on one line."""
+def reply_subject(
+    subject: str, ticket_tag: str | None = None, *, limit: int = MAX_SUBJECT_CHARS
+) -> str:
+    """``Re: <subject> [TAG]``: one ``Re:``, the tag once, on one line, the subject cut."""
     base = _REPLY_PREFIX.sub("", header_text(subject))
     tag = header_text(ticket_tag or "").strip("[] ")
     if tag:
         base = re.sub(r"\s*\[\s*#?" + re.escape(tag) + r"\s*\]", "", base, flags=re.IGNORECASE)
-    parts = ["Re:", base.strip()[:400], f"[{tag}]" if tag else ""]
+    base = base.strip()
+    if len(base) > limit:
+        base = base[: limit - 1].rstrip() + "…"
+    parts = ["Re:", base, f"[{tag}]" if tag else ""]
     return " ".join(p for p in parts if p)
 
 
@@ -164,10 +196,11 @@ def header_text(value: str) -> str:
 
 
 def _address(name: str, addr: str) -> Address:
+    """The display name is kept as given (on one line): address_headers.MAIL_POLICY writes it."""
     clean = addr.strip().strip("<>")
     if not _ADDRESS.fullmatch(clean):
         raise ValueError(f"not an email address: {addr!r}")
-    return Address(display_name=header_text(name).replace('"', "'"), addr_spec=clean)
+    return mailbox(flatten(name)[:200], clean)
 
 
 def _message_id(value: str) -> str:

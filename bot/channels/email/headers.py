@@ -26,6 +26,7 @@ _BRACKETED_ADDRESS = re.compile(r"<\s*([^<>\s@]+@[^<>\s@]+?)\s*>")
 _BARE_ADDRESS = re.compile(r"[^\s<>()\",;:@]+@[^\s<>()\",;:@]+")
 _COMMENT = re.compile(r"\(([^()]*)\)")
 _QUOTED_PAIR = re.compile(r"\\(.)")
+_QUOTED_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _MSG_ID = re.compile(r"<([^<>\s]{1,500})>")
 _BARE_MSG_ID = re.compile(r"^[^<>\s@]{1,400}@[^<>\s@]{1,255}$")
 
@@ -144,18 +145,36 @@ def parse_mailbox(raw: str | None) -> tuple[str, str] | None:
     if not raw:
         return None
     value = _UNFOLD.sub("", str(raw))[:_POLICY_PARSE_LIMIT]
-    bracketed = _BRACKETED_ADDRESS.search(value)
+    # A quoted display name may itself hold "<x@y>" or commas: search outside quoted strings.
+    masked = _QUOTED_STRING.sub(lambda m: " " * len(m.group(0)), value)
+    bracketed = _BRACKETED_ADDRESS.search(masked)
     if bracketed:
-        address, name = bracketed.group(1), value[: bracketed.start()]
+        address, name = value[bracketed.start(1) : bracketed.end(1)], value[: bracketed.start()]
     else:
-        bare = _BARE_ADDRESS.search(value)
+        bare = _BARE_ADDRESS.search(masked)
         if not bare:
             return None
         address = bare.group(0)
         comment = _COMMENT.search(value[bare.end() :])
         name = comment.group(1) if comment else value[: bare.start()]
-    display = decode_header_value("display-name", name).strip().strip('"').strip()
-    return _QUOTED_PAIR.sub(r"\1", display), flatten(repair_surrogates(address))
+    return _display_name(name), flatten(repair_surrogates(address))
+
+
+def _display_name(raw: str) -> str:
+    """The phrase before ``<addr>``: a quoted-string unescaped, encoded-words decoded.
+
+    compat32's decoder is used for encoded-words because it follows RFC 2047 §6.2 (space
+    between two adjacent encoded-words is not part of the text); policy.default keeps it.
+    """
+    text = flatten(raw)
+    quoted = _QUOTED_STRING.fullmatch(text)
+    if quoted:
+        text = _QUOTED_PAIR.sub(r"\1", text[1:-1])
+        if "=?" not in text:  # some clients quote encoded-words: decode those below
+            return flatten(repair_surrogates(text))
+    if "=?" in text:
+        return flatten(_decode_with_compat32(text))
+    return _QUOTED_PAIR.sub(r"\1", flatten(repair_surrogates(text)).strip('"').strip())
 
 
 def parse_message_ids(raw: str | None) -> tuple[str, ...]:

@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.email import inbox
-from bot.channels.email.autoreply_rules import should_auto_reply
 from bot.channels.email.bounce_handling import record_bounce
 from bot.channels.email.bounces import parse_bounce
 from bot.channels.email.key_masking import mask_inbound_mail
 from bot.channels.email.message import InboundMail, parse_message
 from bot.channels.email.outcome import BUSY, DUPLICATE, FAILED, Outcome
+from bot.channels.email.reply_decision import reply_decision
 from bot.channels.email.replying import Replier
 from bot.channels.email.settings import ATTACHMENT_LIMIT, EmailSettings
 from bot.channels.email.thread_match import find_conversation
@@ -69,8 +69,14 @@ class EmailChannel:
             self.db, raw, source=source, envelope_sender=envelope_sender, recipients=recipients
         )
 
-    def process(self, inbound_id: int) -> Outcome:
-        """Answer one stored message (once: a processed one reports its recorded outcome)."""
+    def process(
+        self, inbound_id: int, *, observe: Callable[[InboundMail], None] | None = None
+    ) -> Outcome:
+        """Answer one stored message (once: a processed one reports its recorded outcome).
+
+        ``observe`` is handed the decoded (key-masked) mail: `email replay` reads it there
+        instead of parsing the message a second time.
+        """
         now = self.clock()
         if not inbox.claim(self.db, inbound_id, now):
             return self.recorded(inbound_id)
@@ -81,7 +87,7 @@ class EmailChannel:
                 if row is None or row.status != "received":
                     outcome = None
                 else:
-                    outcome = self._pipeline(session, row, now)
+                    outcome = self._pipeline(session, row, now, observe)
                     row.status, row.processed_at, row.lease_until = "processed", now, None
                     row.outcome, row.conversation_id = outcome.outcome, outcome.conversation_id
                     row.reason = outcome.reason[:60] or None
@@ -92,10 +98,17 @@ class EmailChannel:
             inbox.record_failure(self.db, inbound_id, f"{type(error).__name__}: {error}", now)
             return Outcome(inbound_id, FAILED, type(error).__name__, str(error)[:300])
 
-    def handle(self, raw: bytes, *, source: str, envelope_sender: str | None = None) -> Outcome:
+    def handle(
+        self,
+        raw: bytes,
+        *,
+        source: str,
+        envelope_sender: str | None = None,
+        observe: Callable[[InboundMail], None] | None = None,
+    ) -> Outcome:
         """Store, then process: what `email process` and the receivers do per message."""
         stored = self.receive(raw, source=source, envelope_sender=envelope_sender)
-        return self.process(stored.id)
+        return self.process(stored.id, observe=observe)
 
     def process_due(self, limit: int = 100) -> list[Outcome]:
         """Everything still waiting: new rows and those a crashed processor left behind."""
@@ -119,22 +132,24 @@ class EmailChannel:
             )
 
     # -- the pipeline ---------------------------------------------------------------------------
-    def _pipeline(self, session: Session, row: InboundEmail, now: datetime) -> Outcome:
+    def _pipeline(
+        self,
+        session: Session,
+        row: InboundEmail,
+        now: datetime,
+        observe: Callable[[InboundMail], None] | None = None,
+    ) -> Outcome:
         mail = parse_message(row.raw, attachment_limit=ATTACHMENT_LIMIT)
         mail, keys = mask_inbound_mail(row, mail)  # licence keys: stored and read masked only
+        if observe is not None:
+            observe(mail)
         earlier = _earlier_copy(session, row)
         if earlier is not None:
             return Outcome(row.id, DUPLICATE, "duplicate", f"same Message-ID as inbound #{earlier}")
         bounce = parse_bounce(mail)
         if bounce is not None:
             return record_bounce(session, self.conversations, self.settings, row, bounce, now)
-        decision = should_auto_reply(
-            mail,
-            own_addresses=self.settings.own_addresses,
-            own_message_id_domain=self.settings.domain,
-            loop_header_value=self.settings.loop_value,
-            envelope_sender=row.envelope_sender,
-        )
+        decision = reply_decision(mail, self.settings, row.envelope_sender)
         match = find_conversation(session, mail, self.settings)
         if not decision.reply:
             return self.replier.suppress(

@@ -46,6 +46,7 @@ class InboundMail:
     return_path: str | None  # "" for the null path <>, None when the header is absent
     to: tuple[str, ...]
     cc: tuple[str, ...]
+    resent_to: tuple[str, ...]  # Resent-To and Resent-Cc: a forward that names us
     date: datetime | None
     headers: HeaderMap = field(repr=False)
     content_type: str
@@ -67,7 +68,7 @@ def parse_message(raw: bytes, *, attachment_limit: int = DEFAULT_ATTACHMENT_LIMI
     attachment_limit = max(0, attachment_limit)
     try:
         clipped, sizes = clip_base64_runs(raw, attachment_limit)
-        msg = email.message_from_bytes(clipped, policy=policy.default)
+        msg = email.message_from_bytes(clipped, policy=policy.compat32)
         return _from_message(msg, len(raw), attachment_limit, sizes)
     except Exception as error:  # the last line of defence: the raw bytes are stored anyway
         return _unparseable(raw, type(error).__name__)
@@ -97,6 +98,9 @@ def _from_message(
         return_path=_return_path(headers.first("return-path")),
         to=tuple(parse_address_list(raw_by_name.get("to", []))),
         cc=tuple(parse_address_list(raw_by_name.get("cc", []))),
+        resent_to=tuple(
+            parse_address_list(raw_by_name.get("resent-to", []) + raw_by_name.get("resent-cc", []))
+        ),
         date=parse_date(headers.first("date")),
         headers=headers,
         content_type=content.content_types[0] if content.content_types else "text/plain",
@@ -151,6 +155,7 @@ def _unparseable(raw: bytes, reason: str) -> InboundMail:
         return_path=None,
         to=(),
         cc=(),
+        resent_to=(),
         date=None,
         headers=HeaderMap(),
         content_type="text/plain",

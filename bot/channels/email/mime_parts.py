@@ -10,7 +10,7 @@ from email import policy
 from email.message import Message
 from typing import TypeVar
 
-from bot.channels.email.charsets import decode_bytes
+from bot.channels.email.charsets import decode_bytes, meta_charset
 from bot.channels.email.flowed import unflow
 from bot.channels.email.headers import decode_header_value, flatten
 from bot.channels.email.large_parts import clipped_size
@@ -96,7 +96,7 @@ def _visit(part: Message, found: MimeContent, limit: int, depth: int) -> None:
     filename = _filename(part)
     is_body_type = ctype in ("text/plain", "text/html") or ctype.startswith("multipart/")
     if is_body_type and disposition != "attachment" and not filename:
-        text = _body_text(part)
+        text = _body_text(part, ctype)
         (found.htmls if ctype == "text/html" else found.texts).append(text)
         return
     found.attachments.append(_attachment(part, ctype, disposition, filename, limit, found))
@@ -116,11 +116,14 @@ def _filename(part: Message) -> str | None:
     return name[:255] or None
 
 
-def _body_text(part: Message) -> str:
+def _body_text(part: Message, ctype: str) -> str:
     data = _safe(lambda: part.get_payload(decode=True))
     if not isinstance(data, bytes):
         data = b""
-    text = decode_bytes(data[: MAX_BODY_CHARS * 4], _safe(part.get_content_charset))
+    data = data[: MAX_BODY_CHARS * 4]
+    # An HTML part's own <meta charset> is the second opinion when its header label is wrong.
+    hint = meta_charset(data) if ctype == "text/html" else None
+    text = decode_bytes(data, _safe(part.get_content_charset), hint=hint)
     text = clean_text(text)
     if str(_safe(lambda: part.get_param("format")) or "").lower() == "flowed":
         delsp = str(_safe(lambda: part.get_param("delsp")) or "").lower() == "yes"

@@ -16,13 +16,13 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email import policy
 from email.message import EmailMessage
 from typing import Protocol
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.channels.email.address_headers import MAIL_POLICY
 from bot.channels.email.bounce_marks import is_bounced, mark_bounced
 from bot.channels.email.smtp_transport import DeliveryError
 from bot.storage.db import Database
@@ -72,7 +72,7 @@ def queue_message(
         envelope_from=envelope_from,
         message_id=str(msg["Message-ID"]),
         subject=str(msg["Subject"] or "")[:500],
-        raw=msg.as_bytes(policy=policy.SMTP),
+        raw=msg.as_bytes(policy=MAIL_POLICY),
         status=status,
         attempts=0,
         next_attempt_at=now,

@@ -21,6 +21,7 @@ class Outcome:
     detail: str = ""
     conversation_id: int | None = None
     outbound_id: int | None = None
+    language: str | None = None  # of the reply, when one was queued
 
     @property
     def replied(self) -> bool:

@@ -27,21 +27,28 @@ REPLY_HEADERS = tuple(
 # A line ending in ":" right above ">"-quoted lines is an attribution in any language when it
 # names an address or a time ("26.06.2014, 14:41, "Alexander L" <abc@example.com>:").
 ATTRIBUTION_HINT = re.compile(r"@|\b\d{1,2}[:.]\d{2}\b|\b(?:19|20)\d{2}\b")
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+DATE_OR_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\b|\b(?:19|20)\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b"
+)
 
 _FIELD_NAMES = {
-    "from": "from van von de fra från od da от lähettäjä",
+    "from": "from van von de fra från od da от lähettäjä feladó odesílatel remitente",
     "date": "sent date datum verzonden verstuurd gesendet envoyé enviado sendt skickat wysłano"
-    " data отправлено дата lähetetty",
-    "to": "to aan an à a para til till do кому vastaanottaja",
-    "subject": "subject onderwerp betreff objet asunto oggetto emne ämne temat тема aihe",
-    "cc": "cc kopie copie",
+    " data отправлено дата lähetetty envoyé_le message_du inviato gönderildi odesláno küldve",
+    "to": "to aan an à a para til till do кому vastaanottaja címzett komu per",
+    "subject": "subject onderwerp betreff objet asunto oggetto emne ämne temat тема aihe sujet"
+    " tárgy předmět assunto",
+    "cc": "cc kopie copie copie_à kopia",
 }
-FIELD_KIND = {name: kind for kind, names in _FIELD_NAMES.items() for name in names.split()}
+FIELD_KIND = {
+    name.replace("_", " "): kind for kind, names in _FIELD_NAMES.items() for name in names.split()
+}
 # "*From:* Kim [mailto:...]", "From: bob", "Von: Anna" (Outlook bolds the names in plain text)
 HEADER_FIELD = re.compile(
     r"^\s*\**\s*("
     + "|".join(sorted(map(re.escape, FIELD_KIND), key=len, reverse=True))
-    + r")\s*:\**(?:\s|$)",
+    + r")\s*:\**(?:\s|$|(?!//)(?=\S))",
     re.IGNORECASE,
 )
 

@@ -128,6 +128,8 @@ def _reply_header(lines: list[str], quote: list[bool], start: int) -> tuple[int,
     if "@" not in first and not any(ch.isdigit() for ch in first):
         return None  # every attribution starts with a date or an address
     for end in range(start, min(start + 3, len(lines))):
+        if end > start and lines[end].strip() == ">:" and "<" in lines[end - 1]:
+            quote[end] = False  # Gmail wrapped "Name <address" + ">:" onto the next line
         if quote[end] or not lines[end].strip() or len(lines[end]) > _MAX_PATTERN_LINE:
             return None
         follows = _quote_follows(lines, quote, end + 1)
@@ -142,23 +144,26 @@ def _reply_header(lines: list[str], quote: list[bool], start: int) -> tuple[int,
 def _is_attribution(lines: list[str], start: int, end: int, follows: bool) -> bool:
     if _is_known_header(lines, start, end):
         return True
-    # Any language: a dated or addressed line ending in ":" right above quoted lines.
     first = lines[start]
-    if not follows or not (any(ch.isdigit() for ch in first) or "@" in first):
+    if not (any(ch.isdigit() for ch in first) or "@" in first):
         return False
     joined = " ".join(line.strip() for line in lines[start : end + 1])
-    return (
-        len(joined) <= _MAX_HEADER_CHARS
-        and joined.endswith(":")
-        and bool(qp.ATTRIBUTION_HINT.search(joined))
-    )
+    if len(joined) > _MAX_HEADER_CHARS or not joined.endswith(":"):
+        return False
+    # Any language: a line ending in ":" that names a sender's address *and* a date or time
+    # ("W dniu 2017-01-09 11:59 użytkownik X <x@y> napisał:", "30.09.2017, 18.30, X <x@y>:"),
+    # whether or not the original below it is ">"-quoted.
+    if qp.ADDRESS.search(joined) and qp.DATE_OR_TIME.search(joined):
+        return True
+    # A dated or addressed line ending in ":" right above quoted lines.
+    return follows and bool(qp.ATTRIBUTION_HINT.search(joined))
 
 
 def _is_known_header(lines: list[str], start: int, end: int) -> bool:
     """A known "On <date> ... wrote:" line in any of our languages; it starts with a date."""
     if not any(ch.isdigit() for ch in lines[start]):
         return False
-    joined = " ".join(line.strip() for line in lines[start : end + 1]).lstrip("-_=*~ ")
+    joined = " ".join(line.strip() for line in lines[start : end + 1]).strip("-_=*~ ")
     return len(joined) <= _MAX_HEADER_CHARS and any(p.match(joined) for p in qp.REPLY_HEADERS)
 
 

@@ -91,7 +91,7 @@ class Replier:
         if conversation.customer is not None:
             clear_bounce(session, conversation.customer, conversation.id)
         parts = extract_reply(mail.text, mail.html)
-        thread = ThreadContext.replying_to(mail)
+        thread = ThreadContext.automatic_reply_to(mail, row.envelope_sender)
         limit = self._rate_limit(session, thread.recipient, conversation.id, now)
         if not limit.reply:
             return self.suppress(session, row, mail, conversation, limit.reason, limit.detail)
@@ -108,7 +108,7 @@ class Replier:
         if waiting:  # written to staff, not to the bot: the ticket needs them
             _reopen_ticket(session, conversation, row.id)
         if not result["messages"]:
-            return Outcome(row.id, QUIET, "staff-own-conversation", "", conversation.id)
+            return Outcome(row.id, QUIET, "staff_own_conversation", "", conversation.id)
         reply = _Reply(thread, result["messages"], result["state"]["language"], result["route"])
         return self._queue(session, row, conversation, reply, now)
 
@@ -121,7 +121,7 @@ class Replier:
         thread: ThreadContext,
         now: datetime,
     ) -> Outcome:
-        payload = _payload(row, mail, None, suppressed="all-quoted")
+        payload = _payload(row, mail, None, suppressed="all_quoted")
         self.conversations.note_in(
             session, conversation, _stored_text(mail.text, mail.subject),
             channel_ref=_channel_ref(row), payload=payload,
@@ -129,9 +129,9 @@ class Replier:
         repo.add_event(session, conversation.id, "email_all_quoted", {"inbound_id": row.id})
         if conversation.status == "waiting_for_staff":
             _reopen_ticket(session, conversation, row.id)
-            return Outcome(row.id, QUIET, "all-quoted", "", conversation.id)
+            return Outcome(row.id, QUIET, "all_quoted", "", conversation.id)
         message = {"text": self._texts(conversation.language).no_new_text(), "links": []}
-        reply = _Reply(thread, [message], conversation.language, "all-quoted")
+        reply = _Reply(thread, [message], conversation.language, "all_quoted")
         return self._queue(session, row, conversation, reply, now)
 
     def _queue(
@@ -154,13 +154,15 @@ class Replier:
             )  # fmt: skip
         except ValueError as error:
             repo.add_event(session, conversation.id, "email_not_sent", {"error": str(error)[:300]})
-            return Outcome(row.id, SUPPRESSED, "bad-recipient", str(error)[:300], conversation.id)
+            return Outcome(row.id, SUPPRESSED, "bad_recipient", str(error)[:300], conversation.id)
         outbound = queue_message(
             session, msg, kind=BOT_KIND, envelope_from=self.settings.envelope_from, now=now,
             conversation_id=conversation.id, inbound_id=row.id,
             status="printed" if self.print_only else "pending",
         )  # fmt: skip
-        return Outcome(row.id, REPLIED, reply.route, "", conversation.id, outbound.id)
+        return Outcome(
+            row.id, REPLIED, reply.route, "", conversation.id, outbound.id, reply.language
+        )
 
     def _rate_limit(
         self, session: Session, recipient: str, conversation_id: int, now: datetime
@@ -174,13 +176,13 @@ class Replier:
         to_sender = list(session.scalars(base.where(OutboundEmail.recipient == recipient.lower())))
         decision = self.settings.sender_limit.decide(to_sender, now)
         if not decision.reply:
-            return decision
+            return AutoReplyDecision(False, decision.reason, f"{decision.detail} to {recipient}")
         in_thread = list(
             session.scalars(base.where(OutboundEmail.conversation_id == conversation_id))
         )
         decision = self.settings.conversation_limit.decide(in_thread, now)
         if not decision.reply:
-            return AutoReplyDecision(False, decision.reason + "-conversation", decision.detail)
+            return AutoReplyDecision(False, decision.reason, decision.detail + " in this thread")
         return decision
 
     def _texts(self, language: str) -> MailTexts:

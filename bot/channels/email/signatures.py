@@ -24,11 +24,14 @@ CLOSINGS = frozenset(
 _DELIMITER = re.compile(r"^--\s*$")
 _UNDERSCORES = re.compile(r"^_{2,}\s*$")
 _DASH_NAME = re.compile(r"^-[^\W\d_][\w.'’-]*(?:\s[\w.'’-]+){0,3}$")
+# "Sent from my iPhone" and its translations, with an optional <link> glued on.
 _MOBILE = re.compile(
-    r"^(?:sent|verzonden|verstuurd|gesendet|envoy[ée]|enviado|inviato)\s+"
-    r"(?:from|with|via|using|vanaf|van|met|von|mit|de|desde|da)\s+[^,;!?]{1,50}$"
+    r"^(?:sent|verzonden|verstuurd|gesendet|envoy[ée]|enviado|inviato|sendt|skickat|l[äa]hetetty"
+    r"|wys[łl]ane|odesl[áa]no|poslano|enviat|отправлено|надіслано)\s+"
+    r"(?:from|with|via|using|vanaf|van|met|von|mit|de|desde|da|dal|fra|fr[åa]n|z|ze|iz|s|с|з"
+    r"|[àa] partir d[e']|depuis)\s+[^,;!?<]{1,50}(?:<[^>\s]{1,200}>)?$"
     r"|^von meinem \S+(?:\s\S+){0,3} gesendet$"
-    r"|^get outlook for (?:ios|android)\b",
+    r"|^get outlook for (?:ios|android)\b|^\S{1,20}から送信$|^发自我的\S{1,20}$",
     re.IGNORECASE,
 )
 _TAIL_LINE_LIMIT = 80

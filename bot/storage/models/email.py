@@ -44,7 +44,7 @@ class InboundEmail(Base):
         ForeignKey("conversations.id", ondelete="SET NULL"), index=True
     )
     outcome: Mapped[str | None] = mapped_column(String(24))  # replied | suppressed | bounce ...
-    reason: Mapped[str | None] = mapped_column(String(60))  # e.g. auto-submitted, rate-limit-hour
+    reason: Mapped[str | None] = mapped_column(String(60))  # e.g. auto_submitted, rate_limited
     detail: Mapped[str | None] = mapped_column(String(500))
     error: Mapped[str | None] = mapped_column(Text)
 

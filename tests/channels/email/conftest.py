@@ -72,9 +72,10 @@ def mail(
     subject: str = "Vraag over de plugin",
     message_id: str | None = "<m1@klant.example>",
     headers: tuple[str, ...] = (),
+    to: str = HELPDESK,
 ) -> bytes:
     """A plain human message; ``headers`` are added as given (raw lines)."""
-    lines = [f"From: {sender}", f"To: {HELPDESK}", f"Subject: {subject}"]
+    lines = [f"From: {sender}", f"To: {to}", f"Subject: {subject}"]
     if message_id:
         lines.append(f"Message-ID: {message_id}")
     lines += [*headers, "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8"]

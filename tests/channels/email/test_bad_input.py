@@ -67,11 +67,11 @@ CASES: dict[str, bytes] = {
         "Content-Type: text/plain; charset=x-klingon-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
     ).encode()
     + "Hoe installeer ik de plugin? Één vraag.\r\n".encode("latin-1"),
-    "all-quoted": (
+    "all_quoted": (
         HEAD + "Subject: Re: vraag\r\n\r\nOp 25 nov. 2026 om 10:00 schreef Support <"
         f"{HELPDESK}>:\r\n> Welke versie gebruikt u?\r\n"
     ).encode(),
-    "no-headers-at-all": b"\x00\x01\x02 binary garbage \xff\xfe without any header\r\n",
+    "no_headers_at_all": b"\x00\x01\x02 binary garbage \xff\xfe without any header\r\n",
     "empty-body": (HEAD + "Subject: Leeg\r\n\r\n").encode(),
 }
 
@@ -97,8 +97,8 @@ def test_bad_input_is_stored_and_answered_sensibly_or_not_at_all(
 
 
 def test_mail_without_any_sender_is_kept_but_not_answered(channel: EmailChannel) -> None:
-    outcome = channel.handle(CASES["no-headers-at-all"], source="smtp", envelope_sender="")
-    assert (outcome.outcome, outcome.reason) == ("suppressed", "null-sender")
+    outcome = channel.handle(CASES["no_headers_at_all"], source="smtp", envelope_sender="")
+    assert (outcome.outcome, outcome.reason) == ("suppressed", "null_sender")
 
 
 def test_an_injected_bcc_never_becomes_a_recipient(channel: EmailChannel, db: Database) -> None:

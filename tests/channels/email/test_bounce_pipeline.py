@@ -66,7 +66,7 @@ def test_a_hard_bounce_of_our_reply_marks_the_address_and_holds_back_its_mail(
 ) -> None:
     conversation_id, ours = our_reply(channel, db)
     outcome = channel.handle(dsn(ours, "anna@klant.example"), source="smtp")
-    assert (outcome.outcome, outcome.reason) == ("bounce", "hard-bounce")
+    assert (outcome.outcome, outcome.reason) == ("bounce", "hard_bounce")
     assert outcome.conversation_id == conversation_id
     marked = customer(db, "anna@klant.example")
     assert marked is not None and marked.email_bounced_at is not None
@@ -82,7 +82,7 @@ def test_a_delay_notice_marks_nothing(channel: EmailChannel, db: Database) -> No
     outcome = channel.handle(
         dsn(ours, "anna@klant.example", action="delayed", status="4.4.1"), source="smtp"
     )
-    assert (outcome.outcome, outcome.reason) == ("bounce", "soft-bounce")
+    assert (outcome.outcome, outcome.reason) == ("bounce", "soft_bounce")
     marked = customer(db, "anna@klant.example")
     assert marked is not None and marked.email_bounced_at is None
     assert [r.status for r in outbox(db)] == ["pending"]

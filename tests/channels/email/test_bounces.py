@@ -125,3 +125,38 @@ def test_dsn_action_and_status_decide_permanence(action: str, status: str, perma
     assert bounce.recipients == ("klant@example.nl",)
     assert bounce.original_message_id == "<reply.c1.n.m@nme.example>"
     assert bounce.diagnostic == "smtp; 550 no such user"
+
+
+@pytest.mark.parametrize(
+    ("head", "body"),
+    [
+        # the daemon's address is empty: only its name says who it is
+        ("From: MAILER-DAEMON <>\r\nSubject: Mail delivery failed", "550 5.1.1 <gone@x.example>"),
+        # an SMS gateway's postmaster, spelled with an underscore, answering "Re:"
+        (
+            "From: post_master@vtext.example\r\nSubject: Re:Test message",
+            "Error: 550 no such user gone@x.example",
+        ),
+        (
+            "From: MAILER-DAEMON@mx.example\r\nSubject: failed delivery",
+            "Your mail to gone@x.example could not be delivered.",
+        ),
+        (
+            "From: Mail Delivery System <mailer-daemon@mx.example>\r\nSubject: Mail failure",
+            "The following address had permanent fatal errors: gone@x.example",
+        ),
+    ],
+)
+def test_bounces_without_report_structure_are_recognised_by_content(head: str, body: str) -> None:
+    raw = f"{head}\r\nTo: support@nme.example\r\n\r\n{body}\r\n".encode()
+    bounce = parse_bounce(parse_message(raw))
+    assert bounce is not None and "gone@x.example" in bounce.recipients
+
+
+def test_a_person_writing_about_a_failed_delivery_is_not_a_bounce() -> None:
+    raw = (
+        b"From: Anna <anna@klant.example>\r\nTo: support@nme.example\r\n"
+        b"Subject: Mail delivery failed for my newsletter\r\n\r\n"
+        b"My newsletter could not be delivered: 550 5.1.1 user unknown. What now?\r\n"
+    )
+    assert parse_bounce(parse_message(raw)) is None

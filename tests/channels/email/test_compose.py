@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.channels.email.address_headers import MAIL_POLICY
 from bot.channels.email.autoreply_rules import should_auto_reply
 from bot.channels.email.compose import (
     ThreadContext,
@@ -61,7 +62,7 @@ def compose(mail: InboundMail, *, automated: bool = True, **kwargs: object) -> E
 
 
 def parsed(message: EmailMessage) -> EmailMessage:
-    back = email.message_from_bytes(message.as_bytes(policy=policy.SMTP), policy=policy.default)
+    back = email.message_from_bytes(message.as_bytes(policy=MAIL_POLICY), policy=policy.default)
     assert isinstance(back, EmailMessage)
     return back
 
@@ -118,7 +119,7 @@ def test_our_own_reply_coming_back_is_never_answered() -> None:
         own_message_id_domain=DOMAIN,
         loop_header_value="nme.example",
     )
-    assert (decision.reply, decision.reason) == (False, "loop-header")
+    assert (decision.reply, decision.reason) == (False, "loop_header")
 
 
 @pytest.mark.parametrize(

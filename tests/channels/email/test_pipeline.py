@@ -59,12 +59,11 @@ def test_a_question_gets_one_automatic_reply_with_our_headers(
     assert len(outbox(db)) == 1 and outbox(db)[0].status == "pending"
 
 
-def test_the_reply_goes_to_reply_to_when_the_customer_set_it(
-    channel: EmailChannel, db: Database
-) -> None:
+def test_an_automatic_reply_ignores_reply_to(channel: EmailChannel, db: Database) -> None:
+    """RFC 3834 §4 (issue 19 #5): the sender, not a Reply-To anyone can write."""
     outcome = channel.handle(mail(headers=("Reply-To: desk@klant.example",)), source="cli")
     reply = parsed(reply_to(db, outcome.outbound_id))
-    assert [a.addr_spec for a in reply["To"].addresses] == ["desk@klant.example"]
+    assert [a.addr_spec for a in reply["To"].addresses] == ["anna@klant.example"]
 
 
 def test_a_reply_to_our_message_continues_the_same_conversation(
@@ -159,20 +158,20 @@ def test_an_out_of_office_answer_to_our_mail_is_stored_in_its_conversation_unans
         headers=(f"In-Reply-To: {ours}",),
     )
     outcome = channel.handle(ooo, source="cli")
-    assert (outcome.outcome, outcome.reason) == ("suppressed", "out-of-office-subject")
+    assert (outcome.outcome, outcome.reason) == ("suppressed", "out_of_office")
     assert outcome.conversation_id == first.conversation_id
     assert len(outbox(db)) == 1
     with db.session() as session:
         last = repo.messages(session, first.conversation_id or 0)[-1]
         assert last.text == "Ik ben tot maandag afwezig."
-        assert last.payload["email"]["suppressed"] == "out-of-office-subject"
+        assert last.payload["email"]["suppressed"] == "out_of_office"
     (event,) = events(db, "email_suppressed")
     assert event.conversation_id == first.conversation_id
     row = inbound_rows(db)[-1]
     assert (row.status, row.outcome, row.reason) == (
         "processed",
         "suppressed",
-        "out-of-office-subject",
+        "out_of_office",
     )
 
 
@@ -203,7 +202,7 @@ def test_more_than_three_replies_an_hour_to_one_address_are_held_back(
         for n in range(4)
     ]
     assert [o.replied for o in outcomes] == [True, True, True, False]
-    assert outcomes[3].reason == "rate-limit-hour"
+    assert outcomes[3].reason == "rate_limited"
     with db.session() as session:
         stored = session.scalars(select(Message).where(Message.role == "customer")).all()
         assert [m.text for m in stored][-1] == "Vraag 3"
@@ -232,7 +231,7 @@ def test_one_conversation_gets_at_most_three_automatic_replies_an_hour(
     ]
     assert [o.conversation_id for o in outcomes] == [first.conversation_id] * 3
     assert [o.replied for o in outcomes] == [True, True, False]
-    assert outcomes[2].reason == "rate-limit-hour-conversation"
+    assert outcomes[2].reason == "rate_limited"
 
 
 def test_a_message_that_is_only_quoted_text_gets_no_engine_turn_but_a_request_to_write_above(
@@ -240,11 +239,11 @@ def test_a_message_that_is_only_quoted_text_gets_no_engine_turn_but_a_request_to
 ) -> None:
     quoted = mail("> Hoe installeer ik de plugin?\n> Groet, Anna", subject="Re: vraag")
     outcome = channel.handle(quoted, source="cli")
-    assert (outcome.outcome, outcome.reason) == ("replied", "all-quoted")
+    assert (outcome.outcome, outcome.reason) == ("replied", "all_quoted")
     with db.session() as session:
         messages = repo.messages(session, outcome.conversation_id or 0)
         assert [m.role for m in messages] == ["customer"]
-        assert messages[0].payload["email"]["suppressed"] == "all-quoted"
+        assert messages[0].payload["email"]["suppressed"] == "all_quoted"
     assert events(db, "email_all_quoted")
 
 

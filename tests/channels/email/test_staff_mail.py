@@ -19,6 +19,8 @@ from tests.conftest import make_config
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
+SHIPPED_HELPDESK = "support@example.com"  # faq_data/policy.yaml
+
 
 @pytest.fixture
 def runtime(tmp_path: Path, database_url: str) -> Iterator[Runtime]:
@@ -31,7 +33,7 @@ def test_a_staff_reply_threads_to_the_customers_last_mail_without_auto_submitted
     runtime: Runtime,
 ) -> None:
     channel = email_channel(runtime)
-    first = channel.handle(mail(), source="smtp")
+    first = channel.handle(mail(to=SHIPPED_HELPDESK), source="smtp")
     with runtime.db.session() as session:
         conversation = session.get(Conversation, first.conversation_id)
         assert conversation is not None
@@ -59,7 +61,10 @@ def test_a_staff_reply_threads_to_the_customers_last_mail_without_auto_submitted
     ours = str(reply["Message-ID"]).strip()
     answer = channel.handle(
         mail(
-            "Dank, dat werkt!", message_id="<m2@klant.example>", headers=(f"In-Reply-To: {ours}",)
+            "Dank, dat werkt!",
+            message_id="<m2@klant.example>",
+            headers=(f"In-Reply-To: {ours}",),
+            to=SHIPPED_HELPDESK,
         ),
         source="smtp",
     )
