@@ -26,6 +26,7 @@ from bot.helpdesk.presence import LocalPresence, Presence, RedisPresence
 from bot.helpdesk.redis_bus import RedisBus
 from bot.helpdesk.subscriptions import SubscriptionFeed
 from bot.i18n import load_translations
+from bot.semantic import build_semantic
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 
@@ -68,7 +69,9 @@ def build_runtime(config: Config, *, migrate: bool = True) -> Runtime:
     kb = load_knowledge(config.data_dir)
     for problem in kb.problems:
         log.warning("knowledge base: %s", problem)
-    engine = Engine(kb, load_translations(kb.policy.languages))
+    semantic = build_semantic(config)
+    log.info("%s", semantic.status)
+    engine = Engine(kb, load_translations(kb.policy.languages), semantic=semantic.scorer)
     bus: MessageBus = LocalBus()
     limiter: RateLimiter = MemoryRateLimiter()
     presence: Presence = LocalPresence()

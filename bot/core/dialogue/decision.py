@@ -64,23 +64,38 @@ def decide_message(ctx: TurnContext) -> Verdict:
     gate = index.gate(language)
     bug_report = _names_a_bug_of_ours(ctx)
     certainty: Certainty = "strict" if _outdated(ctx) else "lenient"
-    scores = lead_of(ranked)
-    confident = decide(scores, gate, certainty) == "answer"
+    lead = lead_of(ranked)
+    meaning_top, meaning_lead = None, None
+    if decide(lead, gate, "strict") != "answer":  # a certain answer by words does not wait
+        with_meaning, meaning_top, meaning_lead = index.by_meaning(sig.text, language, ranked)
+        lead = with_meaning or lead
+    confident = decide(lead, gate, certainty) == "answer"
     top = ranked[0] if ranked else None
-    strictly = confident and decide(scores, gate, "strict") == "answer"
+    strictly = confident and decide(lead, gate, "strict") == "answer"
     cued = _cued_route(ctx, ranked, strictly, bug_report)
     if cued is not None:
         return cued
     # A problem report gets an article of another language only with strict certainty: its
     # English error words match English articles whatever the customer asks.
     stand_in_certainty: Certainty = "strict" if bug_report or sig.has(Intent.PROBLEM) else certainty
-    stand_in = _other_language_answer(ctx, ranked, stand_in_certainty)
+    own_meaning = meaning_lead.best if meaning_lead else None
+    stand_in = _other_language_answer(ctx, ranked, stand_in_certainty, own_meaning)
     if stand_in is not None:
         return stand_in
     if confident and top is not None:
         verdict = _confident(ctx, top, ranked)
         if verdict is not None:
             return verdict
+    if (
+        meaning_top is not None
+        and meaning_lead is not None
+        and (top is None or meaning_top.key != top.entry.key or meaning_top.kind != top.entry.kind)
+    ):
+        # The words are not sure; the entry closest in meaning is, by its own calibration.
+        if decide(meaning_lead, gate, certainty) == "answer":
+            verdict = _confident(ctx, FaqMatch(meaning_top, meaning_lead.best), ranked)
+            if verdict is not None:
+                return verdict
     return _without_a_confident_answer(ctx, ranked, gate.suggest, bug_report)
 
 
@@ -146,7 +161,7 @@ def _without_a_confident_answer(
 
 
 def _other_language_answer(
-    ctx: TurnContext, own: tuple[FaqMatch, ...], certainty: Certainty
+    ctx: TurnContext, own: tuple[FaqMatch, ...], certainty: Certainty, own_meaning: float | None
 ) -> Verdict | None:
     """An entry of another language that answers better than anything in the customer's.
 
@@ -161,15 +176,30 @@ def _other_language_answer(
     other, ranked = index.other_languages(
         ctx.signals.text, language, product=ctx.state.slots.product
     )
-    if not ranked or decide(lead_of(ranked), index.gate(other), certainty) != "answer":
+    entry: FaqEntry | None = None
+    if ranked and decide(lead_of(ranked), index.gate(other), certainty) == "answer":
+        if not own or ranked[0].score > own[0].score:
+            entry = ranked[0].entry
+    for candidate in index.languages:
+        if entry is None and own_meaning is not None and candidate != language:
+            entry = _other_language_by_meaning(ctx, candidate, own_meaning)
+    if entry is None:
         return None
-    if own and ranked[0].score <= own[0].score:
-        return None
-    entry = ranked[0].entry
+    score = ranked[0].score if ranked and ranked[0].entry == entry else 0.0
     twin = ctx.kb.faq_entry(language, entry.id)
     if twin is not None:
-        return Verdict("faq", twin, ranked[0].score, twin.route)
-    return Verdict("faq", entry, ranked[0].score, entry.route, other_language=True)
+        return Verdict("faq", twin, score, twin.route)
+    return Verdict("faq", entry, score, entry.route, other_language=True)
+
+
+def _other_language_by_meaning(ctx: TurnContext, other: str, own_best: float) -> FaqEntry | None:
+    """An article of another language that the semantic stage finds strictly certain, and closer
+    in meaning than anything in the customer's own language."""
+    index = ctx.services.faq
+    _, found, lead = index.by_meaning(ctx.signals.text, other, (), faq_only=True)
+    if found is None or lead is None or lead.best <= own_best:
+        return None
+    return found if decide(lead, index.gate(other), "strict") == "answer" else None
 
 
 def _third_party_involved(ctx: TurnContext) -> bool:

@@ -26,6 +26,7 @@ from bot.core.knowledge.models import KnowledgeBase
 from bot.core.language import detect_language
 from bot.core.matching import FaqIndex
 from bot.core.ports import Translator
+from bot.core.retrieval.semantic import SemanticScorer
 from bot.core.text import strip_control
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class Engine:
         kb: KnowledgeBase,
         translations: Mapping[str, Translator],
         faq: FaqIndex | None = None,
+        semantic: SemanticScorer | None = None,
     ) -> None:
         self.kb = kb
         self.translations = translations
@@ -100,6 +102,7 @@ class Engine:
             kb.policy.languages,
             third_party=kb.third_party,
             cards=kb.route_cards,
+            semantic=semantic,
         )
         self.services = Services(kb, index, understanding)
 

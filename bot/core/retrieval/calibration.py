@@ -37,9 +37,11 @@ from bot.core.retrieval.decision import (
     Certainty,
     Gate,
     Lead,
+    Meaning,
     lead_of,
     same_answer,
 )
+from bot.core.retrieval.semantic import best_per_owner
 
 REAL_TOP1 = 0.9
 FOLDS = 4
@@ -69,46 +71,91 @@ Ranker = Callable[[str], Sequence[Match]]
 
 @dataclass(frozen=True)
 class Outcome:
-    """One held-out phrasing searched: the two scores the gate sees, and whether it was right."""
+    """One held-out phrasing searched: what the gate sees, and whether it was right. With the
+    semantic stage, `lead` carries its view and `by_meaning` is its own ranking's lead."""
 
     expected: FaqEntry
     found: FaqEntry | None
     lead: Lead
+    meaning_found: FaqEntry | None = None
+    by_meaning: Lead | None = None
 
     @property
     def right(self) -> bool:
         return self.found is not None and same_answer(self.expected, self.found)
 
+    @property
+    def meaning_right(self) -> bool:
+        return self.meaning_found is not None and same_answer(self.expected, self.meaning_found)
 
-def features(lead: Lead) -> tuple[float, float, float]:
-    """The model's inputs: the best score, its margin, and the words it explains (up to 3: one
-    matching word is weak evidence however clear the lead)."""
-    return (lead.best, lead.margin, min(lead.explained, MAX_EXPLAINED) / MAX_EXPLAINED)
+
+ModelKind = Literal["words", "words+meaning", "meaning"]
+
+
+def kind_of(lead: Lead) -> ModelKind:
+    if lead.by_meaning:
+        return "meaning"
+    return "words" if lead.meaning is None else "words+meaning"
+
+
+def features(lead: Lead) -> tuple[float, ...]:
+    """A model's inputs. Words: the best score, its margin, and the query words it explains (up
+    to 3: one matching word is weak evidence however clear the lead). With the semantic stage:
+    also whether it agrees on the best entry, and how close in meaning that entry is. By meaning
+    alone: the best similarity and its margin."""
+    if lead.by_meaning:
+        return (lead.best, lead.margin)
+    words = (lead.best, lead.margin, min(lead.explained, MAX_EXPLAINED) / MAX_EXPLAINED)
+    if lead.meaning is None:
+        return words
+    return (*words, float(lead.meaning.agrees), lead.meaning.similarity)
+
+
+@dataclass(frozen=True)
+class Logistic:
+    bias: float
+    weights: tuple[float, ...]
+
+    def probability(self, values: Sequence[float]) -> float:
+        z = self.bias + sum(w * v for w, v in zip(self.weights, values, strict=True))
+        return _sigmoid(z)
 
 
 @dataclass(frozen=True)
 class CalibratedGate:
-    """P(right) = logistic(bias + weights · features(lead)), for customers' questions."""
+    """P(right) = logistic(bias + weights · features(lead)) for customers' questions, with one
+    model per kind of lead (`kind_of`); a kind without its own model uses the words model on the
+    words part of the lead."""
 
-    bias: float
-    weights: tuple[float, float, float]
+    models: Mapping[ModelKind, Logistic]
     suggest: float
 
     def confidence(self, lead: Lead) -> float:
-        x = features(lead)
-        return _sigmoid(self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True)))
+        kind = kind_of(lead)
+        model = self.models.get(kind)
+        if model is None:
+            if kind == "meaning":
+                return 0.0
+            model, lead = self.models["words"], replace(lead, meaning=None)
+        return model.probability(features(lead))
 
     def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool:
-        return lead.best >= self.suggest and self.confidence(lead) >= LEVELS[certainty]
+        floor = 0.0 if lead.by_meaning else self.suggest
+        return lead.best >= floor and self.confidence(lead) >= LEVELS[certainty]
 
     def describe(self) -> str:
-        b, m, e = self.weights
-        levels = ", ".join(f"{name} {level:.2f}" for name, level in LEVELS.items())
-        return (
-            f"calibrated: P(right) = logistic({self.bias:.2f} + {b:.2f}*score + {m:.2f}*margin "
-            f"+ {e:.2f}*explained/{MAX_EXPLAINED}); answer at {levels}; suggest from score "
-            f"{self.suggest:.2f}"
+        names = {
+            "words": "score, margin, explained/3",
+            "words+meaning": "score, margin, explained/3, agrees, similarity",
+            "meaning": "similarity, margin",
+        }
+        models = "; ".join(
+            f"{kind}: logistic({m.bias:.2f} + {', '.join(f'{w:.2f}' for w in m.weights)} "
+            f"x ({names[kind]}))"
+            for kind, m in self.models.items()
         )
+        levels = ", ".join(f"{name} {level:.2f}" for name, level in LEVELS.items())
+        return f"calibrated: {models}; answer at {levels}; suggest from score {self.suggest:.2f}"
 
 
 @dataclass(frozen=True)
@@ -167,8 +214,19 @@ def _fitted(faq: Sequence[Outcome], found: Sequence[Outcome]) -> CalibratedGate 
     return fit_gate(faq, [o for o in found if o.expected.kind == "route"])
 
 
+@dataclass(frozen=True)
+class MeaningMatrix:
+    """The semantic stage's similarities of every phrasing with every other (one language)."""
+
+    similarities: Sequence[Sequence[float]]
+    text_of: Mapping[tuple[int, str], int]  # (entry position, phrasing) -> row
+    owners: Sequence[int]  # row -> entry position
+
+
 def held_out_outcomes(
-    entries: Sequence[FaqEntry], build: Callable[[list[FaqEntry]], Ranker]
+    entries: Sequence[FaqEntry],
+    build: Callable[[list[FaqEntry]], Ranker],
+    meaning: MeaningMatrix | None = None,
 ) -> list[Outcome]:
     queries = [
         (position, phrasing)
@@ -187,12 +245,58 @@ def held_out_outcomes(
             continue
         kept = [_without(entry, position, held) for position, entry in enumerate(entries)]
         rank = build(kept)
+        held_rows = frozenset(meaning.text_of[q] for q in held) if meaning else frozenset()
         for position, phrasing in sorted(held):
             ranked = rank(phrasing)
             lead = lead_of(ranked) or Lead(0.0, 0.0)
             found = ranked[0].entry if ranked else None
-            outcomes.append(Outcome(entries[position], found, lead))
+            outcome = Outcome(entries[position], found, lead)
+            if meaning is not None:
+                row = meaning.similarities[meaning.text_of[(position, phrasing)]]
+                scores = best_per_owner(row, meaning.owners, len(entries), held_rows)
+                outcome = with_meaning(outcome, entries, scores)
+            outcomes.append(outcome)
     return outcomes
+
+
+def with_meaning(outcome: Outcome, entries: Sequence[FaqEntry], scores: Sequence[float]) -> Outcome:
+    """The outcome with the semantic stage's view added (see `meaning_view`)."""
+    view, found, by_meaning = meaning_view(outcome.found, entries, scores)
+    return replace(
+        outcome,
+        lead=replace(outcome.lead, meaning=view),
+        meaning_found=found,
+        by_meaning=by_meaning,
+    )
+
+
+def meaning_view(
+    words_best: FaqEntry | None, entries: Sequence[FaqEntry], scores: Sequence[float]
+) -> tuple[Meaning | None, FaqEntry | None, Lead | None]:
+    """(what meaning says of the word rankers' best, meaning's own best, its lead). Counter
+    cards take no part: they say what a route is not."""
+    ranked = sorted(
+        (i for i, entry in enumerate(entries) if entry.kind != "counter" and scores[i] > -1.0),
+        key=lambda i: -scores[i],
+    )
+    if not ranked:
+        return None, None, None
+    top = entries[ranked[0]]
+    rival = next((scores[i] for i in ranked[1:] if not same_answer(top, entries[i])), 0.0)
+    by_meaning = Lead(scores[ranked[0]], rival, by_meaning=True)
+    view = None
+    if words_best is not None:
+        position = next(
+            (
+                i
+                for i, e in enumerate(entries)
+                if e.key == words_best.key and e.kind == words_best.kind
+            ),
+            None,
+        )
+        if position is not None:
+            view = Meaning(same_answer(top, words_best), scores[position])
+    return view, top, by_meaning
 
 
 def _without(entry: FaqEntry, position: int, held: set[tuple[int, str]]) -> FaqEntry:
@@ -204,24 +308,50 @@ def _without(entry: FaqEntry, position: int, held: set[tuple[int, str]]) -> FaqE
 
 
 def fit_gate(faq: Sequence[Outcome], routes: Sequence[Outcome]) -> CalibratedGate:
-    """Fit the logistic model on the held-out outcomes and move it to customers' odds."""
+    """Fit a model per kind of lead on the held-out outcomes, moved to customers' odds."""
     groups = [group for group in (faq, routes) if group]
-    samples: list[tuple[tuple[float, ...], float, float]] = []  # (features, right, weight)
+    models: dict[ModelKind, Logistic] = {}
+    for kind in ("words", "words+meaning", "meaning"):
+        samples = _samples(groups, kind)
+        if samples:
+            models[kind] = _moved(samples)
+    right_scores = sorted(o.lead.best for o in faq if o.right)
+    suggest = right_scores[int(len(right_scores) * SUGGEST_QUANTILE)] if right_scores else 0.25
+    low, high = SUGGEST_RANGE
+    return CalibratedGate(models, round(min(max(suggest, low), high), 3))
+
+
+Sample = tuple[tuple[float, ...], float, float]  # (features, right, weight)
+
+
+def _samples(groups: Sequence[Sequence[Outcome]], kind: ModelKind) -> list[Sample]:
+    """FAQ and route outcomes weighing equally, as the lead of this kind sees them."""
+    samples: list[Sample] = []
+    total = sum(len(g) for g in groups)
     for group in groups:
-        weight = 1.0 / len(group) / len(groups) * sum(len(g) for g in groups)
-        samples += [(features(o.lead), float(o.right), weight) for o in group]
+        weight = 1.0 / len(group) / len(groups) * total
+        for o in group:
+            if kind == "meaning":
+                if o.by_meaning is not None:
+                    samples.append((features(o.by_meaning), float(o.meaning_right), weight))
+            elif kind == "words+meaning":
+                if o.lead.meaning is not None:
+                    samples.append((features(o.lead), float(o.right), weight))
+            else:
+                samples.append((features(replace(o.lead, meaning=None)), float(o.right), weight))
+    return samples
+
+
+def _moved(samples: Sequence[Sample]) -> Logistic:
+    """The fitted model, its intercept moved from held-out odds to customers' odds."""
     bias, *weights = _logistic_fit(samples)
     held_right = sum(s[1] * s[2] for s in samples) / sum(s[2] for s in samples)
     held_right = min(max(held_right, 0.02), 0.98)
     bias += _logit(REAL_TOP1) - _logit(held_right)
-    right_scores = sorted(o.lead.best for o in faq if o.right)
-    suggest = right_scores[int(len(right_scores) * SUGGEST_QUANTILE)] if right_scores else 0.25
-    low, high = SUGGEST_RANGE
-    w = (weights[0], weights[1], weights[2])
-    return CalibratedGate(bias, w, round(min(max(suggest, low), high), 3))
+    return Logistic(bias, tuple(weights))
 
 
-def _logistic_fit(samples: Sequence[tuple[tuple[float, ...], float, float]]) -> list[float]:
+def _logistic_fit(samples: Sequence[Sample]) -> list[float]:
     """Weighted logistic regression, monotone: a higher score, margin or explained-word count
     never lowers the confidence. A feature whose weight comes out negative is dropped (its
     weight held at 0) and the rest refitted."""
@@ -235,9 +365,7 @@ def _logistic_fit(samples: Sequence[tuple[tuple[float, ...], float, float]]) -> 
         free.remove(min(negative, key=lambda i: params[i]))
 
 
-def _newton(
-    samples: Sequence[tuple[tuple[float, ...], float, float]], size: int, free: list[int]
-) -> list[float]:
+def _newton(samples: Sequence[Sample], size: int, free: list[int]) -> list[float]:
     """Newton's method on the intercept and the `free` weights (the others stay 0), with a
     weak ridge prior on the weights."""
     active = [0, *free]

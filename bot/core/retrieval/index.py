@@ -8,8 +8,9 @@ analysis. `search` (the FAQ search box, `supportbot ask`) returns FAQ entries on
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
 from bot.core.knowledge.third_party import ThirdPartyCatalogue
@@ -22,18 +23,24 @@ from bot.core.retrieval.calibration import (
     calibrate,
     fingerprint,
     held_out_outcomes,
+    meaning_view,
 )
 from bot.core.retrieval.decision import (
     DECISION_RANK,
     Decision,
     Gate,
+    Lead,
     Thresholds,
     decide,
     lead_of,
     without_vetoed,
 )
 from bot.core.retrieval.language_index import DEFAULT_WEIGHTS, LanguageIndex, RankerScores
+from bot.core.retrieval.meaning import MeaningIndex
 from bot.core.retrieval.products import ProductMentions
+from bot.core.retrieval.semantic import SemanticScorer
+
+log = logging.getLogger(__name__)
 
 # Added to entries of the product the customer named, taken from entries of other products.
 # The product's name is taken out of the query (it would pull towards every entry mentioning
@@ -87,9 +94,11 @@ class FaqIndex:
         cards: Sequence[FaqEntry] = (),
         thresholds: Thresholds | None = None,
         weights: RankerScores = DEFAULT_WEIGHTS,
+        semantic: SemanticScorer | None = None,
     ) -> None:
         """`thresholds` fixes the gate for every language; by default each language's gate is
-        calibrated on this knowledge base (see `bot.core.retrieval.calibration`)."""
+        calibrated on this knowledge base (see `bot.core.retrieval.calibration`). `semantic`
+        adds the semantic stage (`bot.core.retrieval.semantic`)."""
         products = products or {}
         self.languages = tuple(dict.fromkeys(languages)) or ("nl",)
         self.products = products
@@ -108,16 +117,35 @@ class FaqIndex:
             for lang in self.languages
         }
         self._stand_ins = {lang: self._build_stand_ins(lang) for lang in self.languages}
+        self.meaning = self._meaning(semantic)
         self.calibrations: dict[str, Calibration] = {}
         if thresholds is None:
             everything = [
                 e for lang in self.languages for e in (*self._faq[lang], *self._cards[lang])
             ]
-            key = fingerprint(everything, self.languages, products, weights, third_party)
+            key = fingerprint(
+                everything,
+                self.languages,
+                products,
+                weights,
+                third_party,
+                self.meaning.name if self.meaning else None,
+            )
             self.calibrations = cached(key, self._calibrate)
         self._gates: dict[str, Gate] = {
             lang: thresholds or self.calibrations[lang].gate for lang in self.languages
         }
+
+    def _meaning(self, semantic: SemanticScorer | None) -> MeaningIndex | None:
+        if semantic is None:
+            return None
+        try:
+            return MeaningIndex(
+                semantic, {lang: idx.entries for lang, idx in self._indexes.items()}
+            )
+        except Exception:  # the stage is an extra: without it, the words decide alone
+            log.error("semantic stage unavailable; FAQ search uses the words only", exc_info=True)
+            return None
 
     def _build_stand_ins(self, language: str) -> list[LanguageIndex]:
         """Indexes of the entries that exist only in other languages ("stand-ins"), so that a
@@ -145,7 +173,8 @@ class FaqIndex:
 
             return rank
 
-        return held_out_outcomes([*self._faq[language], *self._cards[language]], build)
+        meaning = self.meaning.matrix(language) if self.meaning else None
+        return held_out_outcomes([*self._faq[language], *self._cards[language]], build, meaning)
 
     def gate(self, language: str) -> Gate:
         return self._gates.get(language) or self._gates[self.languages[0]]
@@ -165,6 +194,22 @@ class FaqIndex:
             return ()
         named, text = self.understand(query, product)
         return tuple(without_vetoed(self.rank(index, text, named, k + 2 * len(self._cards))))[:k]
+
+    def by_meaning(
+        self, query: str, language: str, ranked: Sequence[FaqMatch], *, faq_only: bool = False
+    ) -> tuple[Lead | None, FaqEntry | None, Lead | None]:
+        """The semantic stage on a ranking: (its lead with meaning's view, meaning's own best
+        entry, meaning's own lead); (None, None, None) without the stage."""
+        scores = self.meaning.scores(query, language) if self.meaning else None
+        if scores is None:
+            return None, None, None
+        entries = self._indexes[language].entries
+        if faq_only:
+            scores = [s if e.kind == "faq" else -1.0 for s, e in zip(scores, entries, strict=True)]
+        top = ranked[0].entry if ranked else None
+        view, found, own = meaning_view(top, entries, scores)
+        lead = lead_of(ranked)
+        return (replace(lead, meaning=view) if lead else None), found, own
 
     def other_languages(
         self, query: str, language: str, *, product: str | None = None, k: int = CANDIDATES
@@ -198,7 +243,17 @@ class FaqIndex:
             fallback = self._result(ranked[:k], other, limit)
             if _better(fallback, result):
                 result = fallback
+        if result.decision == "none" and self.meaning is not None:
+            result = self._meaning_result(query, first, limit) or result
         return result
+
+    def _meaning_result(self, query: str, language: str, limit: int) -> FaqResult | None:
+        """The semantic stage's answer when the words find nothing (the search box)."""
+        for other in (language, *(lang for lang in self.languages if lang != language)):
+            _, found, own = self.by_meaning(query, other, (), faq_only=True)
+            if found is not None and own is not None and self.gate(other).answers(own, "shown"):
+                return FaqResult("answer", (FaqMatch(found, own.best),), found.language)
+        return None
 
     def ranked(
         self, query: str, language: str, *, product: str | None = None, limit: int = 3
