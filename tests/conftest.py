@@ -103,6 +103,8 @@ def make_config(tmp_path: Path, database_url: str, **overrides: object) -> Confi
         "instance_dir": tmp_path / "instance",
         "secret_key": "test-secret",
         "widget_origins": ("https://customer-site.example",),
+        # The semantic stage costs about 50 ms a turn; tests of it switch it on themselves.
+        "semantic": False,
     }
     values.update(overrides)
     return Config(**values)  # type: ignore[arg-type]

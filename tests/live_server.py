@@ -111,6 +111,7 @@ class LiveServer:
             "SUPPORTBOT_WIDGET_ORIGINS": f"http://localhost:{self.port}",
             "SUPPORTBOT_OUTBOX_WORKER": "false",
             "SUPPORTBOT_LOG_LEVEL": "INFO",
+            "SUPPORTBOT_SEMANTIC": "false",  # ~50 ms a turn; tests/semantic switch it on
         }
 
     # -- life cycle ------------------------------------------------------------------------------

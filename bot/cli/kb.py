@@ -12,6 +12,7 @@ from bot.core.knowledge.loader import KnowledgeError, load_knowledge
 from bot.core.knowledge.report import summarize
 from bot.core.matching import FaqIndex
 from bot.core.retrieval.calibration import report
+from bot.semantic import build_semantic
 
 EXIT_PROBLEMS = 1
 EXIT_MISSING_DIRECTORY = 2
@@ -40,10 +41,18 @@ def check(data_dir: Path | None) -> None:
         raise SystemExit(EXIT_MISSING_DIRECTORY) from exc
     click.echo(f"Knowledge base: {directory}\n")
     click.echo(summarize(kb), nl=False)
+    config = Config.from_env()
+    semantic = build_semantic(config)
     index = FaqIndex(
-        kb.faq, kb.products, kb.policy.languages, third_party=kb.third_party, cards=kb.route_cards
+        kb.faq,
+        kb.products,
+        kb.policy.languages,
+        third_party=kb.third_party,
+        cards=kb.route_cards,
+        semantic=semantic.scorer,
     )
-    click.echo("\n" + report(index.calibrations), nl=False)
+    click.echo("\n" + semantic.status[0].upper() + semantic.status[1:] + "\n")
+    click.echo(report(index.calibrations), nl=False)
     if any(problem.severity == "error" for problem in kb.problems):
         raise SystemExit(EXIT_PROBLEMS)
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Config
 from bot.core.retrieval.semantic import SemanticScorer
+
+if TYPE_CHECKING:
+    from bot.semantic.embedders import Embedder
+    from bot.semantic.vectors import VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +45,27 @@ def build_semantic(config: Config) -> SemanticChoice:
                 "pip install 'supportbot[semantic]'"
             )
         return SemanticChoice(None, "semantic stage: off (pip install 'supportbot[semantic]')")
-    from bot.semantic.embedders import E5Embedder, Embedder, OnnxEmbedder
-    from bot.semantic.vectors import VectorStore
-
     model = Path(config.embedding_model) if config.embedding_model else None
-    embedder: Embedder = OnnxEmbedder(model) if model else E5Embedder()
     cache = (
         Path(config.embedding_cache)
         if config.embedding_cache
         else config.instance_dir / "embeddings"
     )
-    store = VectorStore(embedder, cache)
-    return SemanticChoice(store, f"semantic stage: on ({embedder.name}; vectors cached in {cache})")
+    store = _store(model, cache)
+    return SemanticChoice(store, f"semantic stage: on ({store.name}; vectors cached in {cache})")
+
+
+@functools.cache
+def _store(model: Path | None, cache: Path) -> VectorStore:
+    """One model and one set of vectors per process (a worker builds its app once; tests and
+    commands build many, and loading the model each time would cost seconds)."""
+    from bot.semantic.vectors import VectorStore  # numpy comes with the extra: only when chosen
+
+    return VectorStore(_embedder(model), cache)
+
+
+@functools.cache
+def _embedder(model: Path | None) -> Embedder:
+    from bot.semantic.embedders import E5Embedder, OnnxEmbedder  # the extra: only when chosen
+
+    return OnnxEmbedder(model) if model else E5Embedder()

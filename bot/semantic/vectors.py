@@ -62,7 +62,9 @@ class VectorStore:
     def similarities(self, query: str, key: Hashable) -> Sequence[float]:
         matrix = self._matrices[key]
         with self._lock:
-            vector = self.embedder.embed([query])[0]
+            vector = self._vectors.get(self._key(query))  # a registered text: no model call
+            if vector is None:
+                vector = self.embedder.embed([query])[0]
         scores: list[float] = (matrix @ vector).tolist() if len(matrix) else []
         return scores
 

@@ -186,7 +186,7 @@ def _other_language_answer(
     if entry is None:
         return None
     score = ranked[0].score if ranked and ranked[0].entry == entry else 0.0
-    twin = ctx.kb.faq_entry(language, entry.id)
+    twin = index.twin(entry, language)
     if twin is not None:
         return Verdict("faq", twin, score, twin.route)
     return Verdict("faq", entry, score, entry.route, other_language=True)

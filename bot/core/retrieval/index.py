@@ -118,6 +118,7 @@ class FaqIndex:
         }
         self._stand_ins = {lang: self._build_stand_ins(lang) for lang in self.languages}
         self.meaning = self._meaning(semantic)
+        self._twins = self.meaning.twins(self.languages) if self.meaning else {}
         self.calibrations: dict[str, Calibration] = {}
         if thresholds is None:
             everything = [
@@ -194,6 +195,15 @@ class FaqIndex:
             return ()
         named, text = self.understand(query, product)
         return tuple(without_vetoed(self.rank(index, text, named, k + 2 * len(self._cards))))[:k]
+
+    def twin(self, entry: FaqEntry, language: str) -> FaqEntry | None:
+        """The same article in `language`: the entry with the same id, or one whose question
+        means the same (different file names per language are common)."""
+        for candidate in self._faq.get(language, ()):
+            if candidate.id == entry.id:
+                return candidate
+        twin_id = self._twins.get((entry.language, entry.id), {}).get(language)
+        return next((e for e in self._faq.get(language, ()) if e.id == twin_id), None)
 
     def by_meaning(
         self, query: str, language: str, ranked: Sequence[FaqMatch], *, faq_only: bool = False

@@ -1,0 +1,66 @@
+"""Registered texts' vectors: cached on disk by content, compared in order."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.semantic.embedders import Matrix, OnnxEmbedder
+from bot.semantic.vectors import VectorStore
+from tests.semantic.tiny_model import build
+
+
+class Counting:
+    """An adapter that counts what it is asked to embed (the model itself is real)."""
+
+    def __init__(self, inner: OnnxEmbedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.texts: list[str] = []
+
+    def embed(self, texts: list[str]) -> Matrix:
+        self.texts.extend(texts)
+        return self.inner.embed(texts)
+
+
+@pytest.fixture
+def model(tmp_path: Path) -> OnnxEmbedder:
+    return OnnxEmbedder(build(tmp_path / "tiny"))
+
+
+def test_vectors_are_embedded_once_and_found_again_after_a_restart(
+    tmp_path: Path, model: OnnxEmbedder
+) -> None:
+    first = Counting(model)
+    key = VectorStore(first, tmp_path / "cache").register(["the invoice", "refund", "the theme"])
+    assert len(first.texts) == 3
+    again = Counting(model)
+    store = VectorStore(again, tmp_path / "cache")
+    assert store.register(["the invoice", "refund", "the theme"]) == key
+    store.register(["refund", "a child theme"])  # one new text
+    assert again.texts == ["a child theme"]
+
+
+def test_similarities_come_in_the_registered_order(tmp_path: Path, model: OnnxEmbedder) -> None:
+    store = VectorStore(model, None)
+    key = store.register(["refund", "de factuur", "the theme"])
+    scores = store.similarities("the invoice", key)
+    assert len(scores) == 3 and int(np.argmax(scores)) == 1
+    pairs = store.pairwise(key)
+    assert np.allclose(np.diag(np.array(pairs)), 1.0, atol=1e-5)
+
+
+def test_a_broken_cache_file_is_embedded_anew_with_a_warning(
+    tmp_path: Path, model: OnnxEmbedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = VectorStore(model, tmp_path / "cache")
+    store.register(["refund"])
+    (cache_file,) = (tmp_path / "cache").glob("*.npz")
+    cache_file.write_bytes(b"not a numpy file")
+    counting = Counting(model)
+    with caplog.at_level(logging.WARNING, logger="bot.semantic.vectors"):
+        VectorStore(counting, tmp_path / "cache").register(["refund"])
+    assert counting.texts == ["refund"] and "unreadable" in caplog.text
