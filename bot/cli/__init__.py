@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "bot.cli.email",
     "bot.cli.imports",
     "bot.cli.staff",
+    "bot.cli.wordpress",
 )
 
 
