@@ -103,9 +103,7 @@ class WordPressSite:
         created = self.db.run(self.database)
         if created.returncode != 0:
             raise WordPressError(f"cannot create the database: {created.stderr or created.stdout}")
-        self.run_php_file(
-            PHP_TOOLS / "install.php", ADMIN_USER, ADMIN_PASSWORD, installing=True
-        )
+        self.run_php_file(PHP_TOOLS / "install.php", ADMIN_USER, ADMIN_PASSWORD, installing=True)
         self.php("switch_theme('twentytwentythree'); return get_stylesheet();")
         return self
 
@@ -170,7 +168,8 @@ require_once ABSPATH . 'wp-settings.php';
             env=self._env(installing), cwd=self.root, check=False,
         )  # fmt: skip
         if done.returncode != 0:
-            raise WordPressError(f"{script.name} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+            output = f"{done.stdout}\n{done.stderr}"
+            raise WordPressError(f"{script.name} failed ({done.returncode}):\n{output}")
         return done.stdout
 
     def php(self, code: str) -> Any:
@@ -188,7 +187,8 @@ require_once ABSPATH . 'wp-settings.php';
         """``activate_plugin()``, which refuses a plugin that prints anything (notices too)."""
         result = self.php(
             f"$r = activate_plugin({php_tag(plugin)}); "
-            "return is_wp_error($r) ? $r->get_error_message() . ' ' . wp_json_encode($r->get_error_data()) : 'ok';"
+            "if (!is_wp_error($r)) { return 'ok'; } "
+            "return $r->get_error_message() . ' ' . wp_json_encode($r->get_error_data());"
         )
         if result != "ok":
             raise WordPressError(f"activating {plugin}: {result}")
