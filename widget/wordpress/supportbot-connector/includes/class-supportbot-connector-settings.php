@@ -106,8 +106,8 @@ final class Supportbot_Connector_Settings {
 	 * @return string
 	 */
 	public static function server_url( $raw ) {
-		if ( ! is_string( $raw ) || strlen( $raw ) > 500 ) {
-			return '';
+		if ( ! is_string( $raw ) || strlen( $raw ) > 500 || ! preg_match( '#^\s*https?://#i', $raw ) ) {
+			return ''; // An address without its scheme is not guessed (WordPress would add http://).
 		}
 		$url   = esc_url_raw( trim( $raw ), array( 'http', 'https' ) );
 		$parts = wp_parse_url( $url );
