@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +62,17 @@ def compiled_translation(po_file: Path) -> bytes:
         catalog = read_po(handle, locale=po_file.stem.rsplit("-", 1)[-1])
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
-    return out.getvalue()
+    return with_hash_table_offset(out.getvalue())
+
+
+def with_hash_table_offset(mo: bytes) -> bytes:
+    """Babel writes an empty hash table at offset 0; WordPress's MO reader (``pomo/mo.php``)
+    takes the hash table's offset as the end of the translations table and refuses the file.
+    GNU msgfmt puts it right after that table, which is just as valid: do the same."""
+    total, _, translations_at, hash_size, _ = struct.unpack_from("<5I", mo, 8)
+    if mo[:4] != b"\xde\x12\x04\x95" or hash_size != 0:
+        return mo
+    return mo[:24] + struct.pack("<I", translations_at + total * 8) + mo[28:]
 
 
 def plugin_files(source: Path) -> dict[str, bytes]:

@@ -21,12 +21,24 @@ import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from bot.cli.wordpress import BuiltPlugin, build_plugin
+from tests.browser.conftest import CHROMIUM_FLAGS, DESKTOP, chromium_path
+from tests.browser.widget_page import TIMEOUT_MS
 from tests.live_server import LiveServer, pytest_runtest_makereport  # noqa: F401
-from tests.wordpress.site import THEMES, WORDPRESS_CORE, MariaDB, WordPressSite, php_tag
+from tests.wordpress.site import (
+    ADMIN_PASSWORD,
+    ADMIN_USER,
+    THEMES,
+    WORDPRESS_CORE,
+    MariaDB,
+    WordPressSite,
+    php_tag,
+)
 
 CONNECTOR = "supportbot-connector/supportbot-connector.php"
 PRODUCT = "appointpress/appointpress.php"
@@ -158,3 +170,59 @@ def unexpected_debug_lines(lines: list[str]) -> list[str]:
     files; the plugins' files live in the site's wp-content)."""
     core = str(WORDPRESS_CORE)
     return [line for line in lines if not ("PHP Deprecated:" in line and f" in {core}/" in line)]
+
+
+# -- the browser -------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser(wordpress: WordPressSite) -> Iterator[Browser]:
+    with sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def admin_login(browser: Browser, wordpress: WordPressSite) -> dict[str, Any]:
+    """The admin's cookies, logged in once through wp-login.php."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(wordpress.url + "/wp-login.php")
+    page.fill("#user_login", ADMIN_USER)
+    page.fill("#user_pass", ADMIN_PASSWORD)
+    page.click("#wp-submit")
+    page.wait_for_url("**/wp-admin/**")
+    state = context.storage_state()
+    context.close()
+    return dict(state)
+
+
+class Tab:
+    """A fresh browser profile for one test; uncaught page errors and dialogs fail the test."""
+
+    def __init__(self, browser: Browser, login: dict[str, Any] | None, **options: Any) -> None:
+        self.context = browser.new_context(
+            viewport=DESKTOP, storage_state=login, device_scale_factor=1, **options
+        )  # type: ignore[arg-type]
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("dialog", lambda dialog: self.errors.append(f"dialog: {dialog.message}"))
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.errors == [], f"uncaught errors or dialogs in the page: {self.errors}"
+
+
+@pytest.fixture
+def admin_tab(browser: Browser, admin_login: dict[str, Any]) -> Iterator[Tab]:
+    tab = Tab(browser, admin_login)
+    yield tab
+    tab.close()
+
+
+@pytest.fixture
+def visitor_tab(browser: Browser) -> Iterator[Tab]:
+    tab = Tab(browser, None)
+    yield tab
+    tab.close()

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from bot.cli import build_cli
 from bot.cli.wordpress import PLUGIN_SOURCE, BuildError, BuiltPlugin, build_plugin
 from bot.core.knowledge.readme import parse_readme
+from tests.wordpress.site import WORDPRESS_CORE
 
 pytestmark = pytest.mark.wordpress
 
@@ -66,6 +67,26 @@ def test_the_compiled_dutch_translation_is_in_the_zip(tmp_path: Path) -> None:
         mo = archive.read("supportbot-connector/languages/supportbot-connector-nl_NL.mo")
     assert mo[:4] in (b"\xde\x12\x04\x95", b"\x95\x04\x12\xde")  # the .mo magic number
     assert b"Mijn site-informatie delen" in mo
+
+
+def test_wordpress_reads_the_compiled_translation(tmp_path: Path) -> None:
+    """With WordPress's own MO reader (wp-includes/pomo), which is stricter than GNU gettext."""
+    needs_php()
+    pomo = WORDPRESS_CORE / "wp-includes" / "pomo" / "mo.php"
+    if not pomo.exists():
+        pytest.skip(f"no {pomo}; `./dev test` installs Debian's wordpress")
+    built = build_plugin(tmp_path)
+    with zipfile.ZipFile(built.path) as archive:
+        mo = tmp_path / "nl_NL.mo"
+        mo.write_bytes(archive.read("supportbot-connector/languages/supportbot-connector-nl_NL.mo"))
+    code = (
+        f"define('ABSPATH', '{WORDPRESS_CORE}/'); require '{pomo}'; $mo = new MO(); "
+        f"if (!$mo->import_from_file('{mo}')) {{ exit(1); }} "
+        "echo $mo->translate('Share my site information');"
+    )
+    read = subprocess.run(["php", "-r", code], capture_output=True, text=True, check=False)
+    assert read.returncode == 0, "WordPress refused the .mo file"
+    assert read.stdout == "Mijn site-informatie delen"
 
 
 def test_every_php_file_passes_php_lint(tmp_path: Path) -> None:
