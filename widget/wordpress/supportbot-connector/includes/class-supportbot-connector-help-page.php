@@ -91,7 +91,7 @@ final class Supportbot_Connector_Help_Page {
 	 */
 	public static function render( array $product ) {
 		if ( ! current_user_can( $product['capability'] ) ) {
-			wp_die( esc_html__( 'Sorry, you are not allowed to access this page.', 'supportbot-connector' ), 403 );
+			wp_die( esc_html__( 'Sorry, you are not allowed to access this page.', 'supportbot-connector' ), '', array( 'response' => 403 ) );
 		}
 		$notice = self::server_notice( $product );
 		?>

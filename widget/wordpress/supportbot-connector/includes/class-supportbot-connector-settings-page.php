@@ -90,7 +90,7 @@ final class Supportbot_Connector_Settings_Page {
 	 */
 	public static function render() {
 		if ( ! current_user_can( 'manage_options' ) ) {
-			wp_die( esc_html__( 'Sorry, you are not allowed to access this page.', 'supportbot-connector' ), 403 );
+			wp_die( esc_html__( 'Sorry, you are not allowed to access this page.', 'supportbot-connector' ), '', array( 'response' => 403 ) );
 		}
 		$settings = Supportbot_Connector_Settings::get();
 		$name     = Supportbot_Connector_Settings::OPTION;
