@@ -6,8 +6,8 @@ and exports ``SUPPORTBOT_TEST_MARIADB_URL`` (starting a private MariaDB when non
 127.0.0.1:3306). Run directly, the tests are skipped when something is missing, and fail when
 ``SUPPORTBOT_TEST_MARIADB_URL`` is set but does not answer.
 
-The site: the connector installed from the zip that ``supportbot wordpress build-plugin``
-builds, and AppointPress 3.3.0 (a stand-in for one of our products, older than the latest
+The site: the connector installed (by WordPress's own ``Plugin_Upgrader``, as "Upload Plugin"
+does) from the zip that ``supportbot wordpress build-plugin`` builds, and AppointPress 3.3.0 (a stand-in for one of our products, older than the latest
 3.4.2) that bundles its own, older copy of the connector library; Akismet (Debian ships it) as
 a third-party plugin. A Supportbot server runs next to it with the connector allowance on and no
 listed sites, so the Help page works only through the allowance.
@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -143,8 +142,7 @@ def wordpress(
     site = WordPressSite(tmp_path_factory.mktemp("wordpress"), db)
     try:
         site.create()
-        with zipfile.ZipFile(plugin_zip.path) as archive:
-            archive.extractall(site.plugins)
+        site.install_plugin_zip(plugin_zip.path)
         product = site.plugins / "appointpress"
         product.mkdir()
         (product / "appointpress.php").write_text(

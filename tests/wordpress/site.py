@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import signal
 import subprocess
 import time
@@ -247,9 +246,15 @@ require_once ABSPATH . 'wp-settings.php';
             return []
         return [line for line in self.debug_log.read_text(errors="replace").splitlines() if line]
 
-    def install_plugin_folder(self, source: Path, name: str | None = None) -> Path:
-        target = self.plugins / (name or source.name)
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(source, target)
-        return target
+    def install_plugin_zip(self, zip_path: Path) -> None:
+        """What Plugins > Add New > Upload Plugin does: WordPress's own Plugin_Upgrader."""
+        result = self.php(
+            "require_once ABSPATH . 'wp-admin/includes/class-wp-upgrader.php'; "
+            "$skin = new Automatic_Upgrader_Skin(); $upgrader = new Plugin_Upgrader($skin); "
+            f"$result = $upgrader->install({php_tag(str(zip_path))}); "
+            "if (true === $result) { return 'ok'; } "
+            "return is_wp_error($result) ? $result->get_error_message() "
+            ": $skin->get_upgrade_messages();"
+        )
+        if result != "ok":
+            raise WordPressError(f"installing {zip_path.name}: {result}")
