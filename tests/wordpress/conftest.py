@@ -7,10 +7,11 @@ and exports ``SUPPORTBOT_TEST_MARIADB_URL`` (starting a private MariaDB when non
 ``SUPPORTBOT_TEST_MARIADB_URL`` is set but does not answer.
 
 The site: the connector installed (by WordPress's own ``Plugin_Upgrader``, as "Upload Plugin"
-does) from the zip that ``supportbot wordpress build-plugin`` builds, and AppointPress 3.3.0 (a stand-in for one of our products, older than the latest
-3.4.2) that bundles its own, older copy of the connector library; Akismet (Debian ships it) as
-a third-party plugin. A Supportbot server runs next to it with the connector allowance on and no
-listed sites, so the Help page works only through the allowance.
+does) from the zip that ``supportbot wordpress build-plugin`` builds; AppointPress 3.3.0 (a
+stand-in for one of our products, older than the latest 3.4.2) that bundles its own, older copy
+of the connector library; Akismet (Debian ships it) as a third-party plugin. A Supportbot
+server runs next to it with the connector allowance on and no listed sites, so the Help page
+works only through the allowance.
 """
 
 from __future__ import annotations
