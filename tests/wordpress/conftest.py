@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from bot.cli.wordpress import BuiltPlugin, build_plugin
-from tests.browser.conftest import CHROMIUM_FLAGS, DESKTOP, chromium_path
 from tests.browser.widget_page import TIMEOUT_MS
+from tests.chromium import DESKTOP
 from tests.live_server import LiveServer, pytest_runtest_makereport  # noqa: F401
 from tests.wordpress.site import (
     ADMIN_PASSWORD,
@@ -158,6 +158,7 @@ def wordpress(
         )
         site.activate(CONNECTOR)
         site.activate(PRODUCT)
+        site.mark_updates_checked()
         site.start()
         yield site
     finally:
@@ -172,14 +173,6 @@ def unexpected_debug_lines(lines: list[str]) -> list[str]:
 
 
 # -- the browser -------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def browser(wordpress: WordPressSite) -> Iterator[Browser]:
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture(scope="session")
 def admin_login(browser: Browser, wordpress: WordPressSite) -> dict[str, Any]:
     """The admin's cookies, logged in once through wp-login.php."""
