@@ -97,6 +97,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "WIDGET_ORIGINS", _list, (), "Sites allowed to embed the widget (Origin values); * = any."
     ),
+    Setting(
+        "CONNECTOR_ANY_SITE",
+        _bool,
+        False,
+        "Let the WordPress connector's Help page on any customer site start product chats.",
+    ),
+    Setting(
+        "CONNECTOR_CHATS_PER_SITE",
+        _int,
+        10,
+        "New conversations per hour from one site outside WIDGET_ORIGINS (the connector).",
+    ),
     Setting("SMTP_URL", _str, "", "Outgoing mail relay: smtp://user:pass@host:port or smtps://..."),
     Setting("IMAP_URL", _str, "", "Mailbox for `email poll`: imaps://user:pass@host/INBOX."),
     Setting("SMTP_LISTEN", _str, "", "host:port for the inbound SMTP server started by `serve`."),
@@ -170,6 +182,8 @@ class Config:
     instance_dir: Path = field(default_factory=lambda: REPO_ROOT / "instance")
     demo_page: bool | None = None
     widget_origins: tuple[str, ...] = ()
+    connector_any_site: bool = False
+    connector_chats_per_site: int = 10
     smtp_url: str = ""
     imap_url: str = ""
     smtp_listen: str = ""

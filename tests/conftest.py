@@ -32,6 +32,8 @@ from bot.storage.models import Base
 from tests.error_log import bot_errors  # noqa: F401 - autouse: a logged error fails the test
 from tests.shared_data import SHARED_DIR, shared_path  # noqa: F401 - re-exported for tests
 
+pytest_plugins = ["tests.chromium"]  # the one Playwright and Chromium of a run
+
 POSTGRES_URL = os.environ.get(
     "SUPPORTBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )

@@ -8,9 +8,11 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot.channels.cors import allow_widget_origin
+from bot.channels.cors import allow_widget_origin, check_connector_start
 from bot.channels.runtime import runtime
 from bot.channels.untrusted_input import UnreadableJson, parse_int, read_json, text_problem
+from bot.core.knowledge.versions import looks_like_version
+from bot.core.licence_keys import FoundKey
 from bot.helpdesk.errors import HelpdeskError, InvalidInput, RateLimited, Unauthorized
 
 log = logging.getLogger(__name__)
@@ -19,6 +21,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 bp.after_request(allow_widget_origin)
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_LAST4 = re.compile(r"^[0-9A-Z]{1,4}$")
 MAX_NAME = 200
 MAX_CLIENT_ID = 64
 
@@ -83,9 +87,15 @@ def create_conversation() -> tuple[Response, int]:
     product = optional_str(data, "product", 100)
     if product is not None and product not in rt.kb.products:
         raise InvalidInput("product is not one of our product slugs", code="invalid_field")
+    version = optional_str(data, "version", 40)
+    if version is not None and (product is None or not looks_like_version(version)):
+        raise InvalidInput("version must be a version number of the product", code="invalid_field")
+    licence = licence_identity(data)
+    check_connector_start(product)
     started = rt.conversations.start(
-        channel="widget", language=language, email=email, name=name, product=product
-    )
+        channel="widget", language=language, email=email, name=name, product=product,
+        version=version, licence_keys=(licence,) if licence else (),
+    )  # fmt: skip
     body = {
         "conversation_id": started.public_id,
         "token": started.token,
@@ -93,6 +103,20 @@ def create_conversation() -> tuple[Response, int]:
         "messages": started.messages,
     }
     return jsonify(body), 201
+
+
+def licence_identity(data: dict[str, Any]) -> FoundKey | None:
+    """A licence key as the connector sends it: SHA-256 and last four, never the key itself."""
+    key_hash = optional_str(data, "licence_hash", 64)
+    last4 = optional_str(data, "licence_last4", 4)
+    if key_hash is None and last4 is None:
+        return None
+    if key_hash is None or last4 is None or not _SHA256.match(key_hash) or not _LAST4.match(last4):
+        raise InvalidInput(
+            "licence_hash must be a SHA-256 hex digest and licence_last4 up to 4 letters or digits",
+            code="invalid_field",
+        )
+    return FoundKey(0, 0, key_hash, last4)
 
 
 @bp.post("/conversations/<conversation_id>/messages")

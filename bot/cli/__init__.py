@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "bot.cli.imports",
     "bot.cli.staff",
     "bot.cli.customer",
+    "bot.cli.wordpress",
 )
 
 

@@ -96,11 +96,16 @@ class Conversations:
         subject: str | None = None,
         greet: bool = True,
         product: str | None = None,
+        version: str | None = None,
+        licence_keys: Sequence[FoundKey] = (),
     ) -> Started:
+        """A new conversation; a page that knows the product (and its installed version, and
+        the customer's licence key) preselects them."""
         with self.db.session() as session:
             conversation, token, state = self._create(
-                session, channel, language, email, name, subject, product
+                session, channel, language, email, name, subject, product, version
             )
+            self.recognise_keys(session, conversation, licence_keys)
             messages: list[dict[str, Any]] = []
             if greet:
                 turn = self.engine.greet(state)
@@ -117,8 +122,11 @@ class Conversations:
         name: str | None,
         subject: str | None,
         product: str | None = None,
+        version: str | None = None,
     ) -> tuple[Conversation, str, ConversationState]:
         state = self.engine.new_state(language, channel, email, product)
+        if version and state.slots.product:
+            state = state.with_slots(version=version)
         customer = None
         if email:
             customer = repo.get_or_create_customer(session, email, name, state.language)

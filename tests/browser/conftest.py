@@ -6,49 +6,14 @@ Playwright never downloads a browser here: ``SUPPORTBOT_CHROMIUM`` (default
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.browser.widget_page import WidgetPage
+from tests.chromium import CHROMIUM_FLAGS, DESKTOP, chromium_path  # noqa: F401 - re-exported
 from tests.live_server import LiveServer, pytest_runtest_makereport, reachable_redis_url  # noqa: F401
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DESKTOP = {"width": 1280, "height": 800}
-
-
-def chromium_path() -> str:
-    configured = os.environ.get("SUPPORTBOT_CHROMIUM")
-    path = configured or "/usr/bin/chromium"
-    if not Path(path).exists():
-        if configured:
-            pytest.fail(f"SUPPORTBOT_CHROMIUM={configured} does not exist")
-        pytest.skip("no Chromium at /usr/bin/chromium; `./dev test` installs Debian's chromium")
-    return path
-
-
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-    yield chromium
-    chromium.close()
 
 
 def browser_server_env() -> dict[str, str]:

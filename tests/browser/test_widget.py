@@ -111,6 +111,26 @@ def test_a_product_is_chosen_with_a_quick_reply(widget: WidgetPage, page: Page) 
     )  # the old choices are gone
 
 
+def test_a_product_the_server_does_not_know_does_not_stop_the_chat(
+    widget: WidgetPage, page: Page
+) -> None:
+    """A page (or an old connector) naming a renamed product: the chat starts without it."""
+    starts: list[int] = []
+    page.on(
+        "response",
+        lambda r: (
+            starts.append(r.status)
+            if r.url.endswith("/api/conversations") and r.request.method == "POST"
+            else None
+        ),
+    )
+    widget.goto(product="renamed-product").open()
+    page.get_by_role("button", name="Stel uw vraag").click()
+    turn = widget.ask("De plugin werkt niet meer")
+    assert turn["route"] == "ask_product" and turn["state"]["product"] is None
+    assert starts == [400, 201]
+
+
 def test_the_bot_asks_for_an_email_address_before_a_ticket(widget: WidgetPage, page: Page) -> None:
     widget.goto().open()
     page.get_by_role("button", name="Stel uw vraag").click()

@@ -12,8 +12,10 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 from tokenizers import Tokenizer, models, pre_tokenizers
 
-VOCAB = ["[PAD]", "[UNK]", "query:", "invoice", "factuur", "refund", "geld", "terug", "theme",
-         "thema", "child", "kind", "how", "do", "i", "get", "my", "an", "a", "the", "de", "een"]  # fmt: skip
+VOCAB = [
+    "[PAD]", "[UNK]", "query:", "invoice", "factuur", "refund", "geld", "terug", "theme",
+    "thema", "child", "kind", "how", "do", "i", "get", "my", "an", "a", "the", "de", "een",
+]  # fmt: skip
 DIMENSION = 8
 
 

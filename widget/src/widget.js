@@ -1,6 +1,7 @@
 /*! Supportbot chat widget. Embed with one tag:
  *  <script src="https://support.example.com/widget.js" data-lang="nl" async></script>
- * Options (data-*): lang (nl|en|auto), position (right|left), color (#rrggbb), greeting, product.
+ * Options (data-*): lang (nl|en|auto), position (right|left), color (#rrggbb), greeting, product,
+ * and from the WordPress connector's Help page: version, licence-hash, licence-last4.
  * Plain JavaScript, no build step. Everything lives in a <supportbot-widget> element with a
  * Shadow DOM, so the site's CSS cannot reach in and ours cannot leak out. One global:
  * window.Supportbot.
@@ -205,7 +206,11 @@
       position: data.position === "left" ? "left" : "right",
       color: color,
       greeting: String(data.greeting || "").slice(0, 300),
-      product: /^[a-z0-9][a-z0-9_-]{0,99}$/i.test(data.product || "") ? data.product : null
+      product: /^[a-z0-9][a-z0-9_-]{0,99}$/i.test(data.product || "") ? data.product : null,
+      // The installed version and a licence key's identity (never the key), as the server checks them.
+      version: /^v?\d+(\.\d+){0,3}([-.]?(alpha|beta|rc|dev|pl|a|b)\d*)?$/i.test(data.version || "") ? data.version : null,
+      licenceHash: /^[0-9a-f]{64}$/.test(data.licenceHash || "") && /^[0-9A-Z]{1,4}$/.test(data.licenceLast4 || "") ? data.licenceHash : null,
+      licenceLast4: data.licenceLast4 || null
     };
   }
 
@@ -806,13 +811,22 @@
       if (this.starting) return this.starting;
       var body = { language: options.lang };
       if (options.product) body.product = options.product;
+      if (options.product && options.version) body.version = options.version;
+      if (options.licenceHash) { body.licence_hash = options.licenceHash; body.licence_last4 = options.licenceLast4; }
       this.starting = request("POST", "/api/conversations", body).then(function (data) {
         self.conv = { id: String(data.conversation_id), token: String(data.token) };
         store.set("conversation", self.conv);
         self.renderAll(Array.isArray(data.messages) ? data.messages : []);
         self.connection.open(self.conv);
         self.useHttp = false;
-      }).catch(function () {
+      }).catch(function (error) {
+        if (error.status === 400 && (body.product || body.licence_hash)) {
+          // A product or version this server does not know (a renamed product, an old plugin):
+          // chat without the preselection rather than not at all.
+          options.product = options.version = options.licenceHash = null;
+          self.starting = null;
+          return self.startConversation();
+        }
         self.onStatus(navigator.onLine === false ? "offline" : "reconnecting");
         setTimeout(function () { self.starting = null; if (self.outbox.length) self.startConversation(); }, 5000);
       }).finally(function () { self.starting = null; self.pump(); });
@@ -1274,6 +1288,8 @@
     window[NAMESPACE] = Object.freeze({
       version: VERSION,
       open: function () { widget.open(); },
+      // Send `text` as the customer's message (the connector's "Share my site information").
+      send: function (text) { widget.open(); widget.showChat(); widget.sendText(String(text)); },
       close: function () { widget.close(); },
       toggle: function () { widget.toggle(); }
     });

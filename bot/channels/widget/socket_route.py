@@ -1,7 +1,8 @@
 """``/ws``: the widget's WebSocket, a thin loop around ``WidgetSession``.
 
-The handshake is refused (403) when the page's ``Origin`` is not an allowed widget origin, and
-(400) when it is not a WebSocket handshake we can accept (``ws_handshake``).
+The handshake is refused (403) when the page's ``Origin`` is not an allowed widget origin (a
+listed site, or any site under the connector allowance; see ``bot.channels.cors``), and (400)
+when it is not a WebSocket handshake we can accept (``ws_handshake``).
 Browsers always send ``Origin``; clients without one (scripts, the benchmark) are let through,
 because authentication is the token in the first frame, never a cookie.
 """
@@ -14,7 +15,7 @@ from typing import Any
 from flask import Blueprint, abort, request
 from flask_sock import Sock
 
-from bot.channels.cors import origin_allowed
+from bot.channels.cors import socket_origin_allowed
 from bot.channels.runtime import runtime
 from bot.channels.sockets import Send, hang_up, run_socket
 from bot.channels.widget.session import WidgetSession
@@ -36,7 +37,7 @@ def server_options() -> dict[str, Any]:
 @bp.before_request
 def check_origin() -> None:
     origin = request.headers.get("Origin")
-    if not origin_allowed(origin):
+    if not socket_origin_allowed(origin):
         log.info("widget socket refused for origin %r", origin[:200] if origin else origin)
         abort(403, "this site may not embed the widget")
 
