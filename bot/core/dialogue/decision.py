@@ -60,15 +60,17 @@ def decide_message(ctx: TurnContext) -> Verdict:
     sig = ctx.signals
     language = ctx.state.language
     index = ctx.services.faq
-    ranked = index.candidates(sig.text, language, product=ctx.state.slots.product)
+    product = ctx.state.slots.product
+    ranked = index.candidates(sig.text, language, product=product)
     gate = index.gate(language)
     bug_report = _names_a_bug_of_ours(ctx)
     certainty: Certainty = "strict" if _outdated(ctx) else "lenient"
+    fused = False
+    if decide(lead_of(ranked), gate, "strict") != "answer":  # a sure answer by words: no wait
+        by_meaning = index.fused_candidates(sig.text, language, product=product)
+        if by_meaning is not None:
+            ranked, gate, fused = by_meaning, index.gate(language, fused=True), True
     lead = lead_of(ranked)
-    meaning_top, meaning_lead = None, None
-    if decide(lead, gate, "strict") != "answer":  # a certain answer by words does not wait
-        with_meaning, meaning_top, meaning_lead = index.by_meaning(sig.text, language, ranked)
-        lead = with_meaning or lead
     confident = decide(lead, gate, certainty) == "answer"
     top = ranked[0] if ranked else None
     strictly = confident and decide(lead, gate, "strict") == "answer"
@@ -78,24 +80,13 @@ def decide_message(ctx: TurnContext) -> Verdict:
     # A problem report gets an article of another language only with strict certainty: its
     # English error words match English articles whatever the customer asks.
     stand_in_certainty: Certainty = "strict" if bug_report or sig.has(Intent.PROBLEM) else certainty
-    own_meaning = meaning_lead.best if meaning_lead else None
-    stand_in = _other_language_answer(ctx, ranked, stand_in_certainty, own_meaning)
+    stand_in = _other_language_answer(ctx, ranked, stand_in_certainty, fused)
     if stand_in is not None:
         return stand_in
     if confident and top is not None:
         verdict = _confident(ctx, top, ranked)
         if verdict is not None:
             return verdict
-    if (
-        meaning_top is not None
-        and meaning_lead is not None
-        and (top is None or meaning_top.key != top.entry.key or meaning_top.kind != top.entry.kind)
-    ):
-        # The words are not sure; the entry closest in meaning is, by its own calibration.
-        if decide(meaning_lead, gate, certainty) == "answer":
-            verdict = _confident(ctx, FaqMatch(meaning_top, meaning_lead.best), ranked)
-            if verdict is not None:
-                return verdict
     return _without_a_confident_answer(ctx, ranked, gate.suggest, bug_report)
 
 
@@ -161,7 +152,7 @@ def _without_a_confident_answer(
 
 
 def _other_language_answer(
-    ctx: TurnContext, own: tuple[FaqMatch, ...], certainty: Certainty, own_meaning: float | None
+    ctx: TurnContext, own: tuple[FaqMatch, ...], certainty: Certainty, fused: bool
 ) -> Verdict | None:
     """An entry of another language that answers better than anything in the customer's.
 
@@ -173,33 +164,22 @@ def _other_language_answer(
     """
     index = ctx.services.faq
     language = ctx.state.language
-    other, ranked = index.other_languages(
-        ctx.signals.text, language, product=ctx.state.slots.product
+    product = ctx.state.slots.product
+    other, ranked = (
+        index.fused_other_languages(ctx.signals.text, language, product=product)
+        if fused
+        else index.other_languages(ctx.signals.text, language, product=product)
     )
-    entry: FaqEntry | None = None
-    if ranked and decide(lead_of(ranked), index.gate(other), certainty) == "answer":
-        if not own or ranked[0].score > own[0].score:
-            entry = ranked[0].entry
-    for candidate in index.languages:
-        if entry is None and own_meaning is not None and candidate != language:
-            entry = _other_language_by_meaning(ctx, candidate, own_meaning)
-    if entry is None:
+    gate = index.gate(other, fused=fused)
+    if not ranked or decide(lead_of(ranked), gate, certainty) != "answer":
         return None
-    score = ranked[0].score if ranked and ranked[0].entry == entry else 0.0
+    if own and ranked[0].score <= own[0].score:
+        return None
+    entry = ranked[0].entry
     twin = index.twin(entry, language)
     if twin is not None:
-        return Verdict("faq", twin, score, twin.route)
-    return Verdict("faq", entry, score, entry.route, other_language=True)
-
-
-def _other_language_by_meaning(ctx: TurnContext, other: str, own_best: float) -> FaqEntry | None:
-    """An article of another language that the semantic stage finds strictly certain, and closer
-    in meaning than anything in the customer's own language."""
-    index = ctx.services.faq
-    _, found, lead = index.by_meaning(ctx.signals.text, other, (), faq_only=True)
-    if found is None or lead is None or lead.best <= own_best:
-        return None
-    return found if decide(lead, index.gate(other), "strict") == "answer" else None
+        return Verdict("faq", twin, ranked[0].score, twin.route)
+    return Verdict("faq", entry, ranked[0].score, entry.route, other_language=True)
 
 
 def _third_party_involved(ctx: TurnContext) -> bool:

@@ -4,51 +4,42 @@ Scores depend on the knowledge base: another vendor's 30 entries, in other words
 closer together than our own 50, so fixed thresholds tuned on one FAQ misjudge the next. The
 gate is measured instead. Every phrasing of every entry with alternatives (its question and each
 alternative) and every policy-route example is held out in turn (in `FOLDS` folds, each fold's
-phrasings removed from a rebuilt index) and searched as if a customer had typed it. A logistic
-model then says how likely the best candidate is right, from its score, its lead over the
-runner-up and how many of the query's distinctive words it contains; FAQ queries and route
-queries weigh equally.
+phrasings removed from a rebuilt index) and searched as if a customer had typed it. The gate's
+model (`bot.core.retrieval.gate_model`) is fitted on what the gate would have seen and whether
+the best candidate was right, FAQ and route queries weighing equally.
 
-A held-out phrasing is a harder query than a customer's: its entry lost the very phrasing that
-would have matched, so the right entry comes first for only about half of them, against about
-nine in ten customer questions (`REAL_TOP1`: our paraphrases and the foreign development sets).
-The model's intercept is moved by that difference in prior odds (Bayes' rule), so its estimate
-is for customers' questions. The gate answers where the estimate reaches the level asked for
-(`decision.LEVELS`). Too few phrasings to fit a model: the fixed defaults are kept.
+With the semantic stage, the same held-out phrasings also choose how much meaning weighs next
+to the words (`bot.core.retrieval.fusion`), and a second gate is fitted on the fused ranking.
 
-The result also says how well the knowledge base can be told apart: which entries were taken
-for which (``supportbot kb check`` prints it as the author's to-do list).
+A language with only a handful of entries borrows the model fitted on all languages; a knowledge
+base with too few phrasings in all keeps the fixed defaults. The result also says which entries
+were taken for which: ``supportbot kb check`` prints it as the author's to-do list.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from threading import Lock
 from typing import Literal, Protocol
 
 from bot.core.knowledge.models import FaqEntry
 from bot.core.retrieval.decision import (
     DEFAULT_THRESHOLDS,
-    LEVELS,
-    Certainty,
     Gate,
     Lead,
-    Meaning,
-    lead_of,
     same_answer,
+    without_vetoed,
 )
+from bot.core.retrieval.fusion import DEFAULT_WEIGHT, WEIGHTS, Fusion, noise_floor
+from bot.core.retrieval.gate_model import CalibratedGate, Sample, features, fit
 from bot.core.retrieval.semantic import best_per_owner
 
-REAL_TOP1 = 0.9
 FOLDS = 4
-MIN_FAQ_QUERIES = 30  # fewer held-out FAQ phrasings than this: keep the defaults
+MIN_FAQ_QUERIES = 30  # fewer held-out FAQ phrasings than this: borrow, or keep the defaults
 MAX_QUERIES = 1500  # per language; bigger knowledge bases are sampled (evenly, repeatably)
-MAX_EXPLAINED = 3
-RIDGE = 0.1  # a weak prior on the model's weights, so a tiny knowledge base cannot overfit
 # Suggestions are offered (and answers given) from this low a score: the score that nearly all
 # right answers reach (98 in 100 held-out phrasings).
 SUGGEST_QUANTILE = 0.02
@@ -66,96 +57,29 @@ class Match(Protocol):
     def explained(self) -> int: ...
 
 
-Ranker = Callable[[str], Sequence[Match]]
+@dataclass(frozen=True)
+class Probe:
+    """What searching with a held-out phrasing gives: the words' ranking (before vetoes), how
+    many query words each position explains (`explain`), and meaning per entry position."""
+
+    expected: FaqEntry
+    words: Sequence[Match]
+    explain: Callable[[int], int]
+    meaning: Sequence[float] | None = None
+
+
+Ranker = Callable[[str], tuple[Sequence[Match], Callable[[int], int]]]
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One held-out phrasing searched: what the gate sees, and whether it was right. With the
-    semantic stage, `lead` carries its view and `by_meaning` is its own ranking's lead."""
-
     expected: FaqEntry
     found: FaqEntry | None
     lead: Lead
-    meaning_found: FaqEntry | None = None
-    by_meaning: Lead | None = None
 
     @property
     def right(self) -> bool:
         return self.found is not None and same_answer(self.expected, self.found)
-
-    @property
-    def meaning_right(self) -> bool:
-        return self.meaning_found is not None and same_answer(self.expected, self.meaning_found)
-
-
-ModelKind = Literal["words", "words+meaning", "meaning"]
-
-
-def kind_of(lead: Lead) -> ModelKind:
-    if lead.by_meaning:
-        return "meaning"
-    return "words" if lead.meaning is None else "words+meaning"
-
-
-def features(lead: Lead) -> tuple[float, ...]:
-    """A model's inputs. Words: the best score, its margin, and the query words it explains (up
-    to 3: one matching word is weak evidence however clear the lead). With the semantic stage:
-    also whether it agrees on the best entry, and how close in meaning that entry is. By meaning
-    alone: the best similarity and its margin."""
-    if lead.by_meaning:
-        return (lead.best, lead.margin)
-    words = (lead.best, lead.margin, min(lead.explained, MAX_EXPLAINED) / MAX_EXPLAINED)
-    if lead.meaning is None:
-        return words
-    return (*words, float(lead.meaning.agrees), lead.meaning.similarity)
-
-
-@dataclass(frozen=True)
-class Logistic:
-    bias: float
-    weights: tuple[float, ...]
-
-    def probability(self, values: Sequence[float]) -> float:
-        z = self.bias + sum(w * v for w, v in zip(self.weights, values, strict=True))
-        return _sigmoid(z)
-
-
-@dataclass(frozen=True)
-class CalibratedGate:
-    """P(right) = logistic(bias + weights · features(lead)) for customers' questions, with one
-    model per kind of lead (`kind_of`); a kind without its own model uses the words model on the
-    words part of the lead."""
-
-    models: Mapping[ModelKind, Logistic]
-    suggest: float
-
-    def confidence(self, lead: Lead) -> float:
-        kind = kind_of(lead)
-        model = self.models.get(kind)
-        if model is None:
-            if kind == "meaning":
-                return 0.0
-            model, lead = self.models["words"], replace(lead, meaning=None)
-        return model.probability(features(lead))
-
-    def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool:
-        floor = 0.0 if lead.by_meaning else self.suggest
-        return lead.best >= floor and self.confidence(lead) >= LEVELS[certainty]
-
-    def describe(self) -> str:
-        names = {
-            "words": "score, margin, explained/3",
-            "words+meaning": "score, margin, explained/3, agrees, similarity",
-            "meaning": "similarity, margin",
-        }
-        models = "; ".join(
-            f"{kind}: logistic({m.bias:.2f} + {', '.join(f'{w:.2f}' for w in m.weights)} "
-            f"x ({names[kind]}))"
-            for kind, m in self.models.items()
-        )
-        levels = ", ".join(f"{name} {level:.2f}" for name, level in LEVELS.items())
-        return f"calibrated: {models}; answer at {levels}; suggest from score {self.suggest:.2f}"
 
 
 @dataclass(frozen=True)
@@ -167,51 +91,11 @@ class Calibration:
     held_out_top1: float  # how often a held-out FAQ phrasing found its own entry first
     answer_rate: float  # share of held-out FAQ phrasings the gate answers (lenient)
     precision: float  # share of those answers that are right
-    expected: float  # the model's precision for customers' questions it answers (prior-moved)
+    expected: float  # the model's precision for customers' questions it answers
     confused: tuple[tuple[str, str, int], ...] = ()  # (entry, taken for, times), most first
-
-
-def calibrate(outcomes: Mapping[str, Sequence[Outcome]]) -> dict[str, Calibration]:
-    """A gate per language from its held-out outcomes (see the module docstring).
-
-    A language with too few FAQ phrasings of its own (a handful of translated entries) gets the
-    model fitted on all languages together; with too few in all, the fixed defaults.
-    """
-    pooled = [o for found in outcomes.values() for o in found]
-    pooled_gate = _fitted([o for o in pooled if o.expected.kind == "faq"], pooled)
-    calibrations = {}
-    for language, found in outcomes.items():
-        faq = [o for o in found if o.expected.kind == "faq"]
-        routes = [o for o in found if o.expected.kind == "route"]
-        own = _fitted(faq, found)
-        gate = own or pooled_gate
-        source: Literal["own", "pooled", "default"] = (
-            "own" if own else "pooled" if pooled_gate else "default"
-        )
-        confused = Counter(
-            (o.expected.ref, o.found.ref)
-            for o in faq
-            if o.found is not None and o.found.kind == "faq" and not o.right
-        )
-        top1 = sum(o.right for o in faq) / len(faq) if faq else 0.0
-        used: Gate = gate or DEFAULT_THRESHOLDS
-        rate, precision = _rates(faq, used)
-        answered = [o for o in faq if used.answers(o.lead)]
-        expected = (
-            sum(used.confidence(o.lead) for o in answered) / len(answered)
-            if answered and isinstance(used, CalibratedGate)
-            else precision
-        )
-        calibrations[language] = Calibration(
-            used, source, len(faq), len(routes), top1, rate, precision, expected, _top(confused)
-        )
-    return calibrations
-
-
-def _fitted(faq: Sequence[Outcome], found: Sequence[Outcome]) -> CalibratedGate | None:
-    if len(faq) < MIN_FAQ_QUERIES:
-        return None
-    return fit_gate(faq, [o for o in found if o.expected.kind == "route"])
+    fused_gate: Gate | None = None  # with the semantic stage
+    fusion: Fusion = field(default_factory=Fusion)
+    fused_top1: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -223,11 +107,13 @@ class MeaningMatrix:
     owners: Sequence[int]  # row -> entry position
 
 
-def held_out_outcomes(
+# -- held-out phrasings -----------------------------------------------------------------------
+def probes(
     entries: Sequence[FaqEntry],
     build: Callable[[list[FaqEntry]], Ranker],
     meaning: MeaningMatrix | None = None,
-) -> list[Outcome]:
+) -> list[Probe]:
+    """Every phrasing of an entry with alternatives (and every route example) held out once."""
     queries = [
         (position, phrasing)
         for position, entry in enumerate(entries)
@@ -237,7 +123,7 @@ def held_out_outcomes(
         for phrasing in entry.phrasings
     ]
     step = max(1, -(-len(queries) // MAX_QUERIES))
-    outcomes: list[Outcome] = []
+    found: list[Probe] = []
     for fold in range(FOLDS):
         held = {query for number, query in enumerate(queries) if number % FOLDS == fold}
         held = {query for number, query in enumerate(sorted(held)) if number % step == 0}
@@ -247,56 +133,13 @@ def held_out_outcomes(
         rank = build(kept)
         held_rows = frozenset(meaning.text_of[q] for q in held) if meaning else frozenset()
         for position, phrasing in sorted(held):
-            ranked = rank(phrasing)
-            lead = lead_of(ranked) or Lead(0.0, 0.0)
-            found = ranked[0].entry if ranked else None
-            outcome = Outcome(entries[position], found, lead)
+            words, explain = rank(phrasing)
+            similarities = None
             if meaning is not None:
                 row = meaning.similarities[meaning.text_of[(position, phrasing)]]
-                scores = best_per_owner(row, meaning.owners, len(entries), held_rows)
-                outcome = with_meaning(outcome, entries, scores)
-            outcomes.append(outcome)
-    return outcomes
-
-
-def with_meaning(outcome: Outcome, entries: Sequence[FaqEntry], scores: Sequence[float]) -> Outcome:
-    """The outcome with the semantic stage's view added (see `meaning_view`)."""
-    view, found, by_meaning = meaning_view(outcome.found, entries, scores)
-    return replace(
-        outcome,
-        lead=replace(outcome.lead, meaning=view),
-        meaning_found=found,
-        by_meaning=by_meaning,
-    )
-
-
-def meaning_view(
-    words_best: FaqEntry | None, entries: Sequence[FaqEntry], scores: Sequence[float]
-) -> tuple[Meaning | None, FaqEntry | None, Lead | None]:
-    """(what meaning says of the word rankers' best, meaning's own best, its lead). Counter
-    cards take no part: they say what a route is not."""
-    ranked = sorted(
-        (i for i, entry in enumerate(entries) if entry.kind != "counter" and scores[i] > -1.0),
-        key=lambda i: -scores[i],
-    )
-    if not ranked:
-        return None, None, None
-    top = entries[ranked[0]]
-    rival = next((scores[i] for i in ranked[1:] if not same_answer(top, entries[i])), 0.0)
-    by_meaning = Lead(scores[ranked[0]], rival, by_meaning=True)
-    view = None
-    if words_best is not None:
-        position = next(
-            (
-                i
-                for i, e in enumerate(entries)
-                if e.key == words_best.key and e.kind == words_best.kind
-            ),
-            None,
-        )
-        if position is not None:
-            view = Meaning(same_answer(top, words_best), scores[position])
-    return view, top, by_meaning
+                similarities = best_per_owner(row, meaning.owners, len(entries), held_rows)
+            found.append(Probe(entries[position], words, explain, similarities))
+    return found
 
 
 def _without(entry: FaqEntry, position: int, held: set[tuple[int, str]]) -> FaqEntry:
@@ -307,119 +150,154 @@ def _without(entry: FaqEntry, position: int, held: set[tuple[int, str]]) -> FaqE
     return replace(entry, question=left[0] if left else "", alternatives=tuple(left[1:]))
 
 
-def fit_gate(faq: Sequence[Outcome], routes: Sequence[Outcome]) -> CalibratedGate:
-    """Fit a model per kind of lead on the held-out outcomes, moved to customers' odds."""
+def words_outcome(probe: Probe) -> Outcome:
+    ranked = without_vetoed(probe.words)
+    if not ranked:
+        return Outcome(probe.expected, None, Lead(0.0, 0.0))
+    best = ranked[0].entry
+    rival = next((m.score for m in ranked[1:] if not same_answer(best, m.entry)), 0.0)
+    return Outcome(probe.expected, best, Lead(ranked[0].score, rival, ranked[0].explained))
+
+
+@dataclass(frozen=True)
+class FusedMatch:
+    entry: FaqEntry
+    score: float
+    explained: int = 0
+
+
+def fused_ranking(
+    entries: Sequence[FaqEntry],
+    words: Sequence[Match],
+    similarities: Sequence[float],
+    fusion: Fusion,
+    explain: Callable[[int], int],
+) -> list[FusedMatch]:
+    """Every entry by fused score, vetoes applied; the best one says what it explains."""
+    position_of = {(entry.key, entry.kind): n for n, entry in enumerate(entries)}
+    by_words = {
+        position_of[(m.entry.key, m.entry.kind)]: m.score
+        for m in words
+        if (m.entry.key, m.entry.kind) in position_of
+    }
+    fused = fusion.scores(by_words, similarities)
+    order = sorted(range(len(entries)), key=lambda n: -fused[n])
+    ranked = without_vetoed([FusedMatch(entries[n], fused[n]) for n in order if fused[n] > 0])
+    if ranked:
+        top = position_of[(ranked[0].entry.key, ranked[0].entry.kind)]
+        ranked[0] = replace(ranked[0], explained=explain(top))
+    return ranked
+
+
+def fused_outcome(probe: Probe, entries: Sequence[FaqEntry], fusion: Fusion) -> Outcome:
+    assert probe.meaning is not None
+    ranked = fused_ranking(entries, probe.words, probe.meaning, fusion, probe.explain)
+    if not ranked:
+        return Outcome(probe.expected, None, Lead(0.0, 0.0))
+    best = ranked[0].entry
+    rival = next((m.score for m in ranked[1:] if not same_answer(best, m.entry)), 0.0)
+    return Outcome(probe.expected, best, Lead(ranked[0].score, rival, ranked[0].explained))
+
+
+def chosen_fusion(
+    found: Sequence[Probe], entries: Sequence[FaqEntry], pairwise: MeaningMatrix
+) -> Fusion:
+    """The noise floor of this model on these entries, and the weight that ranks the most
+    held-out phrasings right (the smaller weight on a tie)."""
+    floor = noise_floor(pairwise.similarities, pairwise.owners)
+    usable = [p for p in found if p.meaning is not None]
+    if len(usable) < MIN_FAQ_QUERIES:
+        return Fusion(DEFAULT_WEIGHT, floor)
+    best = max(
+        WEIGHTS,
+        key=lambda w: (
+            sum(fused_outcome(p, entries, Fusion(w, floor)).right for p in usable),
+            -w,
+        ),
+    )
+    return Fusion(best, floor)
+
+
+# -- fitting ------------------------------------------------------------------------------------
+def calibrate(
+    outcomes: Mapping[str, Sequence[Outcome]],
+    fused: Mapping[str, tuple[Fusion, Sequence[Outcome]]] | None = None,
+) -> dict[str, Calibration]:
+    """A gate per language from its held-out outcomes (and one for the fused ranking)."""
+    fused = fused or {}
+    words_gates = _gates(outcomes)
+    fused_gates = _gates({lang: found for lang, (_, found) in fused.items()})
+    calibrations = {}
+    for language, found in outcomes.items():
+        gate, source = words_gates[language]
+        faq = [o for o in found if o.expected.kind == "faq"]
+        confused = Counter(
+            (o.expected.ref, o.found.ref)
+            for o in faq
+            if o.found is not None and o.found.kind == "faq" and not o.right
+        )
+        rate, precision = _rates(faq, gate)
+        answered = [o for o in faq if gate.answers(o.lead)]
+        expected = (
+            sum(gate.confidence(o.lead) for o in answered) / len(answered)
+            if answered and isinstance(gate, CalibratedGate)
+            else precision
+        )
+        fusion, fused_found = fused.get(language, (Fusion(), ()))
+        fused_faq = [o for o in fused_found if o.expected.kind == "faq"]
+        calibrations[language] = Calibration(
+            gate=gate,
+            source=source,
+            faq_queries=len(faq),
+            route_queries=len(found) - len(faq),
+            held_out_top1=_top1(faq),
+            answer_rate=rate,
+            precision=precision,
+            expected=expected,
+            confused=_top(confused),
+            fused_gate=fused_gates[language][0] if language in fused else None,
+            fusion=fusion,
+            fused_top1=_top1(fused_faq),
+        )
+    return calibrations
+
+
+def _gates(
+    outcomes: Mapping[str, Sequence[Outcome]],
+) -> dict[str, tuple[Gate, Literal["own", "pooled", "default"]]]:
+    pooled = [o for found in outcomes.values() for o in found]
+    pooled_gate = _fitted(pooled)
+    gates: dict[str, tuple[Gate, Literal["own", "pooled", "default"]]] = {}
+    for language, found in outcomes.items():
+        own = _fitted(found)
+        if own is not None:
+            gates[language] = (own, "own")
+        elif pooled_gate is not None:
+            gates[language] = (pooled_gate, "pooled")
+        else:
+            gates[language] = (DEFAULT_THRESHOLDS, "default")
+    return gates
+
+
+def _fitted(found: Sequence[Outcome]) -> CalibratedGate | None:
+    faq = [o for o in found if o.expected.kind == "faq"]
+    if len(faq) < MIN_FAQ_QUERIES:
+        return None
+    routes = [o for o in found if o.expected.kind == "route"]
     groups = [group for group in (faq, routes) if group]
-    models: dict[ModelKind, Logistic] = {}
-    for kind in ("words", "words+meaning", "meaning"):
-        samples = _samples(groups, kind)
-        if samples:
-            models[kind] = _moved(samples)
-    right_scores = sorted(o.lead.best for o in faq if o.right)
-    suggest = right_scores[int(len(right_scores) * SUGGEST_QUANTILE)] if right_scores else 0.25
-    low, high = SUGGEST_RANGE
-    return CalibratedGate(models, round(min(max(suggest, low), high), 3))
-
-
-Sample = tuple[tuple[float, ...], float, float]  # (features, right, weight)
-
-
-def _samples(groups: Sequence[Sequence[Outcome]], kind: ModelKind) -> list[Sample]:
-    """FAQ and route outcomes weighing equally, as the lead of this kind sees them."""
     samples: list[Sample] = []
     total = sum(len(g) for g in groups)
     for group in groups:
-        weight = 1.0 / len(group) / len(groups) * total
-        for o in group:
-            if kind == "meaning":
-                if o.by_meaning is not None:
-                    samples.append((features(o.by_meaning), float(o.meaning_right), weight))
-            elif kind == "words+meaning":
-                if o.lead.meaning is not None:
-                    samples.append((features(o.lead), float(o.right), weight))
-            else:
-                samples.append((features(replace(o.lead, meaning=None)), float(o.right), weight))
-    return samples
+        weight = total / len(group) / len(groups)
+        samples += [(features(o.lead), float(o.right), weight) for o in group]
+    right_scores = sorted(o.lead.best for o in faq if o.right)
+    suggest = right_scores[int(len(right_scores) * SUGGEST_QUANTILE)] if right_scores else 0.25
+    low, high = SUGGEST_RANGE
+    return fit(samples, round(min(max(suggest, low), high), 3))
 
 
-def _moved(samples: Sequence[Sample]) -> Logistic:
-    """The fitted model, its intercept moved from held-out odds to customers' odds."""
-    bias, *weights = _logistic_fit(samples)
-    held_right = sum(s[1] * s[2] for s in samples) / sum(s[2] for s in samples)
-    held_right = min(max(held_right, 0.02), 0.98)
-    bias += _logit(REAL_TOP1) - _logit(held_right)
-    return Logistic(bias, tuple(weights))
-
-
-def _logistic_fit(samples: Sequence[Sample]) -> list[float]:
-    """Weighted logistic regression, monotone: a higher score, margin or explained-word count
-    never lowers the confidence. A feature whose weight comes out negative is dropped (its
-    weight held at 0) and the rest refitted."""
-    size = len(samples[0][0]) + 1
-    free = list(range(1, size))
-    while True:
-        params = _newton(samples, size, free)
-        negative = [i for i in free if params[i] < 0]
-        if not negative:
-            return params
-        free.remove(min(negative, key=lambda i: params[i]))
-
-
-def _newton(samples: Sequence[Sample], size: int, free: list[int]) -> list[float]:
-    """Newton's method on the intercept and the `free` weights (the others stay 0), with a
-    weak ridge prior on the weights."""
-    active = [0, *free]
-    params = [0.0] * size
-    for _ in range(50):
-        gradient = [0.0] * size
-        hessian = [[0.0] * size for _ in range(size)]
-        for values, right, weight in samples:
-            x = (1.0, *values)
-            p = _sigmoid(sum(a * b for a, b in zip(params, x, strict=True)))
-            for i in range(size):
-                gradient[i] += weight * (right - p) * x[i]
-                for j in range(size):
-                    hessian[i][j] -= weight * p * (1 - p) * x[i] * x[j]
-        for i in free:
-            gradient[i] -= RIDGE * params[i]
-            hessian[i][i] -= RIDGE
-        reduced = _solve(
-            [[hessian[i][j] for j in active] for i in active], [-gradient[i] for i in active]
-        )
-        for i, change in zip(active, reduced, strict=True):
-            params[i] += change
-        if max(abs(change) for change in reduced) < 1e-7:
-            break
-    return params
-
-
-def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
-    """Gaussian elimination with partial pivoting (at most 4×4: no numpy needed)."""
-    a = [row[:] for row in matrix]
-    b = vector[:]
-    n = len(b)
-    for i in range(n):
-        pivot = max(range(i, n), key=lambda r: abs(a[r][i]))
-        a[i], a[pivot], b[i], b[pivot] = a[pivot], a[i], b[pivot], b[i]
-        if abs(a[i][i]) < 1e-12:
-            return [0.0] * n
-        for r in range(i + 1, n):
-            factor = a[r][i] / a[i][i]
-            for c in range(i, n):
-                a[r][c] -= factor * a[i][c]
-            b[r] -= factor * b[i]
-    x = [0.0] * n
-    for i in reversed(range(n)):
-        x[i] = (b[i] - sum(a[i][c] * x[c] for c in range(i + 1, n))) / a[i][i]
-    return x
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-min(max(z, -40.0), 40.0)))
-
-
-def _logit(p: float) -> float:
-    return math.log(p / (1 - p))
+def _top1(outcomes: Sequence[Outcome]) -> float:
+    return sum(o.right for o in outcomes) / len(outcomes) if outcomes else 0.0
 
 
 def _rates(outcomes: Sequence[Outcome], gate: Gate) -> tuple[float, float]:
@@ -447,6 +325,11 @@ def report(calibrations: Mapping[str, Calibration]) -> str:
             f"{c.answer_rate:>8.2f}  {c.precision:>9.2f}  {c.expected:>8.2f}  "
             f"{sources[c.source]}"
         )
+        if c.fused_gate is not None:
+            lines.append(
+                f"        with meaning: found first {c.fused_top1:.2f} "
+                f"(weight {c.fusion.weight:.1f}, noise floor {c.fusion.floor:.2f})"
+            )
     lines.append(
         "  ANSWERED and PRECISION are for the held-out phrasings, which are harder than customers'"
         " questions; EXPECTED is the calibrated precision for customers' questions."

@@ -32,27 +32,13 @@ LEVELS: dict[Certainty, float] = {"lenient": 0.9, "shown": 0.92, "strict": 0.95}
 
 
 @dataclass(frozen=True)
-class Meaning:
-    """What the semantic stage says about a ranking: whether the entry it finds closest in
-    meaning is the same as the word rankers' best, and how close that best is in meaning."""
-
-    agrees: bool
-    similarity: float  # the word rankers' best candidate, by meaning (cosine)
-
-
-@dataclass(frozen=True)
 class Lead:
     """What the gate sees of a ranking: the best score, its lead over the best candidate that
-    means something else, and how many of the query's words the best candidate contains.
-
-    `meaning` is the semantic stage's view, when it ran. A ranking by meaning alone (the stage's
-    own best candidate) has `by_meaning` set: `best` and `rival` are then similarities."""
+    means something else, and how many of the query's words the best candidate contains."""
 
     best: float
     rival: float
     explained: int = 0
-    meaning: Meaning | None = None
-    by_meaning: bool = False
 
     @property
     def margin(self) -> float:
@@ -78,14 +64,7 @@ class Thresholds:
     margin: float = 0.12
     suggest: float = 0.25
 
-    # A ranking by meaning alone, without a knowledge base large enough to calibrate on: e5's
-    # cosine for paraphrases of one question, and a clear lead.
-    meaning_answer: float = 0.9
-    meaning_margin: float = 0.04
-
     def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool:
-        if lead.by_meaning:
-            return lead.best >= self.meaning_answer and lead.margin >= self.meaning_margin
         return lead.best >= self.answer and lead.margin >= self.margin
 
     def describe(self) -> str:

@@ -10,31 +10,35 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
 from bot.core.knowledge.third_party import ThirdPartyCatalogue
 from bot.core.retrieval.analysis import MAX_ANALYSED_CHARS
 from bot.core.retrieval.calibration import (
     Calibration,
-    Match,
     Outcome,
+    Probe,
+    Ranker,
     cached,
     calibrate,
+    chosen_fusion,
     fingerprint,
-    held_out_outcomes,
-    meaning_view,
+    fused_outcome,
+    fused_ranking,
+    probes,
+    words_outcome,
 )
 from bot.core.retrieval.decision import (
     DECISION_RANK,
     Decision,
     Gate,
-    Lead,
     Thresholds,
     decide,
     lead_of,
     without_vetoed,
 )
+from bot.core.retrieval.fusion import Fusion
 from bot.core.retrieval.language_index import DEFAULT_WEIGHTS, LanguageIndex, RankerScores
 from bot.core.retrieval.meaning import MeaningIndex
 from bot.core.retrieval.products import ProductMentions
@@ -161,23 +165,35 @@ class FaqIndex:
 
     # -- the gate ------------------------------------------------------------------------------
     def _calibrate(self) -> dict[str, Calibration]:
-        return calibrate({lang: self._held_out(lang) for lang in self.languages})
+        found = {lang: self._probes(lang) for lang in self.languages}
+        words = {lang: [words_outcome(p) for p in found[lang]] for lang in self.languages}
+        fused: dict[str, tuple[Fusion, list[Outcome]]] = {}
+        if self.meaning is not None:
+            for lang in self.languages:
+                entries = self._indexes[lang].entries
+                fusion = chosen_fusion(found[lang], entries, self.meaning.matrix(lang))
+                fused[lang] = (fusion, [fused_outcome(p, entries, fusion) for p in found[lang]])
+        return calibrate(words, fused)
 
-    def _held_out(self, language: str) -> list[Outcome]:
-        def build(kept: list[FaqEntry]) -> Callable[[str], Sequence[Match]]:
+    def _probes(self, language: str) -> list[Probe]:
+        def build(kept: list[FaqEntry]) -> Ranker:
             index = LanguageIndex(language, kept, self.products, self.weights)
             k = CANDIDATES + 2 * len(self._cards[language])
 
-            def rank(query: str) -> list[FaqMatch]:
+            def rank(query: str) -> tuple[list[FaqMatch], Callable[[int], int]]:
                 named, text = self.understand(query, None)
-                return without_vetoed(self.rank(index, text, named, k))
+                return self.rank(index, text, named, k), lambda n: index.explained_words(text, n)
 
             return rank
 
         meaning = self.meaning.matrix(language) if self.meaning else None
-        return held_out_outcomes([*self._faq[language], *self._cards[language]], build, meaning)
+        return probes([*self._faq[language], *self._cards[language]], build, meaning)
 
-    def gate(self, language: str) -> Gate:
+    def gate(self, language: str, *, fused: bool = False) -> Gate:
+        """The language's gate; `fused` for a ranking with the semantic stage."""
+        found = self.calibrations.get(language)
+        if fused and found is not None and found.fused_gate is not None:
+            return found.fused_gate
         return self._gates.get(language) or self._gates[self.languages[0]]
 
     @property
@@ -205,21 +221,45 @@ class FaqIndex:
         twin_id = self._twins.get((entry.language, entry.id), {}).get(language)
         return next((e for e in self._faq.get(language, ()) if e.id == twin_id), None)
 
-    def by_meaning(
-        self, query: str, language: str, ranked: Sequence[FaqMatch], *, faq_only: bool = False
-    ) -> tuple[Lead | None, FaqEntry | None, Lead | None]:
-        """The semantic stage on a ranking: (its lead with meaning's view, meaning's own best
-        entry, meaning's own lead); (None, None, None) without the stage."""
-        scores = self.meaning.scores(query, language) if self.meaning else None
-        if scores is None:
-            return None, None, None
-        entries = self._indexes[language].entries
+    def fused_candidates(
+        self,
+        query: str,
+        language: str,
+        *,
+        product: str | None = None,
+        k: int = CANDIDATES,
+        faq_only: bool = False,
+    ) -> tuple[FaqMatch, ...] | None:
+        """Like `candidates`, ranked by words and meaning together; None without the stage."""
+        index = self._indexes.get(language)
+        scores = self.meaning.scores(query, language) if self.meaning and index else None
+        if index is None or scores is None:
+            return None
+        named, text = self.understand(query, product)
+        words = self.rank(index, text, named, k + 2 * len(self._cards[language]))
         if faq_only:
-            scores = [s if e.kind == "faq" else -1.0 for s, e in zip(scores, entries, strict=True)]
-        top = ranked[0].entry if ranked else None
-        view, found, own = meaning_view(top, entries, scores)
-        lead = lead_of(ranked)
-        return (replace(lead, meaning=view) if lead else None), found, own
+            scores = [
+                s if e.kind == "faq" else -1.0 for s, e in zip(scores, index.entries, strict=True)
+            ]
+        found = self.calibrations.get(language)
+        fusion = found.fusion if found is not None else Fusion()
+        ranked = fused_ranking(
+            index.entries, words, scores, fusion, lambda n: index.explained_words(text, n)
+        )
+        return tuple(FaqMatch(m.entry, min(m.score, 1.0), m.explained) for m in ranked[:k])
+
+    def fused_other_languages(
+        self, query: str, language: str, *, product: str | None = None
+    ) -> tuple[str, tuple[FaqMatch, ...]]:
+        """The best other language's FAQ entries by words and meaning."""
+        best: tuple[str, tuple[FaqMatch, ...]] = (language, ())
+        for other in self.languages:
+            if other == language:
+                continue
+            ranked = self.fused_candidates(query, other, product=product, faq_only=True) or ()
+            if ranked and (not best[1] or ranked[0].score > best[1][0].score):
+                best = (other, ranked)
+        return best
 
     def other_languages(
         self, query: str, language: str, *, product: str | None = None, k: int = CANDIDATES
@@ -254,15 +294,22 @@ class FaqIndex:
             if _better(fallback, result):
                 result = fallback
         if result.decision == "none" and self.meaning is not None:
-            result = self._meaning_result(query, first, limit) or result
+            result = self._by_meaning(query, first, product, limit) or result
         return result
 
-    def _meaning_result(self, query: str, language: str, limit: int) -> FaqResult | None:
-        """The semantic stage's answer when the words find nothing (the search box)."""
+    def _by_meaning(
+        self, query: str, language: str, product: str | None, limit: int
+    ) -> FaqResult | None:
+        """The search box when the words find nothing: words and meaning together."""
         for other in (language, *(lang for lang in self.languages if lang != language)):
-            _, found, own = self.by_meaning(query, other, (), faq_only=True)
-            if found is not None and own is not None and self.gate(other).answers(own, "shown"):
-                return FaqResult("answer", (FaqMatch(found, own.best),), found.language)
+            ranked = self.fused_candidates(query, other, product=product, faq_only=True)
+            if not ranked:
+                continue
+            gate = self.gate(other, fused=True)
+            decision = decide(lead_of(ranked), gate, "shown")
+            if decision != "none":
+                shown = tuple(m for m in ranked if m.score >= gate.suggest)[:limit]
+                return FaqResult(decision, shown, other)
         return None
 
     def ranked(
