@@ -137,7 +137,18 @@ def play(case: dict[str, Any], post: Post) -> CaseResult:
 
 # -- talking to a server ----------------------------------------------------------------------
 def environment(kb: Path, database: Path) -> dict[str, str]:
-    return {
+    import os
+
+    passed = {  # the operator's choices about the semantic stage hold for the run too
+        name: os.environ[name]
+        for name in (
+            "SUPPORTBOT_SEMANTIC",
+            "SUPPORTBOT_EMBEDDING_CACHE",
+            "SUPPORTBOT_EMBEDDING_MODEL",
+        )
+        if name in os.environ
+    }
+    return passed | {
         "SUPPORTBOT_DATA_DIR": str(kb),
         "SUPPORTBOT_DATABASE_URL": f"sqlite:///{database}",
         "SUPPORTBOT_SECRET_KEY": "foreign-eval",

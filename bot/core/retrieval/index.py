@@ -121,8 +121,7 @@ class FaqIndex:
             for lang in self.languages
         }
         self._stand_ins = {lang: self._build_stand_ins(lang) for lang in self.languages}
-        self.meaning = self._meaning(semantic)
-        self._twins = self.meaning.twins(self.languages) if self.meaning else {}
+        self.meaning, self._twins = self._meaning(semantic)
         self.calibrations: dict[str, Calibration] = {}
         if thresholds is None:
             everything = [
@@ -141,16 +140,20 @@ class FaqIndex:
             lang: thresholds or self.calibrations[lang].gate for lang in self.languages
         }
 
-    def _meaning(self, semantic: SemanticScorer | None) -> MeaningIndex | None:
+    def _meaning(
+        self, semantic: SemanticScorer | None
+    ) -> tuple[MeaningIndex | None, dict[tuple[str, str], dict[str, str]]]:
+        """The semantic stage and the translations it finds; (None, {}) without it."""
         if semantic is None:
-            return None
+            return None, {}
         try:
-            return MeaningIndex(
+            meaning = MeaningIndex(
                 semantic, {lang: idx.entries for lang, idx in self._indexes.items()}
             )
+            return meaning, meaning.twins(self.languages)
         except Exception:  # the stage is an extra: without it, the words decide alone
             log.error("semantic stage unavailable; FAQ search uses the words only", exc_info=True)
-            return None
+            return None, {}
 
     def _build_stand_ins(self, language: str) -> list[LanguageIndex]:
         """Indexes of the entries that exist only in other languages ("stand-ins"), so that a

@@ -1,0 +1,132 @@
+"""The semantic stage inside the FAQ index and the engine, with the real model (issue 16)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable, Sequence
+
+import pytest
+
+from bot.core.dialogue.engine import Engine
+from bot.core.dialogue.turn import CustomerContext
+from bot.core.knowledge.loader import load_knowledge
+from bot.core.knowledge.models import KnowledgeBase
+from bot.core.matching import FaqIndex
+from bot.i18n import load_translations
+from bot.semantic.vectors import VectorStore
+from tests.conftest import NOW
+from tests.core.dialogue.test_decision import KB_DIR
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge(KB_DIR)
+
+
+def index_with(kb: KnowledgeBase, scorer: object) -> FaqIndex:
+    return FaqIndex(
+        kb.faq,
+        kb.products,
+        kb.policy.languages,
+        third_party=kb.third_party,
+        cards=kb.route_cards,
+        semantic=scorer,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="module")
+def index(kb: KnowledgeBase, e5_store: VectorStore) -> FaqIndex:
+    return index_with(kb, e5_store)
+
+
+class Watched:
+    """The real store, counting the queries it is asked to compare (what costs ~50 ms)."""
+
+    def __init__(self, store: VectorStore, fail: bool = False) -> None:
+        self.store, self.fail, self.queries = store, fail, 0
+        self.name = store.name
+
+    def register(self, texts: Sequence[str]) -> Hashable:
+        return self.store.register(texts)
+
+    def similarities(self, query: str, key: Hashable) -> Sequence[float]:
+        self.queries += 1
+        if self.fail:
+            raise RuntimeError("the model's engine crashed")
+        return self.store.similarities(query, key)
+
+    def pairwise(self, key: Hashable) -> Sequence[Sequence[float]]:
+        return self.store.pairwise(key)
+
+
+def test_the_stage_is_calibrated_with_the_words(index: FaqIndex) -> None:
+    for found in index.calibrations.values():
+        assert found.fused_gate is not None
+        assert 0.5 < found.fusion.floor < 0.95 and found.fusion.weight > 0
+
+
+def test_translations_with_other_file_names_are_twins(index: FaqIndex, kb: KnowledgeBase) -> None:
+    english = kb.faq_entry("en", "gallery-mobile")
+    assert english is not None
+    twin = index.twin(english, "nl")
+    assert twin is not None and twin.id == "galerij-mobiel"
+    unrelated = kb.faq_entry("en", "debug-log")  # no Dutch article about it
+    assert unrelated is not None and index.twin(unrelated, "nl") is None
+
+
+def test_a_paraphrase_in_other_words_is_ranked_by_meaning(index: FaqIndex) -> None:
+    ranked = index.fused_candidates(
+        "visitors should settle the entrance fee while signing up", "en"
+    )
+    assert ranked and ranked[0].entry.id == "ticket-payments"
+
+
+def test_the_search_box_asks_meaning_when_the_words_find_nothing(index: FaqIndex) -> None:
+    words_only = index_with(index_kb := load_knowledge(KB_DIR), None)
+    query = "pictures enlarge on a tap"
+    assert words_only.search(query, "en").decision == "none"
+    found = index.search(query, "en")
+    assert found.best is not None and found.best.entry.id == "lightbox"
+    del index_kb
+
+
+def test_a_certain_answer_by_words_does_not_wait_for_the_model(
+    kb: KnowledgeBase, e5_store: VectorStore
+) -> None:
+    watched = Watched(e5_store)
+    engine = Engine(kb, load_translations(kb.policy.languages), semantic=watched)  # type: ignore[arg-type]
+    watched.queries = 0  # building compared the articles across languages
+    state = engine.new_state("en")
+    turn = engine.handle(state, "Where do I enter the SMTP password?", NOW, CustomerContext())
+    assert turn.faq is not None and turn.faq.id == "smtp-password"
+    assert watched.queries == 0
+    engine.handle(state, "visitors should settle the entrance fee online", NOW, CustomerContext())
+    assert watched.queries >= 1
+
+
+def test_a_failing_model_leaves_the_words_to_decide(
+    kb: KnowledgeBase, e5_store: VectorStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    failing = Watched(e5_store)
+    engine = Engine(kb, load_translations(kb.policy.languages), semantic=failing)  # type: ignore[arg-type]
+    failing.fail, failing.queries = True, 0  # it worked at start, and breaks later
+    with caplog.at_level(logging.WARNING, logger="bot.core.retrieval.meaning"):
+        turn = engine.handle(
+            engine.new_state("en"),
+            "visitors should settle the entrance fee online",
+            NOW,
+            CustomerContext(),
+        )
+    assert turn.messages and turn.route in ("faq", "suggest", "fallback", "ask_product")
+    assert failing.queries >= 1 and "semantic stage failed" in caplog.text
+
+
+@pytest.mark.logs_errors("a model failing at start is logged as an error for the operator")
+def test_a_model_that_fails_at_start_is_left_out_with_an_error(
+    kb: KnowledgeBase, e5_store: VectorStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = Watched(e5_store, fail=True)
+    with caplog.at_level(logging.ERROR, logger="bot.core.retrieval.index"):
+        index = index_with(kb, broken)
+    assert index.meaning is None and "semantic stage unavailable" in caplog.text
+    assert index.search("how do I turn on the lightbox", "en").best is not None
