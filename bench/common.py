@@ -85,9 +85,16 @@ class DataSet:
     third_party: tuple[ThirdPartyComponent, ...] = ()
 
     def index(self, **options: Any) -> FaqIndex:
-        """The FaqIndex the engine would build for this data."""
+        """The FaqIndex the engine would build for this data (with the route cards)."""
+        from bot.core.knowledge.route_cards import builtin_cards
+
         return FaqIndex(
-            self.entries, self.products, self.languages, third_party=self.third_party, **options
+            self.entries,
+            self.products,
+            self.languages,
+            third_party=self.third_party,
+            cards=builtin_cards(self.languages),
+            **options,
         )
 
 

@@ -9,8 +9,11 @@ Baselines, run in the same process: rapidfuzz ``process.extract`` with ``WRatio`
 questions and alternatives (``processor=utils.default_process``; extractOne gives the same
 top-1), and plain BM25 (lower-case ``\\w+`` tokens, no stemming or synonyms). "Supportbot, RRF"
 ranks with the same rankers fused by reciprocal rank instead of the weighted sum.
-Latency rows: one query (``FaqIndex.search``) against synthetic indexes of 100, 1,000 and
-10,000 entries built from real FAQ text.
+"Supportbot + semantic" (when the `semantic` extra is installed, SUPPORTBOT_SEMANTIC not off)
+ranks by words and meaning together (the bundled multilingual-e5-small) with its own gate; its
+latency includes embedding the query (single-threaded). A last row asks our Dutch questions of
+the English entries alone. Latency rows: one query (``FaqIndex.search``) against synthetic
+indexes of 100, 1,000 and 10,000 entries built from real FAQ text.
 
 Run: .venv/bin/python bench/faq_retrieval.py
 """
@@ -24,12 +27,15 @@ import re
 import time
 from collections import Counter
 from dataclasses import astuple, dataclass, field
+from pathlib import Path
 
-from common import DataSet, load_data_sets, print_table
+from common import REPO, DataSet, Query, load_data_sets, our_set, print_table
 from rapidfuzz import fuzz, process, utils
 
 from bot.core.knowledge.models import FaqEntry
 from bot.core.matching import FaqIndex
+from bot.core.retrieval.decision import decide, lead_of
+from bot.core.retrieval.semantic import SemanticScorer
 
 TOP = 10
 HEADERS = (
@@ -165,9 +171,43 @@ def baseline(data: DataSet, ranker: WRatioBaseline | Bm25Baseline) -> Scores:
     return scores
 
 
-def evaluate(data: DataSet) -> list[tuple[object, ...]]:
+def with_meaning(data: DataSet, index: FaqIndex) -> Scores:
+    """The fused ranking (words and meaning) and its gate, for every query."""
+    scores = Scores()
+    for query in data.queries:
+        start = time.perf_counter()
+        language = index.search(query.text, query.language).language
+        ranked = index.fused_candidates(query.text, language, faq_only=True, k=TOP) or ()
+        scores.latencies.append(time.perf_counter() - start)
+        scores.add([m.entry.id for m in ranked], query.expected)
+        if (
+            ranked
+            and decide(lead_of(ranked), index.gate(language, fused=True), "shown") == "answer"
+        ):
+            scores.answered += 1
+            scores.answered_right += ranked[0].entry.id == query.expected
+    return scores
+
+
+def semantic_scorer() -> SemanticScorer | None:
+    """The bundled model with a vector cache next to the run's, when the extra is installed."""
+    if os.environ.get("SUPPORTBOT_SEMANTIC", "auto").lower() in ("0", "false", "off", "no"):
+        return None
+    try:
+        from bot.semantic.embedders import E5Embedder
+        from bot.semantic.vectors import VectorStore
+    except ImportError:
+        return None
+    cache = Path(os.environ.get("SUPPORTBOT_EMBEDDING_CACHE") or REPO / "instance" / "embeddings")
+    return VectorStore(E5Embedder(), cache)
+
+
+def evaluate(data: DataSet, scorer: SemanticScorer | None) -> list[tuple[object, ...]]:
     index = data.index()
     rows = [supportbot(data, index).row(data, "Supportbot", gate=True)]
+    if scorer is not None:
+        semantic = data.index(semantic=scorer)
+        rows.append(with_meaning(data, semantic).row(data, "Supportbot + semantic", gate=True))
     rows.append(supportbot(data, index, rrf=True).row(data, "Supportbot, RRF", gate=False))
     rows.append(baseline(data, WRatioBaseline(data.entries)).row(data, "WRatio", gate=False))
     rows.append(baseline(data, Bm25Baseline(data.entries)).row(data, "BM25", gate=False))
@@ -215,11 +255,36 @@ def synthetic_entries(
     return entries
 
 
+def dutch_to_english_only(scorer: SemanticScorer | None) -> list[tuple[object, ...]]:
+    """Dutch questions of our set against the English entries alone: can a Dutch customer find
+    an article that exists only in English?"""
+    ours = our_set()
+    if ours is None:
+        return []
+    english = [e for e in ours.entries if e.language == "en"]
+    ids = {e.id for e in english}
+    queries = [
+        Query(q.text, "en", q.expected)
+        for q in ours.queries
+        if q.language == "nl" and q.expected in ids
+    ]
+    data = DataSet(
+        "ours: Dutch questions, English-only FAQ", english, queries, ours.products, ("en",)
+    )
+    rows = [supportbot(data, data.index()).row(data, "Supportbot", gate=True)]
+    if scorer is not None:
+        semantic = data.index(semantic=scorer)
+        rows.append(with_meaning(data, semantic).row(data, "Supportbot + semantic", gate=True))
+    return rows
+
+
 def main() -> None:
     sets = load_data_sets()
+    scorer = semantic_scorer()
     rows: list[tuple[object, ...]] = []
     for data in sets:
-        rows.extend(evaluate(data))
+        rows.extend(evaluate(data, scorer))
+    rows.extend(dutch_to_english_only(scorer))
     if sets:
         rows.extend(latency_rows(sets))
     print_table(HEADERS, rows)

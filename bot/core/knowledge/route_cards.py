@@ -101,6 +101,12 @@ def load_route_cards(context: LoadContext, languages: Sequence[str]) -> tuple[Fa
     return cards_from(phrasings)
 
 
+def builtin_cards(languages: Sequence[str]) -> tuple[FaqEntry, ...]:
+    """The built-in phrasings alone, as cards (for indexes built without a data directory)."""
+    phrasings, _ = parse_routes(_builtin_data(), BUILTIN_SOURCE, languages)
+    return cards_from(phrasings)
+
+
 def cards_from(phrasings: Phrasings) -> tuple[FaqEntry, ...]:
     cards = []
     for (route, language, kind), texts in sorted(phrasings.items()):
