@@ -4,6 +4,8 @@
 
 Rows (each against a baseline measured in the same run, so the ratio survives a noisy machine):
 - engine turn (pure ``Engine.handle``) vs one FAQ search (the retrieval it always does);
+- with the semantic stage (when the extra is installed): all turns, and the turns the words
+  answer with certainty (which must not wait for the model), against the words-only engine;
 - stored turn (``Conversations.post``: lock, store, engine, events, commit) on SQLite vs a bare
   SQLite insert+commit of one row with the same settings (WAL, ``BEGIN IMMEDIATE``).
 """
@@ -11,9 +13,11 @@ Rows (each against a baseline measured in the same run, so the ratio survives a 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from common import REPO, print_table  # noqa: I001 - puts the checkout on sys.path
@@ -23,6 +27,8 @@ from bot.app import build_runtime
 from bot.config import Config
 from bot.core.dialogue.turn import CustomerContext
 from bot.core.events import TicketRequested
+from bot.core.retrieval.decision import decide, lead_of
+from bot.semantic.factory import extra_installed
 
 SCRIPTS: list[tuple[str, list[str]]] = [
     (
@@ -134,12 +140,13 @@ def stored_turns(runtime, rounds: int) -> tuple[list[float], list[float]]:  # ty
 
 
 def row(name: str, samples: list[float], baseline_name: str, baseline: list[float]) -> list[object]:
-    p50, p99 = percentile(samples, 50), percentile(samples, 99)
+    p50, p95, p99 = percentile(samples, 50), percentile(samples, 95), percentile(samples, 99)
     b50 = percentile(baseline, 50)
     return [
         name,
         len(samples),
         f"{p50:.2f}",
+        f"{p95:.2f}",
         f"{p99:.2f}",
         baseline_name,
         f"{b50:.2f}",
@@ -147,35 +154,88 @@ def row(name: str, samples: list[float], baseline_name: str, baseline: list[floa
     ]
 
 
+def words_are_certain(runtime, message: str, state) -> bool:  # type: ignore[no-untyped-def]
+    """Would the words alone answer this message with strict certainty (no model asked)?"""
+    index = runtime.engine.services.faq
+    ranked = index.candidates(message, state.language, product=state.slots.product)
+    return decide(lead_of(ranked), index.gate(state.language), "strict") == "answer"
+
+
+def semantic_turns(semantic, words, rounds: int) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+    """Every turn with the stage on and off, and the turns the words answer with certainty."""
+    found: dict[str, list[float]] = {"on": [], "off": [], "sure on": [], "sure off": []}
+    for _ in range(rounds):
+        for language, messages in SCRIPTS:
+            states = {
+                "on": semantic.engine.new_state(language),
+                "off": words.engine.new_state(language),
+            }
+            for message in messages:
+                sure = words_are_certain(words, message, states["off"])
+                for name, runtime in (("on", semantic), ("off", words)):
+                    started = time.perf_counter()
+                    turn = runtime.engine.handle(
+                        states[name], message, runtime.conversations.clock(), CustomerContext()
+                    )
+                    elapsed = (time.perf_counter() - started) * 1000
+                    found[name].append(elapsed)
+                    if sure:
+                        found[f"sure {name}"].append(elapsed)
+                    if turn.event(TicketRequested):
+                        turn = runtime.engine.ticket_opened(turn, "NME-1")
+                    states[name] = turn.state
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20, help="times each script is replayed")
     args = parser.parse_args()
+    cache = os.environ.get("SUPPORTBOT_EMBEDDING_CACHE") or str(REPO / "instance" / "embeddings")
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         config = Config(
             data_dir=REPO / "faq_data",
             database_url=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
             instance_dir=Path(tmp),
             secret_key="bench",
+            semantic=False,
         )
         runtime = build_runtime(config)
         turns, searches = engine_turns(runtime, args.rounds)
         stored, inserts = stored_turns(runtime, max(args.rounds // 4, 2))
         runtime.db.dispose()
+        rows += [
+            row("engine turn (Engine.handle)", turns, "one FAQ search", searches),
+            row("stored turn, SQLite (Conversations.post)", stored, "bare insert+commit", inserts),
+        ]
+        if extra_installed():
+            semantic = build_runtime(replace(config, semantic=True, embedding_cache=cache))
+            words = build_runtime(replace(config, database_url=config.database_url + "-words"))
+            found = semantic_turns(semantic, words, max(args.rounds // 2, 2))
+            semantic.db.dispose()
+            words.db.dispose()
+            rows += [
+                row("engine turn, semantic stage on", found["on"], "same, stage off", found["off"]),
+                row(
+                    "... turns the words answer surely",
+                    found["sure on"],
+                    "same, stage off",
+                    found["sure off"],
+                ),
+            ]
     print_table(
         [
             "measure",
             "turns",
             "p50 ms",
+            "p95 ms",
             "p99 ms",
             "baseline (same run)",
             "baseline p50 ms",
             "ratio p50",
         ],
-        [
-            row("engine turn (Engine.handle)", turns, "one FAQ search", searches),
-            row("stored turn, SQLite (Conversations.post)", stored, "bare insert+commit", inserts),
-        ],
+        rows,
     )
 
 
