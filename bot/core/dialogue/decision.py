@@ -66,7 +66,7 @@ def decide_message(ctx: TurnContext) -> Verdict:
     bug_report = _names_a_bug_of_ours(ctx)
     certainty: Certainty = "strict" if _outdated(ctx) else "lenient"
     fused = False
-    if decide(lead_of(ranked), gate, "strict") != "answer":  # a sure answer by words: no wait
+    if decide(lead_of(ranked), gate, certainty) != "answer":  # words that answer: no wait
         by_meaning = index.fused_candidates(sig.text, language, product=product)
         if by_meaning is not None:
             ranked, gate, fused = by_meaning, index.gate(language, fused=True), True
