@@ -172,20 +172,27 @@ def baseline(data: DataSet, ranker: WRatioBaseline | Bm25Baseline) -> Scores:
 
 
 def with_meaning(data: DataSet, index: FaqIndex) -> Scores:
-    """The fused ranking (words and meaning) and its gate, for every query."""
+    """The fused ranking (words and meaning) for every query; answered as the dialogue
+    answers: the words' answer when their gate is certain, else the fused one's."""
     scores = Scores()
     for query in data.queries:
         start = time.perf_counter()
-        language = index.search(query.text, query.language).language
+        result = index.search(query.text, query.language, limit=3)
+        language = result.language
         ranked = index.fused_candidates(query.text, language, faq_only=True, k=TOP) or ()
         scores.latencies.append(time.perf_counter() - start)
         scores.add([m.entry.id for m in ranked], query.expected)
-        if (
+        answer = None
+        if result.decision == "answer" and result.best is not None:
+            answer = result.best.entry
+        elif (
             ranked
             and decide(lead_of(ranked), index.gate(language, fused=True), "shown") == "answer"
         ):
+            answer = ranked[0].entry
+        if answer is not None:
             scores.answered += 1
-            scores.answered_right += ranked[0].entry.id == query.expected
+            scores.answered_right += answer.id == query.expected
     return scores
 
 

@@ -34,6 +34,11 @@ from tests.shared_data import SHARED_DIR, shared_path  # noqa: F401 - re-exporte
 
 pytest_plugins = ["tests.chromium"]  # the one Playwright and Chromium of a run
 
+# The semantic stage loads a model and costs ~50 ms a turn. Commands and child processes the
+# tests start read this; the tests of the stage (tests/semantic) and the foreign-eval floor,
+# which keeps the product's default, switch it on themselves.
+os.environ.setdefault("SUPPORTBOT_SEMANTIC", "false")
+
 POSTGRES_URL = os.environ.get(
     "SUPPORTBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )

@@ -122,6 +122,7 @@ def test_db_purge_reports_what_it_did(env: dict[str, str], anna: Person) -> None
     assert result.output.strip() == "purged nothing (all within retention)"
 
 
+@pytest.mark.logs_errors("the loop logs the failure it survives")
 def test_the_daily_loop_survives_a_failure_and_stops_when_told() -> None:
     stop, calls = threading.Event(), []
 

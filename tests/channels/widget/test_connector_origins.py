@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import websocket
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from bot.core.shop.records import SubscriptionRecord
 from bot.helpdesk.subscriptions import upsert_subscription
 from bot.storage.models import EventRecord
 from tests.conftest import make_config
+from tests.live_server import LiveServer
 
 LISTED = "https://customer-site.example"  # make_config's widget_origins
 CUSTOMER = "https://shop.customer-of-ours.example"  # a customer's wp-admin: listed nowhere
@@ -116,10 +118,13 @@ def test_a_preflight_from_a_customer_site_is_answered_for_the_chat_only(
 
 
 def test_the_socket_accepts_a_customer_site_only_with_the_allowance(
-    allowance: FlaskClient, closed: FlaskClient
+    closed: FlaskClient, tmp_path: Path
 ) -> None:
     assert closed.get("/ws", headers={**UPGRADE, "Origin": CUSTOMER}).status_code == 403
-    assert allowance.get("/ws", headers={**UPGRADE, "Origin": CUSTOMER}).status_code != 403
+    # The accepted handshake needs a real socket (a test client has none).
+    with LiveServer(tmp_path / "live", env={"SUPPORTBOT_CONNECTOR_ANY_SITE": "true"}) as live:
+        sock = websocket.create_connection(live.ws_url, timeout=10, origin=CUSTOMER)
+        sock.close()
 
 
 @pytest.mark.parametrize(
