@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify, request
 from bot.channels.cors import allow_widget_origin
 from bot.channels.runtime import runtime
 from bot.channels.untrusted_input import UnreadableJson, parse_int, read_json, text_problem
+from bot.core.dialogue.deadlines import zone_named
 from bot.helpdesk.errors import HelpdeskError, InvalidInput, RateLimited, Unauthorized
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ bp.after_request(allow_widget_origin)
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 MAX_NAME = 200
 MAX_CLIENT_ID = 64
+MAX_TIME_ZONE = 64
 
 
 def json_body() -> dict[str, Any]:
@@ -64,6 +66,18 @@ def check_rate(key: str, limit: int) -> None:
         raise RateLimited("too many messages; wait a moment", retry_after=int(wait) + 1)
 
 
+def customer_time_zone(data: dict[str, Any]) -> str | None:
+    """The browser's IANA time zone (``Europe/Amsterdam``): the ticket's due time is told in it.
+
+    A name this server does not know (an older tz database) is not worth refusing the
+    conversation for: it is logged and the policy's time zone is used instead."""
+    name = optional_str(data, "time_zone", MAX_TIME_ZONE)
+    if name is not None and zone_named(name) is None:
+        log.info("unknown time zone %r from a client; using the policy's", name)
+        return None
+    return name
+
+
 @bp.post("/conversations")
 def create_conversation() -> tuple[Response, int]:
     rt = runtime()
@@ -83,8 +97,14 @@ def create_conversation() -> tuple[Response, int]:
     product = optional_str(data, "product", 100)
     if product is not None and product not in rt.kb.products:
         raise InvalidInput("product is not one of our product slugs", code="invalid_field")
+    time_zone = customer_time_zone(data)
     started = rt.conversations.start(
-        channel="widget", language=language, email=email, name=name, product=product
+        channel="widget",
+        language=language,
+        email=email,
+        name=name,
+        product=product,
+        time_zone=time_zone,
     )
     body = {
         "conversation_id": started.public_id,

@@ -78,12 +78,15 @@ class Conversations:
         bus: MessageBus | None = None,
         clock: Callable[[], datetime] = utcnow,
         subscriptions: SubscriptionLookup | None = None,
+        *,
+        mail_enabled: bool = True,
     ) -> None:
         self.db = db
         self.engine = engine
         self.bus = bus or LocalBus()
         self.clock = clock
         self.subscriptions = subscriptions or NoSubscriptions()
+        self.mail_enabled = mail_enabled  # False: no mail goes out, so none is promised
 
     # -- start --------------------------------------------------------------------------------
     def start(
@@ -96,10 +99,12 @@ class Conversations:
         subject: str | None = None,
         greet: bool = True,
         product: str | None = None,
+        time_zone: str | None = None,
     ) -> Started:
+        """``time_zone``: the customer's IANA zone, checked by the caller (the widget's browser)."""
         with self.db.session() as session:
             conversation, token, state = self._create(
-                session, channel, language, email, name, subject, product
+                session, channel, language, email, name, subject, product, time_zone
             )
             messages: list[dict[str, Any]] = []
             if greet:
@@ -117,8 +122,9 @@ class Conversations:
         name: str | None,
         subject: str | None,
         product: str | None = None,
+        time_zone: str | None = None,
     ) -> tuple[Conversation, str, ConversationState]:
-        state = self.engine.new_state(language, channel, email, product)
+        state = self.engine.new_state(language, channel, email, product, time_zone)
         customer = None
         if email:
             customer = repo.get_or_create_customer(session, email, name, state.language)
@@ -238,14 +244,17 @@ class Conversations:
             raise InvalidInput("text is empty", code="empty_text")
         now = self.clock()
         masked = mask_licence_keys(text)  # a pasted licence key is never stored nor read
-        repo.append_message(
+        stored_message = repo.append_message(
             session, conversation, "customer", masked.text, channel_ref=ref,
             payload=masked_payload(payload),
         )  # fmt: skip
         self.recognise_keys(session, conversation, masked.keys)
         state = ConversationState.from_dict(conversation.state)
         context = self._customer_context(session, conversation)
-        turn = self.engine.handle(state, masked.text, now, context)
+        # numbered as staff see the transcript: the facts panel says which message told what
+        turn = self.engine.handle(
+            state, masked.text, now, context, message_number=stored_message.seq
+        )
         turn = self._apply_events(session, conversation, turn, now)
         stored = self._store_bot_messages(session, conversation, turn)
         self._save_state(session, conversation, turn.state)
@@ -311,7 +320,7 @@ class Conversations:
         self, session: Session, conversation_id: int, number: str | None
     ) -> None:
         """After commit: the widget and the console show the ticket open again, live."""
-        update = {"type": "ticket_update", "number": number, "status": "open"}
+        update = {"type": "ticket_update", "number": number, "status": "open", "by": "customer"}
         changed = {"type": "ticket_changed", "conversation": conversation_id, "number": number}
 
         def publish(_session: Session) -> None:
@@ -342,8 +351,11 @@ class Conversations:
         else:  # a conversation keeps one ticket: it is reopened, with a fresh due time
             ticket.status, ticket.resolved_at, ticket.due_at = "open", None, request.due_at
             ticket.details = slots
+        # this turn's language and product, not the last turn's (the row is saved after this)
+        ticket.language = turn.state.language
+        ticket.product = turn.state.slots.product
         assert ticket.number is not None
-        return self.engine.ticket_opened(turn, ticket.number)
+        return self.engine.ticket_opened(turn, ticket.number, mail=self.mail_enabled)
 
     def _store_bot_messages(
         self, session: Session, conversation: Conversation, turn: Turn
