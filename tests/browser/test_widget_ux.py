@@ -49,7 +49,9 @@ def customer(
     viewport: dict[str, int] | None = None,
 ) -> WidgetPage:
     context = browser.new_context(
-        viewport=viewport or DESKTOP, locale=locale, timezone_id=zone  # type: ignore[arg-type]
+        viewport=viewport or DESKTOP,
+        locale=locale,
+        timezone_id=zone,  # type: ignore[arg-type]
     )
     contexts.append(context)
     page = context.new_page()
@@ -284,8 +286,12 @@ def test_a_message_the_socket_fails_on_keeps_a_retry_button(
         def from_page(message: str | bytes) -> None:
             frame = json.loads(message) if isinstance(message, str) else {}
             if failing["on"] and frame.get("type") == "message" and frame.get("text") == broken:
-                error = {"type": "error", "error": "internal_error",
-                         "message": "something went wrong", "client_id": frame.get("client_id")}
+                error = {
+                    "type": "error",
+                    "error": "internal_error",
+                    "message": "something went wrong",
+                    "client_id": frame.get("client_id"),
+                }
                 ws.send(json.dumps(error))  # fmt: skip
             else:
                 upstream.send(message)
