@@ -324,7 +324,7 @@ def test_the_browsers_time_zone_sets_how_the_due_time_is_told(client: FlaskClien
 @pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "../../../etc/passwd", ""])
 def test_an_unknown_time_zone_falls_back_to_the_policys(client: FlaskClient, zone: str) -> None:
     text = ticket_text(client, time_zone=zone)
-    assert "(Central European" in text  # Europe/Amsterdam, named
+    assert "PM Central European" in text or "AM Central European" in text  # named
 
 
 @pytest.mark.parametrize("zone", [7, ["Europe/Amsterdam"], "x" * 65, "Europe/\u0000Amsterdam"])

@@ -25,7 +25,7 @@ def zone_named(name: str) -> ZoneInfo | None:
 
 def format_due(due: datetime, language: str, customer_zone: str, fallback_zone: str) -> str:
     """``zo 6 december, 15:48`` in the customer's zone; in ``fallback_zone`` with its name
-    (``..., 15:48 (Midden-Europese standaardtijd)``) when the customer's is unknown."""
+    (``..., 15:48 Midden-Europese standaardtijd``) when the customer's is unknown."""
     try:
         locale = Locale.parse(language)
     except (UnknownLocaleError, ValueError):
@@ -38,5 +38,5 @@ def format_due(due: datetime, language: str, customer_zone: str, fallback_zone: 
     clock = format_time(due, "short", tzinfo=zone, locale=locale)
     text = str(locale.datetime_formats["medium"]).format(clock, day)
     if named:
-        text += f" ({format_datetime(due, 'zzzz', tzinfo=zone, locale=locale)})"
+        text += " " + format_datetime(due, "zzzz", tzinfo=zone, locale=locale)
     return text

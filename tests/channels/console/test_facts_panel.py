@@ -170,3 +170,21 @@ def test_a_ticket_takes_the_language_and_product_of_the_turn_that_opened_it(
         ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()
         assert (ticket.language, ticket.product) == ("en", "mailmagnet")
     assert console.get(f"/staff/tickets/{number}/canned?q=").json["language"] == "en"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="brain (issue 10, the lead's): a person request after a finished FAQ question keeps "
+    "that question as the ticket's subject and its product (routing.request_person)",
+)
+def test_a_billing_request_after_an_answered_question_is_its_own_ticket(
+    app: Flask, console: Console
+) -> None:
+    number, turn = conversation(
+        app, "en", "How do I connect Google Calendar to AppointPress?", "Yes thanks",
+        "I was charged twice for my subscription, I want to talk to a person",
+    )  # fmt: skip
+    with rt_of(app).db.session() as session:
+        ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()
+        assert ticket.product is None
+        assert "charged twice" in ticket.summary
