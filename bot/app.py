@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.channels import api, console, shop_webhook, widget
+from bot.channels.mail_status import mail_status
 from bot.channels.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.channels.runtime import EXTENSION_KEY, Runtime
 from bot.channels.untrusted_input import RowIdConverter
@@ -81,7 +82,9 @@ def build_runtime(config: Config, *, migrate: bool = True) -> Runtime:
         bus = RedisBus(client, channel=prefix + "bus")
         limiter = RedisRateLimiter(client, prefix=prefix + "rl:")
         presence = RedisPresence(client, prefix=prefix + "presence:")
-    conversations = Conversations(db, engine, bus, subscriptions=SubscriptionFeed())
+    conversations = Conversations(
+        db, engine, bus, subscriptions=SubscriptionFeed(), mail_enabled=bool(config.smtp_url)
+    )
     return Runtime(config, db, kb, engine, bus, conversations, limiter, presence)
 
 
@@ -137,7 +140,15 @@ def register_health(app: Flask) -> None:
         except Exception as exc:  # report, don't crash: load balancers poll this
             log.error("health check: database unreachable: %s", exc)
             return jsonify({"status": "error", "database": "unreachable"}), 503
-        return jsonify({"status": "ok", "faq_entries": len(rt.kb.faq)}), 200
+        body: dict[str, Any] = {"status": "ok", "faq_entries": len(rt.kb.faq)}
+        mail = mail_status(rt.db, rt.config.smtp_url)
+        body["mail"] = mail.to_dict()
+        if mail.stuck:  # still "ok" (it serves), but an operator must set up outgoing mail
+            body["warnings"] = [
+                "outgoing mail is not configured (SUPPORTBOT_SMTP_URL); mails waiting in the "
+                f"outbox: {mail.waiting}"
+            ]
+        return jsonify(body), 200
 
     @app.before_request
     def limit_api_body() -> None:

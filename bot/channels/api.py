@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify, request
 from bot.channels.cors import allow_widget_origin, check_connector_start
 from bot.channels.runtime import runtime
 from bot.channels.untrusted_input import UnreadableJson, parse_int, read_json, text_problem
+from bot.core.dialogue.deadlines import zone_named
 from bot.core.knowledge.versions import looks_like_version
 from bot.core.licence_keys import FoundKey
 from bot.helpdesk.errors import HelpdeskError, InvalidInput, RateLimited, Unauthorized
@@ -25,6 +26,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _LAST4 = re.compile(r"^[0-9A-Z]{1,4}$")
 MAX_NAME = 200
 MAX_CLIENT_ID = 64
+MAX_TIME_ZONE = 64
 
 
 def json_body() -> dict[str, Any]:
@@ -68,6 +70,18 @@ def check_rate(key: str, limit: int) -> None:
         raise RateLimited("too many messages; wait a moment", retry_after=int(wait) + 1)
 
 
+def customer_time_zone(data: dict[str, Any]) -> str | None:
+    """The browser's IANA time zone (``Europe/Amsterdam``): the ticket's due time is told in it.
+
+    A name this server does not know (an older tz database) is not worth refusing the
+    conversation for: it is logged and the policy's time zone is used instead."""
+    name = optional_str(data, "time_zone", MAX_TIME_ZONE)
+    if name is not None and zone_named(name) is None:
+        log.info("unknown time zone %r from a client; using the policy's", name)
+        return None
+    return name
+
+
 @bp.post("/conversations")
 def create_conversation() -> tuple[Response, int]:
     rt = runtime()
@@ -91,10 +105,11 @@ def create_conversation() -> tuple[Response, int]:
     if version is not None and (product is None or not looks_like_version(version)):
         raise InvalidInput("version must be a version number of the product", code="invalid_field")
     licence = licence_identity(data)
+    time_zone = customer_time_zone(data)
     check_connector_start(product)
     started = rt.conversations.start(
         channel="widget", language=language, email=email, name=name, product=product,
-        version=version, licence_keys=(licence,) if licence else (),
+        version=version, licence_keys=(licence,) if licence else (), time_zone=time_zone,
     )  # fmt: skip
     body = {
         "conversation_id": started.public_id,

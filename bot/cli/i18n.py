@@ -14,7 +14,7 @@ from bot.config import REPO_ROOT
 from bot.i18n import TRANSLATIONS_DIR, catalog_path, read_catalog, untranslated
 
 SOURCE_LANGUAGE = "en"  # msgids are English; the en catalog may refine wording
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "N_plural": (1, 2)}
 SOURCE_DIRS = ("bot",)
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 

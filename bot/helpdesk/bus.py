@@ -8,7 +8,8 @@ catches up).
 Notices on ``conversation:<id>``:
     {"type": "messages", "seq": N}                  messages up to seq N exist; fetch what you lack
     {"type": "typing", "who": "staff"|"bot"}        someone is typing
-    {"type": "ticket_update", "number": ..., "status": ...}
+    {"type": "ticket_update", "number": ..., "status": ...,
+     "by": "staff"|"customer", "staff_id": ...}   who changed it (staff_id: staff only)
 Notices on ``staff``:
     {"type": "ticket"|"conversation", "conversation": <id>}   new ticket / new customer message
     {"type": "ticket_changed", "conversation": <id>, "number": ...}   staff changed a ticket

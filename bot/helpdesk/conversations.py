@@ -78,12 +78,15 @@ class Conversations:
         bus: MessageBus | None = None,
         clock: Callable[[], datetime] = utcnow,
         subscriptions: SubscriptionLookup | None = None,
+        *,
+        mail_enabled: bool = True,
     ) -> None:
         self.db = db
         self.engine = engine
         self.bus = bus or LocalBus()
         self.clock = clock
         self.subscriptions = subscriptions or NoSubscriptions()
+        self.mail_enabled = mail_enabled  # False: no mail goes out, so none is promised
 
     # -- start --------------------------------------------------------------------------------
     def start(
@@ -98,12 +101,14 @@ class Conversations:
         product: str | None = None,
         version: str | None = None,
         licence_keys: Sequence[FoundKey] = (),
+        time_zone: str | None = None,
     ) -> Started:
         """A new conversation; a page that knows the product (and its installed version, and
-        the customer's licence key) preselects them."""
+        the customer's licence key) preselects them.
+        ``time_zone``: the customer's IANA zone, checked by the caller (the widget's browser)."""
         with self.db.session() as session:
             conversation, token, state = self._create(
-                session, channel, language, email, name, subject, product, version
+                session, channel, language, email, name, subject, product, version, time_zone
             )
             self.recognise_keys(session, conversation, licence_keys)
             messages: list[dict[str, Any]] = []
@@ -123,8 +128,9 @@ class Conversations:
         subject: str | None,
         product: str | None = None,
         version: str | None = None,
+        time_zone: str | None = None,
     ) -> tuple[Conversation, str, ConversationState]:
-        state = self.engine.new_state(language, channel, email, product)
+        state = self.engine.new_state(language, channel, email, product, time_zone)
         if version and state.slots.product:
             state = state.with_slots(version=version)
         customer = None
@@ -246,14 +252,17 @@ class Conversations:
             raise InvalidInput("text is empty", code="empty_text")
         now = self.clock()
         masked = mask_licence_keys(text)  # a pasted licence key is never stored nor read
-        repo.append_message(
+        stored_message = repo.append_message(
             session, conversation, "customer", masked.text, channel_ref=ref,
             payload=masked_payload(payload),
         )  # fmt: skip
         self.recognise_keys(session, conversation, masked.keys)
         state = ConversationState.from_dict(conversation.state)
         context = self._customer_context(session, conversation)
-        turn = self.engine.handle(state, masked.text, now, context)
+        # numbered as staff see the transcript: the facts panel says which message told what
+        turn = self.engine.handle(
+            state, masked.text, now, context, message_number=stored_message.seq
+        )
         turn = self._apply_events(session, conversation, turn, now)
         stored = self._store_bot_messages(session, conversation, turn)
         self._save_state(session, conversation, turn.state)
@@ -319,7 +328,7 @@ class Conversations:
         self, session: Session, conversation_id: int, number: str | None
     ) -> None:
         """After commit: the widget and the console show the ticket open again, live."""
-        update = {"type": "ticket_update", "number": number, "status": "open"}
+        update = {"type": "ticket_update", "number": number, "status": "open", "by": "customer"}
         changed = {"type": "ticket_changed", "conversation": conversation_id, "number": number}
 
         def publish(_session: Session) -> None:
@@ -350,8 +359,11 @@ class Conversations:
         else:  # a conversation keeps one ticket: it is reopened, with a fresh due time
             ticket.status, ticket.resolved_at, ticket.due_at = "open", None, request.due_at
             ticket.details = slots
+        # this turn's language and product, not the last turn's (the row is saved after this)
+        ticket.language = turn.state.language
+        ticket.product = turn.state.slots.product
         assert ticket.number is not None
-        return self.engine.ticket_opened(turn, ticket.number)
+        return self.engine.ticket_opened(turn, ticket.number, mail=self.mail_enabled)
 
     def _store_bot_messages(
         self, session: Session, conversation: Conversation, turn: Turn

@@ -68,7 +68,9 @@ class Delivery:
 
     via: Literal["live", "email", "stored"]
     seq: int
-    problem: str = ""  # stored: "no_email"; email: "bounced" (the outbox will not send it)
+    # stored: "no_email", "no_mailer"; email: "bounced" (the outbox will not send it),
+    # "not_configured" (queued, but no mail goes out until outgoing mail is set up)
+    problem: str = ""
 
 
 class TicketDesk:
@@ -81,6 +83,7 @@ class TicketDesk:
         response_hours: int,
         mailer: StaffMailer | None = None,
         clock: Callable[[], datetime] = utcnow,
+        mail_enabled: bool = True,
     ) -> None:
         self.db = db
         self.bus = bus
@@ -88,6 +91,7 @@ class TicketDesk:
         self.response_hours = response_hours
         self.mailer = mailer
         self.clock = clock
+        self.mail_enabled = mail_enabled  # False: mail waits in the outbox until it is set up
 
     # -- claim and assign ---------------------------------------------------------------------
     def claim(self, number: str, actor: Actor, *, seen_assignee: int | None) -> None:
@@ -99,7 +103,7 @@ class TicketDesk:
             ticket.assignee_id = actor.id
             _silence_bot(conversation)
             audit.record(session, actor.id, "claimed", ticket_id=ticket.id, ip=actor.ip)
-            self._announce(session, ticket, conversation)
+            self._announce(session, ticket, conversation, actor)
 
     def assign(self, number: str, actor: Actor, assignee_id: int | None) -> None:
         """Give the ticket to an active colleague, or to nobody (``None``)."""
@@ -114,7 +118,7 @@ class TicketDesk:
             audit.record(
                 session, actor.id, "assigned", ticket_id=ticket.id, ip=actor.ip, to=assignee_id
             )
-            self._announce(session, ticket, conversation)
+            self._announce(session, ticket, conversation, actor)
 
     # -- status and notes ---------------------------------------------------------------------
     def set_status(self, number: str, actor: Actor, status: str) -> None:
@@ -126,7 +130,7 @@ class TicketDesk:
                 session, actor.id, "status", ticket_id=ticket.id, ip=actor.ip,
                 before=before, after=status,
             )  # fmt: skip
-            self._announce(session, ticket, conversation)
+            self._announce(session, ticket, conversation, actor)
 
     def _apply_status(self, ticket: Ticket, status: str) -> None:
         if status not in STATUSES:
@@ -179,7 +183,7 @@ class TicketDesk:
                 session, actor.id, "replied", ticket_id=ticket.id, ip=actor.ip,
                 via=delivery.via, seq=message.seq, problem=delivery.problem,
             )  # fmt: skip
-            self._announce(session, ticket, conversation, seq=message.seq)
+            self._announce(session, ticket, conversation, actor, seq=message.seq)
             return delivery
 
     def _check_fresh(
@@ -216,7 +220,9 @@ class TicketDesk:
             outbox_status = self.mailer(session, conversation.id, actor.name, message.text)
         except ValueError:
             return Delivery("stored", message.seq, "no_email")
-        return Delivery("email", message.seq, "bounced" if outbox_status == "suppressed" else "")
+        if outbox_status == "suppressed":
+            return Delivery("email", message.seq, "bounced")
+        return Delivery("email", message.seq, "" if self.mail_enabled else "not_configured")
 
     # -- hand back ----------------------------------------------------------------------------
     def hand_back(self, number: str, actor: Actor) -> None:
@@ -230,7 +236,7 @@ class TicketDesk:
             conversation.state, conversation.status = state.to_dict(), state.status
             self._apply_status(ticket, "resolved")
             audit.record(session, actor.id, "handed_back", ticket_id=ticket.id, ip=actor.ip)
-            self._announce(session, ticket, conversation)
+            self._announce(session, ticket, conversation, actor)
 
     # -- plumbing -----------------------------------------------------------------------------
     def _load(self, session: Session, number: str) -> tuple[Ticket, Conversation]:
@@ -249,13 +255,25 @@ class TicketDesk:
         return ticket, conversation
 
     def _announce(
-        self, session: Session, ticket: Ticket, conversation: Conversation, seq: int | None = None
+        self,
+        session: Session,
+        ticket: Ticket,
+        conversation: Conversation,
+        actor: Actor,
+        seq: int | None = None,
     ) -> None:
         topic = conversation_topic(conversation.id)
         notices: list[tuple[str, Notice]] = []
         if seq is not None:
             notices.append((topic, {"type": "messages", "seq": seq}))
-        update = {"type": "ticket_update", "number": ticket.number, "status": ticket.status}
+        # who changed it: the console tells a colleague's change from the customer's reply
+        update = {
+            "type": "ticket_update",
+            "number": ticket.number,
+            "status": ticket.status,
+            "by": "staff",
+            "staff_id": actor.id,
+        }
         notices += [(topic, update), (STAFF_TOPIC, _changed(ticket))]
         self._after_commit(session, notices)
 

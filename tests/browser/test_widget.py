@@ -232,7 +232,11 @@ def test_a_staff_reply_arrives_live_and_counts_as_unread_when_closed(
     expect(widget.panel).to_be_hidden()
     server.staff_reply(widget.conversation_id(), "Is het gelukt?")
     expect(widget.part(".badge")).to_have_text("1")
-    expect(widget.launcher).to_have_attribute("aria-label", "Open de chat (1 ongelezen berichten)")
+    # one message, one form; two take the plural (issue 12, widget #3)
+    expect(widget.launcher).to_have_attribute("aria-label", "Open de chat (1 ongelezen bericht)")
+    server.staff_reply(widget.conversation_id(), "Laat maar weten!")
+    expect(widget.part(".badge")).to_have_text("2")
+    expect(widget.launcher).to_have_attribute("aria-label", "Open de chat (2 ongelezen berichten)")
     expect(
         page.get_by_role("status").filter(has_text="Nieuw bericht van Medewerker")
     ).to_have_count(1)

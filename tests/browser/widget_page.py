@@ -106,6 +106,18 @@ class WidgetPage:
         key = f"supportbot:{self.server.url}:{name}"
         return self.page.evaluate("key => JSON.parse(localStorage.getItem(key))", key)
 
+    def transcript(self) -> dict[str, Any]:
+        """The stored conversation, read with the token the widget keeps (as it does itself)."""
+        conversation = self.stored("conversation")
+        assert conversation, "no conversation in localStorage"
+        status, body = self.server.request(
+            "GET",
+            f"/api/conversations/{conversation['id']}",
+            headers={"Authorization": f"Bearer {conversation['token']}"},
+        )
+        assert status == 200, body
+        return body
+
     def conversation_id(self) -> str:
         conversation = self.stored("conversation")
         assert conversation, "no conversation in localStorage"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from bot.channels.email.staff_mail import queue_staff_reply
 from bot.channels.ratelimit import MemoryRateLimiter
 from bot.channels.runtime import runtime
 from bot.helpdesk import conversations as conversations_module
@@ -303,3 +305,51 @@ def test_a_product_can_be_preselected_by_a_product_docs_page(client: FlaskClient
 def test_an_unknown_product_is_refused(client: FlaskClient) -> None:
     response = client.post("/api/conversations", json={"product": "no-such-plugin"})
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_field"
+
+
+def ticket_text(client: FlaskClient, **start_body: Any) -> str:
+    conv = start(client, language="en", email="ann@example.org", **start_body)
+    turn = post(client, conv, {"text": "I want to talk to a person"}).get_json()
+    assert turn["route"] == "ticket", turn["route"]
+    return str(turn["messages"][-1]["text"]).replace("\u202f", " ")
+
+
+def test_the_browsers_time_zone_sets_how_the_due_time_is_told(client: FlaskClient) -> None:
+    """Issue 12, widget #4: "before 2026-12-06 14:48 UTC" became the customer's own clock."""
+    text = ticket_text(client, time_zone="America/Los_Angeles")
+    assert "UTC" not in text and re.search(r"\(before \w{3}, \w+ \d+, \d+:\d\d [AP]M\)", text)
+    assert "Standard Time" not in text  # their own zone needs no name
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "../../../etc/passwd", ""])
+def test_an_unknown_time_zone_falls_back_to_the_policys(client: FlaskClient, zone: str) -> None:
+    text = ticket_text(client, time_zone=zone)
+    assert "PM Central European" in text or "AM Central European" in text  # named
+
+
+@pytest.mark.parametrize("zone", [7, ["Europe/Amsterdam"], "x" * 65, "Europe/\u0000Amsterdam"])
+def test_a_malformed_time_zone_is_refused(client: FlaskClient, zone: Any) -> None:
+    response = client.post("/api/conversations", json={"time_zone": zone})
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_field"
+
+
+def test_health_warns_while_mail_waits_with_no_relay_to_send_it(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Issue 12, widget #6: no SMTP configured, and the outbox grows unseen."""
+    assert client.get("/healthz").get_json()["mail"] == {"configured": False, "waiting": 0}
+    assert "warnings" not in client.get("/healthz").get_json()
+    conv = start(client, language="en", email="ann@example.org")
+    post(client, conv, {"text": "I want to talk to a person"})
+    with app.app_context():
+        rt = runtime()
+    with rt.db.session() as session:
+        conversation = session.scalars(select(Conversation)).one()
+        queue_staff_reply(session, rt, conversation.id, "Piet", "Hello Ann")
+    health = client.get("/healthz")
+    body = health.get_json()
+    assert health.status_code == 200 and body["status"] == "ok"  # it still serves
+    assert body["mail"] == {"configured": False, "waiting": 1}
+    assert body["warnings"] == [
+        "outgoing mail is not configured (SUPPORTBOT_SMTP_URL); mails waiting in the outbox: 1"
+    ]

@@ -24,7 +24,8 @@ def test_reopening_publishes_ticket_update_and_ticket_changed(sqlite_app: Flask)
     rt.bus.subscribe(conversation_topic(started.conversation_id), lambda n: heard.append(("c", n)))
     rt.bus.subscribe(STAFF_TOPIC, lambda n: heard.append(("s", n)))
     rt.conversations.post(started.public_id, started.token, "It is broken again")
-    assert ("c", {"type": "ticket_update", "number": number, "status": "open"}) in heard
+    update = {"type": "ticket_update", "number": number, "status": "open", "by": "customer"}
+    assert ("c", update) in heard  # the customer's reply, not a colleague's change
     changed = {"type": "ticket_changed", "conversation": started.conversation_id, "number": number}
     assert ("s", changed) in heard
     with rt.db.sessions() as session:

@@ -4,6 +4,7 @@ customer's channel, statuses, stale edits, hand back, and reopening when the cus
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -179,13 +180,16 @@ def test_a_reply_goes_live_when_the_customer_has_the_chat_open(
     stored = rows(rt, Message, conversation_id=customer.id, role="staff")
     assert [(m.text, m.staff_id, m.seq) for m in stored] == [("Hallo Jan!", piet.id, delivery.seq)]
     assert {"type": "messages", "seq": delivery.seq} in heard
-    assert {"type": "ticket_update", "number": customer.number, "status": "waiting"} in heard
+    update = {"type": "ticket_update", "number": customer.number, "status": "waiting"}
+    assert {**update, "by": "staff", "staff_id": piet.id} in heard
 
 
 def test_a_reply_goes_by_email_when_the_customer_is_not_in_the_chat(
-    rt: Runtime, desk: TicketDesk, piet: Actor
+    rt: Runtime, piet: Actor
 ) -> None:
     customer = Widget(rt)
+    with_relay = replace(rt, config=replace(rt.config, smtp_url="smtp://relay.example:25"))
+    desk = ticket_desk(with_relay)
     delivery = desk.reply(customer.number, piet, "Probeer 3.4.2", **seen(rt, customer.number))
     assert (delivery.via, delivery.problem) == ("email", "")
     [outbound] = rows(rt, OutboundEmail)
@@ -195,6 +199,19 @@ def test_a_reply_goes_by_email_when_the_customer_is_not_in_the_chat(
     assert customer.number in message["Subject"]
     body = message.get_body(("plain",))
     assert body is not None and "Probeer 3.4.2" in body.get_content()
+
+
+def test_without_outgoing_mail_a_reply_is_queued_but_not_called_sent(
+    rt: Runtime, desk: TicketDesk, piet: Actor
+) -> None:
+    """Issue 12, widget #6: with no relay configured the mail waits in the outbox; the console
+    must not say "Sent by email"."""
+    assert rt.config.smtp_url == ""
+    customer = Widget(rt)
+    delivery = desk.reply(customer.number, piet, "Probeer 3.4.2", **seen(rt, customer.number))
+    assert (delivery.via, delivery.problem) == ("email", "not_configured")
+    [outbound] = rows(rt, OutboundEmail)
+    assert outbound.status == "pending"  # it goes out once mail is set up
 
 
 def test_a_reply_without_any_address_is_stored_for_the_chat(

@@ -1,7 +1,8 @@
 /*! Supportbot chat widget. Embed with one tag:
  *  <script src="https://support.example.com/widget.js" data-lang="nl" async></script>
- * Options (data-*): lang (nl|en|auto), position (right|left), color (#rrggbb), greeting, product,
- * and from the WordPress connector's Help page: version, licence-hash, licence-last4.
+ * Options (data-*): lang (nl|en|auto), lang-fixed, position (right|left), color (#rrggbb),
+ * greeting, product, and from the WordPress connector's Help page: version, licence-hash,
+ * licence-last4.
  * Plain JavaScript, no build step. Everything lives in a <supportbot-widget> element with a
  * Shadow DOM, so the site's CSS cannot reach in and ours cannot leak out. One global:
  * window.Supportbot.
@@ -24,6 +25,7 @@
   var KEY = "supportbot:" + ORIGIN + ":";
 
   var MAX_CHARS = 20000; // the server's SUPPORTBOT_MAX_MESSAGE_CHARS default: a whole Site Health paste fits
+  var SEARCH_CHARS = 200; // what the FAQ search reads; anything longer is a message, not a search
   // Over plain HTTP, a message the server answers with a 5xx this many times is shown as not sent
   // (with a retry button) and set aside, so it never holds up the messages after it.
   var MAX_SERVER_ERRORS = 3;
@@ -38,7 +40,7 @@
       "greeting": "Hi! Search our frequently asked questions, or ask us your question.",
       "searchLabel": "Search the frequently asked questions",
       "searchPlaceholder": "Type your question…",
-      "resultsCount": "{n} answers found",
+      "resultsCount": ["{n} answer found", "{n} answers found"],
       "noResults": "No answer found. Ask us your question.",
       "askQuestion": "Ask your question",
       "continueChat": "Continue your conversation",
@@ -66,7 +68,7 @@
       "yes": "Yes",
       "no": "No",
       "ended": "The conversation has ended.",
-      "unread": "{n} unread messages",
+      "unread": ["{n} unread message", "{n} unread messages"],
       "newMessage": "New message from {who}",
       "quickReplies": "Quick replies",
       "links": "Links",
@@ -83,6 +85,9 @@
   }/*strings:end*/;
   // Filled in by the server from its knowledge base: {"privacy": {"nl": "https://..."}}.
   var SETTINGS = /*settings:begin*/{}/*settings:end*/;
+  // Per language, the gettext plural form for n = 0..199 (one digit each), from the catalogs'
+  // Plural-Forms; larger n use 100 + n % 100, which every gettext rule treats alike.
+  var PLURALS = /*plurals:begin*/{"en": "10111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111"}/*plurals:end*/;
 
   var CSS = [
     ":host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;",
@@ -147,6 +152,7 @@
     ".bubble ul,.bubble ol{margin:4px 0;padding-left:20px}",
     ".bubble pre{white-space:pre-wrap;background:rgba(0,0,0,.06);padding:6px;border-radius:6px}",
     ".bubble a,.answer a,.links a{color:inherit;text-decoration:underline}",
+    ".nb{white-space:nowrap}",
     ".links{list-style:none;margin:0;padding:0;font-size:14px}",
     ".meta{font-size:12px;color:#59636e}",
     ".failed .meta{color:#d1242f}",
@@ -188,13 +194,20 @@
     return found;
   }
 
-  function pickLanguage(wanted) {
-    var supported = Object.keys(STRINGS);
-    if (supported.indexOf(wanted) >= 0) return wanted;
-    var hints = [document.documentElement.lang].concat(navigator.languages || [navigator.language]);
+  function spoken(hint) {
+    var code = String(hint || "").slice(0, 2).toLowerCase();
+    return Object.prototype.hasOwnProperty.call(STRINGS, code) ? code : null;
+  }
+
+  function pickLanguage(wanted, fixed) {
+    // The visitor's own first language wins when we speak it, unless the tag insists
+    // (data-lang-fixed); then the tag's language, the page's, the visitor's others, Dutch.
+    var browser = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+    var site = spoken(wanted);
+    if (site && fixed) return site;
+    var hints = [browser[0], site, document.documentElement.lang].concat(Array.prototype.slice.call(browser, 1));
     for (var i = 0; i < hints.length; i++) {
-      var code = String(hints[i] || "").slice(0, 2).toLowerCase();
-      if (supported.indexOf(code) >= 0) return code;
+      if (spoken(hints[i])) return spoken(hints[i]);
     }
     return "nl";
   }
@@ -202,7 +215,7 @@
   function readOptions(data) {
     var color = /^#[0-9a-f]{6}$|^#[0-9a-f]{3}$/i.test(data.color || "") ? data.color : null;
     return {
-      lang: pickLanguage(data.lang),
+      lang: pickLanguage(data.lang, data.langFixed !== undefined && data.langFixed !== "false"),
       position: data.position === "left" ? "left" : "right",
       color: color,
       greeting: String(data.greeting || "").slice(0, 300),
@@ -215,12 +228,46 @@
   }
 
   var options = readOptions(script.dataset);
+  var lang = options.lang; // the interface's language: the conversation's, once it is known
+
+  function pluralIndex(n) {
+    var rule = PLURALS[lang] || PLURALS.en || "";
+    var digit = parseInt(rule.charAt(n < 200 ? n : 100 + n % 100), 10);
+    return isNaN(digit) ? (n === 1 ? 0 : 1) : digit;
+  }
 
   function t(key, vars) {
-    var text = STRINGS[options.lang][key] || STRINGS.en[key] || key;
-    return text.replace(/\{(\w+)\}/g, function (all, name) {
+    var text = (STRINGS[lang] || {})[key] || STRINGS.en[key] || key;
+    if (Array.isArray(text)) text = text[Math.min(pluralIndex(Number(vars && vars.n) || 0), text.length - 1)];
+    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
       return vars && vars[name] != null ? String(vars[name]) : all;
     });
+  }
+
+  // Nodes say which of their texts are translated: data-t="text:title,aria-label:back". When the
+  // conversation's language becomes known, every such text is set again in that language.
+  function applyLabels(node) {
+    String(node.dataset.t || "").split(",").forEach(function (pair) {
+      var parts = pair.split(":");
+      if (parts.length !== 2) return;
+      if (parts[0] === "text") node.textContent = t(parts[1]);
+      else node.setAttribute(parts[0], t(parts[1]));
+    });
+  }
+
+  function localTime(iso) {
+    // a stored UTC time, in the customer's time zone and language
+    var when = new Date(String(iso));
+    if (isNaN(when.getTime())) return "";
+    try {
+      return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(when);
+    } catch (e) {
+      return when.toLocaleString();
+    }
+  }
+
+  function browserTimeZone() {
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (e) { return null; }
   }
 
   function onAccentText(hex) {
@@ -257,6 +304,7 @@
       var value = attrs[name];
       if (value === null || value === undefined || value === false) return;
       if (name === "text") node.textContent = value;
+      else if (name === "t") { node.dataset.t = value; applyLabels(node); }
       else if (name.slice(0, 2) === "on") node.addEventListener(name.slice(2), value);
       else node.setAttribute(name, value === true ? "" : value);
     });
@@ -305,6 +353,25 @@
     anchor.setAttribute("target", "_blank");
     anchor.setAttribute("rel", "noopener noreferrer nofollow");
     return anchor;
+  }
+
+  // Ticket numbers and similar codes ("NME-1001") never break at their hyphen.
+  var CODE = /\b[A-Z][A-Z0-9]{1,9}-\d+\b/g;
+
+  function keepTogether(root) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var texts = [];
+    while (walker.nextNode()) texts.push(walker.currentNode);
+    texts.forEach(function (node) {
+      var value = node.nodeValue, last = 0, parts = [];
+      value.replace(CODE, function (code, at) {
+        parts.push(document.createTextNode(value.slice(last, at)), el("span", { class: "nb", text: code }));
+        last = at + code.length;
+      });
+      if (!parts.length) return;
+      parts.push(document.createTextNode(value.slice(last)));
+      node.replaceWith.apply(node, parts);
+    });
   }
 
   function isObject(value) {
@@ -523,22 +590,22 @@
     buildHeader() {
       var self = this;
       this.backButton = el("button", {
-        class: "icon", type: "button", "aria-label": t("back"), hidden: true,
+        class: "icon", type: "button", t: "aria-label:back", hidden: true,
         onclick: function () { self.showHome(); }
       }, [icon("back")]);
       this.soundButton = el("button", {
         class: "icon", type: "button", onclick: function () { self.toggleSound(); }
       });
       this.menuButton = el("button", {
-        class: "icon", type: "button", "aria-label": t("menu"), "aria-haspopup": "true",
+        class: "icon", type: "button", t: "aria-label:menu", "aria-haspopup": "true",
         "aria-expanded": "false", "aria-controls": "sb-menu", onclick: function () { self.toggleMenu(); }
       }, [icon("menu")]);
       var close = el("button", {
-        class: "icon", type: "button", "aria-label": t("closeChat"), onclick: function () { self.close(); }
+        class: "icon", type: "button", t: "aria-label:closeChat", onclick: function () { self.close(); }
       }, [icon("close")]);
       this.renderSound();
       return el("header", {}, [
-        this.backButton, el("h2", { id: "sb-title", text: t("title") }),
+        this.backButton, el("h2", { id: "sb-title", t: "text:title" }),
         this.soundButton, this.menuButton, close
       ]);
     }
@@ -546,13 +613,13 @@
     buildMenu() {
       var self = this;
       this.downloadButton = el("button", {
-        type: "button", text: t("download"), onclick: function () { self.toggleMenu(false); self.download(); }
+        type: "button", t: "text:download", onclick: function () { self.toggleMenu(false); self.download(); }
       });
       this.endButton = el("button", {
-        type: "button", text: t("end"), onclick: function () { self.toggleMenu(false); self.askEnd(); }
+        type: "button", t: "text:end", onclick: function () { self.toggleMenu(false); self.askEnd(); }
       });
       this.siteHealthButton = el("button", {
-        type: "button", text: t("siteHealth"), onclick: function () { self.toggleMenu(false); self.pasteSiteHealth(); }
+        type: "button", t: "text:siteHealth", onclick: function () { self.toggleMenu(false); self.pasteSiteHealth(); }
       });
       this.menu = el("div", { id: "sb-menu", class: "menu", hidden: true },
         [this.siteHealthButton, this.downloadButton, this.endButton]);
@@ -561,23 +628,25 @@
 
     buildHome() {
       var self = this;
+      // no 200-character limit here: a long text or a paste is a message, and goes to the chat whole
       this.search = el("input", {
         id: "sb-q", type: "search", autocomplete: "off", enterkeyhint: "search",
-        placeholder: t("searchPlaceholder"), "aria-describedby": "sb-results-status", maxlength: "200"
+        t: "placeholder:searchPlaceholder", "aria-describedby": "sb-results-status", maxlength: String(MAX_CHARS)
       });
       this.search.addEventListener("input", function () { self.onSearchInput(); });
+      this.search.addEventListener("paste", function (event) { self.onSearchPaste(event); });
       this.search.addEventListener("keydown", function (event) {
         if (event.key === "Enter") { event.preventDefault(); self.ask(); }
       });
-      this.results = el("ul", { class: "results", "aria-label": t("searchLabel") });
+      this.results = el("ul", { class: "results", t: "aria-label:searchLabel" });
       this.resultsStatus = el("p", { id: "sb-results-status", class: "notice", "aria-live": "polite" });
       this.answer = el("article", { class: "answer", hidden: true, tabindex: "-1" });
       this.askButton = el("button", { class: "primary", type: "button", onclick: function () { self.ask(); } });
       this.homeNotice = el("p", { class: "notice", role: "status" });
-      this.greeting = el("p", { class: "greeting", text: options.greeting || t("greeting") });
+      this.greeting = el("p", { class: "greeting", text: options.greeting || null, t: options.greeting ? null : "text:greeting" });
       this.home = el("section", { class: "view" }, [
         this.greeting,
-        el("label", { class: "sr", for: "sb-q", text: t("searchLabel") }), this.search,
+        el("label", { class: "sr", for: "sb-q", t: "text:searchLabel" }), this.search,
         this.resultsStatus, this.results, this.answer, this.askButton, this.homeNotice,
         this.buildPrivacyLink()
       ]);
@@ -585,41 +654,72 @@
     }
 
     buildPrivacyLink() {
-      // The site's privacy notice, in the widget's language, when the server names one.
+      // The site's privacy notice in the interface's language, when the server names one.
+      this.privacyLink = el("a", { t: "text:privacy" });
+      this.privacy = el("p", { class: "privacy", hidden: true }, [this.privacyLink]);
+      this.renderPrivacyLink();
+      return this.privacy;
+    }
+
+    renderPrivacyLink() {
       var urls = isObject(SETTINGS.privacy) ? SETTINGS.privacy : {};
-      var url = typeof urls[options.lang] === "string" ? urls[options.lang] : "";
-      if (!/^https?:\/\//i.test(url)) return null;
-      return el("p", { class: "privacy" }, [linkify(el("a", { text: t("privacy") }), url)]);
+      var url = typeof urls[lang] === "string" ? urls[lang] : "";
+      var known = /^https?:\/\//i.test(url);
+      this.privacy.hidden = !known;
+      if (known) linkify(this.privacyLink, url);
     }
 
     buildChat() {
       var self = this;
-      this.log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0", "aria-label": t("dialog") });
+      this.log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0", t: "aria-label:dialog" });
       this.typing = el("div", { class: "typing", hidden: true, "aria-hidden": "true" }, [el("span"), el("span"), el("span")]);
       this.status = el("p", { class: "status", role: "status", hidden: true });
       this.confirm = el("div", { class: "confirm", role: "alertdialog", "aria-labelledby": "sb-confirm", hidden: true }, [
-        el("p", { id: "sb-confirm", text: t("endConfirm") }),
+        el("p", { id: "sb-confirm", t: "text:endConfirm" }),
         el("div", { class: "row" }, [
-          el("button", { class: "secondary", type: "button", text: t("yes"), onclick: function () { self.end(); } }),
-          el("button", { class: "secondary", type: "button", text: t("no"), onclick: function () { self.cancelEnd(); } })
+          el("button", { class: "secondary", type: "button", t: "text:yes", onclick: function () { self.end(); } }),
+          el("button", { class: "secondary", type: "button", t: "text:no", onclick: function () { self.cancelEnd(); } })
         ])
       ]);
-      this.hint = el("p", { id: "sb-hint", class: "hint", role: "note", hidden: true, text: t("siteHealthHelp") });
-      this.text = el("textarea", {
-        id: "sb-text", rows: "1", maxlength: String(MAX_CHARS), placeholder: t("messagePlaceholder")
-      });
+      this.hint = el("p", { id: "sb-hint", class: "hint", role: "note", hidden: true, t: "text:siteHealthHelp" });
+      this.text = el("textarea", { id: "sb-text", rows: "1", maxlength: String(MAX_CHARS) });
       this.text.addEventListener("keydown", function (event) {
         if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); self.submit(); }
       });
       this.text.addEventListener("input", function () { self.onComposerInput(); });
       var form = el("form", { class: "composer", onsubmit: function (event) { event.preventDefault(); self.submit(); } }, [
-        el("label", { class: "sr", for: "sb-text", text: t("messageLabel") }), this.text,
-        el("button", { class: "send", type: "submit", "aria-label": t("send") }, [icon("send")])
+        el("label", { class: "sr", for: "sb-text", t: "text:messageLabel" }), this.text,
+        el("button", { class: "send", type: "submit", t: "aria-label:send" }, [icon("send")])
       ]);
       this.chat = el("section", { class: "view chat", hidden: true }, [
         this.log, this.typing, this.status, this.confirm, this.hint, form
       ]);
+      this.renderComposer();
       return this.chat;
+    }
+
+    // -- the interface's language --------------------------------------------------------------
+    setLanguage(code) {
+      // The conversation's language, once known (the customer's words decide it), is the
+      // interface's too: placeholder, buttons, labels and status lines follow it.
+      var next = spoken(code);
+      if (!next || next === lang) return;
+      lang = next;
+      if (this.conv && this.conv.lang !== next) { this.conv.lang = next; store.set("conversation", this.conv); }
+      this.root.querySelectorAll("[data-t]").forEach(applyLabels);
+      this.renderPrivacyLink();
+      this.updateLauncher();
+      this.renderSound();
+      this.renderComposer();
+      this.renderStatus();
+      this.askButton.textContent = this.conv ? t("continueChat") : t("askQuestion");
+    }
+
+    renderComposer() {
+      var email = this.route === "ask_email";
+      this.text.setAttribute("inputmode", email ? "email" : "text");
+      this.text.setAttribute("autocomplete", email ? "email" : "off");
+      this.text.placeholder = email ? t("emailPlaceholder") : t("messagePlaceholder");
     }
 
     // -- opening, closing, keyboard -----------------------------------------------------------
@@ -727,6 +827,7 @@
       this.backButton.hidden = false;
       if (!this.log.childNodes.length) this.renderMessage({ role: "bot", text: options.greeting || t("greeting") });
       this.scrollDown();
+      if (this.readFrom && this.log.contains(this.readFrom)) this.showFrom(this.readFrom);
       if (!this.panel.hidden) this.text.focus();
     }
 
@@ -734,7 +835,7 @@
     onSearchInput() {
       var self = this;
       clearTimeout(this.searchTimer);
-      this.searchTimer = setTimeout(function () { self.runSearch(self.search.value.trim()); }, 250);
+      this.searchTimer = setTimeout(function () { self.runSearch(self.search.value.trim().slice(0, SEARCH_CHARS)); }, 250);
     }
 
     runSearch(query) {
@@ -743,7 +844,7 @@
       this.answer.hidden = true;
       if (query.length < 2) { this.results.replaceChildren(); this.resultsStatus.textContent = ""; return; }
       this.searching = new AbortController();
-      var params = "?q=" + encodeURIComponent(query) + "&lang=" + options.lang +
+      var params = "?q=" + encodeURIComponent(query) + "&lang=" + lang +
         (options.product ? "&product=" + encodeURIComponent(options.product) : "");
       request("GET", "/api/faq/search" + params, undefined, null, this.searching.signal).then(function (data) {
         var found = Array.isArray(data.results) ? data.results.filter(isObject) : [];
@@ -779,6 +880,25 @@
       this.answer.focus();
     }
 
+    onSearchPaste(event) {
+      // A pasted error or Site Health report is a message, not a search: it goes to the chat
+      // composer whole (an <input> would also drop its line breaks), after what was typed.
+      var pasted = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+      var input = this.search, value = input.value;
+      var start = input.selectionStart == null ? value.length : input.selectionStart;
+      var end = input.selectionEnd == null ? value.length : input.selectionEnd;
+      if (!/[\r\n]/.test(pasted) && value.length - (end - start) + pasted.length <= SEARCH_CHARS) return;
+      event.preventDefault();
+      var text = (value.slice(0, start) + pasted + value.slice(end)).slice(0, MAX_CHARS);
+      input.value = "";
+      this.runSearch("");
+      this.showChat();
+      this.text.value = this.text.value ? this.text.value + "\n" + text : text;
+      this.onComposerInput();
+      this.text.focus();
+      this.text.selectionStart = this.text.selectionEnd = this.text.value.length;
+    }
+
     ask() {
       var query = this.search.value.trim();
       this.search.value = "";
@@ -791,6 +911,7 @@
     restore() {
       var self = this;
       if (!this.conv) { if (this.outbox.length) this.startConversation(); return; }
+      this.setLanguage(this.conv.lang);  // as it was, at once: the transcript confirms it
       this.sync().then(function () { if (self.conv) self.connection.open(self.conv); });
     }
 
@@ -809,13 +930,16 @@
     startConversation() {
       var self = this;
       if (this.starting) return this.starting;
-      var body = { language: options.lang };
+      var body = { language: lang };
       if (options.product) body.product = options.product;
       if (options.product && options.version) body.version = options.version;
       if (options.licenceHash) { body.licence_hash = options.licenceHash; body.licence_last4 = options.licenceLast4; }
+      var zone = browserTimeZone();  // the ticket's due time is told on the customer's clock
+      if (zone) body.time_zone = zone;
       this.starting = request("POST", "/api/conversations", body).then(function (data) {
         self.conv = { id: String(data.conversation_id), token: String(data.token) };
         store.set("conversation", self.conv);
+        if (isObject(data.state)) self.setLanguage(data.state.language);
         self.renderAll(Array.isArray(data.messages) ? data.messages : []);
         self.connection.open(self.conv);
         self.useHttp = false;
@@ -838,14 +962,16 @@
       var self = this;
       if (!this.conv) return Promise.resolve();
       return request("GET", conversationPath(this.conv), undefined, this.conv.token).then(function (data) {
-        self.renderAll(Array.isArray(data.messages) ? data.messages : []);
+        if (isObject(data.state)) self.setLanguage(data.state.language);
         if (data.ticket) self.ticket = data.ticket;
+        self.renderAll(Array.isArray(data.messages) ? data.messages : []);
       }).catch(function (error) {
         if (error.status === 404 || error.status === 401) self.forget();
       });
     }
 
     onReady(state) {
+      this.setLanguage(state.language);
       this.onStatus("ready");
       this.httpOk = undefined;
       this.useHttp = false;
@@ -898,7 +1024,9 @@
         self.httpWorked(true);
         var fresh = Array.isArray(data.messages) ? data.messages.filter(isObject) : [];
         if (fresh.some(function (m) { return m.role === "customer"; })) return self.sync();
-        fresh.forEach(function (m) { self.appendMessage(m, true); });
+        var first = null;
+        fresh.forEach(function (m) { var node = self.appendMessage(m, true); first = first || node; });
+        if (first) self.showFrom(first);
       }).catch(function (error) {
         if (error.status === 404 || error.status === 401) self.forget();
         else if (!error.status) self.httpWorked(false);
@@ -907,7 +1035,7 @@
 
     onFrame(frame) {
       if (frame.type === "turn") this.onTurn(frame);
-      else if (frame.type === "staff_message") { this.hideTyping(); this.appendMessage(frame, true); }
+      else if (frame.type === "staff_message") { this.hideTyping(); this.showFrom(this.appendMessage(frame, true)); }
       else if (frame.type === "typing") this.showTyping(frame.who === "staff" ? 8000 : 20000);
       else if (frame.type === "ticket_update") this.onTicket(frame);
       else if (frame.type === "sync") { if (frame.last_seq !== this.lastSeq) this.sync(); }
@@ -920,12 +1048,12 @@
       var item = this.takeOutbox(turn.client_id);
       if (item) this.markSent(item);
       var messages = Array.isArray(turn.messages) ? turn.messages.filter(isObject) : [];
-      var self = this;
-      messages.forEach(function (m) { self.appendMessage(m, true); });
+      var self = this, first = null;
+      messages.forEach(function (m) { var node = self.appendMessage(m, true); first = first || node; });
+      this.showFrom(first || null);
       this.route = typeof turn.route === "string" ? turn.route : null;
-      this.text.setAttribute("inputmode", this.route === "ask_email" ? "email" : "text");
-      this.text.setAttribute("autocomplete", this.route === "ask_email" ? "email" : "off");
-      this.text.placeholder = this.route === "ask_email" ? t("emailPlaceholder") : t("messagePlaceholder");
+      if (isObject(turn.state)) this.setLanguage(turn.state.language);
+      this.renderComposer();
       if (isObject(turn.ticket)) this.onTicket(turn.ticket, true);
       this.pump();
     }
@@ -935,7 +1063,9 @@
       this.ticket = { number: String(ticket.number || ""), status: String(ticket.status || "") };
       if (known || quiet || !ticket.number) return;
       var status = { open: t("ticketOpen"), waiting: t("ticketWaiting"), resolved: t("ticketResolved") }[ticket.status];
-      this.log.appendChild(el("p", { class: "system", text: t("ticket", { number: ticket.number, status: status || ticket.status }) }));
+      var line = el("p", { class: "system", text: t("ticket", { number: ticket.number, status: status || ticket.status }) });
+      keepTogether(line);
+      this.log.appendChild(line);
       this.scrollDown();
     }
 
@@ -948,6 +1078,11 @@
       if (frame.error === "rate_limited") {
         setTimeout(function () { self.pump(); }, 1000 * Math.max(1, Number(frame.retry_after) || 3));
         this.say(t("tooFast"));
+        return;
+      }
+      if (frame.error === "internal_error") {  // the server's fault: keep it, with a retry button
+        this.setAside(item);
+        this.pump();
         return;
       }
       this.takeOutbox(item.client_id);
@@ -977,6 +1112,7 @@
     }
 
     sendText(text) {
+      this.readFrom = null;  // the customer's own message is read at the bottom
       var item = { client_id: newId(), text: text.slice(0, MAX_CHARS) };
       this.outbox.push(item);
       store.set("outbox", this.outbox);
@@ -1097,12 +1233,15 @@
     }
 
     appendMessage(m, notify) {
+      // the node drawn for the first new bot or staff message, if any
       var seq = typeof m.seq === "number" ? m.seq : 0;
-      if (seq && seq <= this.lastSeq) return;  // already drawn (a replayed turn, a poll)
+      if (seq && seq <= this.lastSeq) return null;  // already drawn (a replayed turn, a poll)
       if (seq) this.lastSeq = seq;
       this.disableQuickReplies();
-      this.renderMessage(m);
-      if (notify && m.role !== "customer") this.notify(m.role === "staff" ? t("staff") : t("bot"));
+      var node = this.renderMessage(m);
+      if (m.role === "customer") return null;
+      if (notify) this.notify(m.role === "staff" ? t("staff") : t("bot"));
+      return node;
     }
 
     renderMessage(m) {
@@ -1110,18 +1249,26 @@
       var bubble = el("div", { class: "bubble" });
       if (role !== "customer" && typeof m.html === "string" && m.html) bubble.appendChild(safeFragment(m.html));
       else bubble.textContent = String(m.text || "");
+      if (role !== "customer") keepTogether(bubble);
       var node = el("div", { class: "msg " + role }, [
-        el("span", { class: role === "customer" ? "sr" : "who", text: t(role === "customer" ? "you" : role) }),
-        bubble, this.renderLinks(m.links), this.renderQuickReplies(m.quick_replies)
+        el("span", { class: role === "customer" ? "sr" : "who", t: "text:" + (role === "customer" ? "you" : role) }),
+        bubble, this.renderLinks(m.links, bubble), this.renderQuickReplies(m.quick_replies)
       ]);
-      if (typeof m.created_at === "string") node.title = m.created_at.replace("T", " ").slice(0, 16);
+      if (typeof m.created_at === "string") node.title = localTime(m.created_at);
       this.log.appendChild(node);
       this.scrollDown();
       return node;
     }
 
-    renderLinks(links) {
-      var valid = Array.isArray(links) ? links.filter(function (l) { return isObject(l) && typeof l.url === "string"; }) : [];
+    renderLinks(links, bubble) {
+      // a link the message already shows in its text is not listed again below it
+      var shown = {};
+      Array.prototype.forEach.call(bubble ? bubble.querySelectorAll("a[href]") : [], function (a) {
+        shown[a.getAttribute("href")] = true;
+      });
+      var valid = Array.isArray(links) ? links.filter(function (l) {
+        return isObject(l) && typeof l.url === "string" && !shown[l.url];
+      }) : [];
       if (!valid.length) return null;
       return el("ul", { class: "links", "aria-label": t("links") }, valid.map(function (link) {
         return el("li", {}, [linkify(el("a", { text: String(link.title || link.url) }), link.url)]);
@@ -1199,6 +1346,16 @@
       this.log.scrollTop = this.log.scrollHeight;
     }
 
+    showFrom(node) {
+      // A new answer is read from its start: a long one (a changelog, a checklist) would
+      // otherwise open at its end, below the request it makes. Also when it arrives closed.
+      this.readFrom = node || null;
+      if (node && !this.panel.hidden && !this.chat.hidden) {
+        var log = this.log;
+        log.scrollTop += node.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+      }
+    }
+
     notify(who) {
       if (this.panel.hidden || document.hidden) {
         this.unread += 1;
@@ -1229,7 +1386,7 @@
         var names = { customer: t("you"), bot: t("bot"), staff: t("staff") };
         var lines = [t("transcript", { id: conv.id }), ""];
         (Array.isArray(data.messages) ? data.messages : []).filter(isObject).forEach(function (m) {
-          var when = typeof m.created_at === "string" ? m.created_at.replace("T", " ").slice(0, 16) + " " : "";
+          var when = typeof m.created_at === "string" ? localTime(m.created_at) + " " : "";
           lines.push(when + (names[m.role] || m.role) + ": " + String(m.text || ""), "");
         });
         var blob = new Blob([lines.join("\n")], { type: "text/plain;charset=utf-8" });

@@ -18,7 +18,7 @@ from bot.channels.console.access import access
 from bot.channels.console.accounts import check_login, find_staff, normalise_email
 from bot.channels.console.accounts import end_all_sessions as end_sessions_of
 from bot.channels.console.guard import client_ip, current_staff, require_staff, safe_next, utcnow
-from bot.channels.console.i18n import _
+from bot.channels.console.i18n import _, ngettext
 from bot.channels.console.login_limits import begin_attempt
 from bot.channels.console.sessions import end_session, start_session
 from bot.channels.runtime import runtime
@@ -81,10 +81,12 @@ def login_submit() -> Response:
             audit.record(session, account_id, "login_failed", ip=ip, email=email, browser=browser)
     if attempt.wait:
         minutes = max(1, round(attempt.wait / 60))
-        message = _(
-            "Too many login attempts. Try again in %(minutes)s minutes, or log in from a "
+        message = ngettext(
+            "Too many login attempts. Try again in %(num)s minute, or log in from a "
             "browser you have logged in with before.",
-            minutes=minutes,
+            "Too many login attempts. Try again in %(num)s minutes, or log in from a "
+            "browser you have logged in with before.",
+            minutes,
         )
         return login_page(message, 429, email)
     return login_page(_("Wrong email address or password."), 400, email)

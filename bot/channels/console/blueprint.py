@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, g
+from flask import Blueprint, g, request
 
 from bot.channels.console.guard import guard
 from bot.channels.console.headers import add_security_headers
 from bot.channels.console.i18n import current_language
+from bot.channels.mail_status import mail_status
 from bot.channels.runtime import runtime
 
 HERE = Path(__file__).parent
@@ -24,7 +25,16 @@ def template_globals() -> dict[str, Any]:
         "labels": labels,
         "company": runtime().kb.policy.company,
         "me": g.get("console_staff"),
+        "mail": g.get("console_mail"),
     }
+
+
+def note_mail_status() -> None:
+    """Pages for logged-in staff warn while mail piles up with no relay to send it. Read here,
+    before a page's own transaction: SQLite takes one writer at a time (BEGIN IMMEDIATE)."""
+    if request.method == "GET" and g.get("console_staff") is not None:
+        rt = runtime()
+        g.console_mail = mail_status(rt.db, rt.config.smtp_url)
 
 
 def console_blueprint() -> Blueprint:
@@ -49,6 +59,7 @@ def console_blueprint() -> Blueprint:
         static_url_path="/static",
     )
     parent.before_request(guard)
+    parent.before_request(note_mail_status)
     parent.after_request(add_security_headers)
     parent.context_processor(template_globals)
     for child in (

@@ -15,5 +15,10 @@ def ticket_desk(rt: Runtime) -> TicketDesk:
         return queue_staff_reply(session, rt, conversation_id, staff_name, text).status
 
     return TicketDesk(
-        rt.db, rt.bus, rt.presence, response_hours=rt.kb.policy.response_hours, mailer=mail
+        rt.db,
+        rt.bus,
+        rt.presence,
+        response_hours=rt.kb.policy.response_hours,
+        mailer=mail,
+        mail_enabled=bool(rt.config.smtp_url),
     )

@@ -52,7 +52,24 @@ def facts() -> dict[str, str]:
 def flag(kind: str, wanted: str) -> str:
     if kind == "outdated":
         return _("outdated: the latest is %(version)s", version=wanted)
+    if kind == "mentioned":
+        return _("an error was mentioned, but its text was not given")
     return _("below the required %(version)s", version=wanted)
+
+
+def origin(kind: str, message: int | None) -> str:
+    """Where a fact came from, for the facts panel: "from message 3", "from the Site Health
+    paste (message 3)"; empty when unknown (tickets from before this was recorded)."""
+    if message is not None:
+        texts = {
+            "site_health": _("from the Site Health paste (message %(number)s)", number=message),
+            "error": _("from the pasted error (message %(number)s)", number=message),
+        }
+        return texts.get(kind, _("from message %(number)s", number=message))
+    return {
+        "page": _("from the page the chat was opened on"),
+        "start": _("given when the conversation began"),
+    }.get(kind, "")
 
 
 def notice(key: str) -> str:
@@ -66,6 +83,10 @@ def notice(key: str) -> str:
         "sent_live_ok": _("Sent. The customer has the chat open and sees it now."),
         "sent_email_ok": _("Sent by email."),
         "sent_email_bounced": _("Stored, but not mailed: this address bounced earlier."),
+        "sent_email_not_configured": _(
+            "Stored, but not mailed yet: outgoing mail is not set up, so the mail waits in the "
+            "outbox. The customer sees the reply when they open the chat again."
+        ),
         "sent_stored_no_email": _(
             "Stored. The customer is not in the chat and left no email address: "
             "they see the reply when they open the chat again."

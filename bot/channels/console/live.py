@@ -4,7 +4,8 @@ Client frames: ``{"type": "watch", "ticket": "NME-1001"}`` (the ticket page), ``
 "typing"}`` (staff is writing a reply), ``{"type": "ping"}``.
 Server frames: ``{"type": "queue", "kind": ..., "conversation": id}`` (a ticket opened or
 changed, a customer wrote), ``{"type": "messages", "seq": N}`` and ``{"type": "ticket_update",
-...}`` for the watched ticket, ``{"type": "typing", "who": "customer"}``, and ``{"type":
+"number", "status", "by": "staff"|"customer", "mine"}`` for the watched ticket (``mine``: this
+staff member made the change), ``{"type": "typing", "who": "customer"}``, and ``{"type":
 "viewers", "viewers": [{"id", "name", "replying"}]}``: who else has the ticket open.
 
 Viewing is announced on the bus (topic ``viewers:<conversation id>``), so it works across
@@ -173,11 +174,16 @@ class ConsoleSession:
         if kind == "messages" and isinstance(notice.get("seq"), int):
             self._send({"type": "messages", "seq": notice["seq"]})
         elif kind == "ticket_update":
+            by = notice.get("by")
+            staff_id = notice.get("staff_id")
             self._send(
                 {
                     "type": "ticket_update",
                     "number": notice.get("number"),
                     "status": notice.get("status"),
+                    "by": by if by in ("staff", "customer") else "staff",
+                    # the page's own staff member did it: no "changed by someone else"
+                    "mine": by == "staff" and staff_id == self.staff_id,
                 }
             )
         elif kind == "typing" and notice.get("who") == "customer":

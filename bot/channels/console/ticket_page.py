@@ -10,25 +10,42 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import nh3
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.dialogue.markup import ALLOWED_TAGS
+from bot.core.knowledge.error_trace import analyse_error
 from bot.core.knowledge.models import KnowledgeBase, Product
 from bot.core.knowledge.versions import is_older
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation, Customer, Message, StaffUser, Ticket, TicketNote
 
 MAX_EARLIER = 20
+MAX_FACT_CHARS = 600  # the whole text is in the transcript, one click away
 
 
 @dataclass(frozen=True)
 class Fact:
-    """One thing the bot collected; ``flag`` names a problem (``outdated``, ``too_old``)."""
+    """One thing the bot collected; ``flag`` names a problem (``outdated``, ``too_old``,
+    ``mentioned``: an error was mentioned but its text not given)."""
 
     key: str
     value: str
     flag: str = ""
     wanted: str = ""  # the latest version, or the required minimum, when flagged
+    source: str = ""  # where the bot read it: ``message:3``, ``site_health:3``, ``page``, ...
+
+    @property
+    def message(self) -> int | None:
+        """The transcript number the fact was read from, if it came from a message."""
+        number = self.source.partition(":")[2]
+        return int(number) if number.isdigit() else None
+
+    @property
+    def origin(self) -> str:
+        return self.source.partition(":")[0]
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,7 @@ class Line:
     staff_id: int | None = None
     staff_name: str = ""
     email: dict[str, Any] = field(default_factory=dict)
+    html: Markup | None = None  # a bot message as the customer saw it (sanitised again)
 
 
 @dataclass(frozen=True)
@@ -109,22 +127,44 @@ def load_ticket_page(session: Session, kb: KnowledgeBase, number: str) -> Ticket
 
 
 def collected(ticket: Ticket, conversation: Conversation) -> dict[str, Any]:
-    """The slots at ticket time, updated by whatever the conversation learned since."""
+    """The slots at ticket time, updated by whatever the conversation learned since; the
+    ``sources`` entry says where each came from (states from before that have none)."""
     later = (conversation.state or {}).get("slots") or {}
     merged = dict(ticket.details or {})
-    merged.update({k: v for k, v in later.items() if v not in (None, "", [], False)})
+    sources = _sources(merged.get("sources"))
+    later_sources = _sources(later.get("sources"))
+    for key, value in later.items():
+        if key != "sources" and value not in (None, "", [], False):
+            merged[key] = value
+            sources[key] = later_sources.get(key, sources.get(key, ""))
+    merged["sources"] = sources
     return merged
+
+
+def _sources(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): v for k, v in raw.items() if isinstance(v, str)}
 
 
 def facts(slots: dict[str, Any], product: Product | None) -> list[Fact]:
     found: list[Fact] = []
+    sources = _sources(slots.get("sources"))
 
     def add(key: str, value: Any, minimum: str | None = None, flag: str = "too_old") -> None:
         if value in (None, "", [], (), False):
             return
         text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
         behind = bool(minimum) and isinstance(value, str) and is_older(value, str(minimum))
-        found.append(Fact(key, text, flag if behind else "", str(minimum or "") if behind else ""))
+        found.append(
+            Fact(
+                key,
+                text[:MAX_FACT_CHARS],
+                flag if behind else "",
+                str(minimum or "") if behind else "",
+                sources.get(key, ""),
+            )
+        )
 
     add("product", product.name if product else slots.get("product"))
     add("version", slots.get("version"), product.latest_version if product else None, "outdated")
@@ -135,9 +175,36 @@ def facts(slots: dict[str, Any], product: Product | None) -> list[Fact]:
     add("site_health", "✓" if slots.get("site_health") else None)
     add("email", slots.get("email"))
     add("name", slots.get("name"))
-    add("error_text", slots.get("error_text"))
+    found += error_fact(slots.get("error_text"), sources.get("error_text", ""))
     add("details", slots.get("details"))
     return found
+
+
+def error_fact(stored: Any, source: str) -> list[Fact]:
+    """The error itself, not the message around it: the slot keeps the customer's whole
+    message, and a mere mention ("I get an error") is no error text at all."""
+    if not isinstance(stored, str) or not stored.strip():
+        return []
+    analysis = analyse_error(stored)
+    if analysis is None:
+        return [Fact("error_text", stored[:MAX_FACT_CHARS], source=source)]
+    if not analysis.quoted:
+        return [Fact("error_text", "", "mentioned", source=source)]
+    return [Fact("error_text", analysis.message, source=source)]
+
+
+def safe_html(html: str | None) -> Markup | None:
+    """Stored bot HTML, sanitised again with the renderer's rules before staff see it."""
+    if not html:
+        return None
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(cleaned)  # noqa: S704 - cleaned by nh3 just above
 
 
 def transcript(session: Session, conversation_id: int, names: dict[int, str]) -> list[Line]:
@@ -161,6 +228,7 @@ def lines_of(messages: Sequence[Message], names: dict[int, str]) -> list[Line]:
                 message.staff_id,
                 staff_name,
                 email or {},
+                safe_html(message.html) if message.role != "customer" else None,
             )  # fmt: skip
         )
     return result

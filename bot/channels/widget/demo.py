@@ -34,7 +34,7 @@ _OPTION = re.compile(r"^[\w#.\- ,!?'’]{1,120}$")
 
 def widget_options() -> dict[str, str]:
     """``data-*`` values for the tag, taken from the query string (escaped by the template)."""
-    wanted = ("lang", "position", "color", "greeting", "product")
+    wanted = ("lang", "lang-fixed", "position", "color", "greeting", "product")
     return {name: value for name in wanted if _OPTION.match(value := request.args.get(name, ""))}
 
 

@@ -1,7 +1,9 @@
 """Every sentence the widget shows, as gettext msgids; `/widget.js` is served translated.
 
 The script keeps only the English table (for use without this server); the server replaces it
-with every configured language from the Babel catalogs in ``translations/``. A second block,
+with every configured language from the Babel catalogs in ``translations/``. Texts with a count
+have all their plural forms, and each language's plural rule goes along as a table of form
+numbers (the script evaluates no catalog expression, so it needs no ``eval``). A third block,
 ``/*settings:begin*/ ... /*settings:end*/``, carries what the knowledge base says the widget
 should link to (the privacy notice per language).
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bot.core.dialogue.replies import N_
@@ -30,7 +32,6 @@ WIDGET_STRINGS: dict[str, str] = {
     "greeting": N_("Hi! Search our frequently asked questions, or ask us your question."),
     "searchLabel": N_("Search the frequently asked questions"),
     "searchPlaceholder": N_("Type your question…"),
-    "resultsCount": N_("{n} answers found"),
     "noResults": N_("No answer found. Ask us your question."),
     "askQuestion": N_("Ask your question"),
     "continueChat": N_("Continue your conversation"),
@@ -58,7 +59,6 @@ WIDGET_STRINGS: dict[str, str] = {
     "yes": N_("Yes"),
     "no": N_("No"),
     "ended": N_("The conversation has ended."),
-    "unread": N_("{n} unread messages"),
     "newMessage": N_("New message from {who}"),
     "quickReplies": N_("Quick replies"),
     "links": N_("Links"),
@@ -74,14 +74,65 @@ WIDGET_STRINGS: dict[str, str] = {
 }
 
 
-def translated(
-    translations: Mapping[str, Translator], languages: Sequence[str]
-) -> dict[str, dict[str, str]]:
-    """``{language: {key: text}}`` for every configured language."""
-    return {
-        language: {
-            key: translations[language].gettext(msgid) for key, msgid in WIDGET_STRINGS.items()
+def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 (gettext's naming)
+    """Mark a text with a count for extraction (``ngettext``); translated where it is used."""
+    return (singular, plural)
+
+
+WIDGET_PLURALS: dict[str, tuple[str, str]] = {
+    "resultsCount": N_plural("{n} answer found", "{n} answers found"),
+    "unread": N_plural("{n} unread message", "{n} unread messages"),
+}
+
+PLURAL_SAMPLES = 200  # n = 0..199; the script maps larger n to 100 + n % 100
+
+_BLOCKS = {
+    name: re.compile(rb"/\*" + name + rb":begin\*/.*?/\*" + name + rb":end\*/", re.S)
+    for name in (b"strings", b"plurals", b"settings")
+}
+
+Table = dict[str, dict[str, str | list[str]]]
+
+
+def plural_rule(translator: Translator) -> Callable[[int], int]:
+    """The catalog's Plural-Forms rule (gettext keeps it as ``plural``); English's without one."""
+    rule = getattr(translator, "plural", None)
+    return rule if callable(rule) else (lambda n: int(n != 1))
+
+
+def plural_forms(translator: Translator, singular: str, plural: str) -> list[str]:
+    """Every plural form of one text, in the catalog's form order."""
+    rule = plural_rule(translator)
+    first_n: dict[int, int] = {}
+    for n in range(PLURAL_SAMPLES):
+        first_n.setdefault(rule(n), n)
+    return [translator.ngettext(singular, plural, first_n[form]) for form in sorted(first_n)]
+
+
+def translated(translations: Mapping[str, Translator], languages: Sequence[str]) -> Table:
+    """``{language: {key: text or [plural forms]}}`` for every configured language."""
+    table: Table = {}
+    for language in languages:
+        if language not in translations:
+            continue
+        translator = translations[language]
+        texts: dict[str, str | list[str]] = {
+            key: translator.gettext(msgid) for key, msgid in WIDGET_STRINGS.items()
         }
+        for key, (singular, plural) in WIDGET_PLURALS.items():
+            texts[key] = plural_forms(translator, singular, plural)
+        table[language] = texts
+    return table
+
+
+def plural_rules(
+    translations: Mapping[str, Translator], languages: Sequence[str]
+) -> dict[str, str]:
+    """``{language: "1011..."}``: the plural form of n = 0..199, one digit each."""
+    return {
+        language: "".join(
+            str(plural_rule(translations[language])(n)) for n in range(PLURAL_SAMPLES)
+        )
         for language in languages
         if language in translations
     }
@@ -94,18 +145,24 @@ def widget_settings(policy: Policy) -> dict[str, Any]:
 
 
 def inject(
-    script: bytes, table: dict[str, dict[str, str]], settings: dict[str, Any] | None = None
+    script: bytes,
+    table: Table,
+    plurals: dict[str, str] | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> bytes:
-    """The script with its string table (and settings) replaced (JSON is valid JavaScript)."""
-    script = _replace_block(script, "strings", table)
-    return script if settings is None else _replace_block(script, "settings", settings)
+    """The script with its string table (plural rules, settings) replaced; JSON is valid
+    JavaScript."""
+    script = _replace(script, b"strings", table)
+    if plurals is not None:
+        script = _replace(script, b"plurals", plurals)
+    return script if settings is None else _replace(script, b"settings", settings)
 
 
-def _replace_block(script: bytes, name: str, value: object) -> bytes:
-    start, end = f"/*{name}:begin*/".encode(), f"/*{name}:end*/".encode()
-    pattern = re.compile(re.escape(start) + rb".*?" + re.escape(end), re.S)
+def _replace(script: bytes, name: bytes, value: object) -> bytes:
     block = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-    replaced, count = pattern.subn(lambda _: start + block + end, script, 1)
+    start, end = b"/*" + name + b":begin*/", b"/*" + name + b":end*/"
+    replaced, count = _BLOCKS[name].subn(lambda _: start + block + end, script, 1)
     if count != 1:
-        raise ValueError(f"widget.js has lost its /*{name}:begin*/ ... /*{name}:end*/ markers")
+        raise ValueError(f"widget.js has lost its {start.decode()} ... {end.decode()} markers")
+    return replaced
     return replaced

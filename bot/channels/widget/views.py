@@ -11,7 +11,7 @@ from bot.channels.api import bearer_token, check_rate, client_key, helpdesk_erro
 from bot.channels.cors import allow_widget_origin
 from bot.channels.runtime import runtime
 from bot.channels.widget.assets import WIDGET_SOURCE, AssetFile
-from bot.channels.widget.strings import inject, translated, widget_settings
+from bot.channels.widget.strings import inject, plural_rules, translated, widget_settings
 from bot.core.dialogue.markup import render
 from bot.helpdesk.errors import HelpdeskError
 
@@ -28,9 +28,11 @@ def widget_asset() -> AssetFile:
     asset = app.extensions.get(WIDGET_ASSET_KEY)
     if asset is None:
         rt = runtime()
-        table = translated(rt.engine.translations, rt.kb.policy.languages)
+        languages = rt.kb.policy.languages
+        table = translated(rt.engine.translations, languages)
+        plurals = plural_rules(rt.engine.translations, languages)
         settings = widget_settings(rt.kb.policy)
-        transform = partial(inject, table=table, settings=settings)
+        transform = partial(inject, table=table, plurals=plurals, settings=settings)
         asset = AssetFile(WIDGET_SOURCE, "application/javascript", transform)
         app.extensions[WIDGET_ASSET_KEY] = asset
     assert isinstance(asset, AssetFile)

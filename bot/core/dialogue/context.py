@@ -38,6 +38,7 @@ class TurnContext:
     events: list[Event] = field(default_factory=list)
     faq: FaqHit | None = None
     suggestions: list[Suggestion] = field(default_factory=list)
+    message_number: int = 0  # how the adapter numbers this message; slots learned note it
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -79,8 +80,10 @@ class TurnContext:
     def update(self, **changes: Any) -> None:
         self.state = replace(self.state, **changes)
 
-    def slots(self, **changes: Any) -> None:
-        self.state = self.state.with_slots(**changes)
+    def slots(self, kind: str = "message", /, **changes: Any) -> None:
+        """Change slots learned from this message (``kind``: from its words, its Site Health
+        report or its error); where each came from is noted for staff."""
+        self.state = self.state.with_slots(f"{kind}:{self.message_number}", **changes)
 
     def turn(self) -> Turn:
         return Turn(

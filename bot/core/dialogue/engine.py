@@ -110,7 +110,7 @@ class Engine:
         translator = (
             self.translations.get(language) or self.translations[self.kb.policy.default_language]
         )
-        return Replies(self.kb, translator, channel)
+        return Replies(self.kb, translator, channel, language)
 
     def new_state(
         self,
@@ -118,12 +118,18 @@ class Engine:
         channel: Channel = "widget",
         email: str | None = None,
         product: str | None = None,
+        time_zone: str | None = None,
     ) -> ConversationState:
-        """A fresh conversation; a known ``product`` is preselected (a product's docs page)."""
+        """A fresh conversation; a known ``product`` is preselected (a product's docs page).
+
+        ``time_zone`` is the customer's (an IANA name the adapter checked): the ticket's due
+        time is told in it. Without one, the policy's time zone is used, and named."""
         lang = language if language in self.kb.policy.languages else self.kb.policy.default_language
-        state = ConversationState(language=lang or "nl", channel=channel)
+        state = ConversationState(
+            language=lang or "nl", channel=channel, time_zone=(time_zone or "")[:64]
+        )
         known = product if product in self.kb.products else None
-        return state.with_slots(email=email, product=known)
+        return state.with_slots("start", email=email).with_slots("page", product=known)
 
     def greet(self, state: ConversationState) -> Turn:
         """The first bot message of a widget conversation."""
@@ -135,12 +141,17 @@ class Engine:
         message: str,
         now: datetime,
         customer: CustomerContext | None = None,
+        *,
+        message_number: int | None = None,
     ) -> Turn:
         """One customer message in, one turn out. Never raises for any text.
 
         Everything runs under the guarantee, reading the text included. A bug is logged and
         answered with the fallback on the prepared state (one more turn, the customer's
         language): what a failed step had half done (slots, events) is dropped with it.
+
+        ``message_number`` is how the adapter numbers this message in the transcript (staff
+        see where each fact came from); without it, the customer's messages are counted.
         """
         prepared = state
         try:
@@ -156,6 +167,7 @@ class Engine:
                 now=now,
                 customer=customer or CustomerContext(),
                 replies=self.replies(prepared.language, prepared.channel),
+                message_number=message_number if message_number is not None else prepared.turns,
             )
             if text:
                 self._respond(ctx)
@@ -201,13 +213,16 @@ class Engine:
         )
         return guess.language
 
-    def ticket_opened(self, turn: Turn, number: str) -> Turn:
-        """The adapter opened the ticket the turn asked for: tell the customer its number."""
+    def ticket_opened(self, turn: Turn, number: str, *, mail: bool = True) -> Turn:
+        """The adapter opened the ticket the turn asked for: tell the customer its number.
+
+        ``mail`` says whether mail can go out now; without it the customer is not promised an
+        answer by email (it would wait in the outbox)."""
         request = turn.event(TicketRequested)
         assert isinstance(request, TicketRequested)
         state = replace(turn.state, ticket=number)
         message = self.replies(state.language, state.channel).ticket_opened(
-            number, request.due_at, state.slots.email
+            number, request.due_at, state.slots.email, time_zone=state.time_zone, mail=mail
         )
         return replace(turn, state=state, ticket=number, messages=(*turn.messages, message))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.core.dialogue.deadlines import format_due
 from bot.core.dialogue.markup import markdown_escape, render
 from bot.core.dialogue.turn import BotMessage, Link
 from bot.core.knowledge.models import KnowledgeBase, Product
@@ -21,11 +22,18 @@ def N_(message: str) -> str:
 class Replies:
     """Builds bot messages in the conversation's language."""
 
-    def __init__(self, kb: KnowledgeBase, translator: Translator, channel: str = "widget") -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        translator: Translator,
+        channel: str = "widget",
+        language: str | None = None,
+    ) -> None:
         self.kb = kb
         self.policy = kb.policy
         self.t = translator
         self.email = channel == "email"
+        self.language = language or kb.policy.default_language  # for dates and numbers
 
     def _(self, message: str) -> str:
         return self.t.gettext(message)
@@ -308,20 +316,39 @@ class Replies:
         ) % {"product": product.name, "component": component, "need": need, "have": have}
 
     # -- tickets and hand-off ---------------------------------------------------------------
-    def ticket_opened(self, number: str, due: datetime, email: str | None) -> BotMessage:
-        text = self._(
+    def ticket_opened(
+        self,
+        number: str,
+        due: datetime,
+        email: str | None,
+        *,
+        time_zone: str = "",
+        mail: bool = True,
+    ) -> BotMessage:
+        """``time_zone``: the customer's, if known; ``mail``: whether mail can go out now."""
+        hours = self.policy.response_hours
+        text = self.t.ngettext(
+            "I have passed your question on to our support team as ticket %(ticket)s. We aim to "
+            "answer within %(hours)d hour (before %(due)s); complex questions can take a little "
+            "longer.",
             "I have passed your question on to our support team as ticket %(ticket)s. We aim to "
             "answer within %(hours)d hours (before %(due)s); complex questions can take a little "
-            "longer."
-        ) % {"ticket": number, "hours": self.policy.response_hours, "due": self.format_due(due)}
-        if email and not self.email:
+            "longer.",
+            hours,
+        ) % {"ticket": number, "hours": hours, "due": self.format_due(due, time_zone)}
+        if email and not self.email and mail:
             text += " " + self._("You will also receive our answer by email at %(email)s.") % {
                 "email": markdown_escape(email)
             }
+        elif not self.email:  # no mail goes out now: the chat is where the answer shows
+            text += " " + self._(
+                "Our answer will appear here in the chat, also when you come back to this page "
+                "later."
+            )
         return self.message(text)
 
-    def format_due(self, due: datetime) -> str:
-        return due.strftime("%Y-%m-%d %H:%M UTC")
+    def format_due(self, due: datetime, time_zone: str = "") -> str:
+        return format_due(due, self.language, time_zone, self.policy.time_zone)
 
     def handoff(self, ticket: str | None) -> BotMessage:
         if ticket:

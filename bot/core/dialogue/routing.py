@@ -88,11 +88,36 @@ def no_answer(ctx: TurnContext) -> None:
     if sig.word_count < 2 and not sig.has(Intent.QUESTION):
         ctx.goto("idle")
         return ctx.say("fallback", ctx.replies.fallback())
-    ctx.emit(FaqMissed(sig.text[:500], ctx.state.language))
+    if asks_the_faq(ctx):
+        ctx.emit(FaqMissed(sig.text[:500], ctx.state.language))
     if ctx.kb.products and ctx.state.slots.product is None and _about_our_products(ctx):
         return start_goal(ctx, "question")
     ctx.goto("awaiting_ticket_confirm", "question", topic=ctx.new_topic, ticket_reason="no_answer")
     ctx.say("fallback", ctx.replies.no_faq_answer())
+
+
+# What a customer answers to a question of ours ("weet ik niet, de nieuwste denk ik"): such a
+# message is no question the FAQ failed, even when it reaches routing.
+REPLY_INTENTS = frozenset(
+    {
+        Intent.YES,
+        Intent.NO,
+        Intent.DONT_KNOW,
+        Intent.LATEST,
+        Intent.HELPED,
+        Intent.NOT_HELPED,
+        Intent.THANKS,
+        Intent.UPDATED,
+        Intent.CANT_UPDATE,
+    }
+)
+
+
+def asks_the_faq(ctx: TurnContext) -> bool:
+    """A question or request the FAQ could have answered: the dashboard lists those it did not
+    (``FaqMissed``); a reply to the bot is not one, unless it also asks something."""
+    sig = ctx.signals
+    return sig.has(Intent.QUESTION) or not (sig.intents & REPLY_INTENTS)
 
 
 def _about_our_products(ctx: TurnContext) -> bool:

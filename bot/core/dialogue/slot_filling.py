@@ -26,15 +26,17 @@ def fill_slots(ctx: TurnContext) -> None:
         changes["php_version"] = sig.versions.php
     if sig.email and (ctx.state.slots.email is None or ctx.state.step == "awaiting_email"):
         changes["email"] = sig.email
-    if sig.error is not None and (sig.error.quoted or not ctx.state.slots.error_text):
-        # a pasted error replaces a mere mention ("I get an error"), never the other way round
-        changes["error_text"] = sig.text[:MAX_ERROR_CHARS]
     if sig.third_party:
         known = list(ctx.state.slots.third_party)
         changes["third_party"] = tuple(dict.fromkeys([*known, *sig.third_party]))[:50]
-    changes.update(_from_site_health(ctx, sig))
     if changes:
         ctx.slots(**changes)
+    if sig.error is not None and (sig.error.quoted or not ctx.state.slots.error_text):
+        # a pasted error replaces a mere mention ("I get an error"), never the other way round
+        ctx.slots("error", error_text=sig.text[:MAX_ERROR_CHARS])
+    from_report = _from_site_health(ctx, sig)
+    if from_report:  # the report wins over what the words said (partial pastes are read too)
+        ctx.slots("site_health", **from_report)
 
 
 def _product_version(ctx: TurnContext, sig: Signals) -> str | None:

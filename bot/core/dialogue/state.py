@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal, get_args
 
@@ -49,6 +50,25 @@ class Slots:
     site_health: bool = False
     details: str | None = None
     conflict_test: str | None = None  # resolved | persists | skipped: goes on the ticket
+    # Where each filled slot was learned, so staff can check it: ``<kind>:<message number>``
+    # (kind: ``message``, ``site_health``, ``error``), or ``page`` (the widget's product page)
+    # and ``start`` (given when the conversation began: an email sender, the API).
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def source(self, slot: str) -> str | None:
+        return dict(self.sources).get(slot)
+
+    def noted(self, origin: str, changes: Mapping[str, Any]) -> Slots:
+        """These slots came from ``origin``; a slot that was emptied forgets where it came from."""
+        known = dict(self.sources)
+        for name, value in changes.items():
+            if name == "sources":
+                continue
+            if value in (None, "", (), False):
+                known.pop(name, None)
+            else:
+                known[name] = origin
+        return replace(self, sources=tuple(known.items()))
 
 
 @dataclass(frozen=True)
@@ -69,13 +89,18 @@ class ConversationState:
     conflict_test_step: int = 0
     reasks: int = 0
     turns: int = 0
+    time_zone: str = ""  # the customer's, when the channel knows it (the widget's browser)
 
-    def with_slots(self, **changes: Any) -> ConversationState:
-        return replace(self, slots=replace(self.slots, **changes))
+    def with_slots(self, origin: str | None = None, /, **changes: Any) -> ConversationState:
+        slots = replace(self.slots, **changes)
+        if origin is not None:
+            slots = slots.noted(origin, changes)
+        return replace(self, slots=slots)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["slots"]["third_party"] = list(self.slots.third_party)
+        data["slots"]["sources"] = dict(self.slots.sources)
         data["suggestions"] = list(self.suggestions)
         return data
 
@@ -90,6 +115,7 @@ class ConversationState:
         slot_names = {f.name for f in fields(Slots)}
         slot_values = {k: v for k, v in slot_data.items() if k in slot_names}
         slot_values["third_party"] = tuple(slot_values.get("third_party") or ())
+        slot_values["sources"] = _sources(slot_values.get("sources"), slot_names)
         values["suggestions"] = tuple(values.get("suggestions") or ())
         if values.get("step") not in STEPS:
             values.pop("step", None)
@@ -102,7 +128,7 @@ class ConversationState:
         slot_values = {
             k: v
             for k, v in slot_values.items()
-            if k == "third_party" or v is None or isinstance(v, (str, bool))
+            if k in ("third_party", "sources") or v is None or isinstance(v, (str, bool))
         }
         try:
             return cls(slots=Slots(**slot_values), **values)
@@ -117,3 +143,14 @@ class ConversationState:
             "version": self.slots.version,
             "status": self.status,
         }
+
+
+def _sources(raw: Any, slot_names: set[str]) -> tuple[tuple[str, str], ...]:
+    """Stored origins, tolerant: states from before origins were kept have none."""
+    if not isinstance(raw, dict):
+        return ()
+    return tuple(
+        (name, origin)
+        for name, origin in raw.items()
+        if name in slot_names and isinstance(origin, str) and len(origin) <= 40
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.knowledge.faq_files import load_faq_files, merge_readme_faq
 from bot.core.knowledge.fields import FieldReader
@@ -73,6 +74,7 @@ def load_policy(context: LoadContext) -> Policy:
     values["languages"] = languages or None
     values["default_language"] = _default_language(reader, languages or Policy().languages)
     values["privacy_urls"] = _privacy_urls(reader, languages or Policy().languages) or None
+    values["time_zone"] = _time_zone(reader)
     reader.report_unknown_keys()
     return replace(Policy(), **{key: value for key, value in values.items() if value is not None})
 
@@ -109,6 +111,18 @@ def _privacy_urls(reader: FieldReader, languages: tuple[str, ...]) -> tuple[tupl
         else:
             found.append((language, url.strip()))
     return tuple(found)
+
+
+def _time_zone(reader: FieldReader) -> str | None:
+    name = reader.text("time_zone")
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        reader.report("time_zone", f"time_zone {name!r} is not a time zone (e.g. Europe/Amsterdam)")
+        return None
+    return name
 
 
 def load_third_party(context: LoadContext) -> list[ThirdPartyComponent]:

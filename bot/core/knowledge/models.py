@@ -49,6 +49,7 @@ class Policy:
     languages: tuple[str, ...] = ("nl", "en")
     ticket_prefix: str = "NME"
     renewal_url: str = ""
+    time_zone: str = "UTC"  # due times are told in it when the customer's own zone is unknown
     # the privacy notice: (language, url) pairs; language "" is for every language without one
     privacy_urls: tuple[tuple[str, str], ...] = ()
 

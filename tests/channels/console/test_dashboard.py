@@ -150,3 +150,36 @@ def test_the_dashboard_page_shows_the_numbers_and_the_missed_questions(
     assert console.get("/staff/dashboard/?days=9999&product=nonsense").status_code == 200
     product_only = console.get("/staff/dashboard/?product=polder").text
     assert "Kan ik de kleuren per dag instellen?" not in product_only
+
+
+def test_answers_to_the_bots_questions_are_not_listed_as_unanswered(
+    app: Flask, console: Console
+) -> None:
+    """Issue 12, console #4: "weet ik niet, de nieuwste denk ik" (the customer answering the
+    bot) showed up as a question the FAQ could not answer."""
+    rt = rt_of(app)
+    started = rt.conversations.start(channel="widget", language="nl")
+    for text in (
+        "Zijn jullie op zondag open?",  # a real question the FAQ has no answer to
+        "weet ik niet, de nieuwste denk ik",
+        "weet ik niet",
+        "geen idee",
+    ):
+        rt.conversations.post(started.public_id, started.token, text)
+    html = console.get("/staff/dashboard/?days=7").text
+    missed = re.search(r'<table class="numbers missed">(.*?)</table>', html, re.S)
+    assert missed and "Zijn jullie op zondag open?" in missed.group(1)
+    for reply in ("weet ik niet", "geen idee"):
+        assert reply not in missed.group(1)
+
+
+def test_counts_on_the_dashboard_use_plural_forms(app: Flask, console: Console) -> None:
+    rt = rt_of(app)
+    started = rt.conversations.start(channel="widget", language="nl")
+    rt.conversations.post(started.public_id, started.token, "hoe koppel ik google agenda")
+    html = console.get("/staff/dashboard/?days=7").text
+    pattern = r'<span class="value">([^<]+)</span><span class="label">([^<]+)</span>'
+    tiles = {label: value for value, label in re.findall(pattern, html)}
+    assert tiles["gesprek"] == "1"  # not "1 gesprekken"
+    assert tiles["tickets geopend"] == "0"
+    assert "afgelopen 7 dagen" in html and "streeftijd: 24 uur" in html

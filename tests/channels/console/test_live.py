@@ -96,12 +96,28 @@ def test_a_watched_ticket_forwards_its_messages_updates_and_customer_typing(
     topic = conversation_topic(11)
     bus.publish(topic, {"type": "messages", "seq": 7})
     bus.publish(topic, {"type": "ticket_update", "number": "NME-1001", "status": "open"})
+    bus.publish(
+        topic,
+        {
+            "type": "ticket_update",
+            "number": "NME-1001",
+            "status": "waiting",
+            "by": "staff",
+            "staff_id": 1,
+        },
+    )
+    bus.publish(
+        topic, {"type": "ticket_update", "number": "NME-1001", "status": "open", "by": "customer"}
+    )
     bus.publish(topic, {"type": "typing", "who": "customer"})
     bus.publish(topic, {"type": "typing", "who": "staff"})  # our own kind: not echoed
     bus.publish(conversation_topic(12), {"type": "messages", "seq": 3})  # another ticket
     assert tab.frames("messages") == [{"type": "messages", "seq": 7}]
+    update = {"type": "ticket_update", "number": "NME-1001"}
     assert tab.frames("ticket_update") == [
-        {"type": "ticket_update", "number": "NME-1001", "status": "open"}
+        {**update, "status": "open", "by": "staff", "mine": False},  # an older worker's notice
+        {**update, "status": "waiting", "by": "staff", "mine": True},  # Piet's own change
+        {**update, "status": "open", "by": "customer", "mine": False},  # the customer wrote
     ]
     assert tab.frames("typing") == [{"type": "typing", "who": "customer"}]
 

@@ -29,8 +29,10 @@ def test_the_script_is_served_with_an_etag_and_cache_headers(web: FlaskClient) -
     assert response.status_code == 200
     assert response.mimetype == "application/javascript"
     source = WIDGET_SOURCE.read_bytes()
-    head, tail = source.split(b"/*strings:begin*/")[0], source.split(b"/*settings:end*/")[1]
+    head, rest = source.split(b"/*strings:begin*/")[0], source.split(b"/*strings:end*/")[1]
+    between, tail = rest.split(b"/*settings:begin*/")[0], rest.split(b"/*plurals:end*/")[1]
     assert response.data.startswith(head) and response.data.endswith(tail)  # strings injected
+    assert between in response.data  # and the plural rules, the code around them untouched
     assert response.headers["ETag"]
     cache = response.headers["Cache-Control"]
     assert "public" in cache and "max-age=600" in cache and "stale-while-revalidate" in cache

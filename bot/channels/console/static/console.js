@@ -182,8 +182,14 @@
 
   function ticketChanged(frame) {
     var status = document.getElementById("ticket-status");
-    if (status && frame.status && status.className.indexOf("status-" + frame.status) === -1) {
-      document.getElementById("changed-banner").hidden = false;
+    if (!status || typeof frame.status !== "string") { return; }
+    if (frame.by === "customer") {
+      // the customer's reply reopened it: nothing to reload, the new line is in the transcript
+      var labels = JSON.parse(status.getAttribute("data-labels") || "{}");
+      status.className = status.className.replace(/\bstatus-\w+/, "status-" + frame.status);
+      status.textContent = labels[frame.status] || frame.status;
+    } else if (!frame.mine) {
+      document.getElementById("changed-banner").hidden = false;  // a colleague's change
     }
   }
 
