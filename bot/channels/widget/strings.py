@@ -165,4 +165,3 @@ def _replace(script: bytes, name: bytes, value: object) -> bytes:
     if count != 1:
         raise ValueError(f"widget.js has lost its {start.decode()} ... {end.decode()} markers")
     return replaced
-    return replaced

@@ -43,4 +43,4 @@ def test_a_policy_without_a_notice_links_none(tmp_path: Path) -> None:
 def test_injection_refuses_a_script_that_lost_its_settings_markers() -> None:
     script = b"var S = /*strings:begin*/{}/*strings:end*/;"
     with pytest.raises(ValueError, match="settings"):
-        inject(script, {"en": {}}, {"privacy": {}})
+        inject(script, {"en": {}}, settings={"privacy": {}})
