@@ -26,8 +26,7 @@ def route(ctx: TurnContext) -> None:
         # Nothing for the FAQ to go on ("the plugin stopped working"): ask, don't guess.
         return start_goal(ctx, "problem")
     verdict = decide_message(ctx)
-    if verdict.route in UNRELATED_TO_PRODUCTS and not sig.products:
-        ctx.slots(product=None, version=None)  # an earlier product has nothing to do with it
+    forget_unrelated_product(ctx, verdict.route)
     if verdict.kind == "faq":
         assert verdict.entry is not None
         return answer_faq(
@@ -171,8 +170,21 @@ def third_party(ctx: TurnContext) -> None:
     )
 
 
+def forget_unrelated_product(ctx: TurnContext, route: str | None) -> None:
+    """A message about billing, channels or WordPress itself that names none of our products
+    has nothing to do with a product named earlier in the conversation."""
+    if route in UNRELATED_TO_PRODUCTS and not ctx.signals.products:
+        ctx.slots(product=None, version=None)
+
+
 def request_person(ctx: TurnContext) -> None:
-    ctx.update(goal="person", topic=ctx.state.topic or ctx.new_topic)
+    """A person, about what the customer is busy with; after a finished question or policy
+    answer, about this message (a new subject, unless it says nothing specific)."""
+    finished = ctx.state.step in ("idle", "after_policy")
+    if finished and ctx.signals.content_words:
+        forget_unrelated_product(ctx, decide_message(ctx).route)
+    topic = ctx.new_topic if finished or not ctx.state.topic else ctx.state.topic
+    ctx.update(goal="person", topic=topic)
     open_ticket(ctx, "person")
 
 

@@ -172,11 +172,6 @@ def test_a_ticket_takes_the_language_and_product_of_the_turn_that_opened_it(
     assert console.get(f"/staff/tickets/{number}/canned?q=").json["language"] == "en"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="brain (issue 10, the lead's): a person request after a finished FAQ question keeps "
-    "that question as the ticket's subject and its product (routing.request_person)",
-)
 def test_a_billing_request_after_an_answered_question_is_its_own_ticket(
     app: Flask, console: Console
 ) -> None:

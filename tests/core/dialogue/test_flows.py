@@ -227,3 +227,38 @@ def test_a_suggestion_from_the_other_language_can_be_chosen(dialogue, kb) -> Non
     )
     turn = chat.say("1")
     assert turn.route == "faq" and turn.faq is not None and turn.faq.id == english_only.id
+
+
+NEW_SUBJECTS = {
+    "nl": "ik heb twee keer betaald voor mijn abonnement, ik wil een medewerker spreken",
+    "en": "I was charged twice for my subscription, I want to talk to a person",
+}
+
+
+def _ticket(turn) -> TicketRequested:
+    (event,) = [e for e in turn.events if isinstance(e, TicketRequested)]
+    return event
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_person_request_after_a_finished_question_is_about_its_own_subject(
+    dialogue, lang: str
+) -> None:
+    t = TEXTS[lang]
+    chat = dialogue(lang, email="jan@example.org")
+    chat.routes(t["faq"], t["yes"])
+    turn = chat.say(NEW_SUBJECTS[lang])
+    assert turn.route == "ticket"
+    assert _ticket(turn).summary == NEW_SUBJECTS[lang]
+    assert chat.state.slots.product is None  # billing: the earlier product has no part in it
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_person_request_while_busy_keeps_the_subject_and_product(dialogue, lang: str) -> None:
+    t = TEXTS[lang]
+    chat = dialogue(lang, email="jan@example.org")
+    assert chat.routes(t["broken"], t["product"]) == ["ask_product", "ask_version"]
+    turn = chat.say(t["person"])
+    assert turn.route == "ticket"
+    assert _ticket(turn).summary == t["broken"]
+    assert chat.state.slots.product == "appointpress"
