@@ -123,6 +123,8 @@ def _confident(ctx: TurnContext, top: FaqMatch, ranked: tuple[FaqMatch, ...]) ->
             return Verdict("route", route="third_party")
         if _update_fixes_it(ctx):
             return Verdict("problem")
+        if _names_a_bug_of_ours(ctx) and not ctx.services.understanding.troubleshoots(entry):
+            return None  # a bug report is not answered by a how-to: the problem flow decides
         return Verdict("faq", entry, top.score, entry.route)
     route = entry.route
     assert route is not None

@@ -188,7 +188,7 @@ PROBLEM_CUES: tuple[str, ...] = (
     r"wasn'?t|weren'?t|won'?t|will not|can'?t|cannot|couldn'?t|stopped|keeps?|kept|refuses?)"
     r" (\w+ ){0,3}?(send|sending|sent|work|working|load|loading|show|showing|save|saving|appear|"
     r"arrive|sync|syncing|display|open|connect|import|export|update|receive|accept|activate|"
-    r"crash|crashing|fail|failing|give|gives|go|going|run|running)\b",
+    r"crash|crashing|fail|failing|get|gets|getting|give|gives|go|going|run|running)\b",
     r"\b(wordt|worden|werd|werden|komt|komen|kwam|gaat|gaan|kan|kunnen|lukt|verschijnt|verschijnen)"
     r" (\w+ ){0,4}?(niet|geen|nooit)\b",
     r"\bniet (meer )?(verstuurd|verzonden|opgeslagen|geladen|getoond|zichtbaar|ontvangen|"

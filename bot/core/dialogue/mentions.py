@@ -41,6 +41,12 @@ class VersionMentions:
     bare: tuple[str, ...] = ()
 
 
+def _generation(match: re.Match[str]) -> bool:
+    """"v2" without a dot, away from a product's name, names a generation of something else
+    ("Consent Mode v2", "reCAPTCHA v3"); "version 2" is the customer's version."""
+    return "." not in match.group(1) and re.match(r"v\.?\s*\d", match.group(0), re.I) is not None
+
+
 def _plausible(version: str) -> bool:
     return not _DATE_LIKE.match(version) and version.count(".") <= 3
 
@@ -75,7 +81,7 @@ def find_versions(text: str, product_names: Iterable[str] = ()) -> VersionMentio
         if product_version:
             break
         for match in pattern.finditer(text):
-            if free(match.span()) and _plausible(match.group(1)) and "." in match.group(1) + ".":
+            if free(match.span()) and _plausible(match.group(1)) and not _generation(match):
                 product_version = match.group(1)
                 taken.append(match.span())
                 break

@@ -26,7 +26,7 @@ from bot.core.dialogue.mentions import (
 )
 from bot.core.dialogue.narrative import narrative
 from bot.core.knowledge.error_trace import ErrorAnalysis, analyse_error, looks_like_error
-from bot.core.knowledge.models import KnowledgeBase
+from bot.core.knowledge.models import FaqEntry, KnowledgeBase
 from bot.core.knowledge.site_health import (
     SiteHealthReport,
     looks_like_site_health,
@@ -106,6 +106,16 @@ class Understanding:
             for word in words(text)
         }
         self.spelling = CueSpelling(sources, kb_words | {w for n in own_names for w in words(n)})
+        self._troubleshooting = frozenset(
+            entry.ref
+            for entry in kb.faq
+            if any(matches("problem", PROBLEM_CUES, fold(text)) for text in entry.phrasings)
+        )
+
+    def troubleshoots(self, entry: FaqEntry) -> bool:
+        """The entry is about something going wrong ("the banner doesn't appear"), read with
+        the same cues as a customer's problem report, rather than about how to do something."""
+        return entry.ref in self._troubleshooting
 
     def read(self, text: str) -> Signals:
         report = parse_site_health(text) if looks_like_site_health(text) else None
