@@ -1,4 +1,4 @@
-// -- the element: the launcher, the panel, FAQ search, and the conversation ----------------------
+// -- the element: the launcher, the panel, and the conversation --------------------------------
 class SupportbotWidget extends HTMLElement {
   constructor() {
     super();
@@ -48,10 +48,10 @@ class SupportbotWidget extends HTMLElement {
     this.listeners.forEach(([target, type, listener]) => target.removeEventListener(type, listener));
     this.connection.close();
     clearInterval(this.pollTimer);
-    [this.searchTimer, this.inflightTimer].forEach(clearTimeout);
+    clearTimeout(this.inflightTimer);
     this.timers.forEach(clearTimeout);
     this.timers.clear();
-    if (this.searching) this.searching.abort();
+    this.faq.stop();
     this.hideTyping();
     this.outbox.release(); // sent again on the next connection; its client_id makes that safe
     this.useHttp = false;
@@ -120,45 +120,26 @@ class SupportbotWidget extends HTMLElement {
   }
 
   buildHome() {
-    // no 200-character limit here: a long text or a paste is a message, and goes to the chat whole
-    this.search = el("input", {
-      id: "sb-q", type: "search", autocomplete: "off", enterkeyhint: "search",
-      t: "placeholder:searchPlaceholder", "aria-describedby": "sb-results-status", maxlength: String(MAX_CHARS)
+    this.faq = new FaqSearch({
+      ask: (query) => {
+        this.showChat();
+        if (query && !this.conv) this.sendText(query);
+        else if (query) this.text.value = query;
+      },
+      notHelped: (query) => {
+        this.showChat();
+        this.text.value = query;
+      },
+      paste: (text) => {
+        this.showChat();
+        this.text.value = this.text.value ? this.text.value + "\n" + text : text;
+        this.onComposerInput();
+        this.text.focus();
+        this.text.selectionStart = this.text.selectionEnd = this.text.value.length;
+      }
     });
-    this.search.addEventListener("input", () => this.onSearchInput());
-    this.search.addEventListener("paste", (event) => this.onSearchPaste(event));
-    this.search.addEventListener("keydown", (event) => {
-      if (event.key === "Enter") { event.preventDefault(); this.ask(); }
-    });
-    this.results = el("ul", { class: "results", t: "aria-label:searchLabel" });
-    this.resultsStatus = el("p", { id: "sb-results-status", class: "notice", "aria-live": "polite" });
-    this.answer = el("article", { class: "answer", hidden: true, tabindex: "-1" });
-    this.askButton = el("button", { class: "primary", type: "button", onclick: () => this.ask() });
-    this.homeNotice = el("p", { class: "notice", role: "status" });
-    this.greeting = el("p", { class: "greeting", text: options.greeting || null, t: options.greeting ? null : "text:greeting" });
-    this.home = el("section", { class: "view" }, [
-      this.greeting,
-      el("label", { class: "sr", for: "sb-q", t: "text:searchLabel" }), this.search,
-      this.resultsStatus, this.results, this.answer, this.askButton, this.homeNotice,
-      this.buildPrivacyLink()
-    ]);
+    this.home = this.faq.node;
     return this.home;
-  }
-
-  buildPrivacyLink() {
-    // The site's privacy notice in the interface's language, when the server names one.
-    this.privacyLink = el("a", { t: "text:privacy" });
-    this.privacy = el("p", { class: "privacy", hidden: true }, [this.privacyLink]);
-    this.renderPrivacyLink();
-    return this.privacy;
-  }
-
-  renderPrivacyLink() {
-    const urls = isObject(SETTINGS.privacy) ? SETTINGS.privacy : {};
-    const url = typeof urls[lang] === "string" ? urls[lang] : "";
-    const known = /^https?:\/\//i.test(url);
-    this.privacy.hidden = !known;
-    if (known) linkify(this.privacyLink, url);
   }
 
   buildChat() {
@@ -203,12 +184,11 @@ class SupportbotWidget extends HTMLElement {
     lang = next;
     if (this.conv && this.conv.lang !== next) { this.conv.lang = next; store.set("conversation", this.conv); }
     this.root.querySelectorAll("[data-t]").forEach(applyLabels);
-    this.renderPrivacyLink();
+    this.faq.relabel(Boolean(this.conv));
     this.updateLauncher();
     this.renderSound();
     this.renderComposer();
     this.renderStatus();
-    this.askButton.textContent = this.conv ? t("continueChat") : t("askQuestion");
   }
 
   renderComposer() {
@@ -317,8 +297,8 @@ class SupportbotWidget extends HTMLElement {
     this.home.hidden = false;
     this.chat.hidden = true;
     this.backButton.hidden = true;
-    this.askButton.textContent = this.conv ? t("continueChat") : t("askQuestion");
-    if (!this.panel.hidden) this.search.focus();
+    this.faq.relabel(Boolean(this.conv));
+    if (!this.panel.hidden) this.faq.focus();
   }
 
   showChat() {
@@ -329,78 +309,6 @@ class SupportbotWidget extends HTMLElement {
     this.messages.scrollDown();
     if (this.readFrom && this.log.contains(this.readFrom)) this.showFrom(this.readFrom);
     if (!this.panel.hidden) this.text.focus();
-  }
-
-  // -- FAQ search -------------------------------------------------------------------------------
-  onSearchInput() {
-    clearTimeout(this.searchTimer);
-    this.searchTimer = setTimeout(() => this.runSearch(this.search.value.trim().slice(0, SEARCH_CHARS)), 250);
-  }
-
-  runSearch(query) {
-    if (this.searching) this.searching.abort();
-    this.answer.hidden = true;
-    if (query.length < 2) { this.results.replaceChildren(); this.resultsStatus.textContent = ""; return; }
-    this.searching = new AbortController();
-    const params = "?q=" + encodeURIComponent(query) + "&lang=" + lang +
-      (options.product ? "&product=" + encodeURIComponent(options.product) : "");
-    request("GET", "/api/faq/search" + params, undefined, null, this.searching.signal).then((data) => {
-      const found = Array.isArray(data.results) ? data.results.filter(isObject) : [];
-      this.results.replaceChildren(...found.map((hit) => el("li", {}, [el("button", {
-        type: "button", text: String(hit.question || ""), onclick: () => this.showAnswer(hit)
-      })])));
-      this.resultsStatus.textContent = found.length ? t("resultsCount", { n: found.length }) : t("noResults");
-    }).catch((error) => {
-      if (error.name !== "AbortError") this.resultsStatus.textContent = t("error");
-    });
-  }
-
-  showAnswer(hit) {
-    this.answer.replaceChildren(
-      el("h3", { text: String(hit.question || "") }),
-      el("div", { class: "bubble" }, [safeFragment(hit.html || "")]),
-      el("div", { class: "row" }, [
-        el("button", { class: "secondary", type: "button", text: t("helped"), onclick: () => {
-          this.answer.hidden = true;
-          this.homeNotice.textContent = t("gladToHelp");
-          this.search.focus();
-        } }),
-        el("button", { class: "secondary", type: "button", text: t("notHelped"), onclick: () => {
-          this.showChat();
-          this.text.value = this.search.value.trim();
-        } })
-      ])
-    );
-    this.answer.hidden = false;
-    this.answer.focus();
-  }
-
-  onSearchPaste(event) {
-    // A pasted error or Site Health report is a message, not a search: it goes to the chat
-    // composer whole (an <input> would also drop its line breaks), after what was typed.
-    const pasted = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
-    const input = this.search;
-    const value = input.value;
-    const start = input.selectionStart == null ? value.length : input.selectionStart;
-    const end = input.selectionEnd == null ? value.length : input.selectionEnd;
-    if (!/[\r\n]/.test(pasted) && value.length - (end - start) + pasted.length <= SEARCH_CHARS) return;
-    event.preventDefault();
-    const text = (value.slice(0, start) + pasted + value.slice(end)).slice(0, MAX_CHARS);
-    input.value = "";
-    this.runSearch("");
-    this.showChat();
-    this.text.value = this.text.value ? this.text.value + "\n" + text : text;
-    this.onComposerInput();
-    this.text.focus();
-    this.text.selectionStart = this.text.selectionEnd = this.text.value.length;
-  }
-
-  ask() {
-    const query = this.search.value.trim();
-    this.search.value = "";
-    this.showChat();
-    if (query && !this.conv) this.sendText(query);
-    else if (query) this.text.value = query;
   }
 
   // -- the conversation -------------------------------------------------------------------------
@@ -785,7 +693,7 @@ class SupportbotWidget extends HTMLElement {
     this.messages.clear();
     this.status.hidden = true;
     this.hideTyping();
-    this.homeNotice.textContent = notice || "";
+    this.faq.say(notice || "");
     this.showHome();
   }
 }

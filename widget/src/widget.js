@@ -54,6 +54,7 @@
   /*include:transport.js*/
   /*include:outbox.js*/
   /*include:messages.js*/
+  /*include:search.js*/
   /*include:element.js*/
 
   function readOptions(data) {
