@@ -18,6 +18,37 @@ TAKE_OFF = """() => {
   window.__widget.remove();
 }"""
 PUT_BACK = "() => document.body.appendChild(window.__widget)"
+# The page's listeners on window, document and visualViewport, as "target:type", counted by
+# wrapping addEventListener before any script runs (the demo theme adds none of its own).
+WATCH_LISTENERS = """(() => {
+  const live = [];
+  const name = (target) => target === window ? "window" : target === document ? "document"
+    : target === window.visualViewport ? "visualViewport" : null;
+  const same = (entry, target, type, listener) =>
+    entry.target === target && entry.type === type && entry.listener === listener;
+  const { addEventListener: add, removeEventListener: remove } = EventTarget.prototype;
+  EventTarget.prototype.addEventListener = function (type, listener, options) {
+    if (name(this) && listener && !live.some((e) => same(e, this, type, listener))) {
+      live.push({ target: this, type, listener });
+    }
+    return add.call(this, type, listener, options);
+  };
+  EventTarget.prototype.removeEventListener = function (type, listener, options) {
+    const at = live.findIndex((e) => same(e, this, type, listener));
+    if (at >= 0) live.splice(at, 1);
+    return remove.call(this, type, listener, options);
+  };
+  window.__listening = () => live.map((e) => name(e.target) + ":" + e.type).sort();
+})()"""
+WIDGET_LISTENERS = [
+    "document:visibilitychange",
+    "visualViewport:resize",
+    "visualViewport:scroll",
+    "window:offline",
+    "window:online",
+    "window:resize",
+    "window:storage",
+]
 # what would wake a live widget: the network back, the tab visible again, a window resized
 NUDGE = """() => {
   window.dispatchEvent(new Event('online'));
@@ -34,19 +65,33 @@ def wait_until(page: Page, done: Callable[[], bool], what: str) -> None:
     raise AssertionError(f"timed out waiting until {what}")
 
 
-def test_removing_the_widget_closes_its_socket_and_putting_it_back_reconnects(
-    widget: WidgetPage, page: Page, server: LiveServer
-) -> None:
+def listening(page: Page) -> list[str]:
+    """The widget's kind of listeners that the page has: the DOMContentLoaded one is not."""
+    found: list[str] = page.evaluate("window.__listening()")
+    return [entry for entry in found if entry in WIDGET_LISTENERS]
+
+
+def chat_then_take_off(widget: WidgetPage, page: Page) -> list[WebSocket]:
+    """Ask a first question, then remove the widget; the page's sockets, the first one closed."""
     sockets: list[WebSocket] = []
     page.on("websocket", lambda socket: sockets.append(socket))
+    page.add_init_script(WATCH_LISTENERS)
     widget.goto().open()
     widget.search.fill("Hoe installeer ik de plugin?")
     widget.search.press("Enter")
     widget.wait_for_turn(1)
     assert len(sockets) == 1 and not sockets[0].is_closed()
-
+    assert listening(page) == WIDGET_LISTENERS
     page.evaluate(TAKE_OFF)
     wait_until(page, sockets[0].is_closed, "the removed widget's socket is closed")
+    assert listening(page) == []
+    return sockets
+
+
+def test_removing_the_widget_closes_its_socket_and_putting_it_back_reconnects(
+    widget: WidgetPage, page: Page, server: LiveServer
+) -> None:
+    sockets = chat_then_take_off(widget, page)
     frames = len(widget.frames)
     page.evaluate(NUDGE)
     server.staff_reply(widget.conversation_id(), "Hallo, is daar iemand?")
@@ -56,6 +101,7 @@ def test_removing_the_widget_closes_its_socket_and_putting_it_back_reconnects(
 
     page.evaluate(PUT_BACK)
     wait_until(page, lambda: len(sockets) == 2, "the widget put back opens a new socket")
+    assert listening(page) == WIDGET_LISTENERS
     # the same panel, still open, and the same conversation read again from the server (with
     # the reply sent while the widget was away)
     expect(widget.panel).to_be_visible()
@@ -71,14 +117,7 @@ def test_removing_the_widget_closes_its_socket_and_putting_it_back_reconnects(
 def test_a_message_sent_while_the_widget_is_away_goes_out_when_it_returns(
     widget: WidgetPage, page: Page
 ) -> None:
-    sockets: list[WebSocket] = []
-    page.on("websocket", lambda socket: sockets.append(socket))
-    widget.goto().open()
-    widget.search.fill("Hoe installeer ik de plugin?")
-    widget.search.press("Enter")
-    widget.wait_for_turn(1)
-    page.evaluate(TAKE_OFF)
-    wait_until(page, sockets[0].is_closed, "the removed widget's socket is closed")
+    sockets = chat_then_take_off(widget, page)
     turns = widget.turn_count()
     page.evaluate("() => window.Supportbot.send('Nog een vraag')")  # the connector's button
     page.wait_for_timeout(1_000)

@@ -75,7 +75,7 @@ function pickLanguage(wanted, fixed) {
   const browser = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
   const site = spoken(wanted);
   if (site && fixed) return site;
-  const hints = [browser[0], site, document.documentElement.lang, ...Array.prototype.slice.call(browser, 1)];
+  const hints = [browser[0], site, document.documentElement.lang, ...Array.from(browser).slice(1)];
   const found = hints.find((hint) => spoken(hint));
   return found ? spoken(found) : "nl";
 }
