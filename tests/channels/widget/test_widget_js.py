@@ -35,7 +35,7 @@ def node() -> str:
 def test_the_outbox_tests_pass_under_node() -> None:
     assert JS_TESTS, "widget/tests has its *.test.js files"
     run = subprocess.run(
-        [node(), "--test", *map(str, JS_TESTS)],
+        [node(), "--test", "--test-reporter=tap", *map(str, JS_TESTS)],
         capture_output=True,
         text=True,
         timeout=120,
