@@ -44,7 +44,7 @@ from wsproto.events import (
     TextMessage,
 )
 
-from bot.channels.widget.assets import WIDGET_SOURCE
+from bot.channels.widget.assets import widget_source
 from tests.live_server import LiveServer, free_port
 
 QUESTIONS = (
@@ -363,7 +363,7 @@ def strip_js(source: str) -> str:
 
 
 def widget_sizes() -> list[tuple[str, int, int]]:
-    raw = WIDGET_SOURCE.read_bytes()
+    raw = widget_source()
     stripped = strip_js(raw.decode("utf-8")).encode("utf-8")
     if shutil.which("node"):  # the stripped copy must still be valid JavaScript
         with tempfile.NamedTemporaryFile("wb", suffix=".js") as handle:

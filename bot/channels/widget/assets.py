@@ -3,12 +3,17 @@
 The URL has no version in it (sites embed it once and forget it), so browsers and CDNs keep it
 for a short while and then revalidate: a new release reaches every site within ``MAX_AGE_S``,
 and in between a revalidation costs a 304 with no body.
+
+The source is ``widget/src/widget.js`` and the parts it names in ``/*include:NAME.js*/``
+comments (the strings, the styles, the transport, the outbox ...): they are put in place here,
+when the script is read, so there is no build step and the browser still loads one file.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,9 +23,35 @@ from flask import Response, request
 
 from bot.config import REPO_ROOT
 
-WIDGET_SOURCE = REPO_ROOT / "widget" / "src" / "widget.js"
+WIDGET_SOURCE = REPO_ROOT / "widget" / "src" / "widget.js"  # the entry; its parts sit beside it
 MAX_AGE_S = 600
 STALE_S = 86_400  # a CDN may serve the old copy this long while it fetches the new one
+
+_INCLUDE = re.compile(rb"/\*include:([a-z][a-z0-9-]*\.js)\*/")
+
+
+def script_files(entry: Path) -> tuple[Path, ...]:
+    """The entry and, in order, the parts its ``/*include:NAME.js*/`` comments name."""
+    names = _INCLUDE.findall(entry.read_bytes())
+    return (entry, *(entry.parent / name.decode() for name in names))
+
+
+def assemble(entry: Path) -> bytes:
+    """One script: the entry with each include comment replaced by that part, no build step."""
+
+    def part(match: re.Match[bytes]) -> bytes:
+        return (entry.parent / match.group(1).decode()).read_bytes().rstrip(b"\n")
+
+    return _INCLUDE.sub(part, entry.read_bytes())
+
+
+def widget_source() -> bytes:
+    """``/widget.js`` before the server fills in its languages and settings."""
+    return assemble(WIDGET_SOURCE)
+
+
+def _stamp(files: tuple[Path, ...]) -> tuple[int, ...]:
+    return tuple(path.stat().st_mtime_ns for path in files)
 
 
 @dataclass(frozen=True)
@@ -28,20 +59,24 @@ class Asset:
     body: bytes
     gzipped: bytes
     etag: str
-    mtime_ns: int
+    files: tuple[Path, ...]
+    stamp: tuple[int, ...]
 
     @classmethod
-    def read(cls, path: Path, transform: Callable[[bytes], bytes] | None = None) -> Asset:
-        body = path.read_bytes()
+    def read(cls, entry: Path, transform: Callable[[bytes], bytes] | None = None) -> Asset:
+        files = script_files(entry)
+        stamp = _stamp(files)
+        body = assemble(entry)
         if transform is not None:
             body = transform(body)
         digest = hashlib.sha256(body).hexdigest()[:24]
         gzipped = gzip.compress(body, compresslevel=9, mtime=0)
-        return cls(body, gzipped, digest, path.stat().st_mtime_ns)
+        return cls(body, gzipped, digest, files, stamp)
 
 
 class AssetFile:
-    """A file read once and again only when it changes on disk (a deploy, or a developer)."""
+    """A script assembled once from its files, and again only when one of them changes on disk
+    (a deploy, or a developer)."""
 
     def __init__(
         self, path: Path, mimetype: str, transform: Callable[[bytes], bytes] | None = None
@@ -53,9 +88,8 @@ class AssetFile:
         self._lock = threading.Lock()
 
     def current(self) -> Asset:
-        mtime = self.path.stat().st_mtime_ns
         with self._lock:
-            if self._asset is None or self._asset.mtime_ns != mtime:
+            if self._asset is None or _stamp(self._asset.files) != self._asset.stamp:
                 self._asset = Asset.read(self.path, self.transform)
             return self._asset
 

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from bot.channels.widget.assets import widget_source
 from bot.channels.widget.strings import WIDGET_PLURALS, WIDGET_STRINGS, inject, plural_rules
-from bot.config import REPO_ROOT
 from bot.i18n import load_translations
 
-SOURCE = (REPO_ROOT / "widget" / "src" / "widget.js").read_text(encoding="utf-8")
+SOURCE = widget_source().decode("utf-8")
 BLOCK = re.compile(r"/\*strings:begin\*/(.*?)/\*strings:end\*/", re.S)
 PLURALS = re.compile(r"/\*plurals:begin\*/(.*?)/\*plurals:end\*/", re.S)
 ALL_KEYS = set(WIDGET_STRINGS) | set(WIDGET_PLURALS)

@@ -1,0 +1,106 @@
+// -- the look: one style sheet inside the Shadow DOM, the icons, the accent colour -----------
+const CSS = [
+  ":host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;",
+  "bottom:20px!important;right:20px!important;left:auto!important;top:auto!important;width:auto!important;",
+  "height:auto!important;margin:0!important;padding:0!important;border:0!important;transform:none!important;",
+  "opacity:1!important;visibility:visible!important;float:none!important;",
+  // all:initial!important would beat our own normal declarations too: these need !important
+  "font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif!important;",
+  "color:#1f2328!important;text-align:left!important;direction:ltr!important;",
+  "--sb-accent:#2455c3;--sb-on-accent:#fff}",
+  ":host([data-position=left]){left:20px!important;right:auto!important}",
+  "*,*::before,*::after{box-sizing:border-box}",
+  "[hidden]{display:none!important}",
+  "button,input,textarea{font:inherit;color:inherit;margin:0}",
+  "button{cursor:pointer;border:0;background:none;padding:0}",
+  ":focus-visible{outline:3px solid #f0b429;outline-offset:2px}",
+  ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+  ".launcher{width:58px;height:58px;border-radius:50%;background:var(--sb-accent);color:var(--sb-on-accent);",
+  "display:flex;align-items:center;justify-content:center;box-shadow:0 6px 20px rgba(0,0,0,.25);position:relative;margin-left:auto}",
+  ":host([data-position=left]) .launcher{margin-left:0}",
+  ".launcher svg{width:28px;height:28px}",
+  ".badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;",
+  "background:#d1242f;color:#fff;font-size:12px;font-weight:700;line-height:22px;text-align:center}",
+  ".panel{position:absolute;bottom:72px;right:0;width:380px;height:600px;max-height:calc(100vh - 110px);",
+  "background:#fff;border-radius:16px;box-shadow:0 12px 40px rgba(0,0,0,.28);display:flex;flex-direction:column;overflow:hidden}",
+  ":host([data-position=left]) .panel{right:auto;left:0}",
+  "header{display:flex;align-items:center;gap:4px;padding:10px 8px 10px 16px;background:var(--sb-accent);color:var(--sb-on-accent)}",
+  "h2{flex:1;margin:0;font-size:17px;font-weight:650}",
+  ".icon{width:36px;height:36px;border-radius:8px;display:inline-flex;align-items:center;justify-content:center;color:inherit}",
+  ".icon:hover{background:rgba(255,255,255,.18)}",
+  ".icon svg{width:20px;height:20px}",
+  ".menu{position:absolute;top:54px;right:10px;background:#fff;color:#1f2328;border-radius:10px;",
+  "box-shadow:0 6px 24px rgba(0,0,0,.22);padding:6px;z-index:2;display:flex;flex-direction:column;min-width:210px}",
+  ".menu button{padding:10px 12px;text-align:left;border-radius:6px}",
+  ".menu button:hover,.menu button:focus-visible{background:#eef2fb}",
+  ".menu button:disabled{opacity:.45;cursor:default}",
+  ".view{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:16px;display:flex;flex-direction:column;gap:10px}",
+  ".chat{padding:0;gap:0}",
+  ".greeting{margin:0;font-size:16px}",
+  ".privacy{margin-top:auto;font-size:13px;color:#4b5563}",
+  // 16px: iOS zooms the page into any smaller input that gets focus
+  "input[type=search],textarea{width:100%;border:1px solid #c9ced6;border-radius:10px;padding:10px 12px;background:#fff;font-size:16px}",
+  "input[type=search]:focus,textarea:focus{border-color:var(--sb-accent);outline:2px solid var(--sb-accent);outline-offset:0}",
+  ".results{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}",
+  ".results button{width:100%;text-align:left;padding:10px 12px;border:1px solid #dde1e7;border-radius:10px;background:#f8f9fb}",
+  ".results button:hover{border-color:var(--sb-accent)}",
+  ".answer{border:1px solid #dde1e7;border-radius:12px;padding:12px}",
+  ".answer h3{margin:0 0 6px;font-size:16px}",
+  ".primary{background:var(--sb-accent);color:var(--sb-on-accent);border-radius:10px;padding:11px 14px;font-weight:600}",
+  ".secondary{border:1px solid var(--sb-accent);color:var(--sb-accent);border-radius:18px;padding:7px 12px;background:#fff}",
+  ".row{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}",
+  ".notice{margin:0;color:#4b5563;font-size:14px}",
+  ".log{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:16px;display:flex;flex-direction:column;gap:10px}",
+  ".msg{max-width:86%;display:flex;flex-direction:column;gap:4px}",
+  ".msg.customer{align-self:flex-end;align-items:flex-end}",
+  ".who{font-size:12px;color:#59636e}",
+  ".bubble{padding:9px 12px;border-radius:14px;background:#f0f2f5;overflow-wrap:anywhere;white-space:normal}",
+  ".customer .bubble{background:var(--sb-accent);color:var(--sb-on-accent);white-space:pre-wrap}",
+  ".staff .bubble{background:#fff6d6;border:1px solid #f0dc9a}",
+  ".system{align-self:center;font-size:13px;color:#59636e;text-align:center}",
+  ".bubble p{margin:0 0 6px}.bubble p:last-child{margin-bottom:0}",
+  ".bubble ul,.bubble ol{margin:4px 0;padding-left:20px}",
+  ".bubble pre{white-space:pre-wrap;background:rgba(0,0,0,.06);padding:6px;border-radius:6px}",
+  ".bubble a,.answer a,.links a{color:inherit;text-decoration:underline}",
+  ".nb{white-space:nowrap}",
+  ".links{list-style:none;margin:0;padding:0;font-size:14px}",
+  ".meta{font-size:12px;color:#59636e}",
+  ".failed .meta{color:#d1242f}",
+  ".typing{align-self:flex-start;display:flex;gap:4px;padding:10px 12px;background:#f0f2f5;border-radius:14px;margin:0 16px 8px}",
+  ".typing span{width:7px;height:7px;border-radius:50%;background:#8b949e;animation:sb-blink 1.2s infinite}",
+  ".typing span:nth-child(2){animation-delay:.2s}.typing span:nth-child(3){animation-delay:.4s}",
+  "@keyframes sb-blink{0%,80%,100%{opacity:.3}40%{opacity:1}}",
+  "@media (prefers-reduced-motion:reduce){.typing span{animation:none}}",
+  ".status{margin:0;padding:6px 16px;font-size:13px;background:#fff8c5;color:#4d2d00}",
+  ".hint{margin:0;padding:8px 16px;font-size:13px;line-height:1.4;background:#eef4ff;color:#1d2a44}",
+  ".confirm{padding:10px 16px;background:#fdf2f2;border-top:1px solid #f3c9c9}",
+  ".confirm p{margin:0 0 6px}",
+  ".composer{display:flex;gap:8px;padding:10px 12px;border-top:1px solid #e5e7eb;align-items:flex-end}",
+  ".composer textarea{resize:none;max-height:120px;min-height:42px}",
+  ".send{width:42px;height:42px;flex:none;border-radius:10px;background:var(--sb-accent);color:var(--sb-on-accent);display:flex;align-items:center;justify-content:center}",
+  ".send svg{width:20px;height:20px}",
+  "@media (max-width:480px){",
+  ":host(.open){top:0!important;left:0!important;right:0!important;bottom:0!important}",
+  ":host(.open) .launcher{display:none}",
+  ".panel{position:fixed;left:0;top:0;width:100%;height:100%;max-height:none;border-radius:0}}"
+].join("");
+
+const ICONS = {
+  chat: '<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" fill="currentColor"/>',
+  close: '<path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/>',
+  back: '<path d="M15 5l-7 7 7 7" stroke="currentColor" stroke-width="2.2" fill="none" stroke-linecap="round"/>',
+  menu: '<circle cx="5" cy="12" r="2" fill="currentColor"/><circle cx="12" cy="12" r="2" fill="currentColor"/><circle cx="19" cy="12" r="2" fill="currentColor"/>',
+  send: '<path d="M3 20l18-8L3 4v6l12 2-12 2z" fill="currentColor"/>',
+  soundOn: '<path d="M4 9h4l5-4v14l-5-4H4z" fill="currentColor"/><path d="M16 8a5 5 0 0 1 0 8" stroke="currentColor" stroke-width="2" fill="none"/>',
+  soundOff: '<path d="M4 9h4l5-4v14l-5-4H4z" fill="currentColor"/><path d="M16 9l5 6M21 9l-5 6" stroke="currentColor" stroke-width="2"/>'
+};
+
+function onAccentText(hex) {
+  // Black or white text on the accent colour, whichever reads better (WCAG luminance).
+  const h = hex.length === 4 ? hex.replace(/(\w)/g, "$1$1") : hex;
+  const lum = [1, 3, 5].map((i) => {
+    const c = parseInt(h.substr(i, 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+  });
+  return 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2] > 0.4 ? "#111" : "#fff";
+}
