@@ -25,8 +25,7 @@ from bot.channels.console.passwords import ScryptCost
 from bot.channels.console.sessions import start_session
 from bot.storage.db import Database
 from tests.conftest import postgres_schema
-from tests.live_server import LiveServer, pytest_runtest_makereport  # noqa: F401
-from tests.live_server import reachable_redis_url
+from tests.live_server import LiveServer, pytest_runtest_makereport, reachable_redis_url  # noqa: F401
 
 T = TypeVar("T")
 

@@ -16,9 +16,9 @@ from tests.scaleout.conftest import (
     RATE_PER_CONVERSATION,
     Shared,
     StaffConsole,
+    healthy,
     next_frame,
     open_ticket,
-    healthy,
     wait_for,
 )
 from tests.scaleout.processes import connection_owner
@@ -110,7 +110,7 @@ def test_a_killed_worker_loses_nothing_and_the_socket_goes_on_at_the_other(pair:
     first = customer.until("turn")[-1]
     # the message in flight when the worker dies: the widget sends it again after reconnecting
     customer.send({"type": "message", "text": "And where is my invoice?", "client_id": "c2"})
-    worker = connection_owner(a.port, customer.ws.sock.getsockname()[1], a.worker_pids())
+    worker = connection_owner(a.port, customer.local_port, a.worker_pids())
     assert worker is not None
     os.kill(worker, signal.SIGKILL)
     with pytest.raises(websocket.WebSocketConnectionClosedException):

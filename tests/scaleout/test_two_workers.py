@@ -35,7 +35,7 @@ def sockets_on_both_workers(server: LiveServer, conversation: dict[str, Any]) ->
     for _ in range(40):
         sock = WidgetSocket(server)
         assert sock.auth(conversation)["type"] == "ready"
-        worker = connection_owner(server.port, sock.ws.sock.getsockname()[1], server.worker_pids())
+        worker = connection_owner(server.port, sock.local_port, server.worker_pids())
         assert worker is not None
         if worker in kept:
             sock.close()

@@ -9,7 +9,9 @@ notice closes the socket, and a socket that missed it finds out at its next peri
 
 Staff messages reach the customer like this: the console stores the message and publishes
 ``{"type": "messages", "seq": N}``; the session reads what it has not delivered yet from the
-database and sends each staff message as a ``staff_message`` frame. Bot messages travel in the
+database and sends each staff message as a ``staff_message`` frame. While the bus cannot hear
+other processes (Redis down), the session reads the database every ``POLL_EVERY_S`` instead,
+and once more when the bus is back, for what was published in between. Bot messages travel in the
 ``turn`` frame that answers the customer; messages written elsewhere (another tab, the HTTP
 API) are announced with one ``sync`` frame, after which the client re-reads the transcript.
 """
@@ -44,6 +46,7 @@ HangUp = Callable[[int], None]
 
 AUTH_TIMEOUT_S = 10.0
 TYPING_EVERY_S = 2.0
+POLL_EVERY_S = 2.0  # while the bus is down: how often to look for staff messages
 CATCH_UP_BATCH = 200
 CLOSE_NORMAL = 1000
 CLOSE_POLICY = 1008
@@ -80,24 +83,39 @@ class WidgetSession:
         self._typing_at = float("-inf")
         self._unsubscribe: Callable[[], None] | None = None
         self._lease: Lease | None = None
+        self._polling = False  # the bus was down at the last timeout
+        self._checked_at = float("-inf")  # token checked, lease refreshed
 
     # -- the socket loop's side ----------------------------------------------------------------
     def wait_timeout(self) -> float:
         """How long the loop may block in ``receive`` before calling ``on_timeout``."""
         if self.conversation_id is None:
             return max(self._deadline - self.clock(), 0.0)
+        if self._polling or not self.rt.bus.connected:
+            return POLL_EVERY_S
         return REFRESH_EVERY_S
 
     def on_timeout(self) -> None:
         if self.conversation_id is None:
             self._fail("auth_timeout", "send the 'auth' frame first")
             return
+        was_polling, self._polling = self._polling, not self.rt.bus.connected
+        if was_polling or self._polling:
+            self._poll()
+        now = self.clock()
+        if now - self._checked_at < REFRESH_EVERY_S and not (was_polling and not self._polling):
+            return
+        self._checked_at = now
         # The token may have been revoked by a process whose notice could not reach us (an
         # erasure on the command line without Redis): check it as often as presence refreshes.
         if self.rt.conversations.authenticate(self._public_id, self._token) is None:
             self._fail("not_found", "no such conversation")
         elif self._lease is not None:
-            self._lease.refresh()
+            self._lease.refresh()  # also puts back a lease that Redis lost while it was down
+
+    def _poll(self) -> None:
+        """Read what the bus could not announce (as a ``messages`` notice without a seq)."""
+        self.on_notice({"type": "messages"})
 
     def on_text(self, raw: str | bytes) -> None:
         """One WebSocket message from the client."""
@@ -170,6 +188,7 @@ class WidgetSession:
             return self._fail(error.code, error.message)
         with self._lock:
             self._last_seq = int(state.get("last_seq") or 0)
+            self._checked_at = self.clock()
             self._send({"type": "ready", "state": state})
             self._finish_busy()
 
