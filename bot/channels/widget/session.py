@@ -77,7 +77,6 @@ class WidgetSession:
         self._deadline = clock() + AUTH_TIMEOUT_S
         self._lock = threading.RLock()
         self._last_seq = 0
-        self._own: set[int] = set()  # seqs this socket delivered itself, in a turn frame
         self._busy = False  # authenticating or posting: notices wait until it is done
         self._pending_seq: int | None = None
         self._typing_at = float("-inf")
@@ -226,9 +225,8 @@ class WidgetSession:
         finally:
             with self._lock:
                 if turn is not None:
-                    self._remember_own(turn)
                     self._send({"type": "turn", **turn, "client_id": client_id})
-                self._finish_busy()
+                self._finish_busy(turn)
 
     def _rate_wait(self) -> int:
         """Seconds to wait, sharing the HTTP API's limits (one budget per IP and conversation)."""
@@ -266,15 +264,14 @@ class WidgetSession:
     def on_notice(self, notice: Notice) -> None:
         kind = notice.get("type")
         if kind == "messages":
+            seq = notice.get("seq")
             with self._lock:
+                if not isinstance(seq, int):
+                    seq = self._last_seq + 1_000_000  # no usable seq: read everything
                 if self._busy:
-                    seq = notice.get("seq")
-                    unknown = self._last_seq + 1_000_000  # no usable seq: read everything
-                    self._pending_seq = max(
-                        self._pending_seq or 0, seq if isinstance(seq, int) else unknown
-                    )
-                    return
-                self._catch_up()
+                    self._pending_seq = max(self._pending_seq or 0, seq)
+                elif seq > self._last_seq:  # not the echo of a turn this socket delivered
+                    self._catch_up()
         elif kind == "typing" and notice.get("who") in ("staff", "bot"):
             self._send({"type": "typing", "who": notice["who"]})
         elif kind == "ticket_update":
@@ -291,38 +288,37 @@ class WidgetSession:
             if self._hang_up is not None:
                 self._hang_up(self.close_code)
 
-    def _remember_own(self, turn: dict[str, Any]) -> None:
-        seqs = [m["seq"] for m in turn.get("messages", ()) if isinstance(m.get("seq"), int)]
-        if seqs and not turn.get("replayed"):
-            # the customer's message was stored right before the bot's, in the same transaction
-            self._own.update(seqs)
-            self._own.add(min(seqs) - 1)
+    def _finish_busy(self, turn: dict[str, Any] | None = None) -> None:
+        """Deliver what was published while the socket was busy (lock held).
 
-    def _finish_busy(self) -> None:
-        """Deliver what was published while the socket was busy (lock held)."""
+        The socket's own turn went out whole in its ``turn`` frame: ``_last_seq`` moves past
+        it, so the bus notice announcing it (already pending, or arriving later through Redis)
+        finds nothing to read. Messages others wrote just before it are read first.
+        """
         self._busy = False
         pending, self._pending_seq = self._pending_seq, None
-        if pending is None:
-            return
-        span = range(self._last_seq + 1, pending + 1)
-        if len(span) <= len(self._own) and all(seq in self._own for seq in span):
-            self._last_seq = pending  # only our own turn happened: nothing to read
-            self._own.difference_update(span)
-        else:
+        own = _own_seqs(turn)
+        if own is not None:
+            first, last = own
+            if first > self._last_seq + 1:
+                self._catch_up(before=first)
+            self._last_seq = max(self._last_seq, last)
+        if pending is not None and pending > self._last_seq:
             self._catch_up()
 
-    def _catch_up(self) -> None:
-        """Send the staff messages after ``_last_seq``; a ``sync`` for anything else (lock held)."""
+    def _catch_up(self, before: int | None = None) -> None:
+        """Send the staff messages after ``_last_seq`` (and before ``before``); a ``sync`` for
+        anything else (lock held)."""
         assert self.conversation_id is not None
         others = False
         while True:
             fresh = self.rt.conversations.messages_after(
                 self.conversation_id, self._last_seq, CATCH_UP_BATCH
             )
+            if before is not None:
+                fresh = [message for message in fresh if message["seq"] < before]
             for message in fresh:
                 self._last_seq = max(self._last_seq, message["seq"])
-                if message["seq"] in self._own:
-                    continue
                 if message["role"] == "staff":
                     self._send(
                         {"type": "staff_message", "conversation_id": self._public_id, **message}
@@ -331,7 +327,6 @@ class WidgetSession:
                     others = True
             if len(fresh) < CATCH_UP_BATCH:
                 break
-        self._own = {seq for seq in self._own if seq > self._last_seq}
         if others:
             self._send({"type": "sync", "last_seq": self._last_seq})
 
@@ -352,3 +347,12 @@ class WidgetSession:
     def _close(self, code: int) -> None:
         self.close_code = code
         self.closed = True
+
+
+def _own_seqs(turn: dict[str, Any] | None) -> tuple[int, int] | None:
+    """First and last seq a fresh turn stored: the customer's message, stored right before the
+    bot's in the same transaction, and the bot's replies. None for a replay or a silent turn."""
+    if turn is None or turn.get("replayed"):
+        return None
+    seqs = [m["seq"] for m in turn.get("messages", ()) if isinstance(m.get("seq"), int)]
+    return (min(seqs) - 1, max(seqs)) if seqs else None
