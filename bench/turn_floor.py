@@ -32,6 +32,15 @@ def start_conversations(rt: Runtime, count: int) -> list[tuple[str, str]]:
     return [(s.public_id, s.token) for s in started]
 
 
+def think_time(rng: random.Random, pace_s: float | None, stop: float) -> float | None:
+    """The pause before the next question: none at the limit (``pace_s`` None), else random
+    around ``pace_s``; None when the question would come after ``stop``."""
+    if not pace_s:
+        return 0.0
+    pause = rng.expovariate(1 / pace_s)
+    return None if time.monotonic() + pause >= stop else pause
+
+
 def drive(
     rt: Runtime,
     conversations: Sequence[tuple[str, str]],
@@ -54,11 +63,10 @@ def drive(
         start_line.wait()
         n = index
         while time.monotonic() < stop:
-            if pace_s:
-                pause = rng.expovariate(1 / pace_s)
-                if time.monotonic() + pause >= stop:
-                    break
-                time.sleep(pause)
+            pause = think_time(rng, pace_s, stop)
+            if pause is None:
+                break
+            time.sleep(pause)
             started = time.perf_counter()
             try:
                 rt.conversations.post(public_id, token, questions[n % len(questions)])

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from common import REPO, print_table
-from turn_floor import drive, floor_runtime, start_conversations
+from turn_floor import drive, floor_runtime, start_conversations, think_time
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import (
     AcceptConnection,
@@ -278,10 +278,10 @@ async def converse(
         nonlocal errors
         n = index
         while time.monotonic() < stop:
-            if pace_s:
-                pause = rng.expovariate(1 / pace_s)
-                if time.monotonic() + pause >= stop:
-                    break
+            pause = think_time(rng, pace_s, stop)
+            if pause is None:
+                break
+            if pause:
                 await asyncio.sleep(pause)
             text = QUESTIONS[n % len(QUESTIONS)]
             n += 1
