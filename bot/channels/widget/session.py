@@ -102,8 +102,8 @@ class WidgetSession:
         if was_polling or self._polling:
             self._poll()
         now = self.clock()
-        if now - self._checked_at < REFRESH_EVERY_S and not (was_polling and not self._polling):
-            return
+        if was_polling and self._polling and now - self._checked_at < REFRESH_EVERY_S:
+            return  # one of the short polling waits: the periodic check below is not due yet
         self._checked_at = now
         # The token may have been revoked by a process whose notice could not reach us (an
         # erasure on the command line without Redis): check it as often as presence refreshes.
