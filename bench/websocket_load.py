@@ -1,5 +1,10 @@
 """WebSocket load: conversations held open and turns per second through the widget's socket,
-next to a bare flask-sock echo server measured in the same run on the same server config.
+next to its floor and a bare flask-sock echo server, all measured in the same run.
+
+The floor (``turn_floor.py``) is the stored turn without a socket: ``Conversations.post`` on the
+server's database, as many threads as sockets. The echo is what flask-sock and gunicorn cost
+with no work at all. Every row runs ``--repeats`` times; the table shows the median and flags
+a row whose runs differ by more than ``SWING`` (its comparison is then only as good as that).
 
 Both servers are real: ``supportbot serve`` (gunicorn gthread, one worker, SQLite, the shipped
 faq_data/) and a Flask app whose only route echoes each frame, started through the same
@@ -9,7 +14,8 @@ each authenticated), then every socket asks, waits for the answer and asks again
 for ``--seconds``; latency is from sending a frame to the ``turn`` (or the echo) arriving.
 Last, the widget's size: raw, stripped of comments and indentation, and gzipped.
 
-Run: .venv/bin/python bench/websocket_load.py [--levels 100,1000] [--seconds 10]
+Run: .venv/bin/python bench/websocket_load.py [--levels 100,1000] [--seconds 10] [--repeats 2]
+     [--database-url postgresql://...] [--workers 2 --redis-url redis://...]
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ import random
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from common import REPO, print_table
+from turn_floor import drive, floor_runtime, start_conversations, think_time
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import (
     AcceptConnection,
@@ -58,6 +67,10 @@ QUESTIONS = (
 HOST = "127.0.0.1"
 ANSWER_TIMEOUT_S = 30.0
 AT_LIMIT = "as fast as answered"
+FLOOR = "floor: Conversations.post"
+ECHO = "flask-sock echo"
+BOT = "supportbot /ws"
+SWING = 0.10  # runs of one row further apart than this (max-min over median) are flagged
 
 
 # -- a small asyncio WebSocket client --------------------------------------------------------------
@@ -265,10 +278,10 @@ async def converse(
         nonlocal errors
         n = index
         while time.monotonic() < stop:
-            if pace_s:
-                pause = rng.expovariate(1 / pace_s)
-                if time.monotonic() + pause >= stop:
-                    break
+            pause = think_time(rng, pace_s, stop)
+            if pause is None:
+                break
+            if pause:
                 await asyncio.sleep(pause)
             text = QUESTIONS[n % len(QUESTIONS)]
             n += 1
@@ -311,15 +324,41 @@ async def measure_echo(
     port: int, connections: int, seconds: float, paced_rate: float
 ) -> list[Result]:
     sockets = await gather_limited([Socket.open(port, "/echo") for _ in range(connections)], 50)
-    return await measure("flask-sock echo", sockets, seconds, False, paced_rate)
+    return await measure(ECHO, sockets, seconds, False, paced_rate)
 
 
 async def measure_bot(
-    server: LiveServer, connections: int, seconds: float, paced_rate: float
+    server: LiveServer, connections: int, seconds: float, paced_rate: float, rss: list[float]
 ) -> list[Result]:
     conversations = await asyncio.to_thread(create_conversations, server, connections)
     sockets = await open_bot_sockets(server.port, conversations)
-    return await measure("supportbot /ws", sockets, seconds, True, paced_rate)
+    rss.append(max(worker_rss_mb(pid) for pid in server.worker_pids()))
+    return await measure(BOT, sockets, seconds, True, paced_rate)
+
+
+def measure_floor(
+    server: LiveServer, connections: int, seconds: float, paced_rate: float
+) -> list[Result]:
+    rt = floor_runtime(server.env)
+    try:
+        conversations = start_conversations(rt, connections)
+        results = []
+        for mode, pace in (
+            (AT_LIMIT, None),
+            (f"{paced_rate:.0f}/s offered", connections / paced_rate),
+        ):
+            latencies, errors = drive(rt, conversations, QUESTIONS, seconds, pace)
+            results.append(Result(FLOOR, connections, mode, seconds, latencies, errors))
+        return results
+    finally:
+        rt.db.dispose()
+
+
+def worker_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 # -- widget size -----------------------------------------------------------------------------------
@@ -377,53 +416,121 @@ def widget_sizes() -> list[tuple[str, int, int]]:
 
 
 # -- main ------------------------------------------------------------------------------------------
-async def run_levels(
-    levels: list[int],
-    seconds: float,
-    threads: int,
-    workdir: Path,
-    database_url: str,
-    paced_rate: float,
-) -> list[Result]:
+@dataclass
+class Setup:
+    levels: list[int]
+    seconds: float
+    threads: int
+    repeats: int
+    paced_rate: float
+    database_url: str
+    redis_url: str
+    workers: int
+
+
+async def run_levels(setup: Setup, workdir: Path) -> tuple[list[Result], dict[int, list[float]]]:
+    """Every level ``repeats`` times: echo, floor and Supportbot, one after the other."""
     env = {
         "SUPPORTBOT_RATE_PER_IP": "100000000",  # one client address drives every conversation
         "SUPPORTBOT_RATE_PER_CONVERSATION": "100000",
         "SUPPORTBOT_LOG_LEVEL": "WARNING",
+        "SUPPORTBOT_RETENTION_DAYS": "0",  # no purge process beside the workers
+        "SUPPORTBOT_RAW_MAIL_RETENTION_DAYS": "0",
     }
-    if database_url:
-        env["SUPPORTBOT_DATABASE_URL"] = database_url
+    if setup.database_url:
+        env["SUPPORTBOT_DATABASE_URL"] = setup.database_url
+    if setup.redis_url:
+        env["SUPPORTBOT_REDIS_URL"] = setup.redis_url
     results: list[Result] = []
-    echo = EchoProcess(threads, workdir)
-    server = LiveServer(workdir / "supportbot", env=env, threads=threads).start()
+    rss: dict[int, list[float]] = defaultdict(list)
+    echo = EchoProcess(setup.threads, workdir)
+    server = LiveServer(
+        workdir / "supportbot", env=env, threads=setup.threads, workers=setup.workers
+    ).start()
+    seconds, rate = setup.seconds, setup.paced_rate
     try:
-        for level in levels:
-            results += await measure_echo(echo.port, level, seconds, paced_rate)
-            results += await measure_bot(server, level, seconds, paced_rate)
+        for _ in range(setup.repeats):
+            for level in setup.levels:
+                results += await measure_echo(echo.port, level, seconds, rate)
+                results += await asyncio.to_thread(measure_floor, server, level, seconds, rate)
+                results += await measure_bot(server, level, seconds, rate, rss[level])
     finally:
         server.stop()
         echo.stop()
-    return results
+    return results, rss
+
+
+@dataclass
+class Row:
+    """The runs of one (target, sockets, load): medians, and how far apart the runs were."""
+
+    runs: list[Result]
+
+    @property
+    def rate(self) -> float:
+        return statistics.median(r.rate for r in self.runs)
+
+    def p(self, fraction: float) -> float:
+        return statistics.median(r.percentile(fraction) for r in self.runs)
+
+    @property
+    def swing(self) -> float:
+        rates = [r.rate for r in self.runs]
+        return (max(rates) - min(rates)) / self.rate if self.rate else 0.0
+
+    def runs_text(self) -> str:
+        flag = " **swings**" if self.swing > SWING else ""
+        return " / ".join(f"{r.rate:,.0f}" for r in self.runs) + flag
+
+
+def comparison(row: Row, base: Row | None) -> str:
+    """At the limit: throughput over the baseline's; paced: p50 latency over the baseline's."""
+    if base is None:
+        return ""
+    if row.runs[0].mode == AT_LIMIT:
+        return f"{row.rate / base.rate:.3f}" if base.rate else ""
+    return f"p50 ×{row.p(0.5) / base.p(0.5):.2f}" if base.p(0.5) else ""
 
 
 def report(
-    results: list[Result], sizes: list[tuple[str, int, int]], seconds: float, database: str
+    results: list[Result],
+    rss: dict[int, list[float]],
+    sizes: list[tuple[str, int, int]],
+    setup: Setup,
+    database: str,
 ) -> None:
-    echo = {(r.held, r.mode): r.rate for r in results if r.target.startswith("flask-sock")}
-    rows = []
+    grouped: dict[tuple[str, int, str], list[Result]] = defaultdict(list)
     for r in results:
-        base = echo.get((r.held, r.mode))
-        ratio = ""  # only at the limit: below it both servers answer what is offered
-        if r.mode == AT_LIMIT and base:
-            ratio = f"{r.rate / base:.3f}"
-        rows.append([
-            r.target, r.held, r.mode, f"{r.rate:,.0f}",
-            f"{r.percentile(0.50):.1f}", f"{r.percentile(0.99):.1f}", ratio, r.errors,
+        grouped[(r.target, r.held, r.mode)].append(r)
+    rows = {key: Row(runs) for key, runs in grouped.items()}
+    table = []
+    for (target, held, mode), row in rows.items():
+        ours = target == BOT  # the baselines are compared with nothing
+        floor = rows.get((FLOOR, held, mode)) if ours else None
+        echo = rows.get((ECHO, held, mode)) if ours else None
+        table.append([
+            target, held, mode, f"{row.rate:,.0f}", row.runs_text(), f"{row.p(0.50):.1f}",
+            f"{row.p(0.99):.1f}", comparison(row, floor), comparison(row, echo),
+            sum(r.errors for r in row.runs),
         ])  # fmt: skip
     cpus = os.cpu_count()
-    print(f"\nWebSocket load: {cpus} vCPUs shared by server and client, {seconds:.0f} s per row,")
-    print(f"one gunicorn gthread worker per server, Supportbot on {database}")
+    print(
+        f"\nWebSocket load: {cpus} vCPUs shared by server, floor and client, "
+        f"{setup.seconds:.0f} s per row, {setup.repeats} runs per row (median shown);"
+    )
+    print(
+        f"{setup.workers} gunicorn gthread worker(s), Supportbot on {database}"
+        + (" with Redis" if setup.redis_url else "")
+    )
     print_table(
-        ["server", "open sockets", "load", "turns/s", "p50 ms", "p99 ms", "÷ echo", "errors"], rows
+        ["server", "open sockets", "load", "turns/s", "runs", "p50 ms", "p99 ms",
+         "÷ floor", "÷ echo", "errors"],
+        table,
+    )  # fmt: skip
+    print()
+    print_table(
+        ["open sockets", "RSS per worker, MB (each run)"],
+        [[level, " / ".join(f"{mb:.0f}" for mb in values)] for level, values in rss.items()],
     )
     print()
     print_table(
@@ -447,6 +554,9 @@ def main() -> None:
         "--rate", type=float, default=50.0, help="offered turns/s of the paced rows"
     )
     parser.add_argument("--database-url", default="", help="default: a new SQLite file")
+    parser.add_argument("--repeats", type=int, default=2, help="runs of every row")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (2+: Redis)")
+    parser.add_argument("--redis-url", default="", help="SUPPORTBOT_REDIS_URL for the server")
     parser.add_argument("--serve-echo", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     levels = [int(level) for level in args.levels.split(",")]
@@ -454,12 +564,14 @@ def main() -> None:
     if args.serve_echo:
         serve_echo(args.serve_echo, threads)
         return
+    setup = Setup(
+        levels, args.seconds, threads, args.repeats, args.rate, args.database_url,
+        args.redis_url, args.workers,
+    )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="ws-bench-") as tmp:
-        results = asyncio.run(
-            run_levels(levels, args.seconds, threads, Path(tmp), args.database_url, args.rate)
-        )
+        results, rss = asyncio.run(run_levels(setup, Path(tmp)))
     database = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
-    report(results, widget_sizes(), args.seconds, database)
+    report(results, rss, widget_sizes(), setup, database)
 
 
 if __name__ == "__main__":

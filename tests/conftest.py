@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,10 +57,10 @@ def engine(kb: KnowledgeBase) -> Engine:
 
 
 # -- databases --------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def postgres_schema_url() -> Iterator[str]:
-    """A schema of our own in the test database, migrated once per run."""
-    schema = f"sb_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+@contextmanager
+def postgres_schema(prefix: str = "sb_test") -> Iterator[str]:
+    """The URL of a fresh, migrated schema in the test database, dropped afterwards."""
+    schema = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = Database(POSTGRES_URL)
     try:
         with admin.engine.begin() as connection:
@@ -73,10 +74,19 @@ def postgres_schema_url() -> Iterator[str]:
     db = Database(url)
     upgrade(db)
     db.dispose()
-    yield url
-    with admin.engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield url
+    finally:
+        with admin.engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> Iterator[str]:
+    """A schema of our own in the test database, migrated once per run."""
+    with postgres_schema() as url:
+        yield url
 
 
 def truncate_all(db: Database) -> None:

@@ -53,6 +53,19 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(probe.getsockname()[1])
 
 
+def child_pids(parent: int) -> list[int]:
+    """The direct children of process ``parent`` (from ``/proc``)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
 def hermetic_environ(overrides: Mapping[str, str]) -> dict[str, str]:
     """This process's environment without any Supportbot setting, plus ``overrides``."""
     settings = {PREFIX + setting.name for setting in SETTINGS}
@@ -215,17 +228,7 @@ class LiveServer:
 
     def worker_pids(self) -> list[int]:
         """The gunicorn worker processes (children of the master)."""
-        if self.process is None:
-            return []
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                pids.append(int(stat.parent.name))
-        return pids
+        return [] if self.process is None else child_pids(self.process.pid)
 
     def thread_count(self) -> int:
         """Threads in all workers: each open WebSocket holds two."""

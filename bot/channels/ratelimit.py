@@ -7,6 +7,7 @@ so all workers share one count.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -14,6 +15,10 @@ import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Any, Protocol
+
+from bot.helpdesk.redis_outage import Outage
+
+log = logging.getLogger(__name__)
 
 
 class RateLimiter(Protocol):
@@ -118,13 +123,49 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
-    """The same sliding window in a Redis sorted set, shared by every worker."""
+    """The same sliding window in a Redis sorted set, shared by every worker.
 
-    def __init__(self, client: Any, prefix: str = "supportbot:rl:") -> None:
+    While Redis is down, each process counts on its own (``fallback``): the limits still hold
+    per worker, and requests never fail because of the limiter.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        prefix: str = "supportbot:rl:",
+        fallback: RateLimiter | None = None,
+    ) -> None:
         self._redis = client
         self._prefix = prefix
+        self._fallback = fallback or MemoryRateLimiter()
+        self._outage = Outage(
+            log, "rate limits are counted per process", "rate limits shared again"
+        )
 
     def hit(self, key: str, limit: int, window_s: float) -> float:
+        try:
+            wait = self._hit(key, limit, window_s)
+        except Exception as error:
+            self._outage.failed(error)
+            return self._fallback.hit(key, limit, window_s)
+        self._outage.recovered()
+        return wait
+
+    def undo(self, key: str) -> None:
+        try:
+            self._redis.zpopmax(self._prefix + key)
+        except Exception as error:
+            self._outage.failed(error)
+            self._fallback.undo(key)
+
+    def reset(self, key: str) -> None:
+        self._fallback.reset(key)
+        try:
+            self._redis.delete(self._prefix + key)
+        except Exception as error:
+            self._outage.failed(error)
+
+    def _hit(self, key: str, limit: int, window_s: float) -> float:
         if limit <= 0:
             return 0.0
         now = time.time()
@@ -141,9 +182,3 @@ class RedisRateLimiter:
         pipe.expire(name, math.ceil(window_s) + 1)
         pipe.execute()
         return 0.0
-
-    def undo(self, key: str) -> None:
-        self._redis.zpopmax(self._prefix + key)
-
-    def reset(self, key: str) -> None:
-        self._redis.delete(self._prefix + key)

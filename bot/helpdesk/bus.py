@@ -40,6 +40,11 @@ def conversation_topic(conversation_id: int) -> str:
 
 
 class MessageBus(Protocol):
+    @property
+    def connected(self) -> bool:
+        """Notices published by other processes reach this one (false while Redis is down)."""
+        ...
+
     def publish(self, topic: str, notice: Notice) -> None: ...
 
     def subscribe(self, topic: str, handler: Handler) -> Callable[[], None]:
@@ -55,6 +60,10 @@ class LocalBus:
     def __init__(self) -> None:
         self._handlers: dict[str, list[Handler]] = defaultdict(list)
         self._lock = threading.Lock()
+
+    @property
+    def connected(self) -> bool:
+        return True  # there are no other processes to hear from
 
     def publish(self, topic: str, notice: Notice) -> None:
         with self._lock:

@@ -16,6 +16,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from bot.helpdesk.redis_outage import Outage
+
 log = logging.getLogger(__name__)
 
 LEASE_TTL_S = 90.0
@@ -108,8 +110,9 @@ class _RedisLease:
 
 
 class RedisPresence:
-    """Leases in Redis, shared by every worker; Redis errors are logged and read as "offline",
-    so a reply then also goes by email rather than being lost."""
+    """Leases in Redis, shared by every worker. While Redis is down, customers read as
+    "offline", so a reply also goes by email rather than being lost; sockets put their lease
+    back when it returns (``refresh``)."""
 
     def __init__(
         self,
@@ -123,6 +126,9 @@ class RedisPresence:
         self._prefix = prefix
         self._ttl_s = ttl_s
         self._clock = clock
+        self._outage = Outage(
+            log, "customers count as offline; replies also go by email", "presence shared again"
+        )
 
     def connect(self, conversation_id: int) -> Lease:
         lease = _RedisLease(self, conversation_id)
@@ -140,9 +146,10 @@ class RedisPresence:
             for cid in ids:
                 pipe.zcount(self._key(cid), f"({now}", "+inf")
             counts = pipe.execute()
-        except Exception:
-            log.exception("presence: Redis unavailable; treating customers as offline")
+        except Exception as error:
+            self._outage.failed(error)
             return set()
+        self._outage.recovered()
         return {cid for cid, count in zip(ids, counts, strict=True) if count}
 
     def _key(self, conversation_id: int) -> str:
@@ -156,13 +163,11 @@ class RedisPresence:
             pipe.zremrangebyscore(key, "-inf", now)  # leases of workers that died
             pipe.expire(key, int(self._ttl_s) + 1)
             pipe.execute()
-        except Exception:
-            log.exception("presence: could not record a lease for conversation %s", conversation_id)
+        except Exception as error:
+            self._outage.failed(error)
 
     def _remove(self, conversation_id: int, member: str) -> None:
         try:
             self._redis.zrem(self._key(conversation_id), member)
-        except Exception:
-            log.exception(
-                "presence: could not release a lease for conversation %s", conversation_id
-            )
+        except Exception as error:  # the lease expires on its own
+            self._outage.failed(error)

@@ -3,6 +3,10 @@
 Each process keeps its own sockets in a ``LocalBus``. Publishing goes to Redis; one listener
 thread per process receives every notice and hands it to the local subscribers. Notices are
 only hints (see ``bot.helpdesk.bus``), so Redis pub/sub's at-most-once delivery is enough.
+
+While Redis is down, ``connected`` is false: notices reach this process's sockets only, and the
+widget's sockets read the database every few seconds instead (``bot.channels.widget.session``).
+The listener retries every second and push resumes by itself when Redis is back.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.helpdesk.bus import Handler, LocalBus, Notice, encode
+from bot.helpdesk.redis_outage import Outage
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +34,24 @@ class RedisBus:
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
+        self._listening = False  # subscribed to the channel right now
+        self._outage = Outage(
+            log, "live push degraded to polling the database", "live push resumed"
+        )
+
+    @property
+    def connected(self) -> bool:
+        """Notices from other processes arrive (the listener is subscribed)."""
+        return self._listening and not self._outage.down
 
     def publish(self, topic: str, notice: Notice) -> None:
         try:
             self._redis.publish(self._channel, encode(topic, notice))
-        except Exception:  # Redis down: deliver locally at least, and say so
-            log.exception("redis publish failed; delivering in this process only")
+        except Exception as error:  # Redis down: deliver locally at least
+            self._outage.failed(error)
             self._local.publish(topic, notice)
+            return
+        self._outage.recovered()
 
     def subscribe(self, topic: str, handler: Handler) -> Callable[[], None]:
         self._ensure_listener()
@@ -56,13 +72,16 @@ class RedisBus:
             try:
                 pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self._channel)
+                self._listening = True
+                self._outage.recovered()
                 while not self._stopped.is_set():
                     message = pubsub.get_message(timeout=1.0)
                     if message and message.get("type") == "message":
                         self._dispatch(message["data"])
                 pubsub.close()
-            except Exception:
-                log.exception("redis bus listener failed; reconnecting in 1 s")
+            except Exception as error:  # Redis went away: retry every second, quietly
+                self._listening = False
+                self._outage.failed(error)
                 time.sleep(1.0)
 
     def _dispatch(self, raw: bytes | str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 import pytest
@@ -114,3 +115,25 @@ def test_the_same_limit_name_with_another_window_is_counted_apart() -> None:
         clock.now += 1
         limiter.hit(f"login:flood-{i}", 5, 60)
     assert limiter.hit("login:ann", 1, 900) > 0
+
+
+def test_with_redis_down_the_limit_holds_per_process_and_nothing_raises(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    down = redis.Redis(
+        host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0)
+    )
+    clock = Clock()
+    limiter = RedisRateLimiter(down, fallback=MemoryRateLimiter(clock=clock))
+    with caplog.at_level(logging.WARNING, logger="bot.channels.ratelimit"):
+        assert [limiter.hit("conv:a", 2, 60) for _ in range(2)] == [0.0, 0.0]
+        assert limiter.hit("conv:a", 2, 60) > 0
+        limiter.undo("conv:a")
+        limiter.reset("conv:a")
+        assert limiter.hit("conv:a", 2, 60) == 0.0
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.channels.ratelimit"]
+    assert len(warnings) == 1 and "counted per process" in warnings[0]

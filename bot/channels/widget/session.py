@@ -9,7 +9,9 @@ notice closes the socket, and a socket that missed it finds out at its next peri
 
 Staff messages reach the customer like this: the console stores the message and publishes
 ``{"type": "messages", "seq": N}``; the session reads what it has not delivered yet from the
-database and sends each staff message as a ``staff_message`` frame. Bot messages travel in the
+database and sends each staff message as a ``staff_message`` frame. While the bus cannot hear
+other processes (Redis down), the session reads the database every ``POLL_EVERY_S`` instead,
+and once more when the bus is back, for what was published in between. Bot messages travel in the
 ``turn`` frame that answers the customer; messages written elsewhere (another tab, the HTTP
 API) are announced with one ``sync`` frame, after which the client re-reads the transcript.
 """
@@ -44,6 +46,7 @@ HangUp = Callable[[int], None]
 
 AUTH_TIMEOUT_S = 10.0
 TYPING_EVERY_S = 2.0
+POLL_EVERY_S = 2.0  # while the bus is down: how often to look for staff messages
 CATCH_UP_BATCH = 200
 CLOSE_NORMAL = 1000
 CLOSE_POLICY = 1008
@@ -74,30 +77,44 @@ class WidgetSession:
         self._deadline = clock() + AUTH_TIMEOUT_S
         self._lock = threading.RLock()
         self._last_seq = 0
-        self._own: set[int] = set()  # seqs this socket delivered itself, in a turn frame
         self._busy = False  # authenticating or posting: notices wait until it is done
         self._pending_seq: int | None = None
         self._typing_at = float("-inf")
         self._unsubscribe: Callable[[], None] | None = None
         self._lease: Lease | None = None
+        self._polling = False  # the bus was down at the last timeout
+        self._checked_at = float("-inf")  # token checked, lease refreshed
 
     # -- the socket loop's side ----------------------------------------------------------------
     def wait_timeout(self) -> float:
         """How long the loop may block in ``receive`` before calling ``on_timeout``."""
         if self.conversation_id is None:
             return max(self._deadline - self.clock(), 0.0)
+        if self._polling or not self.rt.bus.connected:
+            return POLL_EVERY_S
         return REFRESH_EVERY_S
 
     def on_timeout(self) -> None:
         if self.conversation_id is None:
             self._fail("auth_timeout", "send the 'auth' frame first")
             return
+        was_polling, self._polling = self._polling, not self.rt.bus.connected
+        if was_polling or self._polling:
+            self._poll()
+        now = self.clock()
+        if was_polling and self._polling and now - self._checked_at < REFRESH_EVERY_S:
+            return  # one of the short polling waits: the periodic check below is not due yet
+        self._checked_at = now
         # The token may have been revoked by a process whose notice could not reach us (an
         # erasure on the command line without Redis): check it as often as presence refreshes.
         if self.rt.conversations.authenticate(self._public_id, self._token) is None:
             self._fail("not_found", "no such conversation")
         elif self._lease is not None:
-            self._lease.refresh()
+            self._lease.refresh()  # also puts back a lease that Redis lost while it was down
+
+    def _poll(self) -> None:
+        """Read what the bus could not announce (as a ``messages`` notice without a seq)."""
+        self.on_notice({"type": "messages"})
 
     def on_text(self, raw: str | bytes) -> None:
         """One WebSocket message from the client."""
@@ -170,6 +187,7 @@ class WidgetSession:
             return self._fail(error.code, error.message)
         with self._lock:
             self._last_seq = int(state.get("last_seq") or 0)
+            self._checked_at = self.clock()
             self._send({"type": "ready", "state": state})
             self._finish_busy()
 
@@ -207,9 +225,8 @@ class WidgetSession:
         finally:
             with self._lock:
                 if turn is not None:
-                    self._remember_own(turn)
                     self._send({"type": "turn", **turn, "client_id": client_id})
-                self._finish_busy()
+                self._finish_busy(turn)
 
     def _rate_wait(self) -> int:
         """Seconds to wait, sharing the HTTP API's limits (one budget per IP and conversation)."""
@@ -247,15 +264,14 @@ class WidgetSession:
     def on_notice(self, notice: Notice) -> None:
         kind = notice.get("type")
         if kind == "messages":
+            seq = notice.get("seq")
             with self._lock:
+                if not isinstance(seq, int):
+                    seq = self._last_seq + 1_000_000  # no usable seq: read everything
                 if self._busy:
-                    seq = notice.get("seq")
-                    unknown = self._last_seq + 1_000_000  # no usable seq: read everything
-                    self._pending_seq = max(
-                        self._pending_seq or 0, seq if isinstance(seq, int) else unknown
-                    )
-                    return
-                self._catch_up()
+                    self._pending_seq = max(self._pending_seq or 0, seq)
+                elif seq > self._last_seq:  # not the echo of a turn this socket delivered
+                    self._catch_up()
         elif kind == "typing" and notice.get("who") in ("staff", "bot"):
             self._send({"type": "typing", "who": notice["who"]})
         elif kind == "ticket_update":
@@ -272,38 +288,37 @@ class WidgetSession:
             if self._hang_up is not None:
                 self._hang_up(self.close_code)
 
-    def _remember_own(self, turn: dict[str, Any]) -> None:
-        seqs = [m["seq"] for m in turn.get("messages", ()) if isinstance(m.get("seq"), int)]
-        if seqs and not turn.get("replayed"):
-            # the customer's message was stored right before the bot's, in the same transaction
-            self._own.update(seqs)
-            self._own.add(min(seqs) - 1)
+    def _finish_busy(self, turn: dict[str, Any] | None = None) -> None:
+        """Deliver what was published while the socket was busy (lock held).
 
-    def _finish_busy(self) -> None:
-        """Deliver what was published while the socket was busy (lock held)."""
+        The socket's own turn went out whole in its ``turn`` frame: ``_last_seq`` moves past
+        it, so the bus notice announcing it (already pending, or arriving later through Redis)
+        finds nothing to read. Messages others wrote just before it are read first.
+        """
         self._busy = False
         pending, self._pending_seq = self._pending_seq, None
-        if pending is None:
-            return
-        span = range(self._last_seq + 1, pending + 1)
-        if len(span) <= len(self._own) and all(seq in self._own for seq in span):
-            self._last_seq = pending  # only our own turn happened: nothing to read
-            self._own.difference_update(span)
-        else:
+        own = _own_seqs(turn)
+        if own is not None:
+            first, last = own
+            if first > self._last_seq + 1:
+                self._catch_up(before=first)
+            self._last_seq = max(self._last_seq, last)
+        if pending is not None and pending > self._last_seq:
             self._catch_up()
 
-    def _catch_up(self) -> None:
-        """Send the staff messages after ``_last_seq``; a ``sync`` for anything else (lock held)."""
+    def _catch_up(self, before: int | None = None) -> None:
+        """Send the staff messages after ``_last_seq`` (and before ``before``); a ``sync`` for
+        anything else (lock held)."""
         assert self.conversation_id is not None
         others = False
         while True:
             fresh = self.rt.conversations.messages_after(
                 self.conversation_id, self._last_seq, CATCH_UP_BATCH
             )
+            if before is not None:
+                fresh = [message for message in fresh if message["seq"] < before]
             for message in fresh:
                 self._last_seq = max(self._last_seq, message["seq"])
-                if message["seq"] in self._own:
-                    continue
                 if message["role"] == "staff":
                     self._send(
                         {"type": "staff_message", "conversation_id": self._public_id, **message}
@@ -312,7 +327,6 @@ class WidgetSession:
                     others = True
             if len(fresh) < CATCH_UP_BATCH:
                 break
-        self._own = {seq for seq in self._own if seq > self._last_seq}
         if others:
             self._send({"type": "sync", "last_seq": self._last_seq})
 
@@ -333,3 +347,12 @@ class WidgetSession:
     def _close(self, code: int) -> None:
         self.close_code = code
         self.closed = True
+
+
+def _own_seqs(turn: dict[str, Any] | None) -> tuple[int, int] | None:
+    """First and last seq a fresh turn stored: the customer's message, stored right before the
+    bot's in the same transaction, and the bot's replies. None for a replay or a silent turn."""
+    if turn is None or turn.get("replayed"):
+        return None
+    seqs = [m["seq"] for m in turn.get("messages", ()) if isinstance(m.get("seq"), int)]
+    return (min(seqs) - 1, max(seqs)) if seqs else None

@@ -28,6 +28,12 @@ class WidgetSocket:
     def __init__(self, server: LiveServer, **options: Any) -> None:
         self.ws = websocket.create_connection(server.ws_url, timeout=10, **options)
 
+    @property
+    def local_port(self) -> int:
+        """This end's port: which server process holds the other end is found from it."""
+        assert self.ws.sock is not None
+        return int(self.ws.sock.getsockname()[1])
+
     def send(self, frame: dict[str, Any] | str | bytes) -> None:
         if isinstance(frame, bytes):
             self.ws.send_binary(frame)

@@ -79,13 +79,15 @@ def connect(rt: Runtime, clock: Clock, started: Started, ip: str = "203.0.113.7"
     return client
 
 
-def staff_reply(rt: Runtime, conversation_id: int, text: str) -> int:
-    """What the staff console does: store the reply, then publish the notice."""
+def staff_reply(rt: Runtime, conversation_id: int, text: str, *, publish: bool = True) -> int:
+    """What the staff console does: store the reply, then publish the notice (``publish``
+    False: the notice is still on its way, through Redis say)."""
     with rt.db.session() as session:
         conversation = session.get(Conversation, conversation_id)
         assert conversation is not None
         seq = repo.append_message(session, conversation, "staff", text, html=f"<p>{text}</p>").seq
-    rt.bus.publish(conversation_topic(conversation_id), {"type": "messages", "seq": seq})
+    if publish:
+        rt.bus.publish(conversation_topic(conversation_id), {"type": "messages", "seq": seq})
     return seq
 
 
@@ -345,6 +347,29 @@ def test_the_own_turn_is_not_echoed_after_its_bus_notice(rt: Runtime, clock: Clo
     client.send({"type": "message", "text": "Hoe installeer ik de plugin?"})
     client.send({"type": "message", "text": "bedankt"})
     assert client.types() == ["typing", "turn", "typing", "turn"]
+
+
+def test_the_echo_of_an_own_turn_arriving_after_it_is_ignored(rt: Runtime, clock: Clock) -> None:
+    """Through Redis, the notice of the socket's own turn may come after the turn frame."""
+    started = start(rt)
+    client = connect(rt, clock, started)
+    client.send({"type": "message", "text": "Hoe installeer ik de plugin?"})
+    last = max(m["seq"] for m in client.frames[-1]["messages"])
+    rt.bus.publish(conversation_topic(started.conversation_id), {"type": "messages", "seq": last})
+    assert client.types() == ["typing", "turn"]
+
+
+def test_a_staff_reply_stored_just_before_the_turn_is_delivered_with_it(
+    rt: Runtime, clock: Clock
+) -> None:
+    started = start(rt)
+    client = connect(rt, clock, started)
+    seq = staff_reply(rt, started.conversation_id, "Ik ben er", publish=False)
+    client.send({"type": "message", "text": "Hoe installeer ik de plugin?"})
+    assert client.types() == ["typing", "turn", "staff_message"]
+    assert client.frames[2]["seq"] == seq
+    rt.bus.publish(conversation_topic(started.conversation_id), {"type": "messages", "seq": seq})
+    assert client.types() == ["typing", "turn", "staff_message"]  # its late notice: nothing new
 
 
 def test_a_message_written_elsewhere_is_announced_with_a_sync(rt: Runtime, clock: Clock) -> None:
