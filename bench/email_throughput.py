@@ -35,7 +35,7 @@ from common import REPO, print_table
 from bot.app import build_runtime
 from bot.channels.email import inbound, replying, smtp_transport
 from bot.channels.email.outbox import OutboxSender
-from bot.channels.email.service import email_channel, email_settings
+from bot.channels.email.service import email_channel
 from bot.channels.email.smtp_server import InboundServer, accepts
 from bot.channels.email.smtp_transport import SmtpRelay
 from bot.config import Config
@@ -150,7 +150,7 @@ def run(count: int, clients: int, database_url: str) -> None:
         email_replies_per_hour=10_000, email_replies_per_day=10_000,
     )  # fmt: skip
     runtime = build_runtime(config)
-    settings = email_settings(runtime)
+    settings = runtime.email
     instrument()
     server = InboundServer(
         email_channel(runtime), "127.0.0.1", free_port(), max_bytes=settings.max_bytes,

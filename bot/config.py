@@ -7,6 +7,7 @@ check that every setting is documented.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,3 +241,22 @@ class Config:
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.instance_dir / 'supportbot.sqlite3'}"
+
+
+def app_secret(config: Config) -> str:
+    """The secret that signs sessions and Message-IDs: SUPPORTBOT_SECRET_KEY, else the
+    instance's own."""
+    return config.secret_key or instance_secret(config.instance_dir)
+
+
+def instance_secret(instance_dir: Path) -> str:
+    """A per-installation secret, generated once and kept in the instance folder (mode 0600)."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secret)
+    return secret

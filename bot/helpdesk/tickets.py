@@ -35,7 +35,7 @@ MAX_REPLY_CHARS = 20_000
 MAX_NOTE_CHARS = 10_000
 
 # (session, conversation id, staff name, text) -> the outbox row's status; ValueError when the
-# conversation has no usable address. The console passes the email channel's queue_staff_reply.
+# conversation has no usable address. build_runtime passes the email channel's StaffMail.
 StaffMailer = Callable[[Session, int, str, str], str]
 
 

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from bot.channels.email.staff_mail import queue_staff_reply
+from bot.channels.email.service import staff_mail
 from bot.channels.ratelimit import MemoryRateLimiter
 from bot.channels.runtime import runtime
 from bot.helpdesk import conversations as conversations_module
@@ -345,7 +345,7 @@ def test_health_warns_while_mail_waits_with_no_relay_to_send_it(
         rt = runtime()
     with rt.db.session() as session:
         conversation = session.scalars(select(Conversation)).one()
-        queue_staff_reply(session, rt, conversation.id, "Piet", "Hello Ann")
+        staff_mail(rt).queue(session, conversation.id, "Piet", "Hello Ann")
     health = client.get("/healthz")
     body = health.get_json()
     assert health.status_code == 200 and body["status"] == "ok"  # it still serves

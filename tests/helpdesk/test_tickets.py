@@ -4,7 +4,6 @@ customer's channel, statuses, stale edits, hand back, and reopening when the cus
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ from sqlalchemy import select
 
 from bot.app import build_runtime
 from bot.channels.console.accounts import add_staff
-from bot.channels.console.desk import ticket_desk
 from bot.channels.console.passwords import ScryptCost
 from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
@@ -45,7 +43,7 @@ def rt(tmp_path: Path, database_url: str) -> Iterator[Runtime]:
 
 @pytest.fixture
 def desk(rt: Runtime) -> TicketDesk:
-    return ticket_desk(rt)
+    return rt.desk
 
 
 def staff(rt: Runtime, name: str, *, active: bool = True) -> Actor:
@@ -188,8 +186,10 @@ def test_a_reply_goes_by_email_when_the_customer_is_not_in_the_chat(
     rt: Runtime, piet: Actor
 ) -> None:
     customer = Widget(rt)
-    with_relay = replace(rt, config=replace(rt.config, smtp_url="smtp://relay.example:25"))
-    desk = ticket_desk(with_relay)
+    desk = TicketDesk(
+        rt.db, rt.bus, rt.presence, response_hours=rt.kb.policy.response_hours,
+        mailer=rt.desk.mailer, mail_enabled=True,
+    )  # fmt: skip
     delivery = desk.reply(customer.number, piet, "Probeer 3.4.2", **seen(rt, customer.number))
     assert (delivery.via, delivery.problem) == ("email", "")
     [outbound] = rows(rt, OutboundEmail)

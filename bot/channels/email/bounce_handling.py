@@ -9,12 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.email.bounce_marks import mailed_before, mark_bounced
-from bot.channels.email.bounces import Bounce
-from bot.channels.email.message_ids import verify_message_id
-from bot.channels.email.outcome import BOUNCE, Outcome
-from bot.channels.email.settings import EmailSettings
-from bot.channels.email.thread_match import conversation_id_of
 from bot.helpdesk.conversations import Conversations
+from bot.mail.bounces import Bounce
+from bot.mail.message_ids import conversation_id_of, verify_message_id
+from bot.mail.outcome import BOUNCE, Outcome
+from bot.mail.settings import EmailSettings
 from bot.storage import repositories as repo
 from bot.storage.models import InboundEmail, OutboundEmail
 

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import select
 
-from bot.channels.email.outcome import Outcome
+from bot.mail.outcome import Outcome
 from bot.storage.models import MailboxCursor
 
 if TYPE_CHECKING:

@@ -17,15 +17,15 @@ from sqlalchemy.orm import Session
 
 from bot.channels.email import inbox
 from bot.channels.email.bounce_handling import record_bounce
-from bot.channels.email.bounces import parse_bounce
 from bot.channels.email.key_masking import mask_inbound_mail
-from bot.channels.email.message import InboundMail, parse_message
-from bot.channels.email.outcome import BUSY, DUPLICATE, FAILED, Outcome
-from bot.channels.email.reply_decision import reply_decision
 from bot.channels.email.replying import Replier
-from bot.channels.email.settings import ATTACHMENT_LIMIT, EmailSettings
 from bot.channels.email.thread_match import find_conversation
 from bot.helpdesk.conversations import MAX_MESSAGES, Conversations
+from bot.mail.bounces import parse_bounce
+from bot.mail.message import InboundMail, parse_message
+from bot.mail.outcome import BUSY, DUPLICATE, FAILED, Outcome
+from bot.mail.reply_decision import reply_decision
+from bot.mail.settings import ATTACHMENT_LIMIT, EmailSettings
 from bot.storage import repositories as repo
 from bot.storage.db import Database
 from bot.storage.models import Conversation, InboundEmail, OutboundEmail

@@ -22,9 +22,9 @@ from typing import Protocol
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.channels.email.address_headers import MAIL_POLICY
 from bot.channels.email.bounce_marks import is_bounced, mark_bounced
 from bot.channels.email.smtp_transport import DeliveryError
+from bot.mail.address_headers import MAIL_POLICY
 from bot.storage.db import Database
 from bot.storage.models import OutboundEmail
 

@@ -16,19 +16,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.email.autoreply_rules import AutoReplyDecision
 from bot.channels.email.bounce_marks import clear_bounce
-from bot.channels.email.compose import ThreadContext
-from bot.channels.email.headers import flatten
-from bot.channels.email.mail_texts import MailTexts
-from bot.channels.email.message import InboundMail
 from bot.channels.email.outbox import queue_message
-from bot.channels.email.outcome import QUIET, REPLIED, SUPPRESSED, Outcome
-from bot.channels.email.outgoing import BOT_KIND, bot_reply
-from bot.channels.email.quotes import ReplyParts, extract_reply
-from bot.channels.email.settings import EmailSettings
 from bot.core.text import fold
 from bot.helpdesk.conversations import MAX_MESSAGES, Conversations
+from bot.mail.autoreply_rules import AutoReplyDecision
+from bot.mail.compose import ThreadContext
+from bot.mail.headers import flatten
+from bot.mail.mail_texts import MailTexts
+from bot.mail.message import InboundMail
+from bot.mail.outcome import QUIET, REPLIED, SUPPRESSED, Outcome
+from bot.mail.outgoing import BOT_KIND, bot_reply
+from bot.mail.quotes import ReplyParts, extract_reply
+from bot.mail.settings import EmailSettings
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation, InboundEmail, OutboundEmail
 

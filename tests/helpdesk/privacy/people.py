@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.channels.console.accounts import add_staff
-from bot.channels.console.desk import ticket_desk
 from bot.channels.console.passwords import ScryptCost
 from bot.channels.email.bounce_marks import mark_bounced
 from bot.channels.email.service import email_channel
@@ -97,7 +96,7 @@ def seed_person(rt: Runtime, tag: str, last4: str, *, now: datetime | None = Non
     post(started.public_id, started.token, f"Mijn licentiesleutel is {key}")
     turn = post(started.public_id, started.token, "ik wil een medewerker spreken")
     number = turn["ticket"]["number"]
-    actor, desk = staff_member(rt), ticket_desk(rt)
+    actor, desk = staff_member(rt), rt.desk
     desk.add_note(number, actor, f"Belde over {phrase}; {name} is boos")
     desk.reply(number, actor, f"Dag {name}, dit lost {phrase} op.", seen_seq=10_000,
                seen_assignee=None)  # fmt: skip
