@@ -10,23 +10,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from bot.clock import utcnow
 from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.state import Channel, ConversationState
 from bot.core.dialogue.turn import CustomerContext, SubscriptionInfo, Turn
 from bot.core.events import CustomerWroteToStaff, TicketRequested
 from bot.core.licence_keys import FoundKey, mask_licence_keys
-from bot.helpdesk.bus import STAFF_TOPIC, LocalBus, MessageBus, conversation_topic
+from bot.helpdesk.bus import (
+    STAFF_TOPIC,
+    LocalBus,
+    MessageBus,
+    Notice,
+    conversation_topic,
+    publish_after_commit,
+)
 from bot.helpdesk.errors import ConversationFull, InvalidInput, NotFound
 from bot.helpdesk.tickets import reopen_for_customer
 from bot.storage import repositories as repo
 from bot.storage.db import Database
-from bot.storage.models import Conversation, Message
+from bot.storage.models import Conversation, Message, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +50,6 @@ class SubscriptionLookup(Protocol):
     def recognise_keys(
         self, session: Session, conversation_id: int, keys: Sequence[FoundKey]
     ) -> None: ...
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class NoSubscriptions:
@@ -190,13 +193,8 @@ class Conversations:
         )  # fmt: skip
         notice = {"type": "messages", "seq": conversation.message_count, "route": None}
         staff_notice = {"type": "conversation", "conversation": conversation.id}
-        topic = conversation_topic(conversation.id)
-
-        def publish(_session: Session) -> None:
-            self.bus.publish(topic, notice)
-            self.bus.publish(STAFF_TOPIC, staff_notice)
-
-        sa_event.listen(session, "after_commit", publish, once=True)
+        notices = [(conversation_topic(conversation.id), notice), (STAFF_TOPIC, staff_notice)]
+        publish_after_commit(session, self.bus, notices)
         return message
 
     # -- post ---------------------------------------------------------------------------------
@@ -318,24 +316,35 @@ class Conversations:
             if isinstance(event, TicketRequested):
                 turn = self._open_ticket(session, conversation, turn, event)
             elif isinstance(event, CustomerWroteToStaff):  # a waiting or resolved ticket reopens
-                hours = self.engine.kb.policy.response_hours
-                reopened = reopen_for_customer(session, conversation.id, now, hours)
-                if reopened is not None:
-                    self._announce_reopened(session, conversation.id, reopened.number)
+                self.reopen_ticket(session, conversation.id, now)
         return turn
+
+    def reopen_ticket(self, session: Session, conversation_id: int, now: datetime) -> Ticket | None:
+        """The customer wrote to staff again (in the chat or by mail): a waiting or resolved
+        ticket is open and due afresh, and the widget and the console show it live."""
+        hours = self.engine.kb.policy.response_hours
+        reopened = reopen_for_customer(session, conversation_id, now, hours)
+        if reopened is not None:
+            self._announce_reopened(session, conversation_id, reopened.number)
+        return reopened
 
     def _announce_reopened(
         self, session: Session, conversation_id: int, number: str | None
     ) -> None:
         """After commit: the widget and the console show the ticket open again, live."""
-        update = {"type": "ticket_update", "number": number, "status": "open", "by": "customer"}
-        changed = {"type": "ticket_changed", "conversation": conversation_id, "number": number}
-
-        def publish(_session: Session) -> None:
-            self.bus.publish(conversation_topic(conversation_id), update)
-            self.bus.publish(STAFF_TOPIC, changed)
-
-        sa_event.listen(session, "after_commit", publish, once=True)
+        update: Notice = {
+            "type": "ticket_update",
+            "number": number,
+            "status": "open",
+            "by": "customer",
+        }
+        changed: Notice = {
+            "type": "ticket_changed",
+            "conversation": conversation_id,
+            "number": number,
+        }
+        notices = [(conversation_topic(conversation_id), update), (STAFF_TOPIC, changed)]
+        publish_after_commit(session, self.bus, notices)
 
     def _open_ticket(
         self, session: Session, conversation: Conversation, turn: Turn, request: TicketRequested
@@ -393,21 +402,22 @@ class Conversations:
         conversation.product = state.slots.product
 
     def _after_commit(self, session: Session, conversation: Conversation, turn: Turn) -> None:
-        notice = {"type": "messages", "seq": conversation.message_count, "route": turn.route}
+        notice: Notice = {
+            "type": "messages",
+            "seq": conversation.message_count,
+            "route": turn.route,
+        }
         opened = turn.event(TicketRequested) is not None
         topic = conversation_topic(conversation.id)
-        staff_notice = {
+        staff_notice: Notice = {
             "type": "ticket" if opened else "conversation",
             "conversation": conversation.id,
         }
         waiting = conversation.status == "waiting_for_staff"
-
-        def publish(_session: Session) -> None:
-            self.bus.publish(topic, notice)
-            if opened or waiting:
-                self.bus.publish(STAFF_TOPIC, staff_notice)
-
-        sa_event.listen(session, "after_commit", publish, once=True)
+        notices = [(topic, notice)]
+        if opened or waiting:
+            notices.append((STAFF_TOPIC, staff_notice))
+        publish_after_commit(session, self.bus, notices)
 
     # -- end ----------------------------------------------------------------------------------
     def end(self, public_id: str, token: str | None) -> dict[str, Any]:

@@ -356,6 +356,36 @@ def test_an_email_reply_reopens_a_waiting_ticket(
     assert ticket(rt, number).status == "open"
 
 
+def test_an_email_reply_that_only_quotes_reopens_the_ticket_due_afresh(
+    rt: Runtime, desk: TicketDesk, piet: Actor
+) -> None:
+    channel = email_channel(rt)
+    to_us = rt.kb.policy.helpdesk_email
+    first = channel.handle(mail("Ik wil graag een medewerker spreken.", to=to_us), source="smtp")
+    number = rows(rt, Ticket, conversation_id=first.conversation_id)[0].number
+    desk.reply(number, piet, "Is het nu opgelost?", **seen(rt, number), status="resolved")
+    earlier_due = ticket(rt, number).due_at
+    ours = [row for row in rows(rt, OutboundEmail) if row.kind == "staff"][0].message_id
+    heard = listen(rt, STAFF_TOPIC)
+    outcome = channel.handle(
+        mail(
+            "> Is het nu opgelost?",
+            message_id="<m2@klant.example>",
+            headers=(f"In-Reply-To: {ours}",),
+            to=to_us,
+        ),
+        source="smtp",
+    )
+    assert (outcome.outcome, outcome.reason) == ("quiet", "all_quoted")
+    after = ticket(rt, number)
+    assert after.status == "open" and after.resolved_at is None
+    assert after.due_at > earlier_due  # the same fresh promise as a chat message gets
+    kinds = [event.kind for event in rows(rt, EventRecord, conversation_id=first.conversation_id)]
+    assert "ticket_reopened" in kinds and "email_customer_replied" in kinds
+    changed = {"type": "ticket_changed", "conversation": first.conversation_id, "number": number}
+    assert changed in heard
+
+
 def test_notes_are_kept_for_staff_only(rt: Runtime, desk: TicketDesk, piet: Actor) -> None:
     customer = Widget(rt)
     desk.add_note(customer.number, piet, "Klant belt vaak; geduld.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from bot.channels.email.bounce_handling import record_bounce
 from bot.channels.email.key_masking import mask_inbound_mail
 from bot.channels.email.replying import Replier
 from bot.channels.email.thread_match import find_conversation
+from bot.clock import utcnow
 from bot.helpdesk.conversations import MAX_MESSAGES, Conversations
 from bot.mail.bounces import parse_bounce
 from bot.mail.message import InboundMail, parse_message
@@ -31,10 +32,6 @@ from bot.storage.db import Database
 from bot.storage.models import Conversation, InboundEmail, OutboundEmail
 
 log = logging.getLogger(__name__)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class EmailChannel:

@@ -106,7 +106,7 @@ class Replier:
             payload=_payload(row, mail, parts),
         )  # fmt: skip
         if waiting:  # written to staff, not to the bot: the ticket needs them
-            _reopen_ticket(session, conversation, row.id)
+            self._reopen_ticket(session, conversation, row.id, now)
         if not result["messages"]:
             return Outcome(row.id, QUIET, "staff_own_conversation", "", conversation.id)
         reply = _Reply(thread, result["messages"], result["state"]["language"], result["route"])
@@ -128,11 +128,22 @@ class Replier:
         )  # fmt: skip
         repo.add_event(session, conversation.id, "email_all_quoted", {"inbound_id": row.id})
         if conversation.status == "waiting_for_staff":
-            _reopen_ticket(session, conversation, row.id)
+            self._reopen_ticket(session, conversation, row.id, now)
             return Outcome(row.id, QUIET, "all_quoted", "", conversation.id)
         message = {"text": self._texts(conversation.language).no_new_text(), "links": []}
         reply = _Reply(thread, [message], conversation.language, "all_quoted")
         return self._queue(session, row, conversation, reply, now)
+
+    def _reopen_ticket(
+        self, session: Session, conversation: Conversation, inbound_id: int, now: datetime
+    ) -> None:
+        """The customer wrote while staff own the conversation: the ticket needs them again."""
+        reopened = self.conversations.reopen_ticket(session, conversation.id, now)
+        ticket = reopened or repo.ticket_for(session, conversation.id)
+        data = {"inbound_id": inbound_id, "ticket": ticket.number if ticket else None}
+        if reopened is not None:
+            data["reopened"] = True
+        repo.add_event(session, conversation.id, "email_customer_replied", data)
 
     def _queue(
         self,
@@ -206,16 +217,6 @@ def _first_bot_mail(session: Session, conversation_id: int) -> bool:
         OutboundEmail.conversation_id == conversation_id, OutboundEmail.kind == BOT_KIND
     )
     return session.scalar(query.limit(1)) is None
-
-
-def _reopen_ticket(session: Session, conversation: Conversation, inbound_id: int) -> None:
-    """The customer wrote while staff own the conversation: the ticket needs them again."""
-    ticket = repo.ticket_for(session, conversation.id)
-    data = {"inbound_id": inbound_id, "ticket": ticket.number if ticket else None}
-    if ticket is not None and ticket.status != "open":
-        ticket.status, ticket.resolved_at = "open", None
-        data["reopened"] = True
-    repo.add_event(session, conversation.id, "email_customer_replied", data)
 
 
 def _channel_ref(row: InboundEmail) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.channels.email.inbound import EmailChannel, utcnow
+from bot.channels.email.inbound import EmailChannel
 from bot.channels.email.outbox import OutboxSender
 from bot.channels.email.smtp_transport import SmtpRelay
 from bot.channels.email.staff_mail import StaffMail
 from bot.channels.runtime import Runtime
+from bot.clock import utcnow
 from bot.config import ConfigError
 
 
