@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.channels.email.service import staff_mail
 from bot.channels.ratelimit import MemoryRateLimiter
 from bot.channels.runtime import runtime
-from bot.helpdesk import conversations as conversations_module
+from bot.helpdesk import transcripts as transcripts_module
 from bot.storage.models import Conversation
 
 TURN_KEYS = {"conversation_id", "route", "faq", "suggestions", "ticket", "state", "messages"}
@@ -247,7 +247,7 @@ def test_made_up_conversation_ids_add_no_rate_limit_keys(app: Flask, client: Fla
 def test_a_full_conversation_refuses_more_messages(
     client: FlaskClient, monkeypatch: pytest.MonkeyPatch, app: Flask
 ) -> None:
-    monkeypatch.setattr(conversations_module, "MAX_MESSAGES", 5)
+    monkeypatch.setattr(transcripts_module, "MAX_MESSAGES", 5)
     conv = start(client)
     post(client, conv, {"text": "hallo"})
     post(client, conv, {"text": "hallo"})

@@ -18,6 +18,7 @@ from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
 from bot.helpdesk.bus import STAFF_TOPIC, conversation_topic
 from bot.helpdesk.errors import InvalidInput, NotFound
+from bot.helpdesk.posted_turn import PostedTurn
 from bot.helpdesk.tickets import Actor, StaleEdit, TicketDesk
 from bot.storage.models import (
     AuditEntry,
@@ -75,9 +76,9 @@ class Widget:
             started.conversation_id,
         )
         turn = self.say("ik wil een medewerker spreken")
-        self.number: str = turn["ticket"]["number"]
+        self.number: str = turn.ticket.number
 
-    def say(self, text: str) -> dict[str, Any]:
+    def say(self, text: str) -> PostedTurn:
         return self.rt.conversations.post(self.public_id, self.token, text)
 
 
@@ -124,14 +125,14 @@ def listen(rt: Runtime, topic: str) -> list[dict[str, Any]]:
 def test_claiming_silences_the_bot_at_once(rt: Runtime, desk: TicketDesk, piet: Actor) -> None:
     customer = Widget(rt)
     desk.hand_back(customer.number, piet)
-    assert customer.say("hoe koppel ik google agenda aan appointpress")["route"] != "handoff"
+    assert customer.say("hoe koppel ik google agenda aan appointpress").route != "handoff"
     desk.claim(customer.number, piet, seen_assignee=None)
     assert conversation(rt, customer.id).status == "waiting_for_staff"
     assert ticket(rt, customer.number).assignee_id == piet.id
     first = customer.say("hoe stel ik herinneringen in?")
     second = customer.say("en de e-mailsjablonen?")
-    assert first["route"] == "handoff" and len(first["messages"]) == 1  # acknowledged once
-    assert second["route"] == "handoff" and second["messages"] == []  # then quiet
+    assert first.route == "handoff" and len(first.messages) == 1  # acknowledged once
+    assert second.route == "handoff" and second.messages == ()  # then quiet
 
 
 def test_a_claim_is_refused_when_someone_else_claimed_since_loading(
@@ -325,7 +326,7 @@ def test_the_customer_writing_again_reopens_the_ticket(
     earlier_due = ticket(rt, customer.number).due_at
     heard = listen(rt, STAFF_TOPIC)
     turn = customer.say("Dat werkt nog steeds niet")
-    assert turn["route"] == "handoff"  # the bot stays quiet: this is for staff
+    assert turn.route == "handoff"  # the bot stays quiet: this is for staff
     after = ticket(rt, customer.number)
     assert after.status == "open" and after.resolved_at is None
     assert after.due_at > earlier_due
@@ -403,9 +404,9 @@ def test_handing_back_lets_the_bot_answer_again(rt: Runtime, desk: TicketDesk, p
     assert conversation(rt, customer.id).status == "bot"
     assert ticket(rt, customer.number).status == "resolved"
     turn = customer.say("hoe koppel ik google agenda aan appointpress")
-    assert turn["route"] == "faq" and turn["messages"]
+    assert turn.route == "faq" and turn.messages
     again = customer.say("ik wil een medewerker spreken")
-    assert again["ticket"]["number"] == customer.number  # the same ticket, reopened
+    assert again.ticket.number == customer.number  # the same ticket, reopened
     assert ticket(rt, customer.number).status == "open"
 
 

@@ -46,7 +46,7 @@ def record_bounce(
         "original_message_id": original,
     }
     if conversation is not None:
-        conversations.note_in(
+        conversations.store_unanswered(
             session,
             conversation,
             _summary(bounce, recipients),

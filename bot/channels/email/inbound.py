@@ -21,7 +21,8 @@ from bot.channels.email.key_masking import mask_inbound_mail
 from bot.channels.email.replying import Replier
 from bot.channels.email.thread_match import find_conversation
 from bot.clock import utcnow
-from bot.helpdesk.conversations import MAX_MESSAGES, Conversations
+from bot.helpdesk.conversations import Conversations
+from bot.helpdesk.transcripts import MAX_MESSAGES
 from bot.mail.bounces import parse_bounce
 from bot.mail.message import InboundMail, parse_message
 from bot.mail.outcome import BUSY, DUPLICATE, FAILED, Outcome
@@ -167,7 +168,7 @@ class EmailChannel:
 
     def _open(self, session: Session, mail: InboundMail) -> Conversation:
         address = mail.from_addr or mail.reply_address
-        return self.conversations.open_in(
+        return self.conversations.start_in_session(
             session,
             channel="email",
             email=address if 3 <= len(address) <= 254 else None,

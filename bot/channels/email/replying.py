@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from bot.channels.email.bounce_marks import clear_bounce
 from bot.channels.email.outbox import queue_message
 from bot.core.text import fold
-from bot.helpdesk.conversations import MAX_MESSAGES, Conversations
+from bot.helpdesk.conversations import Conversations
+from bot.helpdesk.transcripts import MAX_MESSAGES
 from bot.mail.autoreply_rules import AutoReplyDecision
 from bot.mail.compose import ThreadContext
 from bot.mail.headers import flatten
@@ -68,7 +69,7 @@ class Replier:
         data = {"inbound_id": row.id, "reason": reason, "detail": detail[:300]}
         if conversation is not None and conversation.message_count < MAX_MESSAGES:
             payload = _payload(row, mail, None, suppressed=reason)
-            self.conversations.note_in(
+            self.conversations.store_unanswered(
                 session,
                 conversation,
                 _stored_text(mail.text, mail.subject),
@@ -101,15 +102,15 @@ class Replier:
             return self._all_quoted(session, row, mail, conversation, thread, now)
         waiting = conversation.status == "waiting_for_staff"
         text = engine_text(parts.new_text, mail.subject, first=conversation.message_count == 0)
-        result = self.conversations.post_in(
+        posted = self.conversations.post_in_session(
             session, conversation, text, channel_ref=_channel_ref(row),
             payload=_payload(row, mail, parts),
         )  # fmt: skip
         if waiting:  # written to staff, not to the bot: the ticket needs them
             self._reopen_ticket(session, conversation, row.id, now)
-        if not result["messages"]:
+        if not posted.messages:
             return Outcome(row.id, QUIET, "staff_own_conversation", "", conversation.id)
-        reply = _Reply(thread, result["messages"], result["state"]["language"], result["route"])
+        reply = _Reply(thread, list(posted.messages), posted.language, posted.route)
         return self._queue(session, row, conversation, reply, now)
 
     def _all_quoted(
@@ -122,7 +123,7 @@ class Replier:
         now: datetime,
     ) -> Outcome:
         payload = _payload(row, mail, None, suppressed="all_quoted")
-        self.conversations.note_in(
+        self.conversations.store_unanswered(
             session, conversation, _stored_text(mail.text, mail.subject),
             channel_ref=_channel_ref(row), payload=payload,
         )  # fmt: skip

@@ -105,8 +105,8 @@ def open_ticket(
     rt = rt_of(app)
     started = rt.conversations.start(channel="widget", language=language, email=email, name=name)
     turn = rt.conversations.post(started.public_id, started.token, text)
-    assert turn["ticket"], f"no ticket after {text!r}: {turn['route']}"
-    return turn["ticket"]["number"], started.conversation_id, started.public_id, started.token
+    assert turn.ticket, f"no ticket after {text!r}: {turn.route}"
+    return turn.ticket.number, started.conversation_id, started.public_id, started.token
 
 
 def ticket_row(app: Flask, number: str) -> Ticket:

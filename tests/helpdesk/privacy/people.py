@@ -95,7 +95,8 @@ def seed_person(rt: Runtime, tag: str, last4: str, *, now: datetime | None = Non
         )  # fmt: skip
     post(started.public_id, started.token, f"Mijn licentiesleutel is {key}")
     turn = post(started.public_id, started.token, "ik wil een medewerker spreken")
-    number = turn["ticket"]["number"]
+    assert turn.ticket is not None and turn.ticket.number is not None
+    number = turn.ticket.number
     actor, desk = staff_member(rt), rt.desk
     desk.add_note(number, actor, f"Belde over {phrase}; {name} is boos")
     desk.reply(number, actor, f"Dag {name}, dit lost {phrase} op.", seen_seq=10_000,
