@@ -23,7 +23,7 @@ from typing import Any
 
 import common  # noqa: F401  (puts the checkout on sys.path)
 
-from bot.mail.bounces import parse_bounce
+from bot.mail.bounce_reports import parse_bounce
 from bot.mail.html_text import html_to_text
 from bot.mail.message import InboundMail, parse_message
 from bot.mail.quotes import extract_reply

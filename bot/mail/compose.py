@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from bot.mail.address_headers import mailbox
-from bot.mail.headers import decode_header_value, flatten, parse_message_ids
+from bot.mail.header_decoding import decode_header_value, flatten, parse_message_ids
 from bot.mail.message import InboundMail
 
 MAX_REFERENCES = 10

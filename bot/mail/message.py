@@ -9,7 +9,7 @@ from email import policy
 from email.message import Message
 
 from bot.mail.charsets import decode_bytes
-from bot.mail.headers import (
+from bot.mail.header_decoding import (
     HeaderMap,
     decode_header_value,
     flatten,

@@ -13,7 +13,7 @@ from typing import TypeVar
 from bot.core.text import strip_control
 from bot.mail.charsets import decode_bytes, meta_charset
 from bot.mail.flowed import unflow
-from bot.mail.headers import decode_header_value, flatten
+from bot.mail.header_decoding import decode_header_value, flatten
 from bot.mail.large_parts import clipped_size
 
 T = TypeVar("T")

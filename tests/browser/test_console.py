@@ -22,11 +22,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
 
 from bot.app import build_runtime
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.passwords import ScryptCost
 from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
 from bot.config import REPO_ROOT, Config
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
 from bot.storage import repositories as repo
 from bot.storage.models import Ticket
 from tests.browser.conftest import DESKTOP, browser_server_env

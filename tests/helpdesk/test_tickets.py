@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_runtime
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.passwords import ScryptCost
 from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
 from bot.helpdesk.bus import STAFF_TOPIC, conversation_topic
 from bot.helpdesk.errors import InvalidInput, NotFound
 from bot.helpdesk.posted_turn import PostedTurn
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
 from bot.helpdesk.tickets import Actor, StaleEdit, TicketDesk
 from bot.storage.models import (
     AuditEntry,

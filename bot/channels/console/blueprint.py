@@ -13,8 +13,8 @@ from bot.channels.console import (
     admin_views,
     auth_views,
     dashboard_views,
-    i18n,
     labels,
+    language,
     privacy_views,
     queue_views,
     socket_route,
@@ -22,8 +22,8 @@ from bot.channels.console import (
     ticket_views,
 )
 from bot.channels.console.guard import guard
-from bot.channels.console.headers import add_security_headers
-from bot.channels.console.i18n import current_language
+from bot.channels.console.language import current_language
+from bot.channels.console.security_headers import add_security_headers
 from bot.channels.mail_status import mail_status
 from bot.channels.runtime import runtime
 
@@ -32,7 +32,7 @@ HERE = Path(__file__).parent
 
 def init_console(app: Flask) -> None:
     """The one call that wires the console into an app."""
-    i18n.install(app)
+    language.install(app)
     app.register_blueprint(console_blueprint())
 
 

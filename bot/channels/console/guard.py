@@ -16,10 +16,10 @@ from werkzeug.wrappers import Response
 
 from bot.channels.console import cookies, csrf
 from bot.channels.console.access import allows, level_of
-from bot.channels.console.i18n import pick_language
-from bot.channels.console.sessions import Staff, load_session
+from bot.channels.console.language import pick_language
 from bot.channels.runtime import runtime
 from bot.clock import utcnow
+from bot.helpdesk.staff.sessions import Staff, load_session
 from bot.helpdesk.tickets import Actor
 
 log = logging.getLogger(__name__)

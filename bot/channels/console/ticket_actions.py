@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from bot.channels.console.access import access
 from bot.channels.console.guard import actor, wants_json
-from bot.channels.console.i18n import _
+from bot.channels.console.language import _
 from bot.channels.console.ticket_views import render_ticket
 from bot.channels.runtime import runtime
 from bot.channels.untrusted_input import parse_int

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.email.bounce_marks import mailed_before, mark_bounced
+from bot.channels.email.bounced_addresses import mailed_before, mark_bounced
 from bot.helpdesk.conversations import Conversations
-from bot.mail.bounces import Bounce
+from bot.mail.bounce_reports import Bounce
+from bot.mail.mail_outcome import BOUNCE, Outcome
 from bot.mail.message_ids import conversation_id_of, verify_message_id
-from bot.mail.outcome import BOUNCE, Outcome
 from bot.mail.settings import EmailSettings
 from bot.storage import repositories as repo
 from bot.storage.models import InboundEmail, OutboundEmail

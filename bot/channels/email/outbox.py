@@ -22,7 +22,7 @@ from typing import Protocol
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.channels.email.bounce_marks import is_bounced, mark_bounced
+from bot.channels.email.bounced_addresses import is_bounced, mark_bounced
 from bot.channels.email.smtp_transport import DeliveryError
 from bot.clock import utcnow
 from bot.mail.address_headers import MAIL_POLICY

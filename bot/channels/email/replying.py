@@ -16,19 +16,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.email.bounce_marks import clear_bounce
+from bot.channels.email.bounced_addresses import clear_bounce
 from bot.channels.email.outbox import queue_message
 from bot.core.text import fold
 from bot.helpdesk.conversations import Conversations
 from bot.helpdesk.transcripts import MAX_MESSAGES
 from bot.mail.autoreply_rules import AutoReplyDecision
 from bot.mail.compose import ThreadContext
-from bot.mail.headers import flatten
+from bot.mail.header_decoding import flatten
+from bot.mail.mail_outcome import QUIET, REPLIED, SUPPRESSED, Outcome
 from bot.mail.mail_texts import MailTexts
 from bot.mail.message import InboundMail
-from bot.mail.outcome import QUIET, REPLIED, SUPPRESSED, Outcome
-from bot.mail.outgoing import BOT_KIND, bot_reply
 from bot.mail.quotes import ReplyParts, extract_reply
+from bot.mail.reply_mail import BOT_KIND, bot_reply
 from bot.mail.settings import EmailSettings
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation, InboundEmail, OutboundEmail

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.channels.email.inbound import EmailChannel
 from bot.channels.email.outbox import OutboxSender
+from bot.channels.email.pipeline import EmailChannel
 from bot.channels.email.smtp_transport import SmtpRelay
 from bot.channels.email.staff_mail import StaffMail
 from bot.channels.runtime import Runtime

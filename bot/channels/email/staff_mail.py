@@ -15,13 +15,13 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.email.bounce_marks import is_bounced
+from bot.channels.email.bounced_addresses import is_bounced
 from bot.channels.email.outbox import queue_message
 from bot.core.ports import Translator
 from bot.mail.compose import ThreadContext, trim_references
 from bot.mail.mail_texts import MailTexts
 from bot.mail.message import parse_message
-from bot.mail.outgoing import STAFF_KIND, staff_reply
+from bot.mail.reply_mail import STAFF_KIND, staff_reply
 from bot.mail.settings import EmailSettings
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation, InboundEmail, OutboundEmail

@@ -16,9 +16,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.passwords import ScryptCost
 from bot.channels.runtime import Runtime, runtime
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation, StaffUser, Ticket
 

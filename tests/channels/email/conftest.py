@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import select
 
-from bot.channels.email.inbound import EmailChannel
+from bot.channels.email.pipeline import EmailChannel
 from bot.core.dialogue.engine import Engine
 from bot.helpdesk.conversations import Conversations
 from bot.mail.autoreply_rules import RateLimit

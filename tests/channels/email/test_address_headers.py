@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.mail.address_headers import MAIL_POLICY, format_mailbox
 from bot.mail.compose import ThreadContext, compose_reply
-from bot.mail.headers import flatten, parse_mailbox
+from bot.mail.header_decoding import flatten, parse_mailbox
 
 ADDRESS = "kees2@example.net"
 # Display names as a mail client shows them: one line of any characters (no control ones).

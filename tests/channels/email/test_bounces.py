@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.mail.bounces import parse_bounce
+from bot.mail.bounce_reports import parse_bounce
 from bot.mail.message import parse_message
 from tests.channels.email.realworld import require_email_dir
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.channels.email.inbound import EmailChannel
+from bot.channels.email.pipeline import EmailChannel
 from bot.channels.email.replying import engine_text
 from bot.core.dialogue.engine import Engine
 from bot.helpdesk.conversations import Conversations

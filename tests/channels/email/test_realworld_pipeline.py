@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.email.inbound import EmailChannel
+from bot.channels.email.pipeline import EmailChannel
 from bot.core.dialogue.engine import Engine
 from bot.helpdesk.conversations import Conversations
 from bot.mail.message import parse_message

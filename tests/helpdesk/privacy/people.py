@@ -16,13 +16,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.passwords import ScryptCost
-from bot.channels.email.bounce_marks import mark_bounced
+from bot.channels.email.bounced_addresses import mark_bounced
 from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
 from bot.core.licence_keys import licence_key_hash
 from bot.core.shop.records import SubscriptionRecord
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
 from bot.helpdesk.subscriptions import upsert_subscription
 from bot.helpdesk.tickets import Actor
 from bot.storage.models import Base, StaffUser

@@ -23,9 +23,9 @@ from bot.channels.email.thread_match import find_conversation
 from bot.clock import utcnow
 from bot.helpdesk.conversations import Conversations
 from bot.helpdesk.transcripts import MAX_MESSAGES
-from bot.mail.bounces import parse_bounce
+from bot.mail.bounce_reports import parse_bounce
+from bot.mail.mail_outcome import BUSY, DUPLICATE, FAILED, Outcome
 from bot.mail.message import InboundMail, parse_message
-from bot.mail.outcome import BUSY, DUPLICATE, FAILED, Outcome
 from bot.mail.reply_decision import reply_decision
 from bot.mail.settings import ATTACHMENT_LIMIT, EmailSettings
 from bot.storage import repositories as repo

@@ -8,7 +8,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 
 from bot.mail.charsets import decode_bytes
-from bot.mail.headers import flatten, parse_message_ids
+from bot.mail.header_decoding import flatten, parse_message_ids
 from bot.mail.machine_senders import sender_role
 from bot.mail.message import InboundMail
 
