@@ -20,6 +20,7 @@ from bot.helpdesk.posted_turn import PostedTurn
 from bot.helpdesk.staff.accounts import add_staff
 from bot.helpdesk.staff.passwords import ScryptCost
 from bot.helpdesk.tickets import Actor, StaleEdit, TicketDesk
+from bot.mail.mail_outcome import Outcome
 from bot.storage.models import (
     AuditEntry,
     Conversation,
@@ -335,55 +336,53 @@ def test_the_customer_writing_again_reopens_the_ticket(
     assert {"type": "conversation", "conversation": customer.id} in heard
 
 
+class Mailer:
+    """A customer writing to the helpdesk by email, with a ticket already open."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt, self.channel = rt, email_channel(rt)
+        self.to_us = rt.kb.policy.helpdesk_email  # mail not naming the helpdesk is not answered
+        asked = mail("Ik wil graag een medewerker spreken.", to=self.to_us)
+        self.conversation_id = self.channel.handle(asked, source="smtp").conversation_id
+        self.number = rows(rt, Ticket, conversation_id=self.conversation_id)[0].number
+
+    def answer_staff(self, text: str) -> Outcome:
+        """A reply to the staff member's mail."""
+        ours = [row for row in rows(self.rt, OutboundEmail) if row.kind == "staff"][0].message_id
+        headers = (f"In-Reply-To: {ours}",)
+        reply = mail(text, message_id="<m2@klant.example>", headers=headers, to=self.to_us)
+        return self.channel.handle(reply, source="smtp")
+
+
 def test_an_email_reply_reopens_a_waiting_ticket(
     rt: Runtime, desk: TicketDesk, piet: Actor
 ) -> None:
-    channel = email_channel(rt)
-    to_us = rt.kb.policy.helpdesk_email  # mail that does not name the helpdesk is not answered
-    first = channel.handle(mail("Ik wil graag een medewerker spreken.", to=to_us), source="smtp")
-    number = rows(rt, Ticket, conversation_id=first.conversation_id)[0].number
+    customer = Mailer(rt)
+    number = customer.number
     desk.reply(number, piet, "Welke versie gebruik je?", **seen(rt, number))
     assert ticket(rt, number).status == "waiting"
-    ours = [row for row in rows(rt, OutboundEmail) if row.kind == "staff"][0].message_id
-    channel.handle(
-        mail(
-            "Versie 3.4.2",
-            message_id="<m2@klant.example>",
-            headers=(f"In-Reply-To: {ours}",),
-            to=to_us,
-        ),
-        source="smtp",
-    )
+    customer.answer_staff("Versie 3.4.2")
     assert ticket(rt, number).status == "open"
 
 
 def test_an_email_reply_that_only_quotes_reopens_the_ticket_due_afresh(
     rt: Runtime, desk: TicketDesk, piet: Actor
 ) -> None:
-    channel = email_channel(rt)
-    to_us = rt.kb.policy.helpdesk_email
-    first = channel.handle(mail("Ik wil graag een medewerker spreken.", to=to_us), source="smtp")
-    number = rows(rt, Ticket, conversation_id=first.conversation_id)[0].number
+    customer = Mailer(rt)
+    number = customer.number
     desk.reply(number, piet, "Is het nu opgelost?", **seen(rt, number), status="resolved")
     earlier_due = ticket(rt, number).due_at
-    ours = [row for row in rows(rt, OutboundEmail) if row.kind == "staff"][0].message_id
     heard = listen(rt, STAFF_TOPIC)
-    outcome = channel.handle(
-        mail(
-            "> Is het nu opgelost?",
-            message_id="<m2@klant.example>",
-            headers=(f"In-Reply-To: {ours}",),
-            to=to_us,
-        ),
-        source="smtp",
-    )
+    outcome = customer.answer_staff("> Is het nu opgelost?")
     assert (outcome.outcome, outcome.reason) == ("quiet", "all_quoted")
     after = ticket(rt, number)
     assert after.status == "open" and after.resolved_at is None
     assert after.due_at > earlier_due  # the same fresh promise as a chat message gets
-    kinds = [event.kind for event in rows(rt, EventRecord, conversation_id=first.conversation_id)]
+    kinds = [
+        event.kind for event in rows(rt, EventRecord, conversation_id=customer.conversation_id)
+    ]
     assert "ticket_reopened" in kinds and "email_customer_replied" in kinds
-    changed = {"type": "ticket_changed", "conversation": first.conversation_id, "number": number}
+    changed = {"type": "ticket_changed", "conversation": customer.conversation_id, "number": number}
     assert changed in heard
 
 
