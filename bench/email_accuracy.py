@@ -23,12 +23,12 @@ from typing import Any
 
 import common  # noqa: F401  (puts the checkout on sys.path)
 
-from bot.channels.email.bounces import parse_bounce
-from bot.channels.email.html_text import html_to_text
-from bot.channels.email.message import InboundMail, parse_message
-from bot.channels.email.quotes import extract_reply
-from bot.channels.email.reply_decision import reply_decision
-from bot.channels.email.settings import EmailSettings
+from bot.mail.bounce_reports import parse_bounce
+from bot.mail.html_text import html_to_text
+from bot.mail.message import InboundMail, parse_message
+from bot.mail.quotes import extract_reply
+from bot.mail.reply_decision import reply_decision
+from bot.mail.settings import EmailSettings
 
 HELPDESK = "support@example.com"
 LANGUAGES = ["en", "de", "nl", "fr", "it", "es", "pl", "sv", "da", "ja", "ko", "zh", "cs"]

@@ -24,13 +24,13 @@ from pathlib import Path
 from common import REPO  # noqa: F401  (puts the checkout on sys.path)
 from email_accuracy import DEFAULT_CORPUS, as_message
 
-from bot.channels.email.mail_files import MailFile
 from bot.channels.email.replay import Replay, ReplayRecord
-from bot.channels.email.settings import EmailSettings
 from bot.config import REPO_ROOT
 from bot.core.dialogue.engine import Engine
 from bot.core.knowledge.loader import load_knowledge
 from bot.i18n import load_translations
+from bot.mail.mail_files import MailFile
+from bot.mail.settings import EmailSettings
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 

@@ -33,9 +33,9 @@ from aiosmtpd.controller import Controller
 from common import REPO, print_table
 
 from bot.app import build_runtime
-from bot.channels.email import inbound, replying, smtp_transport
+from bot.channels.email import pipeline, replying, smtp_transport
 from bot.channels.email.outbox import OutboxSender
-from bot.channels.email.service import email_channel, email_settings
+from bot.channels.email.service import email_channel
 from bot.channels.email.smtp_server import InboundServer, accepts
 from bot.channels.email.smtp_transport import SmtpRelay
 from bot.config import Config
@@ -100,10 +100,10 @@ def messages(runtime: Any, count: int, helpdesk: str) -> list[tuple[str, bytes]]
 
 
 def instrument() -> None:
-    inbound.parse_message = timed("parse (MIME, charsets)", inbound.parse_message)  # type: ignore[assignment]
+    pipeline.parse_message = timed("parse (MIME, charsets)", pipeline.parse_message)  # type: ignore[assignment]
     replying.extract_reply = timed("quotes and signature", replying.extract_reply)  # type: ignore[assignment]
     Engine.handle = timed("engine", Engine.handle)  # type: ignore[method-assign]
-    inbound.EmailChannel.process = timed("processing (all)", inbound.EmailChannel.process)  # type: ignore[method-assign]
+    pipeline.EmailChannel.process = timed("processing (all)", pipeline.EmailChannel.process)  # type: ignore[method-assign]
     smtp_transport._deliver = timed("SMTP out", smtp_transport._deliver)
 
 
@@ -150,7 +150,7 @@ def run(count: int, clients: int, database_url: str) -> None:
         email_replies_per_hour=10_000, email_replies_per_day=10_000,
     )  # fmt: skip
     runtime = build_runtime(config)
-    settings = email_settings(runtime)
+    settings = runtime.email
     instrument()
     server = InboundServer(
         email_channel(runtime), "127.0.0.1", free_port(), max_bytes=settings.max_bytes,

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
@@ -13,12 +10,15 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.channels import api, console, shop_webhook, widget
+from bot.channels import api, shop_webhook
+from bot.channels.console.blueprint import init_console
+from bot.channels.email.staff_mail import StaffMail
 from bot.channels.mail_status import mail_status
 from bot.channels.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
-from bot.channels.runtime import EXTENSION_KEY, Runtime
+from bot.channels.runtime import EXTENSION_KEY, Runtime, runtime
 from bot.channels.untrusted_input import RowIdConverter
-from bot.config import Config
+from bot.channels.widget.routes import init_widget
+from bot.config import Config, app_secret
 from bot.core.dialogue.engine import Engine
 from bot.core.knowledge.loader import load_knowledge
 from bot.helpdesk.bus import LocalBus, MessageBus
@@ -26,7 +26,9 @@ from bot.helpdesk.conversations import Conversations
 from bot.helpdesk.presence import LocalPresence, Presence, RedisPresence
 from bot.helpdesk.redis_bus import RedisBus
 from bot.helpdesk.subscriptions import SubscriptionFeed
+from bot.helpdesk.tickets import TicketDesk
 from bot.i18n import load_translations
+from bot.mail.settings import EmailSettings
 from bot.semantic import build_semantic
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
@@ -40,10 +42,8 @@ API_MAX_REQUEST_BYTES = 64 * 1024
 def create_app(config: Config | None = None, *, migrate: bool = True) -> Flask:
     config = config or Config.from_env()
     app = Flask(__name__, instance_path=str(config.instance_dir.resolve()))
-    app.config.update(
-        SECRET_KEY=app_secret(config),
-        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
-    )
+    rt = build_runtime(config, migrate=migrate)
+    app.config.update(SECRET_KEY=rt.secret, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the SPEC's field order
     if config.trusted_proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -52,12 +52,12 @@ def create_app(config: Config | None = None, *, migrate: bool = True) -> Flask:
             x_proto=config.trusted_proxies,
             x_host=config.trusted_proxies,
         )
-    app.extensions[EXTENSION_KEY] = build_runtime(config, migrate=migrate)
+    app.extensions[EXTENSION_KEY] = rt
     app.url_map.converters["row_id"] = RowIdConverter
     app.register_blueprint(api.bp)
     app.register_blueprint(shop_webhook.bp)
-    widget.init_app(app)
-    console.init_app(app)
+    init_widget(app)
+    init_console(app)
     register_health(app)
     register_errors(app)
     return app
@@ -82,17 +82,42 @@ def build_runtime(config: Config, *, migrate: bool = True) -> Runtime:
         bus = RedisBus(client, channel=prefix + "bus")
         limiter = RedisRateLimiter(client, prefix=prefix + "rl:")
         presence = RedisPresence(client, prefix=prefix + "presence:")
+    mail_enabled = bool(config.smtp_url)
     conversations = Conversations(
-        db, engine, bus, subscriptions=SubscriptionFeed(), mail_enabled=bool(config.smtp_url)
+        db, engine, bus, subscriptions=SubscriptionFeed(), mail_enabled=mail_enabled
     )
-    return Runtime(config, db, kb, engine, bus, conversations, limiter, presence)
+    secret = app_secret(config)
+    email = EmailSettings.from_config(config, kb.policy, secret)
+    mailer = StaffMail(email, engine.translations, kb.policy.default_language)
+    desk = TicketDesk(
+        db,
+        bus,
+        presence,
+        response_hours=kb.policy.response_hours,
+        mailer=mailer,
+        mail_enabled=mail_enabled,
+    )
+    return Runtime(
+        config=config,
+        db=db,
+        kb=kb,
+        engine=engine,
+        bus=bus,
+        conversations=conversations,
+        limiter=limiter,
+        presence=presence,
+        desk=desk,
+        secret=secret,
+        email=email,
+    )
 
 
 def redis_client(config: Config) -> Any:
     """Redis, failing fast when it is down: the bus and presence degrade, requests never hang."""
-    import redis  # only installations that set SUPPORTBOT_REDIS_URL need the package loaded
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
+    # Lazy: only installations that set SUPPORTBOT_REDIS_URL have the `redis` extra installed.
+    import redis  # noqa: PLC0415
+    from redis.backoff import NoBackoff  # noqa: PLC0415
+    from redis.retry import Retry  # noqa: PLC0415
 
     return redis.Redis.from_url(
         config.redis_url,
@@ -111,28 +136,9 @@ def message_bus(config: Config) -> MessageBus | None:
     return RedisBus(redis_client(config), channel=config.redis_prefix + "bus")
 
 
-def app_secret(config: Config) -> str:
-    return config.secret_key or instance_secret(config.instance_dir)
-
-
-def instance_secret(instance_dir: Path) -> str:
-    """A per-installation secret, generated once and kept in the instance folder (mode 0600)."""
-    path = instance_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance_dir.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(secret)
-    return secret
-
-
 def register_health(app: Flask) -> None:
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:
-        from bot.channels.runtime import runtime
-
         rt = runtime()
         try:
             with rt.db.engine.connect() as connection:

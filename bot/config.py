@@ -7,6 +7,7 @@ check that every setting is documented.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,9 +69,10 @@ def _list(raw: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Setting:
+    """One ``SUPPORTBOT_*`` variable; its default is the ``Config`` field's, declared once."""
+
     name: str
     parse: Callable[[str], Any]
-    default: Any
     help: str
 
 
@@ -81,91 +83,78 @@ def default_data_dir() -> Path:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DATA_DIR", _str, "", "Knowledge-base directory (default: the shipped faq_data/)."),
-    Setting("DATABASE_URL", _str, "", "SQLAlchemy URL; default SQLite in the instance folder."),
-    Setting(
-        "SECRET_KEY", _str, "", "Signs sessions and Message-IDs; generated per instance if unset."
-    ),
-    Setting("PUBLIC_URL", _str, "http://127.0.0.1:8000", "Public base URL of this server."),
+    Setting("DATA_DIR", _str, "Knowledge-base directory (default: the shipped faq_data/)."),
+    Setting("DATABASE_URL", _str, "SQLAlchemy URL; default SQLite in the instance folder."),
+    Setting("SECRET_KEY", _str, "Signs sessions and Message-IDs; generated per instance if unset."),
+    Setting("PUBLIC_URL", _str, "Public base URL of this server."),
     Setting(
         "DEMO_PAGE",
         _switch,
-        None,
         "Serve the widget demo page /demo/: true, false, or auto (off when PUBLIC_URL is https).",
     ),
-    Setting("INSTANCE_DIR", _str, "", "Folder for the SQLite database and the generated secret."),
-    Setting(
-        "WIDGET_ORIGINS", _list, (), "Sites allowed to embed the widget (Origin values); * = any."
-    ),
+    Setting("INSTANCE_DIR", _str, "Folder for the SQLite database and the generated secret."),
+    Setting("WIDGET_ORIGINS", _list, "Sites allowed to embed the widget (Origin values); * = any."),
     Setting(
         "CONNECTOR_ANY_SITE",
         _bool,
-        False,
         "Let the WordPress connector's Help page on any customer site start product chats.",
     ),
     Setting(
         "CONNECTOR_CHATS_PER_SITE",
         _int,
-        10,
         "New conversations per hour from one site outside WIDGET_ORIGINS (the connector).",
     ),
-    Setting("SMTP_URL", _str, "", "Outgoing mail relay: smtp://user:pass@host:port or smtps://..."),
-    Setting("IMAP_URL", _str, "", "Mailbox for `email poll`: imaps://user:pass@host/INBOX."),
-    Setting("SMTP_LISTEN", _str, "", "host:port for the inbound SMTP server started by `serve`."),
-    Setting("HELPDESK_ADDRESSES", _list, (), "Extra addresses of ours (aliases) besides policy's."),
-    Setting("REDIS_URL", _str, "", "Redis for the cross-worker message bus; unset = in-process."),
+    Setting("SMTP_URL", _str, "Outgoing mail relay: smtp://user:pass@host:port or smtps://..."),
+    Setting("IMAP_URL", _str, "Mailbox for `email poll`: imaps://user:pass@host/INBOX."),
+    Setting("SMTP_LISTEN", _str, "host:port for the inbound SMTP server started by `serve`."),
+    Setting("HELPDESK_ADDRESSES", _list, "Extra addresses of ours (aliases) besides policy's."),
+    Setting("REDIS_URL", _str, "Redis for the cross-worker message bus; unset = in-process."),
     Setting(
         "REDIS_PREFIX",
         _str,
-        "supportbot:",
         "Prefix of our Redis keys and channels: installations sharing one Redis stay apart.",
     ),
     Setting(
         "SEMANTIC",
         _switch,
-        None,
         "The semantic stage (an embedding model next to the word rankers): true, false, or "
         "auto (on when the `semantic` extra is installed).",
     ),
     Setting(
         "EMBEDDING_MODEL",
         _str,
-        "",
         "A sentence-embedding model directory (model.onnx + tokenizer.json) instead of the "
         "bundled one.",
     ),
     Setting(
-        "EMBEDDING_CACHE", _str, "", "Folder for cached FAQ vectors (default: instance/embeddings)."
+        "EMBEDDING_CACHE", _str, "Folder for cached FAQ vectors (default: instance/embeddings)."
     ),
-    Setting("TIMEZONE", _timezone, "Europe/Amsterdam", "Time zone of times shown to staff."),
+    Setting("TIMEZONE", _timezone, "Time zone of times shown to staff."),
     Setting(
         "MAX_MESSAGE_CHARS",
         _int,
-        20000,
         "Longest customer message accepted (a whole Site Health paste fits).",
     ),
-    Setting("RATE_PER_CONVERSATION", _int, 20, "Messages per minute per conversation."),
-    Setting("RATE_PER_IP", _int, 60, "Messages per minute per client IP."),
-    Setting("TRUSTED_PROXIES", _int, 0, "Number of reverse proxies in front (X-Forwarded-For)."),
-    Setting("SHOP_WEBHOOK_SECRET", _str, "", "Shared secret for the subscription webhook."),
-    Setting("LOG_LEVEL", _str, "INFO", "Logging level."),
-    Setting("OUTBOX_WORKER", _bool, True, "`serve` also sends the outbox (a child process)."),
-    Setting("EMAIL_DOMAIN", _str, "", "Domain of our Message-IDs (default: the helpdesk's)."),
-    Setting("EMAIL_ENVELOPE_FROM", _str, "", "MAIL FROM of our mail (default: helpdesk)."),
-    Setting("EMAIL_MAX_BYTES", _int, 35 * 1024 * 1024, "Largest inbound message; bigger gets 552."),
-    Setting("EMAIL_REPLIES_PER_HOUR", _int, 3, "Automatic replies per sender, per conversation."),
-    Setting("EMAIL_REPLIES_PER_DAY", _int, 10, "Automatic replies per sender, per conversation."),
-    Setting("EMAIL_POLL_INTERVAL", _int, 60, "Seconds between IMAP checks of `email poll`."),
+    Setting("RATE_PER_CONVERSATION", _int, "Messages per minute per conversation."),
+    Setting("RATE_PER_IP", _int, "Messages per minute per client IP."),
+    Setting("TRUSTED_PROXIES", _int, "Number of reverse proxies in front (X-Forwarded-For)."),
+    Setting("SHOP_WEBHOOK_SECRET", _str, "Shared secret for the subscription webhook."),
+    Setting("LOG_LEVEL", _str, "Logging level."),
+    Setting("OUTBOX_WORKER", _bool, "`serve` also sends the outbox (a child process)."),
+    Setting("EMAIL_DOMAIN", _str, "Domain of our Message-IDs (default: the helpdesk's)."),
+    Setting("EMAIL_ENVELOPE_FROM", _str, "MAIL FROM of our mail (default: helpdesk)."),
+    Setting("EMAIL_MAX_BYTES", _int, "Largest inbound message; bigger gets 552."),
+    Setting("EMAIL_REPLIES_PER_HOUR", _int, "Automatic replies per sender, per conversation."),
+    Setting("EMAIL_REPLIES_PER_DAY", _int, "Automatic replies per sender, per conversation."),
+    Setting("EMAIL_POLL_INTERVAL", _int, "Seconds between IMAP checks of `email poll`."),
     Setting(
         "RETENTION_DAYS",
         _days,
-        365,
         "Days a closed conversation and its mail are kept after their last activity (0: forever).",
     ),
     Setting(
         "RAW_MAIL_RETENTION_DAYS",
         _days,
-        90,
         "Days raw inbound and outbound mail is kept (0: as long as its conversation).",
     ),
 )
@@ -240,3 +229,22 @@ class Config:
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.instance_dir / 'supportbot.sqlite3'}"
+
+
+def app_secret(config: Config) -> str:
+    """The secret that signs sessions and Message-IDs: SUPPORTBOT_SECRET_KEY, else the
+    instance's own."""
+    return config.secret_key or instance_secret(config.instance_dir)
+
+
+def instance_secret(instance_dir: Path) -> str:
+    """A per-installation secret, generated once and kept in the instance folder (mode 0600)."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secret)
+    return secret

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from bot.channels.email.message import parse_message
-from bot.channels.email.quotes import extract_reply
 from bot.channels.email.replying import engine_text
+from bot.mail.message import parse_message
+from bot.mail.quotes import extract_reply
 from tests.shared_data import SHARED_DIR
 
 REALWORLD = SHARED_DIR / "realworld"

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
-from bot.config import Config, ConfigError
+from bot.config import SETTINGS, Config, ConfigError
 
 
 def test_defaults_need_no_environment() -> None:
     config = Config.from_env({})
     assert config.max_message_chars == 20000 and config.timezone == "Europe/Amsterdam"
     assert config.sqlalchemy_url.startswith("sqlite:///")
+
+
+def test_every_setting_sets_a_config_field_which_holds_its_one_default() -> None:
+    names = {field.name for field in fields(Config)}
+    assert [s.name for s in SETTINGS if s.name.lower() not in names] == []
 
 
 def test_values_are_parsed_by_type() -> None:

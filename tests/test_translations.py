@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.cli.i18n import extract_template
+from bot.cli.catalogs import extract_template
 from bot.i18n import read_catalog, untranslated
 
 LANGUAGES = ["nl", "en"]

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from bot.channels.cors import allow_widget_origin, check_connector_start
 from bot.channels.runtime import runtime
+from bot.channels.turn_json import turn_json
 from bot.channels.untrusted_input import UnreadableJson, parse_int, read_json, text_problem
 from bot.core.dialogue.deadlines import zone_named
 from bot.core.knowledge.versions import looks_like_version
@@ -157,7 +158,7 @@ def post_message(conversation_id: str) -> Response:
         check_rate(f"conv:{conversation_id[:40]}", rt.config.rate_per_conversation)
 
     turn = rt.conversations.post(conversation_id, token, text, client_id=client_id, admit=admit)
-    return jsonify(turn)
+    return jsonify(turn_json(turn))
 
 
 @bp.get("/conversations/<conversation_id>")

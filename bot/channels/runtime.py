@@ -1,8 +1,9 @@
-"""The services one app runs with, reachable from request handlers as ``runtime()``."""
+"""The services one app runs with, built once by ``bot.app.build_runtime`` and reachable from
+request handlers as ``runtime()``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import Flask, current_app
 
@@ -12,7 +13,9 @@ from bot.core.dialogue.engine import Engine
 from bot.core.knowledge.models import KnowledgeBase
 from bot.helpdesk.bus import MessageBus
 from bot.helpdesk.conversations import Conversations
-from bot.helpdesk.presence import LocalPresence, Presence
+from bot.helpdesk.presence import Presence
+from bot.helpdesk.tickets import TicketDesk
+from bot.mail.settings import EmailSettings
 from bot.storage.db import Database
 
 EXTENSION_KEY = "supportbot"
@@ -27,7 +30,10 @@ class Runtime:
     bus: MessageBus
     conversations: Conversations
     limiter: RateLimiter
-    presence: Presence = field(default_factory=LocalPresence)  # is the customer's widget open?
+    presence: Presence  # is the customer's widget open?
+    desk: TicketDesk  # the ticket use cases, with the staff mailer
+    secret: str  # signs sessions and Message-IDs (bot.config.app_secret)
+    email: EmailSettings
 
 
 def runtime(app: Flask | None = None) -> Runtime:

@@ -14,7 +14,7 @@ COMMAND_MODULES = (
     "bot.cli.ask",
     "bot.cli.kb",
     "bot.cli.db",
-    "bot.cli.i18n",
+    "bot.cli.catalogs",
     "bot.cli.email",
     "bot.cli.imports",
     "bot.cli.staff",

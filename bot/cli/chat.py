@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from bot.config import Config
+from bot.helpdesk.posted_turn import PostedTurn
 
 
-def render_turn(turn: dict[str, Any]) -> str:
-    lines = [click.style(f"[{turn['route']}]", fg="cyan")]
-    if turn.get("faq"):
-        faq = turn["faq"]
-        lines[0] += click.style(f" faq={faq['id']} score={faq['score']}", fg="cyan")
-    if turn.get("ticket"):
-        lines[0] += click.style(f" ticket={turn['ticket']['number']}", fg="yellow")
-    for message in turn["messages"]:
+def render_turn(turn: PostedTurn) -> str:
+    lines = [click.style(f"[{turn.route}]", fg="cyan")]
+    if turn.faq:
+        score = round(turn.faq.score, 3)
+        lines[0] += click.style(f" faq={turn.faq.id} score={score}", fg="cyan")
+    if turn.ticket:
+        lines[0] += click.style(f" ticket={turn.ticket.number}", fg="yellow")
+    for message in turn.messages:
         lines.append(click.style("bot> ", fg="green") + message["text"])
         if message["quick_replies"]:
             lines.append("     " + " | ".join(f"[{q}]" for q in message["quick_replies"]))
         for link in message["links"]:
             lines.append(f"     {link['title']}: {link['url']}")
-    for suggestion in turn.get("suggestions", []):
-        lines.append(f"     - {suggestion['question']} ({suggestion['id']})")
+    for suggestion in turn.suggestions:
+        lines.append(f"     - {suggestion.question} ({suggestion.id})")
     return "\n".join(lines)
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from bot.app import app_secret, message_bus
-from bot.config import Config
+from bot.app import message_bus
+from bot.config import Config, app_secret
 from bot.helpdesk.privacy.access_log import accesses
 from bot.helpdesk.privacy.erasure import Erasure
 from bot.helpdesk.privacy.export import export_customer, export_json

@@ -30,7 +30,7 @@ def read_input(source: str) -> bytes:
 
 def check_message(raw: bytes) -> None:
     """Refuse input that is not a mail at all (no header fields), before anything is stored."""
-    from bot.channels.email.message import parse_message
+    from bot.mail.message import parse_message
 
     header_block = raw.split(b"\n\n", 1)[0][: 512 * 1024]
     mail = parse_message(header_block + b"\n\n")
@@ -81,11 +81,11 @@ def register(group: click.Group) -> None:
     @click.option("--no-outbox", is_flag=True, help="Do not send the outbox from this process.")
     def serve(host: str, port: int, no_outbox: bool) -> None:
         """SMTP server for the helpdesk addresses: store, answer 250, then process."""
-        from bot.channels.email.service import email_channel, email_settings, outbox_sender
+        from bot.channels.email.service import email_channel, outbox_sender
         from bot.channels.email.smtp_server import InboundServer, accepts
 
         runtime = _runtime()
-        settings = email_settings(runtime)
+        settings = runtime.email
         sender = None if no_outbox or not runtime.config.smtp_url else outbox_sender(runtime)
         if sender is None and not no_outbox:
             log.warning("SUPPORTBOT_SMTP_URL is not set: replies wait in the outbox")

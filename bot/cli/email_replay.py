@@ -16,13 +16,13 @@ from pathlib import Path
 
 import click
 
-from bot.channels.email.mail_files import read_mail_files
 from bot.channels.email.replay import Replay, ReplayRecord, Skipped
-from bot.channels.email.settings import EmailSettings
 from bot.config import Config
 from bot.core.dialogue.engine import Engine
 from bot.core.knowledge.loader import load_knowledge
 from bot.i18n import load_translations
+from bot.mail.mail_files import read_mail_files
+from bot.mail.settings import EmailSettings
 
 _TEXT_WIDTH = 60
 

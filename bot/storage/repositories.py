@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Conversation, Customer, EventRecord, Message, Ticket, utcnow
+from bot.clock import utcnow
+from bot.storage.models import Conversation, Customer, EventRecord, Message, Ticket
 
 TOKEN_BYTES = 32  # 256 bits; the SPEC asks for at least 128
 _DUMMY_HASH = hashlib.sha256(b"no such conversation").hexdigest()

@@ -22,11 +22,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
 
 from bot.app import build_runtime
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.passwords import ScryptCost
 from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
 from bot.config import REPO_ROOT, Config
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
 from bot.storage import repositories as repo
 from bot.storage.models import Ticket
 from tests.browser.conftest import DESKTOP, browser_server_env
@@ -155,7 +155,7 @@ def seed_queue(rt: Runtime) -> list[str]:
         )
         for text in texts:
             turn = rt.conversations.post(started.public_id, started.token, text)
-        number = turn["ticket"]["number"]
+        number = turn.ticket.number
         numbers.append(number)
         with rt.db.session() as session:
             ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()

@@ -15,9 +15,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from bot.app import build_runtime
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.passwords import ScryptCost
 from bot.config import Config
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
 from tests.browser.conftest import DESKTOP
 from tests.browser.widget_page import TIMEOUT_MS
 from tests.live_server import LiveServer

@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from bot.app import build_runtime
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.passwords import ScryptCost
 from bot.channels.runtime import Runtime
 from bot.config import Config
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
 from tests.browser.conftest import browser_server_env
 from tests.browser.test_console import ERRORS, PASSWORD, forget_login_attempts, log_in, new_page
 from tests.browser.widget_page import WidgetPage
@@ -96,7 +96,7 @@ def test_bot_messages_and_facts_are_shown_as_read(
         "Bij het opslaan zie ik een wit scherm. WordPress 6.5, PHP 8.1.",
     ):
         turn = rt.conversations.post(started.public_id, started.token, text)
-    number = turn["ticket"]["number"]
+    number = turn.ticket.number
     sanne = new_page(browser, contexts)
     log_in(sanne, server, "sanne@nme.example")
     sanne.goto(f"{server.url}/staff/tickets/{number}")
@@ -122,8 +122,8 @@ def test_mail_that_cannot_go_out_is_not_called_sent(
 ) -> None:
     started = rt.conversations.start(channel="widget", language="nl", email="piet@garage.nl")
     turn = rt.conversations.post(started.public_id, started.token, "Ik wil een medewerker spreken")
-    number = turn["ticket"]["number"]
-    ticket_text = turn["messages"][-1]["text"]
+    number = turn.ticket.number
+    ticket_text = turn.messages[-1]["text"]
     assert "per e-mail" not in ticket_text and "verschijnt hier in de chat" in ticket_text
     sanne = new_page(browser, contexts)
     log_in(sanne, server, "sanne@nme.example")

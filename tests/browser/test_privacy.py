@@ -14,10 +14,10 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, expect
 
 from bot.app import build_runtime
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.passwords import ScryptCost
 from bot.channels.runtime import Runtime
 from bot.config import Config
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
 from tests.browser.conftest import browser_server_env
 from tests.browser.test_console import (  # noqa: F401 - the fixture is used by name
     ERRORS,

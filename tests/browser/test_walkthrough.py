@@ -25,11 +25,11 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from sqlalchemy import select
 
 from bot.app import build_runtime
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.passwords import ScryptCost
 from bot.channels.runtime import Runtime
 from bot.config import REPO_ROOT, Config
 from bot.core.dialogue.deadlines import format_due
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
 from bot.storage.models import Message, Ticket
 from tests.browser.clipboard import copy
 from tests.browser.conftest import DESKTOP, browser_server_env

@@ -11,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from bot.channels.email.staff_mail import queue_staff_reply
+from bot.channels.email.service import staff_mail
 from bot.channels.ratelimit import MemoryRateLimiter
 from bot.channels.runtime import runtime
-from bot.helpdesk import conversations as conversations_module
+from bot.helpdesk import transcripts as transcripts_module
 from bot.storage.models import Conversation
 
 TURN_KEYS = {"conversation_id", "route", "faq", "suggestions", "ticket", "state", "messages"}
@@ -247,7 +247,7 @@ def test_made_up_conversation_ids_add_no_rate_limit_keys(app: Flask, client: Fla
 def test_a_full_conversation_refuses_more_messages(
     client: FlaskClient, monkeypatch: pytest.MonkeyPatch, app: Flask
 ) -> None:
-    monkeypatch.setattr(conversations_module, "MAX_MESSAGES", 5)
+    monkeypatch.setattr(transcripts_module, "MAX_MESSAGES", 5)
     conv = start(client)
     post(client, conv, {"text": "hallo"})
     post(client, conv, {"text": "hallo"})
@@ -345,7 +345,7 @@ def test_health_warns_while_mail_waits_with_no_relay_to_send_it(
         rt = runtime()
     with rt.db.session() as session:
         conversation = session.scalars(select(Conversation)).one()
-        queue_staff_reply(session, rt, conversation.id, "Piet", "Hello Ann")
+        staff_mail(rt).queue(session, conversation.id, "Piet", "Hello Ann")
     health = client.get("/healthz")
     body = health.get_json()
     assert health.status_code == 200 and body["status"] == "ok"  # it still serves

@@ -16,7 +16,7 @@ def test_reopening_publishes_ticket_update_and_ticket_changed(sqlite_app: Flask)
     rt = runtime(sqlite_app)
     started = rt.conversations.start(channel="widget", language="en", email="ann@example.org")
     turn = rt.conversations.post(started.public_id, started.token, "I want to talk to a person")
-    number = turn["ticket"]["number"]
+    number = turn.ticket.number
     with rt.db.session() as session:
         ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()
         ticket.status = "resolved"

@@ -4,7 +4,6 @@ customer's channel, statuses, stale edits, hand back, and reopening when the cus
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,14 +12,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_runtime
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.desk import ticket_desk
-from bot.channels.console.passwords import ScryptCost
 from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
 from bot.helpdesk.bus import STAFF_TOPIC, conversation_topic
 from bot.helpdesk.errors import InvalidInput, NotFound
+from bot.helpdesk.posted_turn import PostedTurn
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
 from bot.helpdesk.tickets import Actor, StaleEdit, TicketDesk
+from bot.mail.mail_outcome import Outcome
 from bot.storage.models import (
     AuditEntry,
     Conversation,
@@ -45,7 +45,7 @@ def rt(tmp_path: Path, database_url: str) -> Iterator[Runtime]:
 
 @pytest.fixture
 def desk(rt: Runtime) -> TicketDesk:
-    return ticket_desk(rt)
+    return rt.desk
 
 
 def staff(rt: Runtime, name: str, *, active: bool = True) -> Actor:
@@ -77,9 +77,9 @@ class Widget:
             started.conversation_id,
         )
         turn = self.say("ik wil een medewerker spreken")
-        self.number: str = turn["ticket"]["number"]
+        self.number: str = turn.ticket.number
 
-    def say(self, text: str) -> dict[str, Any]:
+    def say(self, text: str) -> PostedTurn:
         return self.rt.conversations.post(self.public_id, self.token, text)
 
 
@@ -126,14 +126,14 @@ def listen(rt: Runtime, topic: str) -> list[dict[str, Any]]:
 def test_claiming_silences_the_bot_at_once(rt: Runtime, desk: TicketDesk, piet: Actor) -> None:
     customer = Widget(rt)
     desk.hand_back(customer.number, piet)
-    assert customer.say("hoe koppel ik google agenda aan appointpress")["route"] != "handoff"
+    assert customer.say("hoe koppel ik google agenda aan appointpress").route != "handoff"
     desk.claim(customer.number, piet, seen_assignee=None)
     assert conversation(rt, customer.id).status == "waiting_for_staff"
     assert ticket(rt, customer.number).assignee_id == piet.id
     first = customer.say("hoe stel ik herinneringen in?")
     second = customer.say("en de e-mailsjablonen?")
-    assert first["route"] == "handoff" and len(first["messages"]) == 1  # acknowledged once
-    assert second["route"] == "handoff" and second["messages"] == []  # then quiet
+    assert first.route == "handoff" and len(first.messages) == 1  # acknowledged once
+    assert second.route == "handoff" and second.messages == ()  # then quiet
 
 
 def test_a_claim_is_refused_when_someone_else_claimed_since_loading(
@@ -188,8 +188,10 @@ def test_a_reply_goes_by_email_when_the_customer_is_not_in_the_chat(
     rt: Runtime, piet: Actor
 ) -> None:
     customer = Widget(rt)
-    with_relay = replace(rt, config=replace(rt.config, smtp_url="smtp://relay.example:25"))
-    desk = ticket_desk(with_relay)
+    desk = TicketDesk(
+        rt.db, rt.bus, rt.presence, response_hours=rt.kb.policy.response_hours,
+        mailer=rt.desk.mailer, mail_enabled=True,
+    )  # fmt: skip
     delivery = desk.reply(customer.number, piet, "Probeer 3.4.2", **seen(rt, customer.number))
     assert (delivery.via, delivery.problem) == ("email", "")
     [outbound] = rows(rt, OutboundEmail)
@@ -325,7 +327,7 @@ def test_the_customer_writing_again_reopens_the_ticket(
     earlier_due = ticket(rt, customer.number).due_at
     heard = listen(rt, STAFF_TOPIC)
     turn = customer.say("Dat werkt nog steeds niet")
-    assert turn["route"] == "handoff"  # the bot stays quiet: this is for staff
+    assert turn.route == "handoff"  # the bot stays quiet: this is for staff
     after = ticket(rt, customer.number)
     assert after.status == "open" and after.resolved_at is None
     assert after.due_at > earlier_due
@@ -334,26 +336,54 @@ def test_the_customer_writing_again_reopens_the_ticket(
     assert {"type": "conversation", "conversation": customer.id} in heard
 
 
+class Mailer:
+    """A customer writing to the helpdesk by email, with a ticket already open."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt, self.channel = rt, email_channel(rt)
+        self.to_us = rt.kb.policy.helpdesk_email  # mail not naming the helpdesk is not answered
+        asked = mail("Ik wil graag een medewerker spreken.", to=self.to_us)
+        self.conversation_id = self.channel.handle(asked, source="smtp").conversation_id
+        self.number = rows(rt, Ticket, conversation_id=self.conversation_id)[0].number
+
+    def answer_staff(self, text: str) -> Outcome:
+        """A reply to the staff member's mail."""
+        ours = [row for row in rows(self.rt, OutboundEmail) if row.kind == "staff"][0].message_id
+        headers = (f"In-Reply-To: {ours}",)
+        reply = mail(text, message_id="<m2@klant.example>", headers=headers, to=self.to_us)
+        return self.channel.handle(reply, source="smtp")
+
+
 def test_an_email_reply_reopens_a_waiting_ticket(
     rt: Runtime, desk: TicketDesk, piet: Actor
 ) -> None:
-    channel = email_channel(rt)
-    to_us = rt.kb.policy.helpdesk_email  # mail that does not name the helpdesk is not answered
-    first = channel.handle(mail("Ik wil graag een medewerker spreken.", to=to_us), source="smtp")
-    number = rows(rt, Ticket, conversation_id=first.conversation_id)[0].number
+    customer = Mailer(rt)
+    number = customer.number
     desk.reply(number, piet, "Welke versie gebruik je?", **seen(rt, number))
     assert ticket(rt, number).status == "waiting"
-    ours = [row for row in rows(rt, OutboundEmail) if row.kind == "staff"][0].message_id
-    channel.handle(
-        mail(
-            "Versie 3.4.2",
-            message_id="<m2@klant.example>",
-            headers=(f"In-Reply-To: {ours}",),
-            to=to_us,
-        ),
-        source="smtp",
-    )
+    customer.answer_staff("Versie 3.4.2")
     assert ticket(rt, number).status == "open"
+
+
+def test_an_email_reply_that_only_quotes_reopens_the_ticket_due_afresh(
+    rt: Runtime, desk: TicketDesk, piet: Actor
+) -> None:
+    customer = Mailer(rt)
+    number = customer.number
+    desk.reply(number, piet, "Is het nu opgelost?", **seen(rt, number), status="resolved")
+    earlier_due = ticket(rt, number).due_at
+    heard = listen(rt, STAFF_TOPIC)
+    outcome = customer.answer_staff("> Is het nu opgelost?")
+    assert (outcome.outcome, outcome.reason) == ("quiet", "all_quoted")
+    after = ticket(rt, number)
+    assert after.status == "open" and after.resolved_at is None
+    assert after.due_at > earlier_due  # the same fresh promise as a chat message gets
+    kinds = [
+        event.kind for event in rows(rt, EventRecord, conversation_id=customer.conversation_id)
+    ]
+    assert "ticket_reopened" in kinds and "email_customer_replied" in kinds
+    changed = {"type": "ticket_changed", "conversation": customer.conversation_id, "number": number}
+    assert changed in heard
 
 
 def test_notes_are_kept_for_staff_only(rt: Runtime, desk: TicketDesk, piet: Actor) -> None:
@@ -373,9 +403,9 @@ def test_handing_back_lets_the_bot_answer_again(rt: Runtime, desk: TicketDesk, p
     assert conversation(rt, customer.id).status == "bot"
     assert ticket(rt, customer.number).status == "resolved"
     turn = customer.say("hoe koppel ik google agenda aan appointpress")
-    assert turn["route"] == "faq" and turn["messages"]
+    assert turn.route == "faq" and turn.messages
     again = customer.say("ik wil een medewerker spreken")
-    assert again["ticket"]["number"] == customer.number  # the same ticket, reopened
+    assert again.ticket.number == customer.number  # the same ticket, reopened
     assert ticket(rt, customer.number).status == "open"
 
 

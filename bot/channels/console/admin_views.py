@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from bot.channels.console.access import access
-from bot.channels.console.accounts import end_all_sessions as end_sessions_of
-from bot.channels.console.accounts import set_active
 from bot.channels.console.guard import client_ip, require_staff
 from bot.channels.runtime import runtime
 from bot.channels.untrusted_input import parse_int
 from bot.helpdesk import audit
+from bot.helpdesk.staff.accounts import end_all_sessions as end_sessions_of
+from bot.helpdesk.staff.accounts import set_active
 from bot.storage.models import AuditEntry, SavedReply, StaffUser, Ticket
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

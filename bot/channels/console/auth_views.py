@@ -15,14 +15,15 @@ from werkzeug.wrappers import Response
 
 from bot.channels.console import cookies, csrf, device_cookies
 from bot.channels.console.access import access
-from bot.channels.console.accounts import check_login, find_staff, normalise_email
-from bot.channels.console.accounts import end_all_sessions as end_sessions_of
-from bot.channels.console.guard import client_ip, current_staff, require_staff, safe_next, utcnow
-from bot.channels.console.i18n import _, ngettext
+from bot.channels.console.guard import client_ip, current_staff, require_staff, safe_next
+from bot.channels.console.language import _, ngettext
 from bot.channels.console.login_limits import begin_attempt
-from bot.channels.console.sessions import end_session, start_session
 from bot.channels.runtime import runtime
+from bot.clock import utcnow
 from bot.helpdesk import audit
+from bot.helpdesk.staff.accounts import check_login, find_staff, normalise_email
+from bot.helpdesk.staff.accounts import end_all_sessions as end_sessions_of
+from bot.helpdesk.staff.sessions import end_session, start_session
 from bot.storage.models import StaffUser
 
 bp = Blueprint("auth", __name__)

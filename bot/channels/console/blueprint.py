@@ -1,25 +1,42 @@
-"""The console's blueprint: ``/staff/``, with the guard and security headers in front of every
-feature's own blueprint (auth, queue, tickets, dashboard, admin, live updates)."""
+"""The console's blueprint, ``/staff/``, with the guard and security headers in front of every
+feature's own blueprint (auth, queue, tickets, dashboard, admin, live updates); and
+``init_console(app)``, which wires it into an app."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, g, request
+from flask import Blueprint, Flask, g, request
 
+from bot.channels.console import (
+    admin_views,
+    auth_views,
+    dashboard_views,
+    labels,
+    language,
+    privacy_views,
+    queue_views,
+    socket_route,
+    ticket_actions,
+    ticket_views,
+)
 from bot.channels.console.guard import guard
-from bot.channels.console.headers import add_security_headers
-from bot.channels.console.i18n import current_language
+from bot.channels.console.language import current_language
+from bot.channels.console.security_headers import add_security_headers
 from bot.channels.mail_status import mail_status
 from bot.channels.runtime import runtime
 
 HERE = Path(__file__).parent
 
 
-def template_globals() -> dict[str, Any]:
-    from bot.channels.console import labels
+def init_console(app: Flask) -> None:
+    """The one call that wires the console into an app."""
+    language.install(app)
+    app.register_blueprint(console_blueprint())
 
+
+def template_globals() -> dict[str, Any]:
     return {
         "lang": current_language(),
         "labels": labels,
@@ -39,17 +56,6 @@ def note_mail_status() -> None:
 
 def console_blueprint() -> Blueprint:
     """A fresh parent blueprint per app (its children are module-level and shared)."""
-    from bot.channels.console import (
-        admin_views,
-        auth_views,
-        dashboard_views,
-        privacy_views,
-        queue_views,
-        socket_route,
-        ticket_actions,
-        ticket_views,
-    )
-
     parent = Blueprint(
         "console",
         __name__,

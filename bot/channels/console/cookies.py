@@ -11,8 +11,8 @@ from __future__ import annotations
 from flask import request
 from werkzeug.wrappers import Response
 
-from bot.channels.console.sessions import SESSION_HOURS
 from bot.channels.runtime import runtime
+from bot.helpdesk.staff.sessions import SESSION_HOURS
 
 SESSION = "supportbot_staff"
 LOGIN = "supportbot_staff_login"

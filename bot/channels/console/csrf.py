@@ -13,6 +13,8 @@ import secrets
 
 from flask import current_app, request
 
+from bot.channels.runtime import runtime
+
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -31,8 +33,6 @@ def same_origin() -> bool:
 
 
 def own_origins() -> set[str]:
-    from bot.channels.runtime import runtime
-
     return {request.host_url.rstrip("/"), runtime().config.public_url.rstrip("/")}
 
 

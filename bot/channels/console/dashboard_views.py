@@ -12,7 +12,7 @@ from bot.channels.console import charts
 from bot.channels.console.access import access
 from bot.channels.console.dashboard_data import Period, load_report, missed
 from bot.channels.console.guard import require_staff
-from bot.channels.console.i18n import _, display_zone, ngettext
+from bot.channels.console.language import _, display_zone, ngettext
 from bot.channels.console.metrics import Report
 from bot.channels.runtime import runtime
 from bot.channels.untrusted_input import parse_int

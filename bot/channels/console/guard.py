@@ -9,7 +9,6 @@ WebSocket handshake) get 401.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, jsonify, redirect, request, url_for
@@ -17,16 +16,13 @@ from werkzeug.wrappers import Response
 
 from bot.channels.console import cookies, csrf
 from bot.channels.console.access import allows, level_of
-from bot.channels.console.i18n import pick_language
-from bot.channels.console.sessions import Staff, load_session
+from bot.channels.console.language import pick_language
 from bot.channels.runtime import runtime
+from bot.clock import utcnow
+from bot.helpdesk.staff.sessions import Staff, load_session
 from bot.helpdesk.tickets import Actor
 
 log = logging.getLogger(__name__)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def guard() -> Response | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.channels.console.i18n import _
+from bot.channels.console.language import _
 
 
 def roles() -> dict[str, str]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.console.access import access
 from bot.channels.console.guard import client_ip, require_staff
-from bot.channels.console.i18n import _
+from bot.channels.console.language import _
 from bot.channels.runtime import runtime
 from bot.helpdesk.privacy.access_log import Access, accesses
 from bot.helpdesk.privacy.erasure import Erasure, ErasureReport

@@ -19,10 +19,10 @@ from bot.channels.console.access import access
 from bot.channels.console.csrf import own_origins
 from bot.channels.console.guard import require_staff
 from bot.channels.console.live import ConsoleSession
-from bot.channels.console.sessions import load_session
 from bot.channels.runtime import Runtime, runtime
 from bot.channels.sockets import Send, run_socket
 from bot.channels.ws_handshake import refuse_bad_handshake
+from bot.helpdesk.staff.sessions import load_session
 from bot.storage.models import Ticket
 
 log = logging.getLogger(__name__)

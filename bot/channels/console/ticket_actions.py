@@ -14,14 +14,13 @@ from flask import Blueprint, abort, jsonify, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from bot.channels.console.access import access
-from bot.channels.console.desk import ticket_desk
 from bot.channels.console.guard import actor, wants_json
-from bot.channels.console.i18n import _
+from bot.channels.console.language import _
 from bot.channels.console.ticket_views import render_ticket
 from bot.channels.runtime import runtime
 from bot.channels.untrusted_input import parse_int
 from bot.helpdesk.errors import HelpdeskError, InvalidInput, NotFound
-from bot.helpdesk.tickets import StaleEdit
+from bot.helpdesk.tickets import StaleEdit, TicketDesk
 
 bp = Blueprint("actions", __name__, url_prefix="/tickets")
 
@@ -131,5 +130,5 @@ def hand_back(number: str) -> Response:
     return act(number, lambda: desk().hand_back(number, actor()), lambda _result: "handed_back")
 
 
-def desk() -> Any:
-    return ticket_desk(runtime())
+def desk() -> TicketDesk:
+    return runtime().desk

@@ -1,2 +1,2 @@
-"""Email channel. Pure: parsing, quotes, RFC 3834 rules, bounces, composing replies.
-With I/O: the inbox (stored before 250), the pipeline, the outbox, `email serve`, `email poll`."""
+"""Email channel, the I/O around the pure mail library in ``bot.mail``: the inbox (stored before
+250), the pipeline, the outbox, staff mail, `email serve` and `email poll`."""

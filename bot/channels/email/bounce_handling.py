@@ -8,13 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.email.bounce_marks import mailed_before, mark_bounced
-from bot.channels.email.bounces import Bounce
-from bot.channels.email.message_ids import verify_message_id
-from bot.channels.email.outcome import BOUNCE, Outcome
-from bot.channels.email.settings import EmailSettings
-from bot.channels.email.thread_match import conversation_id_of
+from bot.channels.email.bounced_addresses import mailed_before, mark_bounced
 from bot.helpdesk.conversations import Conversations
+from bot.mail.bounce_reports import Bounce
+from bot.mail.mail_outcome import BOUNCE, Outcome
+from bot.mail.message_ids import conversation_id_of, verify_message_id
+from bot.mail.settings import EmailSettings
 from bot.storage import repositories as repo
 from bot.storage.models import InboundEmail, OutboundEmail
 
@@ -47,7 +46,7 @@ def record_bounce(
         "original_message_id": original,
     }
     if conversation is not None:
-        conversations.note_in(
+        conversations.store_unanswered(
             session,
             conversation,
             _summary(bounce, recipients),

@@ -22,11 +22,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import select
 
-from bot.channels.email.outcome import Outcome
+from bot.mail.mail_outcome import Outcome
 from bot.storage.models import MailboxCursor
 
 if TYPE_CHECKING:
-    from bot.channels.email.inbound import EmailChannel
+    from bot.channels.email.pipeline import EmailChannel
 
 log = logging.getLogger(__name__)
 

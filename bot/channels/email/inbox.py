@@ -18,7 +18,7 @@ from email.parser import BytesHeaderParser
 from sqlalchemy import ColumnElement, Select, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.channels.email.headers import (
+from bot.mail.header_decoding import (
     header_map,
     parse_mailbox,
     parse_message_ids,

@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from bot.channels.email.message import InboundMail
 from bot.core.licence_keys import FoundKey, mask_licence_keys
+from bot.mail.message import InboundMail
 from bot.storage.models import InboundEmail
 
 _BASE64_RUN = re.compile(rb"(?m)(?:^[A-Za-z0-9+/=]{16,998}\r?\n)++")

@@ -15,16 +15,17 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.channels.email.address_headers import MAIL_POLICY
-from bot.channels.email.bounce_marks import is_bounced, mark_bounced
+from bot.channels.email.bounced_addresses import is_bounced, mark_bounced
 from bot.channels.email.smtp_transport import DeliveryError
+from bot.clock import utcnow
+from bot.mail.address_headers import MAIL_POLICY
 from bot.storage.db import Database
 from bot.storage.models import OutboundEmail
 
@@ -43,10 +44,6 @@ class Transport(Protocol):
     def batch(self) -> AbstractContextManager[SendFunction]:
         """A send function for several messages in a row (one relay connection)."""
         ...
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def queue_message(

@@ -19,16 +19,16 @@ from typing import Any
 
 from sqlalchemy.pool import StaticPool
 
-from bot.channels.email.headers import header_map, parse_date, raw_header_items
-from bot.channels.email.inbound import EmailChannel
-from bot.channels.email.mail_files import MailFile
-from bot.channels.email.message import InboundMail, parse_message
-from bot.channels.email.outcome import FAILED, REPLIED, Outcome
-from bot.channels.email.quotes import extract_reply
-from bot.channels.email.settings import ATTACHMENT_LIMIT, EmailSettings
+from bot.channels.email.pipeline import EmailChannel
 from bot.core.dialogue.engine import Engine
 from bot.core.licence_keys import mask_licence_keys
 from bot.helpdesk.conversations import Conversations
+from bot.mail.header_decoding import header_map, parse_date, raw_header_items
+from bot.mail.mail_files import MailFile
+from bot.mail.mail_outcome import FAILED, REPLIED, Outcome
+from bot.mail.message import InboundMail, parse_message
+from bot.mail.quotes import extract_reply
+from bot.mail.settings import ATTACHMENT_LIMIT, EmailSettings
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 

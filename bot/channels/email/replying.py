@@ -16,19 +16,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.email.autoreply_rules import AutoReplyDecision
-from bot.channels.email.bounce_marks import clear_bounce
-from bot.channels.email.compose import ThreadContext
-from bot.channels.email.headers import flatten
-from bot.channels.email.mail_texts import MailTexts
-from bot.channels.email.message import InboundMail
+from bot.channels.email.bounced_addresses import clear_bounce
 from bot.channels.email.outbox import queue_message
-from bot.channels.email.outcome import QUIET, REPLIED, SUPPRESSED, Outcome
-from bot.channels.email.outgoing import BOT_KIND, bot_reply
-from bot.channels.email.quotes import ReplyParts, extract_reply
-from bot.channels.email.settings import EmailSettings
 from bot.core.text import fold
-from bot.helpdesk.conversations import MAX_MESSAGES, Conversations
+from bot.helpdesk.conversations import Conversations
+from bot.helpdesk.transcripts import MAX_MESSAGES
+from bot.mail.autoreply_rules import AutoReplyDecision
+from bot.mail.compose import ThreadContext
+from bot.mail.header_decoding import flatten
+from bot.mail.mail_outcome import QUIET, REPLIED, SUPPRESSED, Outcome
+from bot.mail.mail_texts import MailTexts
+from bot.mail.message import InboundMail
+from bot.mail.quotes import ReplyParts, extract_reply
+from bot.mail.reply_mail import BOT_KIND, bot_reply
+from bot.mail.settings import EmailSettings
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation, InboundEmail, OutboundEmail
 
@@ -68,7 +69,7 @@ class Replier:
         data = {"inbound_id": row.id, "reason": reason, "detail": detail[:300]}
         if conversation is not None and conversation.message_count < MAX_MESSAGES:
             payload = _payload(row, mail, None, suppressed=reason)
-            self.conversations.note_in(
+            self.conversations.store_unanswered(
                 session,
                 conversation,
                 _stored_text(mail.text, mail.subject),
@@ -101,15 +102,15 @@ class Replier:
             return self._all_quoted(session, row, mail, conversation, thread, now)
         waiting = conversation.status == "waiting_for_staff"
         text = engine_text(parts.new_text, mail.subject, first=conversation.message_count == 0)
-        result = self.conversations.post_in(
+        posted = self.conversations.post_in_session(
             session, conversation, text, channel_ref=_channel_ref(row),
             payload=_payload(row, mail, parts),
         )  # fmt: skip
         if waiting:  # written to staff, not to the bot: the ticket needs them
-            _reopen_ticket(session, conversation, row.id)
-        if not result["messages"]:
+            self._reopen_ticket(session, conversation, row.id, now)
+        if not posted.messages:
             return Outcome(row.id, QUIET, "staff_own_conversation", "", conversation.id)
-        reply = _Reply(thread, result["messages"], result["state"]["language"], result["route"])
+        reply = _Reply(thread, list(posted.messages), posted.language, posted.route)
         return self._queue(session, row, conversation, reply, now)
 
     def _all_quoted(
@@ -122,17 +123,28 @@ class Replier:
         now: datetime,
     ) -> Outcome:
         payload = _payload(row, mail, None, suppressed="all_quoted")
-        self.conversations.note_in(
+        self.conversations.store_unanswered(
             session, conversation, _stored_text(mail.text, mail.subject),
             channel_ref=_channel_ref(row), payload=payload,
         )  # fmt: skip
         repo.add_event(session, conversation.id, "email_all_quoted", {"inbound_id": row.id})
         if conversation.status == "waiting_for_staff":
-            _reopen_ticket(session, conversation, row.id)
+            self._reopen_ticket(session, conversation, row.id, now)
             return Outcome(row.id, QUIET, "all_quoted", "", conversation.id)
         message = {"text": self._texts(conversation.language).no_new_text(), "links": []}
         reply = _Reply(thread, [message], conversation.language, "all_quoted")
         return self._queue(session, row, conversation, reply, now)
+
+    def _reopen_ticket(
+        self, session: Session, conversation: Conversation, inbound_id: int, now: datetime
+    ) -> None:
+        """The customer wrote while staff own the conversation: the ticket needs them again."""
+        reopened = self.conversations.reopen_ticket(session, conversation.id, now)
+        ticket = reopened or repo.ticket_for(session, conversation.id)
+        data = {"inbound_id": inbound_id, "ticket": ticket.number if ticket else None}
+        if reopened is not None:
+            data["reopened"] = True
+        repo.add_event(session, conversation.id, "email_customer_replied", data)
 
     def _queue(
         self,
@@ -206,16 +218,6 @@ def _first_bot_mail(session: Session, conversation_id: int) -> bool:
         OutboundEmail.conversation_id == conversation_id, OutboundEmail.kind == BOT_KIND
     )
     return session.scalar(query.limit(1)) is None
-
-
-def _reopen_ticket(session: Session, conversation: Conversation, inbound_id: int) -> None:
-    """The customer wrote while staff own the conversation: the ticket needs them again."""
-    ticket = repo.ticket_for(session, conversation.id)
-    data = {"inbound_id": inbound_id, "ticket": ticket.number if ticket else None}
-    if ticket is not None and ticket.status != "open":
-        ticket.status, ticket.resolved_at = "open", None
-        data["reopened"] = True
-    repo.add_event(session, conversation.id, "email_customer_replied", data)
 
 
 def _channel_ref(row: InboundEmail) -> str:

@@ -1,24 +1,24 @@
-"""Build the email channel's parts from a Runtime: settings, the pipeline, the outbox sender."""
+"""The email channel's parts on a Runtime: the pipeline, the outbox sender, the staff mailer."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.channels.email.inbound import EmailChannel, utcnow
 from bot.channels.email.outbox import OutboxSender
-from bot.channels.email.settings import EmailSettings
+from bot.channels.email.pipeline import EmailChannel
 from bot.channels.email.smtp_transport import SmtpRelay
+from bot.channels.email.staff_mail import StaffMail
 from bot.channels.runtime import Runtime
+from bot.clock import utcnow
 from bot.config import ConfigError
 
 
-def email_settings(runtime: Runtime) -> EmailSettings:
-    from bot.app import instance_secret
-
-    config = runtime.config
-    secret = config.secret_key or instance_secret(config.instance_dir)
-    return EmailSettings.from_config(config, runtime.kb.policy, secret)
+def staff_mail(runtime: Runtime) -> StaffMail:
+    """The ticket desk's mailer, for callers that queue a staff reply themselves."""
+    mailer = runtime.desk.mailer
+    assert isinstance(mailer, StaffMail)
+    return mailer
 
 
 def email_channel(
@@ -27,7 +27,7 @@ def email_channel(
     return EmailChannel(
         runtime.db,
         runtime.conversations,
-        email_settings(runtime),
+        runtime.email,
         clock=clock,
         print_only=print_only,
     )

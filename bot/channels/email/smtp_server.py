@@ -17,8 +17,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from bot.channels.email.inbound import EmailChannel
 from bot.channels.email.outbox import OutboxSender
+from bot.channels.email.pipeline import EmailChannel
 
 log = logging.getLogger(__name__)
 

@@ -1,26 +1,28 @@
 """Staff replies by email: personal mail (no Auto-Submitted) threaded like the bot's.
 
-The staff console stores the staff message in the transcript itself and calls
-``queue_staff_reply`` in the same transaction, so the message and its mail commit together.
+The ticket desk stores the staff message in the transcript itself and calls its mailer, a
+``StaffMail``, in the same transaction, so the message and its mail commit together.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.email.bounce_marks import is_bounced
-from bot.channels.email.compose import ThreadContext, trim_references
-from bot.channels.email.mail_texts import MailTexts
-from bot.channels.email.message import parse_message
+from bot.channels.email.bounced_addresses import is_bounced
 from bot.channels.email.outbox import queue_message
-from bot.channels.email.outgoing import STAFF_KIND, staff_reply
-from bot.channels.email.settings import EmailSettings
-from bot.channels.runtime import Runtime
+from bot.core.ports import Translator
+from bot.mail.compose import ThreadContext, trim_references
+from bot.mail.mail_texts import MailTexts
+from bot.mail.message import parse_message
+from bot.mail.reply_mail import STAFF_KIND, staff_reply
+from bot.mail.settings import EmailSettings
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation, InboundEmail, OutboundEmail
 
@@ -28,58 +30,65 @@ _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _ANSWERED = ("replied", "quiet", "suppressed")  # customer mail in the thread, not bounces
 
 
-def queue_staff_reply(
-    session: Session,
-    runtime: Runtime,
-    conversation_id: int,
-    staff_name: str,
-    text: str,
-    *,
-    now: datetime | None = None,
-) -> OutboundEmail:
-    """Queue ``text`` from ``staff_name`` to the conversation's customer; returns the outbox row.
+@dataclass(frozen=True)
+class StaffMail:
+    """Staff replies by email, built once by ``build_runtime``; the ticket desk's mailer."""
 
-    Raises LookupError when the conversation is unknown and ValueError when it has no usable
-    email address. A row for an address that bounced is stored as ``suppressed``.
-    """
-    from bot.channels.email.service import email_settings
+    settings: EmailSettings
+    translations: Mapping[str, Translator]
+    default_language: str
 
-    now = now or datetime.now(UTC)
-    settings = email_settings(runtime)
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is None:
-        raise LookupError(f"no conversation {conversation_id}")
-    msg = _staff_message(session, runtime, settings, conversation, staff_name, text, now)
-    row = queue_message(
-        session, msg, kind=STAFF_KIND, envelope_from=settings.envelope_from, now=now,
-        conversation_id=conversation.id,
-    )  # fmt: skip
-    if is_bounced(session, row.recipient):
-        row.status, row.last_error = "suppressed", "not sent: the address bounced earlier"
-    data = {"outbound_id": row.id, "staff": staff_name, "status": row.status}
-    repo.add_event(session, conversation.id, "email_staff_reply_queued", data)
-    return row
+    def __call__(self, session: Session, conversation_id: int, staff_name: str, text: str) -> str:
+        return self.queue(session, conversation_id, staff_name, text).status
 
+    def queue(
+        self,
+        session: Session,
+        conversation_id: int,
+        staff_name: str,
+        text: str,
+        *,
+        now: datetime | None = None,
+    ) -> OutboundEmail:
+        """Queue ``text`` from ``staff_name`` to the conversation's customer; returns the row.
 
-def _staff_message(
-    session: Session,
-    runtime: Runtime,
-    settings: EmailSettings,
-    conversation: Conversation,
-    staff_name: str,
-    text: str,
-    now: datetime,
-) -> EmailMessage:
-    texts = MailTexts.for_language(
-        runtime.engine.translations, conversation.language,
-        runtime.kb.policy.default_language, settings.company,
-    )  # fmt: skip
-    ticket = repo.ticket_for(session, conversation.id)
-    return staff_reply(
-        settings, texts, thread_context(session, conversation, settings, texts), text,
-        staff_name=staff_name, conversation_id=conversation.id,
-        ticket_tag=ticket.number if ticket else None, language=conversation.language, now=now,
-    )  # fmt: skip
+        Raises LookupError when the conversation is unknown and ValueError when it has no
+        usable email address. A row for an address that bounced is stored as ``suppressed``.
+        """
+        now = now or datetime.now(UTC)
+        settings = self.settings
+        conversation = session.get(Conversation, conversation_id)
+        if conversation is None:
+            raise LookupError(f"no conversation {conversation_id}")
+        msg = self._message(session, conversation, staff_name, text, now)
+        row = queue_message(
+            session, msg, kind=STAFF_KIND, envelope_from=settings.envelope_from, now=now,
+            conversation_id=conversation.id,
+        )  # fmt: skip
+        if is_bounced(session, row.recipient):
+            row.status, row.last_error = "suppressed", "not sent: the address bounced earlier"
+        data = {"outbound_id": row.id, "staff": staff_name, "status": row.status}
+        repo.add_event(session, conversation.id, "email_staff_reply_queued", data)
+        return row
+
+    def _message(
+        self,
+        session: Session,
+        conversation: Conversation,
+        staff_name: str,
+        text: str,
+        now: datetime,
+    ) -> EmailMessage:
+        settings = self.settings
+        texts = MailTexts.for_language(
+            self.translations, conversation.language, self.default_language, settings.company
+        )
+        ticket = repo.ticket_for(session, conversation.id)
+        return staff_reply(
+            settings, texts, thread_context(session, conversation, settings, texts), text,
+            staff_name=staff_name, conversation_id=conversation.id,
+            ticket_tag=ticket.number if ticket else None, language=conversation.language, now=now,
+        )  # fmt: skip
 
 
 def thread_context(

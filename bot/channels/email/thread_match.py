@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.email.compose import find_ticket_tag
-from bot.channels.email.message import InboundMail
-from bot.channels.email.message_ids import SignedMessageId, first_signed_reference
-from bot.channels.email.settings import EmailSettings
+from bot.mail.compose import find_ticket_tag
+from bot.mail.message import InboundMail
+from bot.mail.message_ids import conversation_id_of, first_signed_reference
+from bot.mail.settings import EmailSettings
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation, Ticket
-
-CONVERSATION_REF_PREFIX = "c"
 
 
 @dataclass(frozen=True)
@@ -29,18 +27,6 @@ class ThreadMatch:
     conversation: Conversation | None
     how: str  # "message-id" | "ticket-tag" | "new"
     rejected_tag: str | None = None
-
-
-def conversation_ref(conversation_id: int) -> str:
-    """The conversation part of our Message-IDs (``c42``)."""
-    return f"{CONVERSATION_REF_PREFIX}{conversation_id}"
-
-
-def conversation_id_of(signed: SignedMessageId) -> int | None:
-    ref = signed.conversation_ref
-    if ref.startswith(CONVERSATION_REF_PREFIX) and ref[1:].isdigit():
-        return int(ref[1:])
-    return None
 
 
 def find_conversation(session: Session, mail: InboundMail, settings: EmailSettings) -> ThreadMatch:

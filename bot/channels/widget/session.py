@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.channels.runtime import Runtime
+from bot.channels.turn_json import turn_json
 from bot.channels.widget.frame_budget import FrameBudget, Verdict
 from bot.channels.widget.frames import (
     MAX_ID_CHARS,
@@ -212,8 +213,8 @@ class WidgetSession:
             self._busy = True
         turn: dict[str, Any] | None = None
         try:
-            turn = self.rt.conversations.post(
-                self._public_id, self._token, text, client_id=client_id
+            turn = turn_json(
+                self.rt.conversations.post(self._public_id, self._token, text, client_id=client_id)
             )
         except NotFound:
             return self._fail("not_found", "no such conversation")

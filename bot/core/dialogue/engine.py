@@ -8,11 +8,11 @@ numbers it and calls ``ticket_opened`` to get the confirmation message.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
-from bot.core.dialogue import followups, goals, routing
+from bot.core.dialogue.actions import ACTIONS
 from bot.core.dialogue.context import Services, TurnContext
 from bot.core.dialogue.flow import action_for
 from bot.core.dialogue.lexicon import Intent
@@ -33,35 +33,6 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 20_000  # email bodies can be long; the widget limits far below this
 CONFLICT_STEPS = ("awaiting_conflict_test", "awaiting_culprit")
-
-Action = Callable[[TurnContext], None]
-ACTIONS: Mapping[str, Action] = {
-    "route": routing.route,
-    "request_person": routing.request_person,
-    "policy_not_helped": routing.policy_not_helped,
-    "faq_helped": followups.faq_helped,
-    "faq_not_helped": followups.faq_not_helped,
-    "choose_suggestion": followups.choose_suggestion,
-    "suggestions_declined": followups.suggestions_declined,
-    "receive_product": followups.receive_product,
-    "product_unknown": followups.product_unknown,
-    "receive_version": followups.receive_version,
-    "explain_version": followups.explain_version,
-    "receive_details": followups.receive_details,
-    "receive_email": followups.receive_email,
-    "email_declined": followups.email_declined,
-    "still_broken_after_update": followups.still_broken_after_update,
-    "cannot_update": followups.cannot_update,
-    "problem_solved": followups.problem_solved,
-    "conflict_persists": followups.conflict_persists,
-    "conflict_resolved": followups.conflict_resolved,
-    "conflict_skipped": followups.conflict_skipped,
-    "conflict_culprit_named": followups.conflict_culprit_named,
-    "ticket_confirmed": followups.ticket_confirmed,
-    "ticket_declined": followups.ticket_declined,
-    "handoff": followups.handoff,
-    "continue_goal": goals.continue_goal,
-}
 
 
 def acknowledge_site_health(ctx: TurnContext) -> None:

@@ -7,7 +7,7 @@ from rapidfuzz import fuzz, process
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.goals import continue_goal, open_ticket
 from bot.core.dialogue.lexicon import Intent
-from bot.core.dialogue.routing import answer_faq, policy_route, route
+from bot.core.dialogue.routing import answer_faq, policy_route, route, third_party
 from bot.core.events import (
     ConflictTestOutcome,
     CustomerWroteToStaff,
@@ -94,8 +94,6 @@ def receive_product(ctx: TurnContext) -> None:
     if ctx.signals.products:
         return continue_goal(ctx)
     if ctx.signals.third_party:
-        from bot.core.dialogue.routing import third_party
-
         return third_party(ctx)
     if _is_new_request(ctx):
         return route(ctx)

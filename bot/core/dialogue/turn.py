@@ -81,27 +81,6 @@ class Turn:
     def event(self, kind: type[Event]) -> Event | None:
         return next((e for e in self.events if isinstance(e, kind)), None)
 
-    def to_dict(self, conversation_id: str = "") -> dict[str, Any]:
-        """The SPEC's turn object."""
-        return {
-            "conversation_id": conversation_id,
-            "route": self.route,
-            "faq": (
-                {
-                    "id": self.faq.id,
-                    "question": self.faq.question,
-                    "score": round(self.faq.score, 3),
-                }
-                if self.faq
-                else None
-            ),
-            "suggestions": [{"id": s.id, "question": s.question} for s in self.suggestions],
-            # a ticket the engine knows of is open; the service fills in the stored status
-            "ticket": {"number": self.ticket, "status": "open"} if self.ticket else None,
-            "state": self.state.public(),
-            "messages": [message.to_dict() for message in self.messages],
-        }
-
 
 @dataclass(frozen=True)
 class CustomerContext:

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.clock import utcnow
 from bot.helpdesk import audit
-from bot.helpdesk.bus import MessageBus, conversation_topic
+from bot.helpdesk.bus import MessageBus, conversation_topic, publish_after_commit
 from bot.helpdesk.privacy.anonymise import (
     ERASED_NOTICE,
     Removed,
@@ -49,10 +50,6 @@ from bot.storage.models import (
 )
 
 ERASED_ACTION = "customer_erased"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -174,10 +171,7 @@ class Erasure:
         bus = self.bus
         if bus is None:
             return
-        topic = conversation_topic(conversation_id)
-        event.listen(
-            session, "after_commit", lambda _s: bus.publish(topic, ERASED_NOTICE), once=True
-        )
+        publish_after_commit(session, bus, [(conversation_topic(conversation_id), ERASED_NOTICE)])
 
     def _erased_before(self, session: Session, address: str) -> datetime | None:
         wanted = address_ref(self.secret, address)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -26,7 +26,6 @@ from sqlalchemy import (
     Select,
     and_,
     delete,
-    event,
     exists,
     func,
     or_,
@@ -35,9 +34,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from bot.clock import utcnow
 from bot.config import Config
 from bot.helpdesk import audit
-from bot.helpdesk.bus import MessageBus, conversation_topic
+from bot.helpdesk.bus import MessageBus, conversation_topic, publish_after_commit
 from bot.helpdesk.privacy.anonymise import ERASED_NOTICE, Removed, anonymise_conversation
 from bot.helpdesk.privacy.transactions import in_transaction
 from bot.storage.db import Database
@@ -55,10 +55,6 @@ from bot.storage.models import (
 BATCH = 200
 _BULK = {"synchronize_session": False}
 PURGE_ACTION = "retention_purge"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -156,10 +152,8 @@ class Purge:
         removed = anonymise_conversation(session, conversation, now)
         bus = self.bus
         if bus is not None:  # a widget left open for the whole period closes too
-            topic = conversation_topic(conversation_id)
-            event.listen(
-                session, "after_commit", lambda _s: bus.publish(topic, ERASED_NOTICE), once=True
-            )
+            notices = [(conversation_topic(conversation_id), ERASED_NOTICE)]
+            publish_after_commit(session, bus, notices)
         return removed
 
     # -- raw mail --------------------------------------------------------------------------------

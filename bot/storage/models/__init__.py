@@ -3,7 +3,7 @@
 Importing this package registers every table on ``Base.metadata`` (migrations compare against it).
 """
 
-from bot.storage.models.base import Base, UTCDateTime, utcnow
+from bot.storage.models.base import Base, UTCDateTime
 from bot.storage.models.conversations import Conversation, Customer, EventRecord, Message, Ticket
 from bot.storage.models.email import InboundEmail, MailboxCursor, OutboundEmail
 from bot.storage.models.staff import AuditEntry, SavedReply, StaffSession, StaffUser, TicketNote
@@ -26,5 +26,4 @@ __all__ = [
     "Ticket",
     "TicketNote",
     "UTCDateTime",
-    "utcnow",
 ]

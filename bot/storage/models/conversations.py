@@ -15,7 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.storage.models.base import Base, utcnow
+from bot.clock import utcnow
+from bot.storage.models.base import Base
 
 
 class Customer(Base):

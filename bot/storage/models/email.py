@@ -16,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.models.base import Base, utcnow
+from bot.clock import utcnow
+from bot.storage.models.base import Base
 
 
 class InboundEmail(Base):

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.storage.models.base import Base, utcnow
+from bot.clock import utcnow
+from bot.storage.models.base import Base
 from bot.storage.models.conversations import Ticket
 
 ROLES = ("agent", "admin")

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.models.base import Base, utcnow
+from bot.clock import utcnow
+from bot.storage.models.base import Base
 
 
 class Subscription(Base):

@@ -16,9 +16,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.passwords import ScryptCost
 from bot.channels.runtime import Runtime, runtime
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation, StaffUser, Ticket
 
@@ -105,8 +105,8 @@ def open_ticket(
     rt = rt_of(app)
     started = rt.conversations.start(channel="widget", language=language, email=email, name=name)
     turn = rt.conversations.post(started.public_id, started.token, text)
-    assert turn["ticket"], f"no ticket after {text!r}: {turn['route']}"
-    return turn["ticket"]["number"], started.conversation_id, started.public_id, started.token
+    assert turn.ticket, f"no ticket after {text!r}: {turn.route}"
+    return turn.ticket.number, started.conversation_id, started.public_id, started.token
 
 
 def ticket_row(app: Flask, number: str) -> Ticket:

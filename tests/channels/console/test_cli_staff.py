@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.channels.console.accounts import find_staff
-from bot.channels.console.passwords import verify_password
 from bot.cli import build_cli
+from bot.helpdesk.staff.accounts import find_staff
+from bot.helpdesk.staff.passwords import verify_password
 from bot.storage.db import Database
 
 

@@ -5,26 +5,25 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from bot.helpdesk.posted_turn import PostedTurn
 from bot.storage.models import Message, Ticket
 from tests.channels.console.conftest import Console, rt_of
 from tests.core.dialogue.test_provenance import SITE_HEALTH, TRACE
 
 
-def conversation(app: Flask, language: str, *texts: str) -> tuple[str, dict[str, Any]]:
+def conversation(app: Flask, language: str, *texts: str) -> tuple[str, PostedTurn]:
     """A widget conversation through the real engine; (ticket number, last turn)."""
     rt = rt_of(app)
     started = rt.conversations.start(channel="widget", language=language, email="jan@klant.nl")
-    turn: dict[str, Any] = {}
-    for text in texts:
-        turn = rt.conversations.post(started.public_id, started.token, text)
-    assert turn["ticket"], turn["route"]
-    return str(turn["ticket"]["number"]), turn
+    turns = [rt.conversations.post(started.public_id, started.token, text) for text in texts]
+    turn = turns[-1]
+    assert turn.ticket, turn.route
+    return str(turn.ticket.number), turn
 
 
 def seq_of(app: Flask, number: str, text: str) -> int:
@@ -165,7 +164,7 @@ def test_a_ticket_takes_the_language_and_product_of_the_turn_that_opened_it(
     """The conversation row is saved after the ticket is made: the ticket once took the
     previous turn's language (the widget's guess) and product."""
     number, turn = conversation(app, "nl", "I want to talk to a person about MailMagnet")
-    assert turn["state"]["language"] == "en"
+    assert turn.state.language == "en"
     with rt_of(app).db.session() as session:
         ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()
         assert (ticket.language, ticket.product) == ("en", "mailmagnet")

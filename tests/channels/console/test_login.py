@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from bot.app import create_app
-from bot.channels.console.sessions import IDLE_MINUTES, SESSION_HOURS, load_session, start_session
+from bot.helpdesk.staff.sessions import IDLE_MINUTES, SESSION_HOURS, load_session, start_session
 from bot.storage.models import AuditEntry, StaffSession, StaffUser
 from tests.channels.console.conftest import (
     PASSWORD,

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import websocket
 
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.passwords import ScryptCost
-from bot.channels.console.sessions import start_session
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
+from bot.helpdesk.staff.sessions import start_session
 from bot.storage.db import Database
 from tests.live_server import LiveServer
 

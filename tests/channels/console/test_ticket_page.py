@@ -42,12 +42,10 @@ def set_details(app: Flask, number: str, **slots: object) -> None:
 def bug_ticket(app: Flask) -> str:
     rt = rt_of(app)
     started = rt.conversations.start(channel="widget", language="nl", email="jan@klant.example")
-    turn: dict[str, object] = {}
-    for text in BUG:
-        turn = rt.conversations.post(started.public_id, started.token, text)
-    ticket = turn["ticket"]
-    assert isinstance(ticket, dict)
-    return str(ticket["number"])
+    turns = [rt.conversations.post(started.public_id, started.token, text) for text in BUG]
+    ticket = turns[-1].ticket
+    assert ticket is not None
+    return str(ticket.number)
 
 
 def test_the_page_shows_what_the_bot_collected_with_problems_flagged(
@@ -209,7 +207,7 @@ def hostile_ticket(app: Flask, payload: str) -> str:
     """A ticket with ``payload`` in every field a customer controls."""
     number, conversation_id, *_ = open_ticket(app, f"ik wil een medewerker spreken {payload}")
     rt = rt_of(app)
-    rt.conversations.post_to(conversation_id, f"nog een bericht {payload}")
+    rt.conversations.post_trusted(conversation_id, f"nog een bericht {payload}")
     with rt.db.session() as session:
         ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()
         conversation = session.get(Conversation, conversation_id)
@@ -234,7 +232,7 @@ def hostile_ticket(app: Flask, payload: str) -> str:
     with rt.db.session() as session:
         conversation = session.get(Conversation, conversation_id)
         assert conversation is not None
-        rt.conversations.note_in(
+        rt.conversations.store_unanswered(
             session, conversation, f"mail {payload}",
             payload={"email": {"subject": f"Re: {payload}", "from": payload,
                                "suppressed": payload,

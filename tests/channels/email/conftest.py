@@ -10,11 +10,11 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import select
 
-from bot.channels.email.autoreply_rules import RateLimit
-from bot.channels.email.inbound import EmailChannel
-from bot.channels.email.settings import EmailSettings
+from bot.channels.email.pipeline import EmailChannel
 from bot.core.dialogue.engine import Engine
 from bot.helpdesk.conversations import Conversations
+from bot.mail.autoreply_rules import RateLimit
+from bot.mail.settings import EmailSettings
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 from bot.storage.models import InboundEmail, OutboundEmail

@@ -9,9 +9,9 @@ from email import message_from_bytes, policy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.email.address_headers import MAIL_POLICY, format_mailbox
-from bot.channels.email.compose import ThreadContext, compose_reply
-from bot.channels.email.headers import flatten, parse_mailbox
+from bot.mail.address_headers import MAIL_POLICY, format_mailbox
+from bot.mail.compose import ThreadContext, compose_reply
+from bot.mail.header_decoding import flatten, parse_mailbox
 
 ADDRESS = "kees2@example.net"
 # Display names as a mail client shows them: one line of any characters (no control ones).

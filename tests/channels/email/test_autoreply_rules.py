@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.channels.email.autoreply_rules import RateLimit, should_auto_reply
-from bot.channels.email.message import InboundMail, parse_message
-from bot.channels.email.message_ids import sign_message_id
+from bot.mail.autoreply_rules import RateLimit, should_auto_reply
+from bot.mail.message import InboundMail, parse_message
+from bot.mail.message_ids import sign_message_id
 
 OWN = ("support@nme.example", "bounces@nme.example")
 SECRET = "rules-secret"

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.channels.email.inbound import EmailChannel
+from bot.channels.email.pipeline import EmailChannel
 from bot.storage.db import Database
 from tests.channels.email.conftest import HELPDESK, inbound_rows, outbox, parsed
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.email.bounces import parse_bounce
-from bot.channels.email.message import parse_message
+from bot.mail.bounce_reports import parse_bounce
+from bot.mail.message import parse_message
 from tests.channels.email.realworld import require_email_dir
 
 # (file, permanent, failed recipient, status, original Message-ID) read off each fixture

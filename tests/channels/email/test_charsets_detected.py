@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.email.charsets import decode_bytes, meta_charset
-from bot.channels.email.message import parse_message
+from bot.mail.charsets import decode_bytes, meta_charset
+from bot.mail.message import parse_message
 
 RUSSIAN = "Здравствуйте! У меня не работает плагин после обновления, что делать? Спасибо."
 JAPANESE = "こんにちは。プラグインを更新した後、予約カレンダーが表示されなくなりました。"

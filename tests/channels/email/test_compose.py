@@ -11,22 +11,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.email.address_headers import MAIL_POLICY
-from bot.channels.email.autoreply_rules import should_auto_reply
-from bot.channels.email.compose import (
+from bot.mail.address_headers import MAIL_POLICY
+from bot.mail.autoreply_rules import should_auto_reply
+from bot.mail.compose import (
     ThreadContext,
     compose_reply,
     find_ticket_tag,
     reply_subject,
     trim_references,
 )
-from bot.channels.email.message import InboundMail, parse_message
-from bot.channels.email.message_ids import (
+from bot.mail.message import InboundMail, parse_message
+from bot.mail.message_ids import (
     first_signed_reference,
     sign_message_id,
     verify_message_id,
 )
-from bot.channels.email.quotes import extract_reply
+from bot.mail.quotes import extract_reply
 
 SECRET = "test-secret"
 DOMAIN = "nme.example"

@@ -7,8 +7,8 @@ the fix of issue 10 a crash text failed five times and was left unanswered).
 
 from __future__ import annotations
 
-from bot.channels.email.inbound import EmailChannel
-from bot.channels.email.outcome import REPLIED
+from bot.channels.email.pipeline import EmailChannel
+from bot.mail.mail_outcome import REPLIED
 from tests.channels.email.conftest import inbound_rows, mail, outbox
 from tests.hostile_texts import CRASHERS, letters_that_fold_to_nothing
 from tests.realworld_texts import real_sample

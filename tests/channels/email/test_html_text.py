@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.email.html_text import html_to_text, html_to_text_split
+from bot.mail.html_text import html_to_text, html_to_text_split
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.channels.email.imap_poll import TAKEN_KEYWORD, ImapMailbox, ImapPoller
-from bot.channels.email.inbound import EmailChannel
+from bot.channels.email.pipeline import EmailChannel
 from bot.storage.db import Database
 from tests.channels.email.conftest import inbound_rows, mail, outbox
 from tests.channels.email.dovecot import Dovecot

@@ -11,8 +11,8 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import select
 
-from bot.channels.email.inbound import EmailChannel
 from bot.channels.email.key_masking import mask_raw_message
+from bot.channels.email.pipeline import EmailChannel
 from bot.core.dialogue.engine import Engine
 from bot.core.licence_keys import licence_key_hash
 from bot.core.shop.records import SubscriptionRecord

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.email.message import parse_message
-from bot.channels.email.quotes import extract_reply
+from bot.mail.message import parse_message
+from bot.mail.quotes import extract_reply
 
 
 def raw_message(*headers: str, body: str | bytes = "Hello", crlf: bool = True) -> bytes:

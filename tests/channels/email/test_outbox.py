@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.channels.email.compose import ThreadContext, compose_reply
-from bot.channels.email.message_ids import sign_message_id
 from bot.channels.email.outbox import LEASE, OutboxSender, backoff, queue_message
 from bot.channels.email.smtp_transport import SmtpRelay
+from bot.mail.compose import ThreadContext, compose_reply
+from bot.mail.message_ids import sign_message_id
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 from bot.storage.models import Customer, OutboundEmail

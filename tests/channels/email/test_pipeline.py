@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.channels.email.inbound import EmailChannel
-from bot.channels.email.message_ids import verify_message_id
+from bot.channels.email.pipeline import EmailChannel
 from bot.channels.email.replying import engine_text
 from bot.core.dialogue.engine import Engine
 from bot.helpdesk.conversations import Conversations
+from bot.mail.message_ids import verify_message_id
 from bot.storage import repositories as repo
 from bot.storage.db import Database
 from bot.storage.models import Conversation, EventRecord, Message

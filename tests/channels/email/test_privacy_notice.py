@@ -3,7 +3,7 @@ policy.yaml), in the customer's language; later replies do not repeat it."""
 
 from __future__ import annotations
 
-from bot.channels.email.inbound import EmailChannel
+from bot.channels.email.pipeline import EmailChannel
 from bot.core.dialogue.engine import Engine
 from bot.helpdesk.conversations import Conversations
 from bot.storage.db import Database

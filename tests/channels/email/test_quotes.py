@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from bot.channels.email.compose import reply_marker_line
-from bot.channels.email.quotes import extract_reply
+from bot.mail.compose import reply_marker_line
+from bot.mail.quotes import extract_reply
 
 QUOTE = "> De plugin geeft een fout.\n> Groet, Support"
 

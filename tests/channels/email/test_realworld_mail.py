@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.email.autoreply_rules import should_auto_reply
-from bot.channels.email.message import InboundMail, parse_message
-from bot.channels.email.quotes import extract_reply
+from bot.mail.autoreply_rules import should_auto_reply
+from bot.mail.message import InboundMail, parse_message
+from bot.mail.quotes import extract_reply
 from tests.channels.email.realworld import (
     EMAIL_DIR,
     SourceRow,

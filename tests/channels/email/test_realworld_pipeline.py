@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.email.inbound import EmailChannel
-from bot.channels.email.message import parse_message
+from bot.channels.email.pipeline import EmailChannel
 from bot.core.dialogue.engine import Engine
 from bot.helpdesk.conversations import Conversations
+from bot.mail.message import parse_message
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 from tests.channels.email.clock import Clock

@@ -11,9 +11,9 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.channels.email.mail_files import read_mail_files
 from bot.cli import email as email_cli
 from bot.config import REPO_ROOT
+from bot.mail.mail_files import read_mail_files
 from tests.channels.email.conftest import mail as helpdesk_mail
 
 HELPDESK = "support@example.com"  # faq_data/policy.yaml

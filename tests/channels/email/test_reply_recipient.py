@@ -6,8 +6,8 @@ subject of their choosing. The per-recipient limit counts the address the mail r
 
 from __future__ import annotations
 
-from bot.channels.email.compose import AUTOMATED_SUBJECT_CHARS
-from bot.channels.email.inbound import EmailChannel
+from bot.channels.email.pipeline import EmailChannel
+from bot.mail.compose import AUTOMATED_SUBJECT_CHARS
 from tests.channels.email.conftest import mail, outbox, parsed
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.email.inbound import EmailChannel
 from bot.channels.email.outbox import OutboxSender
+from bot.channels.email.pipeline import EmailChannel
 from bot.channels.email.smtp_server import InboundServer, accepts
 from bot.channels.email.smtp_transport import SmtpRelay
 from bot.config import REPO_ROOT

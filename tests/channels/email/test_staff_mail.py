@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_runtime
-from bot.channels.email.service import email_channel
-from bot.channels.email.staff_mail import queue_staff_reply
+from bot.channels.email.service import email_channel, staff_mail
 from bot.channels.runtime import Runtime
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation
@@ -46,8 +45,8 @@ def test_a_staff_reply_threads_to_the_customers_last_mail_without_auto_submitted
             due_at=NOW,
             details={},
         )
-        row = queue_staff_reply(
-            session, runtime, conversation.id, "Piet", "Probeer versie 2.2.", now=NOW
+        row = staff_mail(runtime).queue(
+            session, conversation.id, "Piet", "Probeer versie 2.2.", now=NOW
         )
         raw, number = row.raw, ticket.number
     reply = parsed(raw)
@@ -76,8 +75,8 @@ def test_a_widget_conversation_is_mailed_at_the_address_the_customer_gave(
 ) -> None:
     started = runtime.conversations.start(channel="widget", email="bob@klant.example", greet=False)
     with runtime.db.session() as session:
-        row = queue_staff_reply(
-            session, runtime, started.conversation_id, "Piet", "Hallo Bob", now=NOW
+        row = staff_mail(runtime).queue(
+            session, started.conversation_id, "Piet", "Hallo Bob", now=NOW
         )
         raw = row.raw
     reply = parsed(raw)
@@ -89,7 +88,7 @@ def test_a_widget_conversation_is_mailed_at_the_address_the_customer_gave(
 def test_a_conversation_without_an_address_cannot_be_mailed(runtime: Runtime) -> None:
     started = runtime.conversations.start(channel="widget", greet=False)
     with runtime.db.session() as session, pytest.raises(ValueError, match="no email address"):
-        queue_staff_reply(session, runtime, started.conversation_id, "Piet", "Hallo")
+        staff_mail(runtime).queue(session, started.conversation_id, "Piet", "Hallo")
 
 
 def test_a_bounced_address_gets_the_reply_stored_but_held_back(runtime: Runtime) -> None:
@@ -98,5 +97,5 @@ def test_a_bounced_address_gets_the_reply_stored_but_held_back(runtime: Runtime)
         customer = repo.customer_by_email(session, "weg@klant.example")
         assert customer is not None
         customer.email_bounced_at = NOW
-        row = queue_staff_reply(session, runtime, started.conversation_id, "Piet", "Hallo")
+        row = staff_mail(runtime).queue(session, started.conversation_id, "Piet", "Hallo")
         assert row.status == "suppressed"

@@ -376,7 +376,7 @@ def test_a_message_written_elsewhere_is_announced_with_a_sync(rt: Runtime, clock
     started = start(rt)
     client = connect(rt, clock, started)
     turn = rt.conversations.post(started.public_id, started.token, "vanuit een ander tabblad")
-    assert client.frames == [{"type": "sync", "last_seq": max(m["seq"] for m in turn["messages"])}]
+    assert client.frames == [{"type": "sync", "last_seq": max(m["seq"] for m in turn.messages)}]
 
 
 def test_a_staff_reply_stored_while_the_bot_answers_follows_the_turn(

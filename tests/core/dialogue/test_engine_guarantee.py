@@ -14,7 +14,8 @@ from dataclasses import replace
 import pytest
 
 from bot.core.dialogue import engine as engine_module
-from bot.core.dialogue.engine import ACTIONS, Engine
+from bot.core.dialogue.actions import ACTIONS
+from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.state import ConversationState
 from bot.core.events import TicketRequested
 from tests.conftest import NOW

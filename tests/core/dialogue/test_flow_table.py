@@ -7,7 +7,8 @@ from collections import deque
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.dialogue.engine import ACTIONS, Engine
+from bot.core.dialogue.actions import ACTIONS
+from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.flow import ALWAYS, FLOW
 from bot.core.dialogue.state import STEPS, ConversationState
 from bot.core.dialogue.turn import ROUTES, CustomerContext

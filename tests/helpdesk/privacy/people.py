@@ -16,14 +16,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.channels.console.accounts import add_staff
-from bot.channels.console.desk import ticket_desk
-from bot.channels.console.passwords import ScryptCost
-from bot.channels.email.bounce_marks import mark_bounced
+from bot.channels.email.bounced_addresses import mark_bounced
 from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
 from bot.core.licence_keys import licence_key_hash
 from bot.core.shop.records import SubscriptionRecord
+from bot.helpdesk.staff.accounts import add_staff
+from bot.helpdesk.staff.passwords import ScryptCost
 from bot.helpdesk.subscriptions import upsert_subscription
 from bot.helpdesk.tickets import Actor
 from bot.storage.models import Base, StaffUser
@@ -96,8 +95,9 @@ def seed_person(rt: Runtime, tag: str, last4: str, *, now: datetime | None = Non
         )  # fmt: skip
     post(started.public_id, started.token, f"Mijn licentiesleutel is {key}")
     turn = post(started.public_id, started.token, "ik wil een medewerker spreken")
-    number = turn["ticket"]["number"]
-    actor, desk = staff_member(rt), ticket_desk(rt)
+    assert turn.ticket is not None and turn.ticket.number is not None
+    number = turn.ticket.number
+    actor, desk = staff_member(rt), rt.desk
     desk.add_note(number, actor, f"Belde over {phrase}; {name} is boos")
     desk.reply(number, actor, f"Dag {name}, dit lost {phrase} op.", seen_seq=10_000,
                seen_assignee=None)  # fmt: skip

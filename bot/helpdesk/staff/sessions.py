@@ -6,7 +6,6 @@ account is active, and its generation equals the account's (``end_all_sessions``
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import StaffSession, StaffUser
+from bot.storage.repositories import hash_token
 
 SESSION_HOURS = 12  # a working day; then log in again
 IDLE_MINUTES = 120
@@ -38,10 +38,6 @@ class Staff:
         return self.role == "admin"
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def start_session(
     session: Session, user: StaffUser, now: datetime, *, ip: str | None, user_agent: str | None
 ) -> str:
@@ -49,7 +45,7 @@ def start_session(
     token = secrets.token_urlsafe(32)
     session.add(
         StaffSession(
-            token_hash=token_hash(token),
+            token_hash=hash_token(token),
             staff_id=user.id,
             generation=user.session_generation,
             csrf_token=secrets.token_urlsafe(32),
@@ -71,7 +67,7 @@ def load_session(session: Session, token: str | None, now: datetime) -> Staff | 
     row = session.execute(
         select(StaffSession, StaffUser)
         .join(StaffUser, StaffUser.id == StaffSession.staff_id)
-        .where(StaffSession.token_hash == token_hash(token))
+        .where(StaffSession.token_hash == hash_token(token))
     ).first()
     if row is None:
         return None
@@ -90,4 +86,4 @@ def load_session(session: Session, token: str | None, now: datetime) -> Staff | 
 
 def end_session(session: Session, token: str | None) -> None:
     if token:
-        session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash(token)))
+        session.execute(delete(StaffSession).where(StaffSession.token_hash == hash_token(token)))

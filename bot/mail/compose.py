@@ -11,9 +11,9 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from bot.channels.email.address_headers import mailbox
-from bot.channels.email.headers import decode_header_value, flatten, parse_message_ids
-from bot.channels.email.message import InboundMail
+from bot.mail.address_headers import mailbox
+from bot.mail.header_decoding import decode_header_value, flatten, parse_message_ids
+from bot.mail.message import InboundMail
 
 MAX_REFERENCES = 10
 MAX_SUBJECT_CHARS = 400

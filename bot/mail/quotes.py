@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.channels.email import quote_patterns as qp
-from bot.channels.email.html_text import html_to_text, html_to_text_split
-from bot.channels.email.signatures import signature_start
+from bot.mail import quote_patterns as qp
+from bot.mail.html_text import html_to_text, html_to_text_split
+from bot.mail.signatures import signature_start
 
 _MAX_PATTERN_LINE = 1_000  # longer lines are never headers; skipping them keeps scans linear
 _MAX_HEADER_CHARS = 400

@@ -8,12 +8,11 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
-from bot.channels.email.compose import ThreadContext, compose_reply, text_to_html
-from bot.channels.email.html_text import html_to_text
-from bot.channels.email.mail_texts import MailTexts
-from bot.channels.email.message_ids import sign_message_id
-from bot.channels.email.settings import EmailSettings
-from bot.channels.email.thread_match import conversation_ref
+from bot.mail.compose import ThreadContext, compose_reply, text_to_html
+from bot.mail.html_text import html_to_text
+from bot.mail.mail_texts import MailTexts
+from bot.mail.message_ids import conversation_ref, sign_message_id
+from bot.mail.settings import EmailSettings
 
 BOT_KIND = "bot"
 STAFF_KIND = "staff"

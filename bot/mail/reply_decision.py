@@ -6,9 +6,9 @@ the accuracy benchmark decide alike.
 
 from __future__ import annotations
 
-from bot.channels.email.autoreply_rules import AutoReplyDecision, should_auto_reply
-from bot.channels.email.message import InboundMail
-from bot.channels.email.settings import EmailSettings
+from bot.mail.autoreply_rules import AutoReplyDecision, should_auto_reply
+from bot.mail.message import InboundMail
+from bot.mail.settings import EmailSettings
 
 
 def reply_decision(

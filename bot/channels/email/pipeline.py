@@ -10,31 +10,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.email import inbox
 from bot.channels.email.bounce_handling import record_bounce
-from bot.channels.email.bounces import parse_bounce
 from bot.channels.email.key_masking import mask_inbound_mail
-from bot.channels.email.message import InboundMail, parse_message
-from bot.channels.email.outcome import BUSY, DUPLICATE, FAILED, Outcome
-from bot.channels.email.reply_decision import reply_decision
 from bot.channels.email.replying import Replier
-from bot.channels.email.settings import ATTACHMENT_LIMIT, EmailSettings
 from bot.channels.email.thread_match import find_conversation
-from bot.helpdesk.conversations import MAX_MESSAGES, Conversations
+from bot.clock import utcnow
+from bot.helpdesk.conversations import Conversations
+from bot.helpdesk.transcripts import MAX_MESSAGES
+from bot.mail.bounce_reports import parse_bounce
+from bot.mail.mail_outcome import BUSY, DUPLICATE, FAILED, Outcome
+from bot.mail.message import InboundMail, parse_message
+from bot.mail.reply_decision import reply_decision
+from bot.mail.settings import ATTACHMENT_LIMIT, EmailSettings
 from bot.storage import repositories as repo
 from bot.storage.db import Database
 from bot.storage.models import Conversation, InboundEmail, OutboundEmail
 
 log = logging.getLogger(__name__)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class EmailChannel:
@@ -170,7 +168,7 @@ class EmailChannel:
 
     def _open(self, session: Session, mail: InboundMail) -> Conversation:
         address = mail.from_addr or mail.reply_address
-        return self.conversations.open_in(
+        return self.conversations.start_in_session(
             session,
             channel="email",
             email=address if 3 <= len(address) <= 254 else None,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.channels.email.autoreply_rules import RateLimit
 from bot.config import Config
 from bot.core.knowledge.models import Policy, url_for_language
+from bot.mail.autoreply_rules import RateLimit
 
 DEFAULT_MAX_BYTES = 35 * 1024 * 1024
 ATTACHMENT_LIMIT = 10 * 1024 * 1024  # kept per attachment for staff; the raw mail keeps all

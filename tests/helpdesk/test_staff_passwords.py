@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.console.passwords import (
+from bot.helpdesk.staff.passwords import (
     DEFAULT_COST,
     MAX_LENGTH,
     ScryptCost,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import Message
 
-from bot.channels.email.charsets import decode_bytes, repair_surrogates
+from bot.mail.charsets import decode_bytes, repair_surrogates
 
 MAX_HEADERS = 500
 MAX_HEADER_CHARS = 16_384

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from babel.support import NullTranslations
+
 from bot.core.ports import Translator
 
 
@@ -20,8 +22,6 @@ class MailTexts:
     ) -> MailTexts:
         translator = translations.get(language) or translations.get(default)
         if translator is None:
-            from babel.support import NullTranslations
-
             translator = NullTranslations()
         return cls(translator, company)
 

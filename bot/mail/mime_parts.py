@@ -10,11 +10,11 @@ from email import policy
 from email.message import Message
 from typing import TypeVar
 
-from bot.channels.email.charsets import decode_bytes, meta_charset
-from bot.channels.email.flowed import unflow
-from bot.channels.email.headers import decode_header_value, flatten
-from bot.channels.email.large_parts import clipped_size
 from bot.core.text import strip_control
+from bot.mail.charsets import decode_bytes, meta_charset
+from bot.mail.flowed import unflow
+from bot.mail.header_decoding import decode_header_value, flatten
+from bot.mail.large_parts import clipped_size
 
 T = TypeVar("T")
 

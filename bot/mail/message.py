@@ -8,8 +8,8 @@ from datetime import datetime
 from email import policy
 from email.message import Message
 
-from bot.channels.email.charsets import decode_bytes
-from bot.channels.email.headers import (
+from bot.mail.charsets import decode_bytes
+from bot.mail.header_decoding import (
     HeaderMap,
     decode_header_value,
     flatten,
@@ -20,9 +20,9 @@ from bot.channels.email.headers import (
     parse_message_ids,
     raw_header_items,
 )
-from bot.channels.email.html_text import html_to_text
-from bot.channels.email.large_parts import clip_base64_runs
-from bot.channels.email.mime_parts import (
+from bot.mail.html_text import html_to_text
+from bot.mail.large_parts import clip_base64_runs
+from bot.mail.mime_parts import (
     DEFAULT_ATTACHMENT_LIMIT,
     MAX_BODY_CHARS,
     Attachment,

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.channels.email import automatic_content as content
-from bot.channels.email import automation_headers as headers
-from bot.channels.email.machine_senders import sender_role
-from bot.channels.email.message import InboundMail
-from bot.channels.email.message_ids import verify_message_id
+from bot.mail import automatic_content as content
+from bot.mail import automation_headers as headers
+from bot.mail.machine_senders import sender_role
+from bot.mail.message import InboundMail
+from bot.mail.message_ids import verify_message_id
 
 OK = "ok"
 RATE_LIMITED = "rate_limited"

@@ -8,8 +8,9 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from bot.channels.email.message import InboundMail
+from bot.mail.message import InboundMail
 
+CONVERSATION_REF_PREFIX = "c"
 _TOKEN = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 _DOMAIN = re.compile(r"^[A-Za-z0-9.-]{1,253}$")
 _SIGNED = re.compile(
@@ -82,3 +83,15 @@ def _mac(secret: str | bytes, kind: str, ref: str, nonce: str, domain: str) -> s
     key = secret.encode() if isinstance(secret, str) else secret
     message = f"{kind}.{ref}.{nonce}@{domain.lower()}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def conversation_ref(conversation_id: int) -> str:
+    """The conversation part of our Message-IDs (``c42``)."""
+    return f"{CONVERSATION_REF_PREFIX}{conversation_id}"
+
+
+def conversation_id_of(signed: SignedMessageId) -> int | None:
+    ref = signed.conversation_ref
+    if ref.startswith(CONVERSATION_REF_PREFIX) and ref[1:].isdigit():
+        return int(ref[1:])
+    return None

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.channels.console.passwords import (
+from bot.helpdesk.staff.passwords import (
     DEFAULT_COST,
     ScryptCost,
     check_strength,

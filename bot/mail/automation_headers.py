@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.channels.email.message import InboundMail
+from bot.mail.message import InboundMail
 
 Found = tuple[str, str] | None
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-from bot.channels.email.charsets import decode_bytes
-from bot.channels.email.headers import flatten, parse_message_ids
-from bot.channels.email.machine_senders import sender_role
-from bot.channels.email.message import InboundMail
+from bot.mail.charsets import decode_bytes
+from bot.mail.header_decoding import flatten, parse_message_ids
+from bot.mail.machine_senders import sender_role
+from bot.mail.message import InboundMail
 
 _DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _ORIGINAL_TYPES = ("message/rfc822", "text/rfc822-headers", "message/global-headers")

@@ -1,0 +1,260 @@
+"""A customer message answered: stored (licence keys masked), the engine's turn, its events
+applied (a ticket opened or reopened), the bot's replies stored, notices after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from bot.core.dialogue.engine import Engine
+from bot.core.dialogue.state import ConversationState
+from bot.core.dialogue.turn import CustomerContext, SubscriptionInfo, Turn
+from bot.core.events import CustomerWroteToStaff, TicketRequested
+from bot.core.licence_keys import FoundKey, mask_licence_keys
+from bot.helpdesk import transcripts
+from bot.helpdesk.bus import (
+    STAFF_TOPIC,
+    MessageBus,
+    Notice,
+    conversation_topic,
+    publish_after_commit,
+)
+from bot.helpdesk.errors import ConversationFull, InvalidInput
+from bot.helpdesk.posted_turn import PostedTurn
+from bot.helpdesk.tickets import reopen_for_customer
+from bot.helpdesk.transcripts import message_dict, ticket_ref
+from bot.storage import repositories as repo
+from bot.storage.models import Conversation, Message, Ticket
+
+
+class SubscriptionLookup(Protocol):
+    """The customer's subscriptions for the engine (``bot.helpdesk.subscriptions``)."""
+
+    def customer_subscriptions(
+        self, session: Session, conversation_id: int, email: str | None
+    ) -> tuple[SubscriptionInfo, ...]: ...
+
+    def recognise_keys(
+        self, session: Session, conversation_id: int, keys: Sequence[FoundKey]
+    ) -> None: ...
+
+
+class CustomerMessages:
+    def __init__(
+        self,
+        engine: Engine,
+        bus: MessageBus,
+        clock: Callable[[], datetime],
+        subscriptions: SubscriptionLookup,
+        *,
+        mail_enabled: bool,
+    ) -> None:
+        self.engine = engine
+        self.bus = bus
+        self.clock = clock
+        self.subscriptions = subscriptions
+        self.mail_enabled = mail_enabled
+
+    def answer(
+        self,
+        session: Session,
+        conversation: Conversation,
+        text: str,
+        *,
+        client_id: str | None = None,
+        channel_ref: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> PostedTurn:
+        ref = f"client:{client_id}" if client_id else channel_ref
+        if ref and (earlier := repo.message_by_ref(session, conversation.id, ref)) is not None:
+            return self._replay(session, conversation, earlier)
+        if conversation.message_count >= transcripts.MAX_MESSAGES:
+            raise ConversationFull("this conversation is full; please start a new one")
+        if not text.strip():
+            raise InvalidInput("text is empty", code="empty_text")
+        now = self.clock()
+        masked = mask_licence_keys(text)  # a pasted licence key is never stored nor read
+        stored_message = repo.append_message(
+            session, conversation, "customer", masked.text, channel_ref=ref,
+            payload=masked_payload(payload),
+        )  # fmt: skip
+        self.recognise_keys(session, conversation, masked.keys)
+        state = ConversationState.from_dict(conversation.state)
+        context = self._customer_context(session, conversation)
+        # numbered as staff see the transcript: the facts panel says which message told what
+        turn = self.engine.handle(
+            state, masked.text, now, context, message_number=stored_message.seq
+        )
+        turn = self._apply_events(session, conversation, turn, now)
+        stored = self.store_bot_messages(session, conversation, turn)
+        save_state(conversation, turn.state)
+        session.flush()
+        self._after_commit(session, conversation, turn)
+        return PostedTurn(
+            public_id=conversation.public_id,
+            route=turn.route,
+            state=turn.state,
+            ticket=ticket_ref(conversation),  # its real status (open, waiting, resolved)
+            messages=tuple(message_dict(m) for m in stored),
+            faq=turn.faq,
+            suggestions=turn.suggestions,
+        )
+
+    def _replay(self, session: Session, conversation: Conversation, earlier: Message) -> PostedTurn:
+        """A retried message (same client id): answer as before, store nothing twice."""
+        later = repo.messages(session, conversation.id, after_seq=earlier.seq, limit=20)
+        replies = []
+        for message in later:
+            if message.role != "bot":
+                break
+            replies.append(message)
+        return PostedTurn(
+            public_id=conversation.public_id,
+            route=(replies[0].route or "handoff") if replies else "handoff",  # bot rows have one
+            state=ConversationState.from_dict(conversation.state),
+            ticket=ticket_ref(conversation),
+            messages=tuple(message_dict(m) for m in replies),
+            replayed=True,
+        )
+
+    def recognise_keys(
+        self, session: Session, conversation: Conversation, keys: Sequence[FoundKey]
+    ) -> None:
+        """Licence keys the customer gave (masked already): their subscriptions join the chat."""
+        if keys:
+            self.subscriptions.recognise_keys(session, conversation.id, keys)
+
+    def _customer_context(self, session: Session, conversation: Conversation) -> CustomerContext:
+        email = conversation.customer.email if conversation.customer else None
+        state_email = (conversation.state.get("slots") or {}).get("email")
+        email = email or state_email
+        subscriptions = self.subscriptions.customer_subscriptions(session, conversation.id, email)
+        return CustomerContext(subscriptions=subscriptions, channel_has_email=bool(email))
+
+    def _apply_events(
+        self, session: Session, conversation: Conversation, turn: Turn, now: datetime
+    ) -> Turn:
+        for event in turn.events:
+            repo.add_event(session, conversation.id, event.kind, event.to_dict())
+            if isinstance(event, TicketRequested):
+                turn = self._open_ticket(session, conversation, turn, event)
+            elif isinstance(event, CustomerWroteToStaff):  # a waiting or resolved ticket reopens
+                self.reopen_ticket(session, conversation.id, now)
+        return turn
+
+    def reopen_ticket(self, session: Session, conversation_id: int, now: datetime) -> Ticket | None:
+        """The customer wrote to staff again (in the chat or by mail): a waiting or resolved
+        ticket is open and due afresh, and the widget and the console show it live."""
+        hours = self.engine.kb.policy.response_hours
+        reopened = reopen_for_customer(session, conversation_id, now, hours)
+        if reopened is not None:
+            self._announce_reopened(session, conversation_id, reopened.number)
+        return reopened
+
+    def _announce_reopened(
+        self, session: Session, conversation_id: int, number: str | None
+    ) -> None:
+        """After commit: the widget and the console show the ticket open again, live."""
+        update: Notice = {
+            "type": "ticket_update",
+            "number": number,
+            "status": "open",
+            "by": "customer",
+        }
+        changed: Notice = {
+            "type": "ticket_changed",
+            "conversation": conversation_id,
+            "number": number,
+        }
+        notices = [(conversation_topic(conversation_id), update), (STAFF_TOPIC, changed)]
+        publish_after_commit(session, self.bus, notices)
+
+    def _open_ticket(
+        self, session: Session, conversation: Conversation, turn: Turn, request: TicketRequested
+    ) -> Turn:
+        slots = turn.state.to_dict()["slots"]
+        if slots.get("email") and conversation.customer is None:
+            conversation.customer = repo.get_or_create_customer(
+                session, slots["email"], slots.get("name"), turn.state.language
+            )
+        ticket = repo.ticket_for(session, conversation.id)
+        if ticket is None:
+            ticket = repo.create_ticket(
+                session,
+                conversation,
+                prefix=self.engine.kb.policy.ticket_prefix,
+                reason=request.reason,
+                summary=request.summary,
+                due_at=request.due_at,
+                details=slots,
+            )
+        else:  # a conversation keeps one ticket: it is reopened, with a fresh due time
+            ticket.status, ticket.resolved_at, ticket.due_at = "open", None, request.due_at
+            ticket.details = slots
+        # this turn's language and product, not the last turn's (the row is saved after this)
+        ticket.language = turn.state.language
+        ticket.product = turn.state.slots.product
+        assert ticket.number is not None
+        return self.engine.ticket_opened(turn, ticket.number, mail=self.mail_enabled)
+
+    def store_bot_messages(
+        self, session: Session, conversation: Conversation, turn: Turn
+    ) -> list[Message]:
+        stored = []
+        for bot_message in turn.messages:
+            data = bot_message.to_dict()
+            stored.append(
+                repo.append_message(
+                    session,
+                    conversation,
+                    "bot",
+                    bot_message.text,
+                    html=bot_message.html,
+                    route=turn.route,
+                    payload={"quick_replies": data["quick_replies"], "links": data["links"]},
+                )
+            )
+        return stored
+
+    def _after_commit(self, session: Session, conversation: Conversation, turn: Turn) -> None:
+        notice: Notice = {
+            "type": "messages",
+            "seq": conversation.message_count,
+            "route": turn.route,
+        }
+        opened = turn.event(TicketRequested) is not None
+        topic = conversation_topic(conversation.id)
+        staff_notice: Notice = {
+            "type": "ticket" if opened else "conversation",
+            "conversation": conversation.id,
+        }
+        waiting = conversation.status == "waiting_for_staff"
+        notices = [(topic, notice)]
+        if opened or waiting:
+            notices.append((STAFF_TOPIC, staff_notice))
+        publish_after_commit(session, self.bus, notices)
+
+
+def save_state(conversation: Conversation, state: ConversationState) -> None:
+    conversation.state = state.to_dict()
+    conversation.status = state.status
+    conversation.language = state.language
+    conversation.product = state.slots.product
+
+
+def masked_payload(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``payload`` with licence keys masked in every text value (a mail's subject, say)."""
+
+    def mask(value: Any) -> Any:
+        if isinstance(value, str):
+            return mask_licence_keys(value).text
+        if isinstance(value, dict):
+            return {key: mask(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [mask(item) for item in value]
+        return value
+
+    return mask(payload) if payload else payload

@@ -1,0 +1,100 @@
+"""Reading conversations as the widget, the API and staff see them: transcripts, the public
+state, the ticket as stored. Also the conversation size limit, which posting enforces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.core.dialogue.state import ConversationState
+from bot.helpdesk.errors import NotFound
+from bot.helpdesk.posted_turn import TicketRef
+from bot.storage import repositories as repo
+from bot.storage.db import Database
+from bot.storage.models import Conversation, Message
+
+MAX_MESSAGES = 2000  # per conversation; beyond this a new conversation is needed
+
+
+class Transcripts:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def authenticate(self, public_id: str, token: str | None) -> int | None:
+        """The internal id of the conversation the token opens, or None (same for unknown ids)."""
+        with self.db.sessions() as session:
+            conversation = repo.authenticate(session, public_id, token)
+            return conversation.id if conversation else None
+
+    def messages_after(
+        self, conversation_id: int, seq: int, limit: int = 200
+    ) -> list[dict[str, Any]]:
+        with self.db.sessions() as session:
+            return [
+                message_dict(m)
+                for m in repo.messages(session, conversation_id, after_seq=seq, limit=limit)
+            ]
+
+    def public_state(self, conversation_id: int) -> dict[str, Any]:
+        """The SPEC's ``state`` object plus the ticket, for a socket's ``ready`` frame."""
+        with self.db.sessions() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                raise NotFound("no such conversation")
+            state = ConversationState.from_dict(conversation.state).public()
+            return {
+                **state,
+                "ticket": ticket_dict(conversation),
+                "last_seq": conversation.message_count,
+            }
+
+    def transcript(
+        self, public_id: str, token: str | None, *, after_seq: int = 0
+    ) -> dict[str, Any]:
+        with self.db.sessions() as session:
+            conversation = repo.authenticate(session, public_id, token)
+            if conversation is None:
+                raise NotFound("no such conversation")
+            return transcript_dict(session, conversation, after_seq=after_seq)
+
+
+def message_dict(message: Message) -> dict[str, Any]:
+    payload = message.payload or {}
+    return {
+        "seq": message.seq,
+        "role": message.role,
+        "text": message.text,
+        "html": message.html or "",
+        "quick_replies": payload.get("quick_replies", []),
+        "links": payload.get("links", []),
+        "created_at": message.created_at.isoformat() if message.created_at else None,
+    }
+
+
+def ticket_ref(conversation: Conversation) -> TicketRef | None:
+    ticket = conversation.ticket
+    return TicketRef(ticket.number, ticket.status) if ticket else None
+
+
+def ticket_dict(conversation: Conversation) -> dict[str, Any] | None:
+    ticket = conversation.ticket
+    return {"number": ticket.number, "status": ticket.status} if ticket else None
+
+
+def transcript_dict(
+    session: Session, conversation: Conversation, *, after_seq: int = 0
+) -> dict[str, Any]:
+    state = ConversationState.from_dict(conversation.state)
+    return {
+        "conversation_id": conversation.public_id,
+        "channel": conversation.channel,
+        "state": state.public(),
+        "ticket": ticket_dict(conversation),
+        "messages": [
+            message_dict(m)
+            for m in repo.messages(
+                session, conversation.id, after_seq=after_seq, limit=MAX_MESSAGES
+            )
+        ],
+    }
