@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
@@ -41,7 +42,7 @@ def test_reset_forgets_a_key(limiter: RateLimiter) -> None:
     for _ in range(3):
         limiter.hit("login:ann", 3, 60)
     assert limiter.hit("login:ann", 3, 60) > 0
-    limiter.reset("login:ann")
+    limiter.reset("login:ann", 3, 60)
     assert limiter.hit("login:ann", 3, 60) == 0.0
 
 
@@ -63,10 +64,10 @@ def test_undo_takes_back_the_newest_event(limiter: RateLimiter) -> None:
     for _ in range(3):
         limiter.hit("login-ip:1", 3, 60)
     assert limiter.hit("login-ip:1", 3, 60) > 0
-    limiter.undo("login-ip:1")  # the last attempt succeeded: it does not count
+    limiter.undo("login-ip:1", 3, 60)  # the last attempt succeeded: it does not count
     assert limiter.hit("login-ip:1", 3, 60) == 0.0
     assert limiter.hit("login-ip:1", 3, 60) > 0
-    limiter.undo("never-seen:1")  # nothing to take back: no error
+    limiter.undo("never-seen:1", 3, 60)  # nothing to take back: no error
 
 
 def test_a_flood_of_keys_cannot_grow_memory_forever() -> None:
@@ -114,3 +115,31 @@ def test_the_same_limit_name_with_another_window_is_counted_apart() -> None:
         clock.now += 1
         limiter.hit(f"login:flood-{i}", 5, 60)
     assert limiter.hit("login:ann", 1, 900) > 0
+
+
+def hit_together(limiter: RateLimiter, key: str, threads: int, hits_each: int) -> list[bool]:
+    """Whether each hit was allowed, from `threads` threads released at the same moment."""
+    start = threading.Barrier(threads)
+    allowed: list[bool] = []
+
+    def worker() -> None:
+        start.wait()
+        for _ in range(hits_each):
+            allowed.append(limiter.hit(key, 10, 60) == 0.0)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return allowed
+
+
+def test_workers_hitting_one_key_at_once_never_exceed_the_limit(limiter: RateLimiter) -> None:
+    """Issue 14: the Redis limiter read the count and added the event in two round trips, so
+    workers that read together were all let through (13 to 16 of 80 with a limit of 10). Real
+    threads; each worker of a deployment is another client of the same Redis."""
+    for attempt in range(5):  # several keys: one lucky interleaving must not hide a race
+        allowed = hit_together(limiter, f"conv:race-{attempt}", threads=16, hits_each=5)
+        assert len(allowed) == 80
+        assert sum(allowed) == 10, f"{sum(allowed)} of 80 let through"
