@@ -7,46 +7,31 @@ the same two keys, so both doors share one budget per address and per conversati
 
 from __future__ import annotations
 
-# Conversation ids are 22 characters; a made-up longer one must not make a longer key.
-_MAX_ID_CHARS = 40
+from dataclasses import dataclass
 
 
-def messages_from(ip: str) -> str:
-    """Messages from one client address, over the API and the widget socket together."""
-    return f"ip:{ip}"
+@dataclass(frozen=True)
+class RateKey:
+    """One limit name; called with what is counted, it gives the key."""
+
+    name: str
+    max_chars: int | None = None  # cut what is counted (a made-up long id), or not
+
+    def __call__(self, counted: str) -> str:
+        return f"{self.name}:{counted[: self.max_chars]}"
 
 
-def messages_in(conversation_id: str) -> str:
-    """Messages in one conversation (its public id), over the API and the widget socket."""
-    return f"conv:{conversation_id[:_MAX_ID_CHARS]}"
-
-
-def new_conversations_from(ip: str) -> str:
-    return f"ip-new:{ip}"
-
-
-def socket_logins_from(ip: str) -> str:
-    """Widget sockets authenticating from one address (a reconnect storm stays off the database)."""
-    return f"ws-auth:{ip}"
-
-
-def faq_searches_from(ip: str) -> str:
-    return f"faq:{ip}"
-
-
-def connector_chats_from(origin: str) -> str:
-    """New conversations started by the WordPress connector on one site."""
-    return f"site-new:{origin}"
-
-
-def staff_logins_from(ip: str) -> str:
-    return f"staff-login-ip:{ip}"
-
-
-def staff_logins_to(email: str) -> str:
-    return f"staff-login-account:{email}"
-
-
-def staff_logins_on(device_nonce: str) -> str:
-    """Failed logins from one known browser (its device cookie's nonce)."""
-    return f"staff-login-device:{device_nonce}"
+# messages from one client address, over the API and the widget socket together
+messages_from = RateKey("ip")
+# messages in one conversation (its public id, 22 characters), over both doors
+messages_in = RateKey("conv", max_chars=40)
+new_conversations_from = RateKey("ip-new")
+# widget sockets authenticating from one address: a reconnect storm stays off the database
+socket_logins_from = RateKey("ws-auth")
+faq_searches_from = RateKey("faq")
+# new conversations that the WordPress connector starts on one site (its origin)
+connector_chats_from = RateKey("site-new")
+staff_logins_from = RateKey("staff-login-ip")
+staff_logins_to = RateKey("staff-login-account")
+# failed logins from one known browser (its device cookie's nonce)
+staff_logins_on = RateKey("staff-login-device")
