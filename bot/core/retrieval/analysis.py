@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.retrieval.dutch_stemmer import stem_dutch
-from bot.core.retrieval.snowball import stem_english
+from bot.core.retrieval.english_stemmer import stem_english
 from bot.core.retrieval.stopwords import is_stop_word
 from bot.core.retrieval.synonyms import join_phrases, variant_index
 from bot.core.text import fold, words
