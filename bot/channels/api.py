@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from bot.channels import rate_keys
 from bot.channels.cors import allow_widget_origin, check_connector_start
 from bot.channels.runtime import runtime
 from bot.channels.turn_json import turn_json
@@ -88,7 +89,8 @@ def create_conversation() -> tuple[Response, int]:
     rt = runtime()
     data = json_body()
     if rt.config.rate_per_ip:  # 0 switches the limits off
-        check_rate(f"ip-new:{client_key()}", max(rt.config.rate_per_ip // 3, 1))
+        new_per_minute = max(rt.config.rate_per_ip // 3, 1)
+        check_rate(rate_keys.new_conversations_from(client_key()), new_per_minute)
     language = data.get("language")
     if language is not None and language not in rt.kb.policy.languages:
         raise InvalidInput(
@@ -152,10 +154,10 @@ def post_message(conversation_id: str) -> Response:
             f"text is longer than {rt.config.max_message_chars} characters", code="text_too_long"
         )
     client_id = optional_str(data, "client_id", MAX_CLIENT_ID)
-    check_rate(f"ip:{client_key()}", rt.config.rate_per_ip)
+    check_rate(rate_keys.messages_from(client_key()), rt.config.rate_per_ip)
 
     def admit() -> None:  # after the token: a made-up id or a wrong token spends nothing
-        check_rate(f"conv:{conversation_id[:40]}", rt.config.rate_per_conversation)
+        check_rate(rate_keys.messages_in(conversation_id), rt.config.rate_per_conversation)
 
     turn = rt.conversations.post(conversation_id, token, text, client_id=client_id, admit=admit)
     return jsonify(turn_json(turn))

@@ -22,6 +22,7 @@ import re
 
 from flask import Response, request
 
+from bot.channels import rate_keys
 from bot.channels.runtime import runtime
 from bot.helpdesk.errors import HelpdeskError, RateLimited
 
@@ -91,12 +92,14 @@ def check_connector_start(product: str | None) -> None:
     Listed sites and clients without an Origin are not limited here.
     """
     origin = request.headers.get("Origin")
-    if not connector_site(origin):
+    if origin is None or not connector_site(origin):
         return
     if product is None:
         raise OriginNotAllowed("this site may start a conversation only about one of our products")
     wait = runtime().limiter.hit(
-        f"site-new:{origin}", runtime().config.connector_chats_per_site, SITE_WINDOW_S
+        rate_keys.connector_chats_from(origin),
+        runtime().config.connector_chats_per_site,
+        SITE_WINDOW_S,
     )
     if wait:
         log.warning("site %s started too many conversations through the connector", origin)

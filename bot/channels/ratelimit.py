@@ -11,10 +11,13 @@ import logging
 import math
 import threading
 import time
-import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Any, Protocol
+
+from limits import RateLimitItemPerSecond
+from limits.storage import RedisStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from bot.helpdesk.redis_outage import Outage
 
@@ -26,11 +29,11 @@ class RateLimiter(Protocol):
         """Count one event; 0 when allowed, else the seconds until the next one is allowed."""
         ...
 
-    def undo(self, key: str) -> None:
+    def undo(self, key: str, limit: int, window_s: float) -> None:
         """Take back the newest event of a key (a login that succeeded does not count)."""
         ...
 
-    def reset(self, key: str) -> None:
+    def reset(self, key: str, limit: int, window_s: float) -> None:
         """Forget a key's events (a successful login clears the failed ones before it)."""
         ...
 
@@ -97,16 +100,17 @@ class MemoryRateLimiter:
             table.counted(key)
             return 0.0
 
-    def undo(self, key: str) -> None:
+    def undo(self, key: str, limit: int, window_s: float) -> None:
         with self._lock:
-            for table in self._tables.values():
-                events = table.keys.get(key)
-                if events:
-                    events.pop()
+            table = self._tables.get(_table_name(key, window_s))
+            events = table.keys.get(key) if table else None
+            if events:
+                events.pop()
 
-    def reset(self, key: str) -> None:
+    def reset(self, key: str, limit: int, window_s: float) -> None:
         with self._lock:
-            for table in self._tables.values():
+            table = self._tables.get(_table_name(key, window_s))
+            if table:
                 table.keys.pop(key, None)
 
     def __len__(self) -> int:
@@ -115,7 +119,7 @@ class MemoryRateLimiter:
             return sum(len(table.keys) for table in self._tables.values())
 
     def _table(self, key: str, window_s: float) -> _Table:
-        name = (key.partition(":")[0], window_s)
+        name = _table_name(key, window_s)
         table = self._tables.get(name)
         if table is None:
             table = self._tables[name] = _Table(window_s, self._max_keys)
@@ -123,7 +127,9 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
-    """The same sliding window in a Redis sorted set, shared by every worker.
+    """The same sliding window in Redis, shared by every worker: the ``limits`` library's moving
+    window, whose Lua script checks and counts in one step (two round trips let workers that read
+    the count together all through).
 
     While Redis is down, each process counts on its own (``fallback``): the limits still hold
     per worker, and requests never fail because of the limiter.
@@ -136,13 +142,18 @@ class RedisRateLimiter:
         fallback: RateLimiter | None = None,
     ) -> None:
         self._redis = client
-        self._prefix = prefix
+        self._storage = RedisStorage(
+            "redis://", connection_pool=client.connection_pool, key_prefix=prefix.rstrip(":")
+        )
+        self._window = MovingWindowRateLimiter(self._storage)
         self._fallback = fallback or MemoryRateLimiter()
         self._outage = Outage(
             log, "rate limits are counted per process", "rate limits shared again"
         )
 
     def hit(self, key: str, limit: int, window_s: float) -> float:
+        if limit <= 0:
+            return 0.0
         try:
             wait = self._hit(key, limit, window_s)
         except Exception as error:
@@ -151,34 +162,35 @@ class RedisRateLimiter:
         self._outage.recovered()
         return wait
 
-    def undo(self, key: str) -> None:
+    def undo(self, key: str, limit: int, window_s: float) -> None:
         try:
-            self._redis.zpopmax(self._prefix + key)
+            # The window is a list, newest event first (limits' moving-window layout).
+            self._redis.lpop(self._list_name(key, limit, window_s))
         except Exception as error:
             self._outage.failed(error)
-            self._fallback.undo(key)
+            self._fallback.undo(key, limit, window_s)
 
-    def reset(self, key: str) -> None:
-        self._fallback.reset(key)
+    def reset(self, key: str, limit: int, window_s: float) -> None:
+        self._fallback.reset(key, limit, window_s)
         try:
-            self._redis.delete(self._prefix + key)
+            self._window.clear(_item(limit, window_s), key)
         except Exception as error:
             self._outage.failed(error)
 
     def _hit(self, key: str, limit: int, window_s: float) -> float:
-        if limit <= 0:
+        item = _item(limit, window_s)
+        if self._window.hit(item, key):
             return 0.0
-        now = time.time()
-        name = self._prefix + key
-        pipe = self._redis.pipeline()
-        pipe.zremrangebyscore(name, 0, now - window_s)
-        pipe.zrange(name, 0, 0, withscores=True)
-        pipe.zcard(name)
-        _, oldest, count = pipe.execute()
-        if count >= limit:
-            return max(oldest[0][1] + window_s - now, 0.001) if oldest else window_s
-        pipe = self._redis.pipeline()
-        pipe.zadd(name, {f"{now:.6f}:{uuid.uuid4().hex[:8]}": now})
-        pipe.expire(name, math.ceil(window_s) + 1)
-        pipe.execute()
-        return 0.0
+        reset_at = self._window.get_window_stats(item, key).reset_time
+        return max(reset_at - time.time(), 0.001)
+
+    def _list_name(self, key: str, limit: int, window_s: float) -> str:
+        return self._storage.prefixed_key(_item(limit, window_s).key_for(key))
+
+
+def _table_name(key: str, window_s: float) -> tuple[str, float]:
+    return key.partition(":")[0], window_s
+
+
+def _item(limit: int, window_s: float) -> RateLimitItemPerSecond:
+    return RateLimitItemPerSecond(limit, math.ceil(window_s))

@@ -6,6 +6,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
@@ -14,7 +15,7 @@ from bot.cli.serve import configure_logging
 from bot.config import Config
 from bot.helpdesk.privacy.retention import Purge, PurgeReport, Retention
 from bot.storage.db import Database
-from bot.storage.migrate import current_revision, upgrade
+from bot.storage.migrate import MIGRATIONS, current_revision, new_revision, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,15 @@ def register(group: click.Group) -> None:
         database = Database(Config.from_env().sqlalchemy_url)
         upgrade(database)
         click.echo(f"database at revision {current_revision(database)}")
+
+    @db.command("revision")
+    @click.option("-m", "--message", required=True, help="What the migration does.")
+    @click.option("--empty", is_flag=True, help="Do not compare with the models: write a stub.")
+    @click.option("--migrations", type=click.Path(path_type=Path), default=MIGRATIONS, hidden=True)
+    def db_revision(message: str, empty: bool, migrations: Path) -> None:
+        """Write the next migration from what the models add (review it before committing)."""
+        path = new_revision(message, autogenerate=not empty, migrations=migrations)
+        click.echo(f"wrote {path}")
 
     @db.command("purge")
     @click.option(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 
 import pytest
@@ -42,7 +43,7 @@ def test_reset_forgets_a_key(limiter: RateLimiter) -> None:
     for _ in range(3):
         limiter.hit("login:ann", 3, 60)
     assert limiter.hit("login:ann", 3, 60) > 0
-    limiter.reset("login:ann")
+    limiter.reset("login:ann", 3, 60)
     assert limiter.hit("login:ann", 3, 60) == 0.0
 
 
@@ -64,10 +65,10 @@ def test_undo_takes_back_the_newest_event(limiter: RateLimiter) -> None:
     for _ in range(3):
         limiter.hit("login-ip:1", 3, 60)
     assert limiter.hit("login-ip:1", 3, 60) > 0
-    limiter.undo("login-ip:1")  # the last attempt succeeded: it does not count
+    limiter.undo("login-ip:1", 3, 60)  # the last attempt succeeded: it does not count
     assert limiter.hit("login-ip:1", 3, 60) == 0.0
     assert limiter.hit("login-ip:1", 3, 60) > 0
-    limiter.undo("never-seen:1")  # nothing to take back: no error
+    limiter.undo("never-seen:1", 3, 60)  # nothing to take back: no error
 
 
 def test_a_flood_of_keys_cannot_grow_memory_forever() -> None:
@@ -132,8 +133,36 @@ def test_with_redis_down_the_limit_holds_per_process_and_nothing_raises(
     with caplog.at_level(logging.WARNING, logger="bot.channels.ratelimit"):
         assert [limiter.hit("conv:a", 2, 60) for _ in range(2)] == [0.0, 0.0]
         assert limiter.hit("conv:a", 2, 60) > 0
-        limiter.undo("conv:a")
-        limiter.reset("conv:a")
+        limiter.undo("conv:a", 2, 60)
+        limiter.reset("conv:a", 2, 60)
         assert limiter.hit("conv:a", 2, 60) == 0.0
     warnings = [r.getMessage() for r in caplog.records if r.name == "bot.channels.ratelimit"]
     assert len(warnings) == 1 and "counted per process" in warnings[0]
+
+
+def hit_together(limiter: RateLimiter, key: str, threads: int, hits_each: int) -> list[bool]:
+    """Whether each hit was allowed, from `threads` threads released at the same moment."""
+    start = threading.Barrier(threads)
+    allowed: list[bool] = []
+
+    def worker() -> None:
+        start.wait()
+        for _ in range(hits_each):
+            allowed.append(limiter.hit(key, 10, 60) == 0.0)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return allowed
+
+
+def test_workers_hitting_one_key_at_once_never_exceed_the_limit(limiter: RateLimiter) -> None:
+    """Issue 14: the Redis limiter read the count and added the event in two round trips, so
+    workers that read together were all let through (13 to 16 of 80 with a limit of 10). Real
+    threads; each worker of a deployment is another client of the same Redis."""
+    for attempt in range(5):  # several keys: one lucky interleaving must not hide a race
+        allowed = hit_together(limiter, f"conv:race-{attempt}", threads=16, hits_each=5)
+        assert len(allowed) == 80
+        assert sum(allowed) == 10, f"{sum(allowed)} of 80 let through"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.channels import rate_keys
 from bot.channels.ratelimit import RateLimiter
 
 IP_ATTEMPTS = 30
@@ -43,24 +44,24 @@ class LoginAttempt:
 
     def succeeded(self) -> None:
         if self.device_key is not None:
-            self.limiter.reset(self.device_key)
+            self.limiter.reset(self.device_key, ACCOUNT_ATTEMPTS, WINDOW_S)
             return
-        self.limiter.undo(self.ip_key)  # a success is not a guess
-        self.limiter.reset(self.account_key)
+        self.limiter.undo(self.ip_key, IP_ATTEMPTS, WINDOW_S)  # a success is not a guess
+        self.limiter.reset(self.account_key, ACCOUNT_ATTEMPTS, WINDOW_S)
 
 
 def begin_attempt(
     limiter: RateLimiter, *, ip: str, email: str, device_nonce: str | None
 ) -> LoginAttempt:
     """Count this attempt where it belongs, or refuse it."""
-    ip_key, account_key = f"staff-login-ip:{ip}", f"staff-login-account:{email}"
+    ip_key, account_key = rate_keys.staff_logins_from(ip), rate_keys.staff_logins_to(email)
     if device_nonce is not None:
-        device_key = f"staff-login-device:{device_nonce}"
+        device_key = rate_keys.staff_logins_on(device_nonce)
         wait = limiter.hit(device_key, ACCOUNT_ATTEMPTS, WINDOW_S)
         return LoginAttempt(limiter, ip_key, account_key, device_key, wait)
     wait = limiter.hit(ip_key, IP_ATTEMPTS, WINDOW_S)
     if not wait:
         wait = limiter.hit(account_key, ACCOUNT_ATTEMPTS, WINDOW_S)
         if wait:
-            limiter.undo(ip_key)  # refused unchecked: not a guess either
+            limiter.undo(ip_key, IP_ATTEMPTS, WINDOW_S)  # refused unchecked: not a guess either
     return LoginAttempt(limiter, ip_key, account_key, None, wait)

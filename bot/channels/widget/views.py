@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from bot.channels import rate_keys
 from bot.channels.api import bearer_token, check_rate, client_key, helpdesk_error
 from bot.channels.cors import allow_widget_origin
 from bot.channels.runtime import runtime
@@ -53,7 +54,7 @@ def script() -> Response:
 def faq_search() -> Response:
     """FAQ entries for what the customer is typing, best first, with the answer as safe HTML."""
     rt = runtime()
-    check_rate(f"faq:{client_key()}", SEARCHES_PER_MINUTE)
+    check_rate(rate_keys.faq_searches_from(client_key()), SEARCHES_PER_MINUTE)
     query = " ".join(request.args.get("q", "")[:MAX_QUERY_CHARS].split())
     language = request.args.get("lang", "")
     if language not in rt.kb.policy.languages:

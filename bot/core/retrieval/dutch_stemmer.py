@@ -9,6 +9,11 @@ after a separable particle (``gewijzigd``, ``aangepast``, ``ingesteld``); and ev
 final consonant is undoubled, not only kk/dd/tt (``instellen`` and ``stel in`` meet at
 ``instel``). These follow Kraaij and Pohlmann's Dutch stemmer. Input is folded (lower case,
 accents removed).
+
+Why not Snowball 3's ``dutch`` (PyStemmer): measured in issue 14, it stems 342 of our 1,031
+Dutch FAQ words differently, keeps ``krijgt``/``krijgen``, ``gestart``/``starten`` and
+``gewijzigd``/``wijzigen`` apart, cuts ``mogelijkheden`` to ``molijk``, and lowered held-out
+figures of ``bench/tune_gate.py``.
 """
 
 from __future__ import annotations
