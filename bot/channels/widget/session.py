@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.channels import rate_keys
 from bot.channels.runtime import Runtime
 from bot.channels.turn_json import turn_json
 from bot.channels.widget.frame_budget import FrameBudget, Verdict
@@ -168,7 +169,9 @@ class WidgetSession:
         token = text_field(frame, "token", limit=MAX_TOKEN_CHARS) or ""
         # Tokens are 256-bit random, so guessing is hopeless; this limit keeps a reconnect storm
         # from one address off the database.
-        if self.rt.limiter.hit(f"ws-auth:{self.client_ip}", self.rt.config.rate_per_ip, 60.0):
+        if self.rt.limiter.hit(
+            rate_keys.socket_logins_from(self.client_ip), self.rt.config.rate_per_ip, 60.0
+        ):
             return self._fail("rate_limited", "too many connection attempts; wait a minute")
         conversation_id = self.rt.conversations.authenticate(public_id, token)
         if conversation_id is None:  # unknown id and wrong token look the same
@@ -233,8 +236,8 @@ class WidgetSession:
         """Seconds to wait, sharing the HTTP API's limits (one budget per IP and conversation)."""
         config = self.rt.config
         for key, limit in (
-            (f"ip:{self.client_ip}", config.rate_per_ip),
-            (f"conv:{self._public_id[:40]}", config.rate_per_conversation),
+            (rate_keys.messages_from(self.client_ip), config.rate_per_ip),
+            (rate_keys.messages_in(self._public_id), config.rate_per_conversation),
         ):
             wait = self.rt.limiter.hit(key, limit, 60.0)
             if wait:
