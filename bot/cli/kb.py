@@ -11,7 +11,7 @@ from bot.config import Config
 from bot.core.knowledge.loader import KnowledgeError, load_knowledge
 from bot.core.knowledge.report import summarize
 from bot.core.matching import FaqIndex
-from bot.core.retrieval.calibration import report
+from bot.core.retrieval.calibration_report import report
 from bot.semantic import build_semantic
 
 EXIT_PROBLEMS = 1

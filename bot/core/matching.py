@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.retrieval.decision import Decision, Thresholds
-from bot.core.retrieval.index import FaqIndex, FaqMatch, FaqResult
+from bot.core.retrieval.index import FaqIndex
+from bot.core.retrieval.results import FaqMatch, FaqResult
 
 __all__ = ["Decision", "FaqIndex", "FaqMatch", "FaqResult", "Thresholds"]

@@ -42,7 +42,7 @@ class VersionMentions:
 
 
 def _generation(match: re.Match[str]) -> bool:
-    """"v2" without a dot, away from a product's name, names a generation of something else
+    """A "v2" without a dot, away from a product's name, names a generation of something else
     ("Consent Mode v2", "reCAPTCHA v3"); "version 2" is the customer's version."""
     return "." not in match.group(1) and re.match(r"v\.?\s*\d", match.group(0), re.I) is not None
 

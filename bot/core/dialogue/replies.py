@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.core.dialogue.deadlines import format_due
-from bot.core.dialogue.markup import markdown_escape, render
+from bot.core.dialogue.markup import markdown_escape
+from bot.core.dialogue.policy_replies import PolicyReplies
 from bot.core.dialogue.turn import BotMessage, Link
-from bot.core.knowledge.models import KnowledgeBase, Product
-from bot.core.ports import Translator
+from bot.core.knowledge.models import Product
 
 HEALTH_CHECK_URL = "https://wordpress.org/plugins/health-check/"
 
@@ -19,29 +19,8 @@ def N_(message: str) -> str:
     return message
 
 
-class Replies:
+class Replies(PolicyReplies):
     """Builds bot messages in the conversation's language."""
-
-    def __init__(
-        self,
-        kb: KnowledgeBase,
-        translator: Translator,
-        channel: str = "widget",
-        language: str | None = None,
-    ) -> None:
-        self.kb = kb
-        self.policy = kb.policy
-        self.t = translator
-        self.email = channel == "email"
-        self.language = language or kb.policy.default_language  # for dates and numbers
-
-    def _(self, message: str) -> str:
-        return self.t.gettext(message)
-
-    def message(
-        self, markdown_text: str, quick: Sequence[str] = (), links: Sequence[Link] = ()
-    ) -> BotMessage:
-        return BotMessage(markdown_text, render(markdown_text), tuple(quick), tuple(links))
 
     # -- small talk -------------------------------------------------------------------------
     def greeting(self) -> BotMessage:
@@ -250,65 +229,6 @@ class Replies:
         ) % {"product": product.name, "date": expired_on, "billing": self.policy.billing_email}
         links = (Link(self._("Renew your subscription"), self.policy.renewal_url),)
         return self.message(text, (), links if self.policy.renewal_url else ())
-
-    def third_party(self, names: Sequence[str]) -> BotMessage:
-        listed = ", ".join(markdown_escape(name) for name in names) or self._("another product")
-        text = self._(
-            "%(names)s is not one of our products. We do our best to help with problems that "
-            "involve other plugins or themes, but we cannot take responsibility for them or "
-            "guarantee a solution."
-        ) % {"names": listed}
-        return self.message(text)
-
-    def wordpress_general(self) -> BotMessage:
-        url = self.policy.wordpress_forum_url
-        text = self._(
-            "This is a general WordPress question. We only support our own products, but the "
-            "volunteers on the WordPress.org support forums can help you: %(url)s"
-        ) % {"url": url}
-        return self.message(text, (), (Link(self._("WordPress.org support forums"), url),))
-
-    def core_error(self) -> BotMessage:
-        url = self.policy.wordpress_forum_url
-        text = self._(
-            "This error comes from WordPress itself and does not point at a particular plugin or "
-            "theme (for example, PHP ran out of memory). Your host can raise the PHP memory limit, "
-            "and the WordPress.org support forums can help further: %(url)s. If it only happens "
-            "with one of our products active, tell me which one."
-        ) % {"url": url}
-        return self.message(text, (), (Link(self._("WordPress.org support forums"), url),))
-
-    def customization(self) -> BotMessage:
-        return self.message(
-            self._(
-                'Our products are delivered "as is": we do not customise them or adapt them to '
-                "other products unless we have agreed so in writing, and we cannot support changes "
-                "made by others. We will still do our best to help, without guarantees. To discuss "
-                "a written agreement, mail %(helpdesk)s."
-            )
-            % {"helpdesk": self.policy.helpdesk_email}
-        )
-
-    def billing(self) -> BotMessage:
-        return self.message(
-            self._(
-                "Questions about invoices, payments, refunds, your account or your subscription "
-                "are "
-                "handled by our billing department. Please mail them at %(billing)s."
-            )
-            % {"billing": self.policy.billing_email}
-        )
-
-    def channels(self) -> BotMessage:
-        return self.message(
-            self._(
-                "We provide support only through our helpdesk, by email at %(helpdesk)s: not by "
-                "phone, live chat, Facebook or Twitter. This chat is the front door of the "
-                "helpdesk: "
-                "if needed I pass your question on, and a colleague answers by email."
-            )
-            % {"helpdesk": self.policy.helpdesk_email}
-        )
 
     def requirements(self, product: Product, component: str, have: str, need: str) -> str:
         return self._(

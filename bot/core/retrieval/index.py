@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
 from bot.core.knowledge.third_party import ThirdPartyCatalogue
@@ -30,8 +29,6 @@ from bot.core.retrieval.calibration import (
     words_outcome,
 )
 from bot.core.retrieval.decision import (
-    DECISION_RANK,
-    Decision,
     Gate,
     Thresholds,
     decide,
@@ -41,48 +38,17 @@ from bot.core.retrieval.decision import (
 from bot.core.retrieval.fusion import Fusion
 from bot.core.retrieval.language_index import DEFAULT_WEIGHTS, LanguageIndex, RankerScores
 from bot.core.retrieval.meaning import MeaningIndex
-from bot.core.retrieval.products import ProductMentions
+from bot.core.retrieval.products import ProductMentions, product_adjustments
+from bot.core.retrieval.results import FaqMatch, FaqResult, decides_better, faq_only
 from bot.core.retrieval.semantic import SemanticScorer
 
 log = logging.getLogger(__name__)
 
-# Added to entries of the product the customer named, taken from entries of other products.
-# The product's name is taken out of the query (it would pull towards every entry mentioning
-# it), so the boost stands in for that evidence; small next to a real difference in wording,
-# so a general entry that fits better still wins.
-PRODUCT_BOOST = 0.1
-OTHER_PRODUCT_PENALTY = 0.05
 # How many candidates the engine sees: enough for a runner-up of another meaning.
 CANDIDATES = 8
 # How many of the best matches count the query words they contain (route cards may be vetoed
 # ahead of an FAQ entry, so more than one).
 EXPLAINED_RANKS = 3
-
-
-@dataclass(frozen=True)
-class FaqMatch:
-    entry: FaqEntry
-    score: float  # 0..1 on an absolute scale, see Thresholds
-    explained: int = 0  # query words the entry contains (set for the first few matches)
-
-
-@dataclass(frozen=True)
-class FaqResult:
-    """What to do with a question, and the entries behind it.
-
-    `matches` are best first, at most `limit`: for "answer" the answer first (then any other
-    plausible entries), for "suggest" the plausible entries, for "none" nothing. `language`
-    is the language of the best match (each entry carries its own language too): usually the
-    customer's, another one when only that language has a good entry.
-    """
-
-    decision: Decision
-    matches: tuple[FaqMatch, ...]
-    language: str
-
-    @property
-    def best(self) -> FaqMatch | None:
-        return self.matches[0] if self.matches else None
 
 
 class FaqIndex:
@@ -273,7 +239,7 @@ class FaqIndex:
         for other in self.languages:
             if other == language:
                 continue
-            ranked = self._faq_only(self.rank(self._indexes[other], text, named, k + 20))[:k]
+            ranked = faq_only(self.rank(self._indexes[other], text, named, k + 20))[:k]
             if ranked and (not best[1] or ranked[0].score > best[1][0].score):
                 best = (other, tuple(ranked))
         return best
@@ -292,9 +258,9 @@ class FaqIndex:
                 continue
             # The customer may write in one language about an entry in another: the other
             # language's result wins when it decides better, or as well with a higher score.
-            ranked = self._faq_only(self.rank(self._indexes[other], text, named, k + 20))
+            ranked = faq_only(self.rank(self._indexes[other], text, named, k + 20))
             fallback = self._result(ranked[:k], other, limit)
-            if _better(fallback, result):
+            if decides_better(fallback, result):
                 result = fallback
         if result.decision == "none" and self.meaning is not None:
             result = self._by_meaning(query, first, product, limit) or result
@@ -356,7 +322,7 @@ class FaqIndex:
     def rank(index: LanguageIndex, text: str, named: set[str], k: int) -> list[FaqMatch]:
         """One index's k best for this (understood) query, best first; the first few say how
         many of the query's words they contain (evidence for the gate)."""
-        adjust = _product_adjustments(index.entries, named)
+        adjust = product_adjustments(index.entries, named)
         return [
             FaqMatch(
                 index.entries[position],
@@ -366,14 +332,10 @@ class FaqIndex:
             for rank, (position, score) in enumerate(index.top(text, k, adjust))
         ]
 
-    @staticmethod
-    def _faq_only(matches: Sequence[FaqMatch]) -> list[FaqMatch]:
-        return [match for match in matches if match.entry.kind == "faq"]
-
     def _ranked(self, language: str, text: str, named: set[str], k: int) -> list[FaqMatch]:
         """The k best FAQ entries of `language` and its stand-ins, best first."""
         cards = len(self._cards[language])
-        matches = self._faq_only(self.rank(self._indexes[language], text, named, k + cards))[:k]
+        matches = faq_only(self.rank(self._indexes[language], text, named, k + cards))[:k]
         for index in self._stand_ins[language]:
             matches.extend(self.rank(index, text, named, k))
         matches.sort(key=lambda match: -match.score)
@@ -384,23 +346,3 @@ class FaqIndex:
         decision = decide(lead_of(ranked), gate, "shown")
         shown = tuple(m for m in ranked if m.score >= gate.suggest)[:limit]
         return FaqResult(decision, shown, shown[0].entry.language if shown else language)
-
-
-def _better(candidate: FaqResult, current: FaqResult) -> bool:
-    """Another language's result replaces the customer's when it decides better; two equal
-    decisions short of an answer go to the higher score. An answer in the customer's own
-    language is kept."""
-    rank = DECISION_RANK[candidate.decision] - DECISION_RANK[current.decision]
-    if rank != 0 or candidate.best is None or current.decision == "answer":
-        return rank > 0
-    return current.best is None or candidate.best.score > current.best.score
-
-
-def _product_adjustments(entries: Sequence[FaqEntry], named: set[str]) -> dict[int, float]:
-    if not named:
-        return {}
-    return {
-        position: PRODUCT_BOOST if entry.product in named else -OTHER_PRODUCT_PENALTY
-        for position, entry in enumerate(entries)
-        if entry.product
-    }

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rapidfuzz.distance import OSA
 
-from bot.core.knowledge.models import Product
+from bot.core.knowledge.models import FaqEntry, Product
 from bot.core.retrieval.analysis import normalise, split_words
 from bot.core.retrieval.stopwords import is_stop_word
 
+# Added to entries of the product the customer named, taken from entries of other products.
+# The product's name is taken out of the query (it would pull towards every entry mentioning
+# it), so the boost stands in for that evidence; small next to a real difference in wording,
+# so a general entry that fits better still wins.
+PRODUCT_BOOST = 0.1
+OTHER_PRODUCT_PENALTY = 0.05
 # One typo is tolerated in single-word names at least this long ("woocomerce").
 MIN_FUZZY_NAME = 6
 
@@ -67,3 +73,13 @@ class ProductMentions:
             if len(name) >= MIN_FUZZY_NAME and OSA.distance(word, name, score_cutoff=1) <= 1:
                 return slug
         return None
+
+
+def product_adjustments(entries: Sequence[FaqEntry], named: set[str]) -> dict[int, float]:
+    if not named:
+        return {}
+    return {
+        position: PRODUCT_BOOST if entry.product in named else -OTHER_PRODUCT_PENALTY
+        for position, entry in enumerate(entries)
+        if entry.product
+    }
