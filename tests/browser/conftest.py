@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.browser.widget_page import WidgetPage
 from tests.chromium import CHROMIUM_FLAGS, DESKTOP, chromium_path  # noqa: F401 - re-exported
@@ -47,3 +47,12 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def widget(page: Page, server: LiveServer) -> WidgetPage:
     return WidgetPage(page, server)
+
+
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
+    """Browser contexts a test opens (several staff members, a customer), closed after it."""
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()

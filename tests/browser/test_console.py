@@ -21,15 +21,13 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
 
-from bot.app import build_runtime
 from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
-from bot.config import REPO_ROOT, Config
-from bot.helpdesk.staff.accounts import add_staff
-from bot.helpdesk.staff.passwords import ScryptCost
+from bot.config import REPO_ROOT
 from bot.storage import repositories as repo
 from bot.storage.models import Ticket
 from tests.browser.conftest import DESKTOP, browser_server_env
+from tests.browser.staff import KEES, PASSWORD, SANNE, staff_runtime
 from tests.browser.widget_page import TIMEOUT_MS, WidgetPage
 from tests.channels.email.conftest import mail
 from tests.channels.email.relay import Relay
@@ -37,7 +35,6 @@ from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long staff password"
 ERRORS: dict[int, list[str]] = {}  # page -> uncaught errors and console errors (CSP ones too)
 DOCS = REPO_ROOT / "docs" / "screenshots"
 
@@ -63,35 +60,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, relay: Relay) -> Iterator[L
 @pytest.fixture(scope="module")
 def rt(server: LiveServer) -> Iterator[Runtime]:
     """The server's database and Redis bus, from the test process (as another worker would)."""
-    built = build_runtime(Config.from_env(environ=server.env), migrate=False)
-    forget_login_attempts(server.env["SUPPORTBOT_REDIS_URL"])
-    with built.db.session() as session:
-        cheap = ScryptCost(2**10, 8, 1)
-        add_staff(session, "sanne@nme.example", "Sanne", PASSWORD, role="admin", cost=cheap)
-        add_staff(session, "kees@nme.example", "Kees", PASSWORD, cost=cheap)
-    yield built
-    built.db.dispose()
-    built.bus.close()
-
-
-def forget_login_attempts(redis_url: str) -> None:
-    """Login limits live in the shared Redis: earlier runs' logins from 127.0.0.1 still count."""
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    try:
-        for key in client.scan_iter("supportbot:rl:staff-login-*"):
-            client.delete(key)
-    finally:
-        client.close()
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
+    with staff_runtime(server, SANNE, KEES) as built:
+        yield built
 
 
 def new_page(browser: Browser, contexts: list[BrowserContext]) -> Page:

@@ -38,14 +38,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield live
 
 
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
 def new_browser(browser: Browser, contexts: list[BrowserContext]) -> Page:
     """A browser profile of its own: its own cookies, as another computer has."""
     context = browser.new_context(viewport=DESKTOP, locale="nl-NL")

@@ -13,20 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, expect
 
-from bot.app import build_runtime
 from bot.channels.runtime import Runtime
-from bot.config import Config
-from bot.helpdesk.staff.accounts import add_staff
-from bot.helpdesk.staff.passwords import ScryptCost
 from tests.browser.conftest import browser_server_env
-from tests.browser.test_console import (  # noqa: F401 - the fixture is used by name
-    ERRORS,
-    PASSWORD,
-    contexts,
-    forget_login_attempts,
-    log_in,
-    new_page,
-)
+from tests.browser.staff import SANNE, staff_runtime
+from tests.browser.test_console import ERRORS, log_in, new_page
 from tests.browser.widget_page import WidgetPage
 from tests.helpdesk.privacy.people import found
 from tests.live_server import LiveServer
@@ -48,14 +38,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def rt(server: LiveServer) -> Iterator[Runtime]:
-    built = build_runtime(Config.from_env(environ=server.env), migrate=False)
-    forget_login_attempts(server.env["SUPPORTBOT_REDIS_URL"])
-    with built.db.session() as session:
-        cheap = ScryptCost(2**10, 8, 1)
-        add_staff(session, "sanne@nme.example", "Sanne", PASSWORD, role="admin", cost=cheap)
-    yield built
-    built.db.dispose()
-    built.bus.close()
+    with staff_runtime(server, SANNE) as built:
+        yield built
 
 
 def test_export_and_erase_from_the_console(

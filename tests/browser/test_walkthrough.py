@@ -24,16 +24,14 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from sqlalchemy import select
 
-from bot.app import build_runtime
 from bot.channels.runtime import Runtime
-from bot.config import REPO_ROOT, Config
+from bot.config import REPO_ROOT
 from bot.core.dialogue.deadlines import format_due
-from bot.helpdesk.staff.accounts import add_staff
-from bot.helpdesk.staff.passwords import ScryptCost
 from bot.storage.models import Message, Ticket
 from tests.browser.clipboard import copy
 from tests.browser.conftest import DESKTOP, browser_server_env
-from tests.browser.test_console import PASSWORD, forget_login_attempts, log_in
+from tests.browser.staff import staff_runtime
+from tests.browser.test_console import log_in
 from tests.browser.widget_page import WidgetPage
 from tests.channels.email.relay import Relay
 from tests.core.dialogue.test_provenance import SITE_HEALTH, TRACE
@@ -65,21 +63,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, relay: Relay) -> Iterator[L
 
 @pytest.fixture(scope="module")
 def rt(server: LiveServer) -> Iterator[Runtime]:
-    built = build_runtime(Config.from_env(environ=server.env), migrate=False)
-    forget_login_attempts(server.env["SUPPORTBOT_REDIS_URL"])
-    with built.db.session() as session:
-        add_staff(session, "sanne@nme.example", "Sanne", PASSWORD, cost=ScryptCost(2**10, 8, 1))
-    yield built
-    built.db.dispose()
-    built.bus.close()
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
+    with staff_runtime(server, ("sanne@nme.example", "Sanne", "agent")) as built:
+        yield built
 
 
 class Camera:

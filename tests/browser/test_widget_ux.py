@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -29,14 +28,6 @@ PASTE = (
     f"My site info:\n{SITE_HEALTH}"
 )
 contexts_errors: dict[int, list[str]] = {}  # page -> its uncaught errors
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def customer(
