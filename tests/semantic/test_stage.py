@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Hashable, Sequence
+from dataclasses import replace
 
 import pytest
 
 from bot.core.dialogue.engine import Engine
-from bot.core.dialogue.turn import CustomerContext
+from bot.core.dialogue.turn import CustomerContext, Turn
 from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching import FaqIndex
+from bot.core.retrieval.decision import Lead
+from bot.core.retrieval.gate_model import CalibratedGate
 from bot.i18n import load_translations
 from bot.semantic.vectors import VectorStore
 from tests.conftest import NOW
@@ -130,3 +133,33 @@ def test_a_model_that_fails_at_start_is_left_out_with_an_error(
         index = index_with(kb, broken)
     assert index.meaning is None and "semantic stage unavailable" in caplog.text
     assert index.search("how do I turn on the lightbox", "en").best is not None
+
+
+def test_a_fused_ranking_says_whether_words_and_meaning_agree(index: FaqIndex) -> None:
+    """Two rankers that put the same entry first are evidence the fused gate weighs."""
+    for found in index.calibrations.values():
+        gate = found.fused_gate
+        assert isinstance(gate, CalibratedGate) and len(gate.weights) == 4
+        lead = Lead(0.5, 0.4, 2)
+        agreed, split = replace(lead, agreement=1.0), replace(lead, agreement=0.5)
+        assert gate.confidence(agreed) >= gate.confidence(split)
+    ranked = index.fused_candidates("visitors should settle the entrance fee online", "en")
+    assert ranked and ranked[0].agreement in (0.0, 0.5, 1.0)
+    assert all(match.agreement is None for match in ranked[1:])
+
+
+def test_an_article_of_another_language_is_overruled_like_one_of_ours(
+    kb: KnowledgeBase, e5_store: VectorStore
+) -> None:
+    """Another vendor's plugin named next to ours makes a third-party question, also when the
+    nearest article stands in from another language (only Dutch has the photo-order article),
+    as it does for an article of the customer's own language."""
+    engine = Engine(kb, load_translations(kb.policy.languages), semantic=e5_store)
+
+    def say(text: str) -> Turn:
+        return engine.handle(engine.new_state("en"), text, NOW, CustomerContext())
+
+    question = "the photos in my gallery grove gallery are in the wrong order, how do i sort them?"
+    alone = say(question)
+    assert alone.faq is not None and alone.faq.id == "fotovolgorde"  # the Dutch stand-in
+    assert say(f"{question} we also use wp rocket").route == "third_party"

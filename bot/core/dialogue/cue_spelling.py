@@ -3,8 +3,10 @@
 The cue lexicon is written in correct spelling; customers are not. A word that is neither a
 known word (frequent Dutch and English words, the ordinary-word list, every word of the
 knowledge base) nor a cue word, but is one edit (insertion, deletion, substitution or swap of
-neighbours) away from exactly one cue word, is read as that cue word. Only for matching cues:
-retrieval has its own typo repair against the knowledge base's vocabulary.
+neighbours) away from exactly one cue word, is read as that cue word. An inflection of a cue word
+(the same stem in Dutch or English: "medewerkers", "tickets") is not a typo: it is that word,
+and the cue's own pattern says whether its inflections count. Only for matching cues: retrieval
+has its own typo repair against the knowledge base's vocabulary.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.knowledge.name_spotting import common_words
 from bot.core.language_profiles import DUTCH_WORDS, ENGLISH_WORDS
+from bot.core.retrieval.analysis import STEMMERS
 
 MIN_WORD = 3  # shorter words are too easily another word
 _LITERAL = re.compile(r"[a-z]{3,}")
@@ -58,13 +61,17 @@ class CueSpelling:
             cue
             for size in (len(word) - 1, len(word), len(word) + 1)
             for cue in self._by_length.get(size, ())
-            if OSA.distance(word, cue, score_cutoff=1) <= 1
+            if OSA.distance(word, cue, score_cutoff=1) <= 1 and not _inflection(word, cue)
         ]
         if len(candidates) > 1:  # a dropped last letter ("nie") is the likeliest, then the
             # same beginning: keep the candidates that agree best with how the word starts
             best = max(_agreement(word, cue) for cue in candidates)
             candidates = [cue for cue in candidates if _agreement(word, cue) == best]
         return candidates[0] if len(candidates) == 1 else word
+
+
+def _inflection(word: str, cue: str) -> bool:
+    return any(stem(word) == stem(cue) for stem in STEMMERS.values())
 
 
 def _agreement(word: str, cue: str) -> int:

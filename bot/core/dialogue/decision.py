@@ -66,9 +66,13 @@ def decide_message(ctx: TurnContext) -> Verdict:
     bug_report = _names_a_bug_of_ours(ctx)
     certainty: Certainty = "strict" if _outdated(ctx) else "lenient"
     fused = False
-    if decide(lead_of(ranked), gate, certainty) != "answer":  # words that answer: no wait
+    # Words that answer strictly do not wait for the model. Below that, meaning is a second
+    # opinion: the fused ranking and its gate decide, unless meaning confirms what the words
+    # would answer anyway (a second opinion may overrule an answer, never weaken it).
+    words_answer = decide(lead_of(ranked), gate, certainty) == "answer"
+    if decide(lead_of(ranked), gate, "strict") != "answer":
         by_meaning = index.fused_candidates(sig.text, language, product=product)
-        if by_meaning is not None:
+        if by_meaning is not None and not (words_answer and _confirms(by_meaning, ranked)):
             ranked, gate, fused = by_meaning, index.gate(language, fused=True), True
     lead = lead_of(ranked)
     confident = decide(lead, gate, certainty) == "answer"
@@ -81,13 +85,22 @@ def decide_message(ctx: TurnContext) -> Verdict:
     # English error words match English articles whatever the customer asks.
     stand_in_certainty: Certainty = "strict" if bug_report or sig.has(Intent.PROBLEM) else certainty
     stand_in = _other_language_answer(ctx, ranked, stand_in_certainty, fused)
-    if stand_in is not None:
-        return stand_in
+    if stand_in is not None and stand_in.entry is not None:
+        against = _evidence_against(ctx, stand_in.entry)
+        if against is None:
+            return stand_in
+        if isinstance(against, Verdict):
+            return against
     if confident and top is not None:
         verdict = _confident(ctx, top, ranked)
         if verdict is not None:
             return verdict
     return _without_a_confident_answer(ctx, ranked, gate.suggest, bug_report)
+
+
+def _confirms(fused: tuple[FaqMatch, ...], words: tuple[FaqMatch, ...]) -> bool:
+    """Every ranker puts the words' first candidate first."""
+    return bool(fused and words) and fused[0].agreement == 1 and fused[0].entry == words[0].entry
 
 
 def _cued_route(
@@ -119,13 +132,10 @@ def _confident(ctx: TurnContext, top: FaqMatch, ranked: tuple[FaqMatch, ...]) ->
     sig = ctx.signals
     entry = top.entry
     if entry.kind == "faq":
-        if _third_party_involved(ctx) and not _mentions(entry, sig.third_party):
-            return Verdict("route", route="third_party")
-        if _update_fixes_it(ctx):
-            return Verdict("problem")
-        if _names_a_bug_of_ours(ctx) and not ctx.services.understanding.troubleshoots(entry):
-            return None  # a bug report is not answered by a how-to: the problem flow decides
-        return Verdict("faq", entry, top.score, entry.route)
+        against = _evidence_against(ctx, entry)
+        if against is None:
+            return Verdict("faq", entry, top.score, entry.route)
+        return against if isinstance(against, Verdict) else None
     route = entry.route
     assert route is not None
     if _names_a_bug_of_ours(ctx) and not (route == "third_party" and sig.third_party):
@@ -133,6 +143,19 @@ def _confident(ctx: TurnContext, top: FaqMatch, ranked: tuple[FaqMatch, ...]) ->
     if route == "customization" and sig.has(Intent.PROBLEM) and route not in sig.route_cues:
         return None  # a malfunction described is not a request for work
     return _policy_answer(ctx, route, ranked)
+
+
+def _evidence_against(ctx: TurnContext, entry: FaqEntry) -> Verdict | Literal["problem"] | None:
+    """What overrules a certain FAQ answer (None: nothing): another vendor's product in a
+    problem (the third-party route), an update that fixes it (the problem flow's "update
+    first"), or a bug report that a how-to does not answer ("problem": the flow decides)."""
+    if _third_party_involved(ctx) and not _mentions(entry, ctx.signals.third_party):
+        return Verdict("route", route="third_party")
+    if _update_fixes_it(ctx):
+        return Verdict("problem")
+    if _names_a_bug_of_ours(ctx) and not ctx.services.understanding.troubleshoots(entry):
+        return "problem"
+    return None
 
 
 def _without_a_confident_answer(

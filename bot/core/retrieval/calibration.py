@@ -56,6 +56,9 @@ class Match(Protocol):
     @property
     def explained(self) -> int: ...
 
+    @property
+    def agreement(self) -> float | None: ...
+
 
 @dataclass(frozen=True)
 class Probe:
@@ -164,6 +167,7 @@ class FusedMatch:
     entry: FaqEntry
     score: float
     explained: int = 0
+    agreement: float | None = None
 
 
 def fused_ranking(
@@ -185,8 +189,25 @@ def fused_ranking(
     ranked = without_vetoed([FusedMatch(entries[n], fused[n]) for n in order if fused[n] > 0])
     if ranked:
         top = position_of[(ranked[0].entry.key, ranked[0].entry.kind)]
-        ranked[0] = replace(ranked[0], explained=explain(top))
+        firsts = _rankers_firsts(entries, words, similarities)
+        agreement = sum(same_answer(ranked[0].entry, first) for first in firsts) / len(firsts)
+        ranked[0] = replace(ranked[0], explained=explain(top), agreement=agreement)
     return ranked
+
+
+def _rankers_firsts(
+    entries: Sequence[FaqEntry], words: Sequence[Match], similarities: Sequence[float]
+) -> list[FaqEntry]:
+    """What each ranker puts first on its own: the words (vetoes applied) and the meaning
+    (answers only: a counter card says what a message is not, not what it is)."""
+    firsts: list[FaqEntry] = []
+    by_words = without_vetoed(words)
+    if by_words:
+        firsts.append(by_words[0].entry)
+    answers = [n for n, entry in enumerate(entries) if entry.kind != "counter"]
+    if answers:
+        firsts.append(entries[max(answers, key=lambda n: similarities[n])])
+    return firsts
 
 
 def fused_outcome(probe: Probe, entries: Sequence[FaqEntry], fusion: Fusion) -> Outcome:
@@ -196,7 +217,8 @@ def fused_outcome(probe: Probe, entries: Sequence[FaqEntry], fusion: Fusion) -> 
         return Outcome(probe.expected, None, Lead(0.0, 0.0))
     best = ranked[0].entry
     rival = next((m.score for m in ranked[1:] if not same_answer(best, m.entry)), 0.0)
-    return Outcome(probe.expected, best, Lead(ranked[0].score, rival, ranked[0].explained))
+    first = ranked[0]
+    return Outcome(probe.expected, best, Lead(first.score, rival, first.explained, first.agreement))
 
 
 def chosen_fusion(

@@ -34,11 +34,14 @@ LEVELS: dict[Certainty, float] = {"lenient": 0.9, "shown": 0.92, "strict": 0.95}
 @dataclass(frozen=True)
 class Lead:
     """What the gate sees of a ranking: the best score, its lead over the best candidate that
-    means something else, and how many of the query's words the best candidate contains."""
+    means something else, and how many of the query's words the best candidate contains. A
+    ranking that fuses several rankers also says how many of them put the best candidate first
+    on their own (`agreement`, a share; None for a single ranker)."""
 
     best: float
     rival: float
     explained: int = 0
+    agreement: float | None = None
 
     @property
     def margin(self) -> float:
@@ -87,6 +90,9 @@ class Scored(Protocol):
     @property
     def explained(self) -> int: ...
 
+    @property
+    def agreement(self) -> float | None: ...
+
 
 def decide(
     lead: Lead | Sequence[float] | None,
@@ -131,4 +137,4 @@ def lead_of(ranked: Sequence[Scored]) -> Lead | None:
         return None
     best = ranked[0].entry
     rival = next((m.score for m in ranked[1:] if not same_answer(best, m.entry)), 0.0)
-    return Lead(ranked[0].score, rival, ranked[0].explained)
+    return Lead(ranked[0].score, rival, ranked[0].explained, ranked[0].agreement)

@@ -2,7 +2,10 @@
 
 A logistic model of the best score, its margin over the runner-up of another meaning, and how
 many of the query's distinctive words the best candidate contains (up to `MAX_EXPLAINED`: one
-matching word is weak evidence however clear the lead). It is fitted on held-out phrasings
+matching word is weak evidence however clear the lead); for a ranking that fuses the words with
+the semantic stage, also how many of the two rankers put the best candidate first on their own
+(two rankers that agree are rarely both wrong; a lead that only their sum gives is weaker). It
+is fitted on held-out phrasings
 (`bot.core.retrieval.calibration`), monotone (more evidence never lowers the confidence), with a
 weak ridge prior so that a small knowledge base cannot overfit it, and its intercept is moved
 from the held-out phrasings' odds to customers' odds.
@@ -25,8 +28,10 @@ REAL_TOP1 = 0.9
 Sample = tuple[tuple[float, ...], float, float]  # (features, right, weight)
 
 
-def features(lead: Lead) -> tuple[float, float, float]:
-    return (lead.best, lead.margin, min(lead.explained, MAX_EXPLAINED) / MAX_EXPLAINED)
+def features(lead: Lead) -> tuple[float, ...]:
+    """Score, margin and words explained; and for a fused ranking the rankers' agreement."""
+    values = (lead.best, lead.margin, min(lead.explained, MAX_EXPLAINED) / MAX_EXPLAINED)
+    return values if lead.agreement is None else (*values, lead.agreement)
 
 
 @dataclass(frozen=True)
@@ -34,23 +39,27 @@ class CalibratedGate:
     """P(right) = logistic(bias + weights · features(lead)), for customers' questions."""
 
     bias: float
-    weights: tuple[float, float, float]
+    weights: tuple[float, ...]  # one per feature (a fused ranking's gate has four)
     suggest: float  # no answer, and no suggestion, below this score
 
     def confidence(self, lead: Lead) -> float:
         values = features(lead)
+        if len(values) > len(self.weights):
+            raise ValueError("a fused ranking's lead needs the fused ranking's gate")
+        # A fused gate asked about a single ranker's lead reads "no agreement known" as none.
+        values = (*values, *([0.0] * (len(self.weights) - len(values))))
         return sigmoid(self.bias + sum(w * v for w, v in zip(self.weights, values, strict=True)))
 
     def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool:
         return lead.best >= self.suggest and self.confidence(lead) >= LEVELS[certainty]
 
     def describe(self) -> str:
-        b, m, e = self.weights
+        names = ("score", "margin", f"explained/{MAX_EXPLAINED}", "agreement")
+        terms = " + ".join(f"{w:.2f}*{name}" for w, name in zip(self.weights, names, strict=False))
         levels = ", ".join(f"{name} {level:.2f}" for name, level in LEVELS.items())
         return (
-            f"calibrated: P(right) = logistic({self.bias:.2f} + {b:.2f}*score + {m:.2f}*margin "
-            f"+ {e:.2f}*explained/{MAX_EXPLAINED}); answer at {levels}; suggest from score "
-            f"{self.suggest:.2f}"
+            f"calibrated: P(right) = logistic({self.bias:.2f} + {terms}); answer at {levels}; "
+            f"suggest from score {self.suggest:.2f}"
         )
 
 
@@ -60,7 +69,7 @@ def fit(samples: Sequence[Sample], suggest: float) -> CalibratedGate:
     held_right = sum(s[1] * s[2] for s in samples) / sum(s[2] for s in samples)
     held_right = min(max(held_right, 0.02), 0.98)
     bias += logit(REAL_TOP1) - logit(held_right)
-    return CalibratedGate(bias, (weights[0], weights[1], weights[2]), suggest)
+    return CalibratedGate(bias, tuple(weights), suggest)
 
 
 def logistic_fit(samples: Sequence[Sample]) -> list[float]:

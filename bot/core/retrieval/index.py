@@ -207,6 +207,7 @@ class FaqIndex:
         named, text = self.understand(query, product)
         words = self.rank(index, text, named, k + 2 * len(self._cards[language]))
         if faq_only:
+            words = [m for m in words if m.entry.kind == "faq"]
             scores = [
                 s if e.kind == "faq" else -1.0 for s, e in zip(scores, index.entries, strict=True)
             ]
@@ -215,7 +216,9 @@ class FaqIndex:
         ranked = fused_ranking(
             index.entries, words, scores, fusion, lambda n: index.explained_words(text, n)
         )
-        return tuple(FaqMatch(m.entry, min(m.score, 1.0), m.explained) for m in ranked[:k])
+        return tuple(
+            FaqMatch(m.entry, min(m.score, 1.0), m.explained, m.agreement) for m in ranked[:k]
+        )
 
     def fused_other_languages(
         self, query: str, language: str, *, product: str | None = None

@@ -14,6 +14,9 @@ class FaqMatch:
     entry: FaqEntry
     score: float  # 0..1 on an absolute scale, see Thresholds
     explained: int = 0  # query words the entry contains (set for the first few matches)
+    # The share of rankers that put this entry first on their own (the first match of a fused
+    # ranking); None for a ranking by one ranker.
+    agreement: float | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.dialogue.engine import Engine
+from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.state import Channel
 from bot.core.events import ConflictTestOutcome, FaqAnswered, TicketRequested
 from bot.core.knowledge.loader import load_knowledge
@@ -163,6 +164,15 @@ def test_a_typo_in_a_cue_word_is_read(chat: Start) -> None:
     conversation = chat("nl")
     turn = conversation.say("de lightbox van gallery grove werkt nie meer")
     assert turn.route in ("ask_version", "faq"), conversation.text  # a problem, not small talk
+
+
+def test_an_inflected_cue_word_is_not_a_typo_of_it(bramble: Engine) -> None:
+    """"medewerkers" (staff, plural: the people to enrol) is not a typo of the person cue
+    "medewerker"; the cue's pattern, not the typo repair, says which forms count."""
+    read = bramble.services.understanding.read
+    assert Intent.PERSON not in read("ik wil 35 medewerkers tegelijk inschrijven").intents
+    assert Intent.PERSON in read("ik wil een medewerker spreken").intents
+    assert Intent.PERSON in read("ik wil een medewerkr spreken").intents  # a typo still is one
 
 
 def test_an_earlier_product_is_not_carried_into_a_billing_question(chat: Start) -> None:
