@@ -167,12 +167,31 @@ def test_a_typo_in_a_cue_word_is_read(chat: Start) -> None:
 
 
 def test_an_inflected_cue_word_is_not_a_typo_of_it(bramble: Engine) -> None:
-    """"medewerkers" (staff, plural: the people to enrol) is not a typo of the person cue
+    """ "medewerkers" (staff, plural: the people to enrol) is not a typo of the person cue
     "medewerker"; the cue's pattern, not the typo repair, says which forms count."""
     read = bramble.services.understanding.read
     assert Intent.PERSON not in read("ik wil 35 medewerkers tegelijk inschrijven").intents
     assert Intent.PERSON in read("ik wil een medewerker spreken").intents
     assert Intent.PERSON in read("ik wil een medewerkr spreken").intents  # a typo still is one
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "thanks a lot, that sorted it!"),
+        ("en", "cheers, that's all i needed"),
+        ("nl", "top, dat was precies wat ik zocht, bedankt"),
+    ],
+)
+def test_thanks_with_nothing_to_answer_is_a_closing(chat: Start, language: str, text: str) -> None:
+    assert chat(language).say(text).route == "smalltalk"
+
+
+def test_thanks_with_a_problem_or_a_question_is_answered(chat: Start) -> None:
+    assert chat("en").say("thanks, but the gallery grove lightbox still does not open").route != (
+        "smalltalk"
+    )
+    assert chat("en").say("thanks! how do I change the caption colours?").route == "faq"
 
 
 def test_an_earlier_product_is_not_carried_into_a_billing_question(chat: Start) -> None:
