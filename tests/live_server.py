@@ -260,6 +260,7 @@ class LiveServer:
         import redis
 
         from bot.helpdesk.bus import conversation_topic
+        from bot.helpdesk.notices import NewMessages
         from bot.helpdesk.redis_bus import RedisBus
         from bot.storage import repositories as repo
         from bot.storage.db import Database
@@ -277,8 +278,7 @@ class LiveServer:
             db.dispose()
         client = redis.Redis.from_url(redis_url)
         try:
-            notice = {"type": "messages", "seq": seq}
-            RedisBus(client).publish(conversation_topic(conversation_id), notice)
+            RedisBus(client).publish(conversation_topic(conversation_id), NewMessages(seq))
         finally:
             client.close()
         return seq

@@ -5,34 +5,24 @@ data itself: subscribers read from the database, which stays the one source of t
 the Redis variant trivial and makes a lost notice harmless (the next one, or a reconnect,
 catches up).
 
-Notices on ``conversation:<id>``:
-    {"type": "messages", "seq": N}                  messages up to seq N exist; fetch what you lack
-    {"type": "typing", "who": "staff"|"bot"}        someone is typing
-    {"type": "ticket_update", "number": ..., "status": ...,
-     "by": "staff"|"customer", "staff_id": ...}   who changed it (staff_id: staff only)
-Notices on ``staff``:
-    {"type": "ticket"|"conversation", "conversation": <id>}   new ticket / new customer message
-    {"type": "ticket_changed", "conversation": <id>, "number": ...}   staff changed a ticket
-Notices on ``viewers:<id>`` (staff console only; the widget never subscribes):
-    {"type": "viewing", "session": ..., "staff_id": ..., "name": ...,
-     "state": "viewing"|"replying"|"left", "hello": bool}     who has the ticket open
+The notices themselves, and their wire form, are in ``bot.helpdesk.notices``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from bot.helpdesk.notices import Notice
+
 log = logging.getLogger(__name__)
 
-Notice = dict[str, Any]
 Handler = Callable[[Notice], None]
 
 STAFF_TOPIC = "staff"
@@ -111,7 +101,3 @@ class LocalBus:
     def close(self) -> None:
         with self._lock:
             self._handlers.clear()
-
-
-def encode(topic: str, notice: Notice) -> str:
-    return json.dumps({"topic": topic, "notice": notice}, separators=(",", ":"))

@@ -42,6 +42,7 @@ from bot.helpdesk.customer_messages import (
     save_state,
 )
 from bot.helpdesk.errors import NotFound
+from bot.helpdesk.notices import NewMessages, Notice, QueueChange
 from bot.helpdesk.posted_turn import PostedTurn
 from bot.helpdesk.transcripts import Transcripts, message_dict
 from bot.storage import repositories as repo
@@ -195,9 +196,10 @@ class Conversations(Transcripts):
             session, conversation, role, masked.text, channel_ref=channel_ref,
             payload=masked_payload(payload),
         )  # fmt: skip
-        notice = {"type": "messages", "seq": conversation.message_count, "route": None}
-        staff_notice = {"type": "conversation", "conversation": conversation.id}
-        notices = [(conversation_topic(conversation.id), notice), (STAFF_TOPIC, staff_notice)]
+        notices: list[tuple[str, Notice]] = [
+            (conversation_topic(conversation.id), NewMessages(conversation.message_count)),
+            (STAFF_TOPIC, QueueChange("conversation", conversation.id)),
+        ]
         publish_after_commit(session, self.bus, notices)
         return message
 

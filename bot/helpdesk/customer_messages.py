@@ -15,14 +15,9 @@ from bot.core.dialogue.turn import CustomerContext, SubscriptionInfo, Turn
 from bot.core.events import CustomerWroteToStaff, TicketRequested
 from bot.core.licence_keys import FoundKey, mask_licence_keys
 from bot.helpdesk import transcripts
-from bot.helpdesk.bus import (
-    STAFF_TOPIC,
-    MessageBus,
-    Notice,
-    conversation_topic,
-    publish_after_commit,
-)
+from bot.helpdesk.bus import STAFF_TOPIC, MessageBus, conversation_topic, publish_after_commit
 from bot.helpdesk.errors import ConversationFull, InvalidInput
+from bot.helpdesk.notices import NewMessages, Notice, QueueChange, TicketUpdate
 from bot.helpdesk.posted_turn import PostedTurn
 from bot.helpdesk.tickets import reopen_for_customer
 from bot.helpdesk.transcripts import message_dict, ticket_ref
@@ -158,18 +153,12 @@ class CustomerMessages:
         self, session: Session, conversation_id: int, number: str | None
     ) -> None:
         """After commit: the widget and the console show the ticket open again, live."""
-        update: Notice = {
-            "type": "ticket_update",
-            "number": number,
-            "status": "open",
-            "by": "customer",
-        }
-        changed: Notice = {
-            "type": "ticket_changed",
-            "conversation": conversation_id,
-            "number": number,
-        }
-        notices = [(conversation_topic(conversation_id), update), (STAFF_TOPIC, changed)]
+        update = TicketUpdate(number, "open", by="customer")
+        changed = QueueChange("ticket_changed", conversation_id, number)
+        notices: list[tuple[str, Notice]] = [
+            (conversation_topic(conversation_id), update),
+            (STAFF_TOPIC, changed),
+        ]
         publish_after_commit(session, self.bus, notices)
 
     def _open_ticket(
@@ -220,21 +209,13 @@ class CustomerMessages:
         return stored
 
     def _after_commit(self, session: Session, conversation: Conversation, turn: Turn) -> None:
-        notice: Notice = {
-            "type": "messages",
-            "seq": conversation.message_count,
-            "route": turn.route,
-        }
         opened = turn.event(TicketRequested) is not None
         topic = conversation_topic(conversation.id)
-        staff_notice: Notice = {
-            "type": "ticket" if opened else "conversation",
-            "conversation": conversation.id,
-        }
         waiting = conversation.status == "waiting_for_staff"
-        notices = [(topic, notice)]
+        notices: list[tuple[str, Notice]] = [(topic, NewMessages(conversation.message_count))]
         if opened or waiting:
-            notices.append((STAFF_TOPIC, staff_notice))
+            change = QueueChange("ticket" if opened else "conversation", conversation.id)
+            notices.append((STAFF_TOPIC, change))
         publish_after_commit(session, self.bus, notices)
 
 

@@ -11,14 +11,14 @@ The listener retries every second and push resumes by itself when Redis is back.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.helpdesk.bus import Handler, LocalBus, Notice, encode
+from bot.helpdesk.bus import Handler, LocalBus
+from bot.helpdesk.notices import MalformedNotice, Notice, decode, encode
 from bot.helpdesk.redis_outage import Outage
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,9 @@ class RedisBus:
 
     def _dispatch(self, raw: bytes | str) -> None:
         try:
-            data = json.loads(raw)
-            self._local.publish(str(data["topic"]), dict(data["notice"]))
-        except (ValueError, KeyError, TypeError):
+            topic, notice = decode(raw)
+        except MalformedNotice:
             log.warning("ignored a malformed bus message: %r", raw[:200])
+            return
+        if notice is not None:  # None: a kind only a newer worker knows
+            self._local.publish(topic, notice)

@@ -24,14 +24,9 @@ from bot.clock import utcnow
 from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.state import ConversationState
 from bot.helpdesk import audit
-from bot.helpdesk.bus import (
-    STAFF_TOPIC,
-    MessageBus,
-    Notice,
-    conversation_topic,
-    publish_after_commit,
-)
+from bot.helpdesk.bus import STAFF_TOPIC, MessageBus, conversation_topic, publish_after_commit
 from bot.helpdesk.errors import HelpdeskError, InvalidInput, NotFound
+from bot.helpdesk.notices import NewMessages, Notice, QueueChange, TicketUpdate
 from bot.helpdesk.presence import Presence
 from bot.storage import repositories as repo
 from bot.storage.db import Database
@@ -268,25 +263,15 @@ class TicketDesk:
         topic = conversation_topic(conversation.id)
         notices: list[tuple[str, Notice]] = []
         if seq is not None:
-            notices.append((topic, {"type": "messages", "seq": seq}))
+            notices.append((topic, NewMessages(seq)))
         # who changed it: the console tells a colleague's change from the customer's reply
-        update = {
-            "type": "ticket_update",
-            "number": ticket.number,
-            "status": ticket.status,
-            "by": "staff",
-            "staff_id": actor.id,
-        }
+        update = TicketUpdate(ticket.number, ticket.status, by="staff", staff_id=actor.id)
         notices += [(topic, update), (STAFF_TOPIC, _changed(ticket))]
         publish_after_commit(session, self.bus, notices)
 
 
-def _changed(ticket: Ticket) -> Notice:
-    return {
-        "type": "ticket_changed",
-        "conversation": ticket.conversation_id,
-        "number": ticket.number,
-    }
+def _changed(ticket: Ticket) -> QueueChange:
+    return QueueChange("ticket_changed", ticket.conversation_id, ticket.number)
 
 
 def _silence_bot(conversation: Conversation) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
 from sqlalchemy import select
 
 from bot.channels.runtime import runtime
 from bot.helpdesk.bus import STAFF_TOPIC, conversation_topic
+from bot.helpdesk.notices import Notice, QueueChange, TicketUpdate
 from bot.storage.models import Ticket
 
 
@@ -20,13 +19,13 @@ def test_reopening_publishes_ticket_update_and_ticket_changed(sqlite_app: Flask)
     with rt.db.session() as session:
         ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()
         ticket.status = "resolved"
-    heard: list[tuple[str, dict[str, Any]]] = []
+    heard: list[tuple[str, Notice]] = []
     rt.bus.subscribe(conversation_topic(started.conversation_id), lambda n: heard.append(("c", n)))
     rt.bus.subscribe(STAFF_TOPIC, lambda n: heard.append(("s", n)))
     rt.conversations.post(started.public_id, started.token, "It is broken again")
-    update = {"type": "ticket_update", "number": number, "status": "open", "by": "customer"}
+    update = TicketUpdate(number, "open", by="customer", staff_id=None)
     assert ("c", update) in heard  # the customer's reply, not a colleague's change
-    changed = {"type": "ticket_changed", "conversation": started.conversation_id, "number": number}
+    changed = QueueChange("ticket_changed", started.conversation_id, number)
     assert ("s", changed) in heard
     with rt.db.sessions() as session:
         assert session.scalars(select(Ticket.status).where(Ticket.number == number)).one() == "open"

@@ -16,6 +16,7 @@ from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
 from bot.helpdesk.bus import STAFF_TOPIC, conversation_topic
 from bot.helpdesk.errors import InvalidInput, NotFound
+from bot.helpdesk.notices import NewMessages, Notice, QueueChange, TicketUpdate
 from bot.helpdesk.posted_turn import PostedTurn
 from bot.helpdesk.staff.accounts import add_staff
 from bot.helpdesk.staff.passwords import ScryptCost
@@ -116,8 +117,8 @@ def seen(rt: Runtime, number: str) -> dict[str, Any]:
     }
 
 
-def listen(rt: Runtime, topic: str) -> list[dict[str, Any]]:
-    heard: list[dict[str, Any]] = []
+def listen(rt: Runtime, topic: str) -> list[Notice]:
+    heard: list[Notice] = []
     rt.bus.subscribe(topic, heard.append)
     return heard
 
@@ -179,9 +180,8 @@ def test_a_reply_goes_live_when_the_customer_has_the_chat_open(
     assert rows(rt, OutboundEmail) == []
     stored = rows(rt, Message, conversation_id=customer.id, role="staff")
     assert [(m.text, m.staff_id, m.seq) for m in stored] == [("Hallo Jan!", piet.id, delivery.seq)]
-    assert {"type": "messages", "seq": delivery.seq} in heard
-    update = {"type": "ticket_update", "number": customer.number, "status": "waiting"}
-    assert {**update, "by": "staff", "staff_id": piet.id} in heard
+    assert NewMessages(delivery.seq) in heard
+    assert TicketUpdate(customer.number, "waiting", by="staff", staff_id=piet.id) in heard
 
 
 def test_a_reply_goes_by_email_when_the_customer_is_not_in_the_chat(
@@ -333,7 +333,7 @@ def test_the_customer_writing_again_reopens_the_ticket(
     assert after.due_at > earlier_due
     kinds = [event.kind for event in rows(rt, EventRecord, conversation_id=customer.id)]
     assert "ticket_reopened" in kinds
-    assert {"type": "conversation", "conversation": customer.id} in heard
+    assert QueueChange("conversation", customer.id) in heard
 
 
 class Mailer:
@@ -382,8 +382,7 @@ def test_an_email_reply_that_only_quotes_reopens_the_ticket_due_afresh(
         event.kind for event in rows(rt, EventRecord, conversation_id=customer.conversation_id)
     ]
     assert "ticket_reopened" in kinds and "email_customer_replied" in kinds
-    changed = {"type": "ticket_changed", "conversation": customer.conversation_id, "number": number}
-    assert changed in heard
+    assert QueueChange("ticket_changed", customer.conversation_id, number) in heard
 
 
 def test_notes_are_kept_for_staff_only(rt: Runtime, desk: TicketDesk, piet: Actor) -> None:

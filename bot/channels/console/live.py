@@ -26,7 +26,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.untrusted_input import UnreadableJson, read_json, text_problem
-from bot.helpdesk.bus import STAFF_TOPIC, MessageBus, Notice, conversation_topic
+from bot.helpdesk.bus import STAFF_TOPIC, MessageBus, conversation_topic
+from bot.helpdesk.notices import (
+    NewMessages,
+    Notice,
+    QueueChange,
+    TicketUpdate,
+    Typing,
+    Viewing,
+    ViewingState,
+)
 
 log = logging.getLogger(__name__)
 
@@ -156,70 +165,57 @@ class ConsoleSession:
         if self.conversation_id is None or now - self._typing_at < TYPING_EVERY_S:
             return
         self._typing_at = now
-        self.bus.publish(
-            conversation_topic(self.conversation_id), {"type": "typing", "who": "staff"}
-        )
+        self.bus.publish(conversation_topic(self.conversation_id), Typing("staff"))
         if not self._replying:
             self._replying = True
             self._announce()
 
     # -- bus notices -----------------------------------------------------------------------------
     def on_staff(self, notice: Notice) -> None:
-        kind = notice.get("type")
-        if kind in ("ticket", "conversation", "ticket_changed"):
-            self._send({"type": "queue", "kind": kind, "conversation": notice.get("conversation")})
+        if isinstance(notice, QueueChange):
+            frame = {"type": "queue", "kind": notice.change, "conversation": notice.conversation}
+            self._send(frame)
 
     def on_conversation(self, notice: Notice) -> None:
-        kind = notice.get("type")
-        if kind == "messages" and isinstance(notice.get("seq"), int):
-            self._send({"type": "messages", "seq": notice["seq"]})
-        elif kind == "ticket_update":
-            by = notice.get("by")
-            staff_id = notice.get("staff_id")
+        if isinstance(notice, NewMessages):
+            self._send({"type": "messages", "seq": notice.seq})
+        elif isinstance(notice, TicketUpdate):
             self._send(
                 {
                     "type": "ticket_update",
-                    "number": notice.get("number"),
-                    "status": notice.get("status"),
-                    "by": by if by in ("staff", "customer") else "staff",
+                    "number": notice.number,
+                    "status": notice.status,
+                    "by": notice.by,
                     # the page's own staff member did it: no "changed by someone else"
-                    "mine": by == "staff" and staff_id == self.staff_id,
+                    "mine": notice.by == "staff" and notice.staff_id == self.staff_id,
                 }
             )
-        elif kind == "typing" and notice.get("who") == "customer":
+        elif isinstance(notice, Typing) and notice.who == "customer":
             self._send({"type": "typing", "who": "customer"})
 
     def on_viewers(self, notice: Notice) -> None:
-        sender = notice.get("session")
-        staff_id = notice.get("staff_id")
-        if not isinstance(sender, str) or sender == self.id or not isinstance(staff_id, int):
+        if not isinstance(notice, Viewing) or notice.session == self.id:
             return
         with self._lock:
-            if notice.get("state") == "left":
-                self._viewers.pop(sender, None)
+            if notice.state == "left":
+                self._viewers.pop(notice.session, None)
             else:
-                name = str(notice.get("name", ""))[:200]
-                replying = notice.get("state") == "replying"
-                self._viewers[sender] = Viewer(staff_id, name, replying, self.clock())
-        if notice.get("hello"):
+                replying = notice.state == "replying"
+                self._viewers[notice.session] = Viewer(
+                    notice.staff_id, notice.name[:200], replying, self.clock()
+                )
+        if notice.hello:
             self._announce()
         self._send_viewers()
 
     # -- viewers ---------------------------------------------------------------------------------
-    def _viewing(self, state: str, *, hello: bool = False) -> Notice:
-        return {
-            "type": "viewing",
-            "session": self.id,
-            "staff_id": self.staff_id,
-            "name": self.staff_name,
-            "state": state,
-            "hello": hello,
-        }
+    def _viewing(self, state: ViewingState, *, hello: bool = False) -> Viewing:
+        return Viewing(self.id, self.staff_id, self.staff_name, state, hello)
 
     def _announce(self, *, hello: bool = False) -> None:
         self._announced = self.clock()
         if self.conversation_id is not None:
-            state = "replying" if self._replying else "viewing"
+            state: ViewingState = "replying" if self._replying else "viewing"
             self.bus.publish(viewers_topic(self.conversation_id), self._viewing(state, hello=hello))
 
     def _expire_viewers(self) -> None:

@@ -7,17 +7,14 @@ Frames come in through ``on_text`` (the socket's thread) and bus notices through
 When the customer's data is erased (or purged), the token stops working at once: an ``erased``
 notice closes the socket, and a socket that missed it finds out at its next periodic check.
 
-Staff messages reach the customer like this: the console stores the message and publishes
-``{"type": "messages", "seq": N}``; the session reads what it has not delivered yet from the
-database and sends each staff message as a ``staff_message`` frame. While the bus cannot hear
-other processes (Redis down), the session reads the database every ``POLL_EVERY_S`` instead,
-and once more when the bus is back, for what was published in between. Bot messages travel in the
-``turn`` frame that answers the customer; messages written elsewhere (another tab, the HTTP
-API) are announced with one ``sync`` frame, after which the client re-reads the transcript.
+How staff messages reach the customer is ``bot.channels.widget.delivery``. While the bus cannot
+hear other processes (Redis down), the session reads the database every ``POLL_EVERY_S`` instead,
+and once more when the bus is back, for what was published in between.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -27,6 +24,7 @@ from typing import Any
 from bot.channels import rate_keys
 from bot.channels.runtime import Runtime
 from bot.channels.turn_json import turn_json
+from bot.channels.widget.delivery import Delivery
 from bot.channels.widget.frame_budget import FrameBudget, Verdict
 from bot.channels.widget.frames import (
     MAX_ID_CHARS,
@@ -37,8 +35,9 @@ from bot.channels.widget.frames import (
     parse_frame,
     text_field,
 )
-from bot.helpdesk.bus import Notice, conversation_topic
+from bot.helpdesk.bus import conversation_topic
 from bot.helpdesk.errors import HelpdeskError, NotFound
+from bot.helpdesk.notices import Erased, NewMessages, Notice, TicketUpdate, Typing
 from bot.helpdesk.presence import REFRESH_EVERY_S, Lease
 
 log = logging.getLogger(__name__)
@@ -49,7 +48,6 @@ HangUp = Callable[[int], None]
 AUTH_TIMEOUT_S = 10.0
 TYPING_EVERY_S = 2.0
 POLL_EVERY_S = 2.0  # while the bus is down: how often to look for staff messages
-CATCH_UP_BATCH = 200
 CLOSE_NORMAL = 1000
 CLOSE_POLICY = 1008
 
@@ -78,9 +76,7 @@ class WidgetSession:
         self._token = ""
         self._deadline = clock() + AUTH_TIMEOUT_S
         self._lock = threading.RLock()
-        self._last_seq = 0
-        self._busy = False  # authenticating or posting: notices wait until it is done
-        self._pending_seq: int | None = None
+        self._delivery: Delivery | None = None  # from authentication on
         self._typing_at = float("-inf")
         self._unsubscribe: Callable[[], None] | None = None
         self._lease: Lease | None = None
@@ -115,8 +111,9 @@ class WidgetSession:
             self._lease.refresh()  # also puts back a lease that Redis lost while it was down
 
     def _poll(self) -> None:
-        """Read what the bus could not announce (as a ``messages`` notice without a seq)."""
-        self.on_notice({"type": "messages"})
+        """Read what the bus could not announce."""
+        if self._delivery is not None:
+            self._delivery.announced(None)
 
     def on_text(self, raw: str | bytes) -> None:
         """One WebSocket message from the client."""
@@ -177,7 +174,8 @@ class WidgetSession:
         if conversation_id is None:  # unknown id and wrong token look the same
             return self._fail("not_found", "no such conversation")
         with self._lock:
-            self._busy = True
+            read = functools.partial(self.rt.conversations.messages_after, conversation_id)
+            self._delivery = delivery = Delivery(read, self._send, public_id=public_id)
             self.conversation_id = conversation_id
             self._public_id, self._token = public_id, token
             # subscribe before reading the state, so nothing published in between is missed
@@ -189,11 +187,8 @@ class WidgetSession:
             state = self.rt.conversations.public_state(conversation_id)
         except HelpdeskError as error:
             return self._fail(error.code, error.message)
-        with self._lock:
-            self._last_seq = int(state.get("last_seq") or 0)
-            self._checked_at = self.clock()
-            self._send({"type": "ready", "state": state})
-            self._finish_busy()
+        self._checked_at = self.clock()
+        delivery.ready({"type": "ready", "state": state}, int(state.get("last_seq") or 0))
 
     def _auth_again(self, frame: Frame) -> None:
         raise FrameError("already_authenticated", "this socket is already authenticated")
@@ -212,8 +207,9 @@ class WidgetSession:
                 error_frame("rate_limited", message, client_id=client_id, retry_after=wait)
             )
         self._send({"type": "typing", "who": "bot"})
-        with self._lock:
-            self._busy = True
+        delivery = self._delivery
+        assert delivery is not None  # authenticated
+        delivery.begin_turn()
         turn: dict[str, Any] | None = None
         try:
             turn = turn_json(
@@ -227,10 +223,7 @@ class WidgetSession:
             log.exception("widget message failed in conversation %s", self.conversation_id)
             self._send(error_frame("internal_error", "something went wrong", client_id=client_id))
         finally:
-            with self._lock:
-                if turn is not None:
-                    self._send({"type": "turn", **turn, "client_id": client_id})
-                self._finish_busy(turn)
+            delivery.finish_turn(None if turn is None else {**turn, "client_id": client_id})
 
     def _rate_wait(self) -> int:
         """Seconds to wait, sharing the HTTP API's limits (one budget per IP and conversation)."""
@@ -249,9 +242,7 @@ class WidgetSession:
         if now - self._typing_at < TYPING_EVERY_S or self.conversation_id is None:
             return
         self._typing_at = now
-        self.rt.bus.publish(
-            conversation_topic(self.conversation_id), {"type": "typing", "who": "customer"}
-        )
+        self.rt.bus.publish(conversation_topic(self.conversation_id), Typing("customer"))
 
     def _ping(self, frame: Frame) -> None:
         self._send({"type": "pong"})
@@ -266,73 +257,18 @@ class WidgetSession:
 
     # -- bus notices -----------------------------------------------------------------------------
     def on_notice(self, notice: Notice) -> None:
-        kind = notice.get("type")
-        if kind == "messages":
-            seq = notice.get("seq")
-            with self._lock:
-                if not isinstance(seq, int):
-                    seq = self._last_seq + 1_000_000  # no usable seq: read everything
-                if self._busy:
-                    self._pending_seq = max(self._pending_seq or 0, seq)
-                elif seq > self._last_seq:  # not the echo of a turn this socket delivered
-                    self._catch_up()
-        elif kind == "typing" and notice.get("who") in ("staff", "bot"):
-            self._send({"type": "typing", "who": notice["who"]})
-        elif kind == "ticket_update":
-            self._send(
-                {
-                    "type": "ticket_update",
-                    "number": notice.get("number"),
-                    "status": notice.get("status"),
-                }
-            )
-        elif kind == "erased":  # the token no longer opens anything: same answer as a wrong one
+        if isinstance(notice, NewMessages):
+            if self._delivery is not None:
+                self._delivery.announced(notice.seq)
+        elif isinstance(notice, Typing) and notice.who in ("staff", "bot"):
+            self._send({"type": "typing", "who": notice.who})
+        elif isinstance(notice, TicketUpdate):
+            self._send({"type": "ticket_update", "number": notice.number, "status": notice.status})
+        elif isinstance(notice, Erased):  # the token opens nothing now: as a wrong one
             with self._lock:
                 self._fail("not_found", "no such conversation")
             if self._hang_up is not None:
                 self._hang_up(self.close_code)
-
-    def _finish_busy(self, turn: dict[str, Any] | None = None) -> None:
-        """Deliver what was published while the socket was busy (lock held).
-
-        The socket's own turn went out whole in its ``turn`` frame: ``_last_seq`` moves past
-        it, so the bus notice announcing it (already pending, or arriving later through Redis)
-        finds nothing to read. Messages others wrote just before it are read first.
-        """
-        self._busy = False
-        pending, self._pending_seq = self._pending_seq, None
-        own = _own_seqs(turn)
-        if own is not None:
-            first, last = own
-            if first > self._last_seq + 1:
-                self._catch_up(before=first)
-            self._last_seq = max(self._last_seq, last)
-        if pending is not None and pending > self._last_seq:
-            self._catch_up()
-
-    def _catch_up(self, before: int | None = None) -> None:
-        """Send the staff messages after ``_last_seq`` (and before ``before``); a ``sync`` for
-        anything else (lock held)."""
-        assert self.conversation_id is not None
-        others = False
-        while True:
-            fresh = self.rt.conversations.messages_after(
-                self.conversation_id, self._last_seq, CATCH_UP_BATCH
-            )
-            if before is not None:
-                fresh = [message for message in fresh if message["seq"] < before]
-            for message in fresh:
-                self._last_seq = max(self._last_seq, message["seq"])
-                if message["role"] == "staff":
-                    self._send(
-                        {"type": "staff_message", "conversation_id": self._public_id, **message}
-                    )
-                else:
-                    others = True
-            if len(fresh) < CATCH_UP_BATCH:
-                break
-        if others:
-            self._send({"type": "sync", "last_seq": self._last_seq})
 
     # -- output ----------------------------------------------------------------------------------
     def _send(self, frame: Frame) -> None:
@@ -351,12 +287,3 @@ class WidgetSession:
     def _close(self, code: int) -> None:
         self.close_code = code
         self.closed = True
-
-
-def _own_seqs(turn: dict[str, Any] | None) -> tuple[int, int] | None:
-    """First and last seq a fresh turn stored: the customer's message, stored right before the
-    bot's in the same transaction, and the bot's replies. None for a replay or a silent turn."""
-    if turn is None or turn.get("replayed"):
-        return None
-    seqs = [m["seq"] for m in turn.get("messages", ()) if isinstance(m.get("seq"), int)]
-    return (min(seqs) - 1, max(seqs)) if seqs else None

@@ -44,7 +44,6 @@ ANONYMOUS_EVENT_KEYS = frozenset(
         "status", "action", "suppressed", "reopened", "subscription_id",
     }
 )  # fmt: skip
-ERASED_NOTICE = {"type": "erased"}  # on the conversation's bus topic: sockets close
 
 
 @dataclass

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from bot.clock import utcnow
 from bot.helpdesk import audit
 from bot.helpdesk.bus import MessageBus, conversation_topic, publish_after_commit
+from bot.helpdesk.notices import Erased
 from bot.helpdesk.privacy.anonymise import (
-    ERASED_NOTICE,
     Removed,
     anonymise_conversation,
     anonymous_event_data,
@@ -171,7 +171,7 @@ class Erasure:
         bus = self.bus
         if bus is None:
             return
-        publish_after_commit(session, bus, [(conversation_topic(conversation_id), ERASED_NOTICE)])
+        publish_after_commit(session, bus, [(conversation_topic(conversation_id), Erased())])
 
     def _erased_before(self, session: Session, address: str) -> datetime | None:
         wanted = address_ref(self.secret, address)

@@ -38,7 +38,8 @@ from bot.clock import utcnow
 from bot.config import Config
 from bot.helpdesk import audit
 from bot.helpdesk.bus import MessageBus, conversation_topic, publish_after_commit
-from bot.helpdesk.privacy.anonymise import ERASED_NOTICE, Removed, anonymise_conversation
+from bot.helpdesk.notices import Erased
+from bot.helpdesk.privacy.anonymise import Removed, anonymise_conversation
 from bot.helpdesk.privacy.transactions import in_transaction
 from bot.storage.db import Database
 from bot.storage.models import (
@@ -152,7 +153,7 @@ class Purge:
         removed = anonymise_conversation(session, conversation, now)
         bus = self.bus
         if bus is not None:  # a widget left open for the whole period closes too
-            notices = [(conversation_topic(conversation_id), ERASED_NOTICE)]
+            notices = [(conversation_topic(conversation_id), Erased())]
             publish_after_commit(session, bus, notices)
         return removed
 

@@ -19,6 +19,7 @@ from bot.channels.console.live import (
     viewers_topic,
 )
 from bot.helpdesk.bus import STAFF_TOPIC, LocalBus, conversation_topic
+from bot.helpdesk.notices import NewMessages, Notice, QueueChange, TicketUpdate, Typing
 
 TICKETS = {"NME-1001": 11, "NME-1002": 12}
 
@@ -77,9 +78,9 @@ def open_tab(bus: LocalBus, clock: Clock, staff_id: int, name: str) -> Tab:
 
 def test_queue_notices_reach_every_console(bus: LocalBus, clock: Clock) -> None:
     piet, kees = open_tab(bus, clock, 1, "Piet"), open_tab(bus, clock, 2, "Kees")
-    bus.publish(STAFF_TOPIC, {"type": "ticket", "conversation": 11})
-    bus.publish(STAFF_TOPIC, {"type": "conversation", "conversation": 12})
-    bus.publish(STAFF_TOPIC, {"type": "something else"})
+    bus.publish(STAFF_TOPIC, QueueChange("ticket", 11))
+    bus.publish(STAFF_TOPIC, QueueChange("conversation", 12))
+    bus.publish(STAFF_TOPIC, Typing("customer"))  # not a queue change: no frame
     for tab in (piet, kees):
         assert tab.frames("queue") == [
             {"type": "queue", "kind": "ticket", "conversation": 11},
@@ -94,24 +95,13 @@ def test_a_watched_ticket_forwards_its_messages_updates_and_customer_typing(
     tab.send({"type": "watch", "ticket": "NME-1001"})
     assert tab.frames("watching") == [{"type": "watching", "ticket": "NME-1001"}]
     topic = conversation_topic(11)
-    bus.publish(topic, {"type": "messages", "seq": 7})
-    bus.publish(topic, {"type": "ticket_update", "number": "NME-1001", "status": "open"})
-    bus.publish(
-        topic,
-        {
-            "type": "ticket_update",
-            "number": "NME-1001",
-            "status": "waiting",
-            "by": "staff",
-            "staff_id": 1,
-        },
-    )
-    bus.publish(
-        topic, {"type": "ticket_update", "number": "NME-1001", "status": "open", "by": "customer"}
-    )
-    bus.publish(topic, {"type": "typing", "who": "customer"})
-    bus.publish(topic, {"type": "typing", "who": "staff"})  # our own kind: not echoed
-    bus.publish(conversation_topic(12), {"type": "messages", "seq": 3})  # another ticket
+    bus.publish(topic, NewMessages(7))
+    bus.publish(topic, TicketUpdate("NME-1001", "open"))
+    bus.publish(topic, TicketUpdate("NME-1001", "waiting", by="staff", staff_id=1))
+    bus.publish(topic, TicketUpdate("NME-1001", "open", by="customer"))
+    bus.publish(topic, Typing("customer"))
+    bus.publish(topic, Typing("staff"))  # our own kind: not echoed
+    bus.publish(conversation_topic(12), NewMessages(3))  # another ticket
     assert tab.frames("messages") == [{"type": "messages", "seq": 7}]
     update = {"type": "ticket_update", "number": "NME-1001"}
     assert tab.frames("ticket_update") == [
@@ -162,11 +152,11 @@ def test_staff_see_each_other_on_a_ticket_and_who_is_replying(bus: LocalBus, clo
     kees.send({"type": "watch", "ticket": "NME-1001"})
     assert piet.viewers() == [{"id": 2, "name": "Kees", "replying": False}]
     assert kees.viewers() == [{"id": 1, "name": "Piet", "replying": False}]
-    heard: list[dict[str, Any]] = []
+    heard: list[Notice] = []
     bus.subscribe(conversation_topic(11), heard.append)
     kees.send({"type": "typing"})
     assert piet.viewers() == [{"id": 2, "name": "Kees", "replying": True}]
-    assert {"type": "typing", "who": "staff"} in heard  # the customer's widget shows it too
+    assert Typing("staff") in heard  # the customer's widget shows it too
     clock.now += REPLYING_FOR_S
     kees.session.on_timeout()
     assert piet.viewers() == [{"id": 2, "name": "Kees", "replying": False}]

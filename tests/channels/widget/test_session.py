@@ -17,6 +17,7 @@ from bot.channels.widget.session import CLOSE_POLICY, WidgetSession
 from bot.config import Config
 from bot.helpdesk.bus import conversation_topic
 from bot.helpdesk.conversations import Started
+from bot.helpdesk.notices import NewMessages, Notice, QueueChange, TicketUpdate, Typing
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation
 from tests.conftest import make_config
@@ -87,7 +88,7 @@ def staff_reply(rt: Runtime, conversation_id: int, text: str, *, publish: bool =
         assert conversation is not None
         seq = repo.append_message(session, conversation, "staff", text, html=f"<p>{text}</p>").seq
     if publish:
-        rt.bus.publish(conversation_topic(conversation_id), {"type": "messages", "seq": seq})
+        rt.bus.publish(conversation_topic(conversation_id), NewMessages(seq))
     return seq
 
 
@@ -355,7 +356,7 @@ def test_the_echo_of_an_own_turn_arriving_after_it_is_ignored(rt: Runtime, clock
     client = connect(rt, clock, started)
     client.send({"type": "message", "text": "Hoe installeer ik de plugin?"})
     last = max(m["seq"] for m in client.frames[-1]["messages"])
-    rt.bus.publish(conversation_topic(started.conversation_id), {"type": "messages", "seq": last})
+    rt.bus.publish(conversation_topic(started.conversation_id), NewMessages(last))
     assert client.types() == ["typing", "turn"]
 
 
@@ -368,7 +369,7 @@ def test_a_staff_reply_stored_just_before_the_turn_is_delivered_with_it(
     client.send({"type": "message", "text": "Hoe installeer ik de plugin?"})
     assert client.types() == ["typing", "turn", "staff_message"]
     assert client.frames[2]["seq"] == seq
-    rt.bus.publish(conversation_topic(started.conversation_id), {"type": "messages", "seq": seq})
+    rt.bus.publish(conversation_topic(started.conversation_id), NewMessages(seq))
     assert client.types() == ["typing", "turn", "staff_message"]  # its late notice: nothing new
 
 
@@ -386,8 +387,8 @@ def test_a_staff_reply_stored_while_the_bot_answers_follows_the_turn(
     client = connect(rt, clock, started)
     replied: list[int] = []
 
-    def staff_answers_at_once(notice: dict[str, Any]) -> None:
-        if notice.get("type") == "messages" and not replied:
+    def staff_answers_at_once(notice: Notice) -> None:
+        if isinstance(notice, NewMessages) and not replied:
             replied.append(0)  # the reply's own notice comes back here: answer once
             replied[0] = staff_reply(rt, started.conversation_id, "Ik neem het over")
 
@@ -400,15 +401,15 @@ def test_a_staff_reply_stored_while_the_bot_answers_follows_the_turn(
 @pytest.mark.parametrize(
     ("notice", "frame"),
     [
-        ({"type": "typing", "who": "staff"}, {"type": "typing", "who": "staff"}),
-        ({"type": "typing", "who": "customer"}, None),
-        ({"type": "ticket_update", "number": "NME-1001", "status": "resolved"},
+        (Typing("staff"), {"type": "typing", "who": "staff"}),
+        (Typing("customer"), None),
+        (TicketUpdate("NME-1001", "resolved"),
          {"type": "ticket_update", "number": "NME-1001", "status": "resolved"}),
-        ({"type": "something_new"}, None),
+        (QueueChange("conversation", 1), None),  # the console's kind of notice
     ],
 )  # fmt: skip
 def test_bus_notices_become_frames(
-    rt: Runtime, clock: Clock, notice: dict[str, Any], frame: dict[str, Any] | None
+    rt: Runtime, clock: Clock, notice: Notice, frame: dict[str, Any] | None
 ) -> None:
     started = start(rt)
     client = connect(rt, clock, started)
@@ -419,12 +420,12 @@ def test_bus_notices_become_frames(
 def test_customer_typing_is_published_at_most_every_two_seconds(rt: Runtime, clock: Clock) -> None:
     started = start(rt)
     client = connect(rt, clock, started)
-    heard: list[dict[str, Any]] = []
+    heard: list[Notice] = []
     rt.bus.subscribe(conversation_topic(started.conversation_id), heard.append)
     for _ in range(10):
         client.send({"type": "typing"})
         clock.advance(0.5)
-    assert heard == [{"type": "typing", "who": "customer"}] * 3
+    assert heard == [Typing("customer")] * 3
     assert client.frames == []
 
 
