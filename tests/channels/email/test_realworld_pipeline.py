@@ -14,7 +14,7 @@ from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 from tests.channels.email.clock import Clock
 from tests.channels.email.conftest import HELPDESK, START, inbound_rows, outbox, parsed, settings
-from tests.channels.email.realworld import EMAIL_DIR, SourceRow, load_sources
+from tests.mail.realworld import EMAIL_DIR, SourceRow, load_sources
 
 ROWS = [row for row in load_sources() if row.verdict in ("REPLY", "NO-REPLY")]
 

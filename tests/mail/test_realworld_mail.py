@@ -11,7 +11,7 @@ import pytest
 from bot.mail.autoreply_rules import should_auto_reply
 from bot.mail.message import InboundMail, parse_message
 from bot.mail.quotes import extract_reply
-from tests.channels.email.realworld import (
+from tests.mail.realworld import (
     EMAIL_DIR,
     SourceRow,
     data_files,

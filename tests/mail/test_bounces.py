@@ -6,7 +6,7 @@ import pytest
 
 from bot.mail.bounce_reports import parse_bounce
 from bot.mail.message import parse_message
-from tests.channels.email.realworld import require_email_dir
+from tests.mail.realworld import require_email_dir
 
 # (file, permanent, failed recipient, status, original Message-ID) read off each fixture
 REAL_BOUNCES = [
