@@ -1,45 +1,304 @@
-"""What the flow table's action names do: name -> handler function.
+"""The flow table's actions: the handler functions, and ``ACTIONS``, name -> handler.
 
 The flow table (``flow.py``) picks an action by (step, intent); the handlers are a small
 slot-filling planner. Each looks at the goal (question, problem, person, billing...) and the slots
 still missing (product, version, details, email), asks for the next one or acts (answers from the
-FAQ, opens a ticket), and moves the conversation to its next step with ``ctx.goto``. Fresh
-requests are decided in ``routing``; answers to the bot's own questions in ``followups``; what a
-goal still needs in ``goals``.
+FAQ, opens a ticket), and moves the conversation to its next step with ``ctx.goto``. Here:
+the answers to the bot's own questions (feedback, product, version, email...) and a request for
+a person. A fresh request is decided in ``routing`` (the ``route`` action); what a goal still
+needs in ``goals`` (``continue_goal``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from bot.core.dialogue import followups, goals, routing
+from rapidfuzz import fuzz, process
+
 from bot.core.dialogue.context import TurnContext
+from bot.core.dialogue.decision import decide_message
+from bot.core.dialogue.goals import continue_goal, open_ticket
+from bot.core.dialogue.lexicon import Intent
+from bot.core.dialogue.routing import (
+    answer_faq,
+    forget_unrelated_product,
+    policy_route,
+    route,
+    third_party,
+)
+from bot.core.events import (
+    ConflictTestOutcome,
+    CustomerWroteToStaff,
+    FaqFeedback,
+    HandoffAcknowledged,
+)
+from bot.core.text import fold
+
+MAX_REASKS = 2
+
+
+def _is_new_request(ctx: TurnContext) -> bool:
+    """The customer ignored our question and asked something else."""
+    sig = ctx.signals
+    return sig.word_count >= 4 and sig.has(Intent.QUESTION, Intent.PROBLEM)
+
+
+def _reask_or_give_up(ctx: TurnContext) -> None:
+    """Ask the same question again, at most MAX_REASKS times, then stop asking."""
+    if ctx.state.reasks >= MAX_REASKS:
+        ctx.goto("idle", "")
+        return ctx.say("fallback", ctx.replies.fallback())
+    reasks = ctx.state.reasks + 1
+    continue_goal(ctx)
+    ctx.update(reasks=reasks)
+
+
+# -- after an FAQ answer ------------------------------------------------------------------------
+def faq_helped(ctx: TurnContext) -> None:
+    entry = (
+        ctx.kb.faq_by_ref(ctx.state.last_faq, ctx.state.language) if ctx.state.last_faq else None
+    )
+    if entry is not None:
+        ctx.emit(FaqFeedback(entry.id, True))
+    ctx.goto("idle", "")
+    ctx.say("smalltalk", ctx.replies.glad_it_helped())
+
+
+def faq_not_helped(ctx: TurnContext) -> None:
+    """Policy: the FAQ did not help and it concerns our product -> ticket (after the checks)."""
+    entry = (
+        ctx.kb.faq_by_ref(ctx.state.last_faq, ctx.state.language) if ctx.state.last_faq else None
+    )
+    if entry is not None:
+        ctx.emit(FaqFeedback(entry.id, False))
+        if entry.route is not None and entry.route != "third_party":
+            return policy_route(ctx, entry.route)  # still billing (etc.), not a technical ticket
+        if entry.product and not ctx.state.slots.product:
+            ctx.slots(product=entry.product)
+    topic_signals = ctx.services.understanding.read(ctx.state.topic) if ctx.state.topic else None
+    problem = topic_signals is not None and topic_signals.has(Intent.PROBLEM)
+    ctx.update(goal="problem" if problem else "question", ticket_reason="not_helped")
+    continue_goal(ctx)
+
+
+# -- after suggestions ------------------------------------------------------------------------
+def choose_suggestion(ctx: TurnContext) -> None:
+    offered = [ctx.kb.faq_by_ref(ref, ctx.state.language) for ref in ctx.state.suggestions]
+    entries = [entry for entry in offered if entry is not None]
+    text = fold(ctx.signals.text).strip(" .!?")
+    if text.isdigit() and 1 <= int(text) <= len(entries):
+        return answer_faq(ctx, entries[int(text) - 1], 1.0)
+    if entries:
+        best = process.extractOne(
+            text, [fold(e.question) for e in entries], scorer=fuzz.token_set_ratio
+        )
+        if best is not None and best[1] >= 85:
+            return answer_faq(ctx, entries[best[2]], best[1] / 100)
+    route(ctx)
+
+
+def suggestions_declined(ctx: TurnContext) -> None:
+    topic_signals = ctx.services.understanding.read(ctx.state.topic) if ctx.state.topic else None
+    problem = topic_signals is not None and topic_signals.has(Intent.PROBLEM)
+    ctx.update(goal="problem" if problem else "question", ticket_reason="no_answer")
+    if ctx.state.goal == "question" and (ctx.state.slots.product or not ctx.kb.products):
+        ctx.goto("awaiting_ticket_confirm")
+        return ctx.say("fallback", ctx.replies.no_faq_answer())
+    continue_goal(ctx)
+
+
+# -- slots asked for ------------------------------------------------------------------------
+def receive_product(ctx: TurnContext) -> None:
+    if ctx.signals.products:
+        return continue_goal(ctx)
+    if ctx.signals.third_party:
+        return third_party(ctx)
+    if _is_new_request(ctx):
+        return route(ctx)
+    _reask_or_give_up(ctx)
+
+
+def product_unknown(ctx: TurnContext) -> None:
+    ctx.goto("awaiting_ticket_confirm", ticket_reason=ctx.state.ticket_reason or "no_answer")
+    ctx.say("fallback", ctx.replies.no_faq_answer())
+
+
+def receive_version(ctx: TurnContext) -> None:
+    product = ctx.product
+    if ctx.signals.has(Intent.LATEST) and product and product.latest_version:
+        if ctx.state.slots.version is None:
+            ctx.slots(version=product.latest_version)
+    if ctx.state.slots.version is not None:
+        return continue_goal(ctx)
+    if _is_new_request(ctx):
+        return route(ctx)
+    _reask_or_give_up(ctx)
+
+
+def explain_version(ctx: TurnContext) -> None:
+    product = ctx.product
+    if product is None:
+        return continue_goal(ctx)
+    ctx.say("ask_version", ctx.replies.message(ctx.replies.where_is_version(product)))
+
+
+def receive_details(ctx: TurnContext) -> None:
+    text = ctx.signals.text.strip()
+    if text and not ctx.signals.site_health:
+        details = "\n\n".join(filter(None, [ctx.state.slots.details, text]))[:8000]
+        ctx.slots(details=details)
+    continue_goal(ctx)
+
+
+def receive_email(ctx: TurnContext) -> None:
+    if ctx.signals.email:
+        return open_ticket(ctx, ctx.state.ticket_reason or "person")
+    if _is_new_request(ctx) or ctx.state.reasks >= MAX_REASKS:
+        ctx.goto("idle", "")
+        return ctx.say("fallback", ctx.replies.email_needed())
+    ctx.update(reasks=ctx.state.reasks + 1)
+    ctx.say("ask_email", ctx.replies.invalid_email())
+
+
+def email_declined(ctx: TurnContext) -> None:
+    ctx.goto("idle", "")
+    ctx.say("fallback", ctx.replies.email_needed())
+
+
+# -- after "please update first" -------------------------------------------------------------
+def still_broken_after_update(ctx: TurnContext) -> None:
+    product = ctx.product
+    if product and product.latest_version:
+        ctx.slots(version=product.latest_version)
+    ctx.update(ticket_reason="bug")
+    continue_goal(ctx)
+
+
+def cannot_update(ctx: TurnContext) -> None:
+    product = ctx.product
+    ctx.goto("idle", "")
+    if product is None:
+        return ctx.say("fallback", ctx.replies.fallback())
+    ctx.say("update_required", ctx.replies.cannot_update(product))
+
+
+def problem_solved(ctx: TurnContext) -> None:
+    ctx.goto("idle", "")
+    ctx.say("smalltalk", ctx.replies.glad_it_helped())
+
+
+# -- conflict test ----------------------------------------------------------------------------
+def conflict_persists(ctx: TurnContext) -> None:
+    step = ctx.state.conflict_test_step
+    if step < 2 and not ctx.email_channel:
+        ctx.update(conflict_test_step=step + 1)
+        name = ctx.product.name if ctx.product else ctx.replies._("our product")
+        return ctx.say("third_party", ctx.conflict_test.next_step(step + 1, name))
+    ctx.emit(ConflictTestOutcome("persists"))
+    ctx.slots(conflict_test="persists")
+    ctx.update(goal="problem", ticket_reason="conflict_persists", conflict_test_step=0)
+    continue_goal(ctx)
+
+
+def conflict_resolved(ctx: TurnContext) -> None:
+    step = ctx.state.conflict_test_step
+    culprit = "plugin" if step <= 1 else "theme"
+    ctx.emit(ConflictTestOutcome("resolved", culprit))
+    ctx.slots(conflict_test=f"resolved ({culprit})")
+    ctx.goto("awaiting_culprit", "", conflict_test_step=0)
+    ctx.say("third_party", ctx.conflict_test.culprit_found(step))
+
+
+def conflict_culprit_named(ctx: TurnContext) -> None:
+    """The customer names the plugin or theme the conflict test pointed at: record it, say what
+    that means (its author helps best) and offer to pass it on, instead of starting over."""
+    names = list(ctx.signals.third_party)
+    ctx.emit(ConflictTestOutcome("resolved", ", ".join(names)[:200]))
+    ctx.slots(conflict_test=f"resolved: {', '.join(names)}"[:200])
+    product = ctx.product.name if ctx.product else ctx.replies._("our product")
+    ctx.goto(
+        "awaiting_ticket_confirm",
+        "problem",
+        conflict_test_step=0,
+        ticket_reason="conflict_persists",
+    )
+    ctx.say("third_party", ctx.conflict_test.culprit_named(names, product))
+
+
+def conflict_skipped(ctx: TurnContext) -> None:
+    ctx.emit(ConflictTestOutcome("skipped"))
+    ctx.slots(conflict_test="skipped")
+    ctx.update(goal="problem", ticket_reason="conflict_persists", conflict_test_step=0)
+    continue_goal(ctx)
+
+
+# -- offered a ticket --------------------------------------------------------------------------
+def ticket_confirmed(ctx: TurnContext) -> None:
+    open_ticket(ctx, ctx.state.ticket_reason or "no_answer")
+
+
+def ticket_declined(ctx: TurnContext) -> None:
+    ctx.goto("idle", "")
+    ctx.say("smalltalk", ctx.replies.thanks())
+
+
+# -- staff owns the conversation --------------------------------------------------------------
+def handoff(ctx: TurnContext) -> None:
+    """Acknowledge once, then stay quiet: a person answers."""
+    ctx.emit(CustomerWroteToStaff())
+    if ctx.state.handoff_acknowledged:
+        return ctx.say("handoff")
+    ctx.emit(HandoffAcknowledged())
+    ctx.update(handoff_acknowledged=True)
+    ctx.say("handoff", ctx.replies.handoff(ctx.state.ticket))
+
+
+# -- a person, and after a policy answer ------------------------------------------------------
+def request_person(ctx: TurnContext) -> None:
+    """A person, about what the customer is busy with; after a finished question or policy
+    answer, about this message (a new subject, unless it says nothing specific)."""
+    finished = ctx.state.step in ("idle", "after_policy")
+    if finished and ctx.signals.content_words:
+        forget_unrelated_product(ctx, decide_message(ctx).route)
+    topic = ctx.new_topic if finished or not ctx.state.topic else ctx.state.topic
+    ctx.update(goal="person", topic=topic)
+    open_ticket(ctx, "person")
+
+
+def policy_not_helped(ctx: TurnContext) -> None:
+    """It did not help after a policy answer: the same place is still the right one (a
+    billing question does not become a technical ticket)."""
+    last = ctx.state.last_route
+    if last in ("channels", "billing", "customization", "wordpress_general"):
+        return policy_route(ctx, last)  # type: ignore[arg-type]
+    route(ctx)
+
 
 Action = Callable[[TurnContext], None]
 ACTIONS: Mapping[str, Action] = {
-    "route": routing.route,
-    "request_person": routing.request_person,
-    "policy_not_helped": routing.policy_not_helped,
-    "faq_helped": followups.faq_helped,
-    "faq_not_helped": followups.faq_not_helped,
-    "choose_suggestion": followups.choose_suggestion,
-    "suggestions_declined": followups.suggestions_declined,
-    "receive_product": followups.receive_product,
-    "product_unknown": followups.product_unknown,
-    "receive_version": followups.receive_version,
-    "explain_version": followups.explain_version,
-    "receive_details": followups.receive_details,
-    "receive_email": followups.receive_email,
-    "email_declined": followups.email_declined,
-    "still_broken_after_update": followups.still_broken_after_update,
-    "cannot_update": followups.cannot_update,
-    "problem_solved": followups.problem_solved,
-    "conflict_persists": followups.conflict_persists,
-    "conflict_resolved": followups.conflict_resolved,
-    "conflict_skipped": followups.conflict_skipped,
-    "conflict_culprit_named": followups.conflict_culprit_named,
-    "ticket_confirmed": followups.ticket_confirmed,
-    "ticket_declined": followups.ticket_declined,
-    "handoff": followups.handoff,
-    "continue_goal": goals.continue_goal,
+    "route": route,
+    "request_person": request_person,
+    "policy_not_helped": policy_not_helped,
+    "faq_helped": faq_helped,
+    "faq_not_helped": faq_not_helped,
+    "choose_suggestion": choose_suggestion,
+    "suggestions_declined": suggestions_declined,
+    "receive_product": receive_product,
+    "product_unknown": product_unknown,
+    "receive_version": receive_version,
+    "explain_version": explain_version,
+    "receive_details": receive_details,
+    "receive_email": receive_email,
+    "email_declined": email_declined,
+    "still_broken_after_update": still_broken_after_update,
+    "cannot_update": cannot_update,
+    "problem_solved": problem_solved,
+    "conflict_persists": conflict_persists,
+    "conflict_resolved": conflict_resolved,
+    "conflict_skipped": conflict_skipped,
+    "conflict_culprit_named": conflict_culprit_named,
+    "ticket_confirmed": ticket_confirmed,
+    "ticket_declined": ticket_declined,
+    "handoff": handoff,
+    "continue_goal": continue_goal,
 }

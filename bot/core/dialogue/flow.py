@@ -2,7 +2,7 @@
 
 Each step lists its rows in priority order; the first row whose intent the message carries wins,
 ``None`` is the default row. ``ALWAYS`` rows are tried first in every step the bot handles.
-Actions are names; ``bot.core.dialogue.actions.ACTIONS`` maps each to its handler function.
+Actions are names; ``bot.core.dialogue.actions`` holds the handlers and ``ACTIONS`` maps each name.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.decision import decide_message
-from bot.core.dialogue.goals import continue_goal, open_ticket, requirements_notes, start_goal
+from bot.core.dialogue.goals import continue_goal, requirements_notes, start_goal
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.policy import OWN_REFERENCE
 from bot.core.dialogue.turn import FaqHit, Suggestion
@@ -162,15 +162,6 @@ def policy_route(ctx: TurnContext, route: PolicyRoute) -> None:
     ctx.say(route, messages[route]())
 
 
-def policy_not_helped(ctx: TurnContext) -> None:
-    """It did not help after a policy answer: the same place is still the right one (a
-    billing question does not become a technical ticket)."""
-    last = ctx.state.last_route
-    if last in ("channels", "billing", "customization", "wordpress_general"):
-        return policy_route(ctx, last)  # type: ignore[arg-type]
-    route(ctx)
-
-
 def third_party(ctx: TurnContext) -> None:
     """Disclaimer, then the conflict test (step by step in chat, all at once by email)."""
     names = list(ctx.signals.third_party)
@@ -189,15 +180,4 @@ def forget_unrelated_product(ctx: TurnContext, route: str | None) -> None:
         ctx.slots(product=None, version=None)
 
 
-def request_person(ctx: TurnContext) -> None:
-    """A person, about what the customer is busy with; after a finished question or policy
-    answer, about this message (a new subject, unless it says nothing specific)."""
-    finished = ctx.state.step in ("idle", "after_policy")
-    if finished and ctx.signals.content_words:
-        forget_unrelated_product(ctx, decide_message(ctx).route)
-    topic = ctx.new_topic if finished or not ctx.state.topic else ctx.state.topic
-    ctx.update(goal="person", topic=topic)
-    open_ticket(ctx, "person")
-
-
-__all__ = ["continue_goal", "route", "request_person"]
+__all__ = ["continue_goal", "route"]
