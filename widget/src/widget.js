@@ -55,6 +55,11 @@
   /*include:outbox.js*/
   /*include:messages.js*/
   /*include:search.js*/
+  /*include:layout.js*/
+  /*include:conversation.js*/
+  /*include:sending.js*/
+  /*include:attention.js*/
+  /*include:ending.js*/
   /*include:element.js*/
 
   function readOptions(data) {
