@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import websocket
 
 from tests.channels.widget.test_live_socket import WidgetSocket
 from tests.live_server import LiveServer, free_port
@@ -117,5 +119,53 @@ def test_without_redis_the_instances_answer_and_push_resumes_after(
     assert console.reply(number, "Opgelost!") == "sent_live_ok"
     assert customer.until("staff_message")[-1]["text"] == "Opgelost!"
     assert "live push resumed" in a.log_tail()
+    customer.close()
+    staff_socket.close()
+
+
+def frame_where(
+    ws: websocket.WebSocket, kind: str, matches: Callable[[dict[str, Any]], bool]
+) -> float:
+    """Seconds until a frame of ``kind`` that ``matches`` arrives on a raw socket."""
+    started = time.monotonic()
+    while time.monotonic() - started < 3 * POLL_BOUND_S:
+        frame = dict(json.loads(ws.recv()))
+        if frame.get("type") == kind and matches(frame):
+            return time.monotonic() - started
+    raise AssertionError(f"no matching {kind} frame")
+
+
+def test_without_redis_the_console_reads_what_the_other_instance_stored(
+    outage_pair: tuple[LiveServer, LiveServer], private_redis: PrivateRedis, shared: Shared
+) -> None:
+    a, b = outage_pair
+    conversation = open_ticket(b, email="kim@klant.example")
+    number = conversation["ticket"]
+    customer = WidgetSocket(b)
+    customer.auth(conversation)
+    console = StaffConsole(a, shared.staff_cookie("lotte@nme.example", "Lotte"))
+    colleague = StaffConsole(b, shared.staff_cookie("sem@nme.example", "Sem"))
+    staff_socket = console.socket()
+    staff_socket.send(json.dumps({"type": "watch", "ticket": number}))
+    next_frame(staff_socket, "watching")
+
+    resumed = "live push resumed"
+    resumed_before = a.log_path.read_text().count(resumed)
+    private_redis.stop()
+    try:
+        # the customer writes through B, which cannot tell A: A's console reads it by polling
+        customer.send({"type": "message", "text": "nog iets: het werkt nog steeds niet"})
+        last = max(message["seq"] for message in customer.until("turn")[-1]["messages"])
+        assert frame_where(staff_socket, "messages", lambda f: f["seq"] >= last) < POLL_BOUND_S
+        # a colleague on B changes the ticket: A's queue refreshes and the page says so
+        colleague.act(number, "status", status="waiting")
+        assert frame_where(staff_socket, "queue", lambda f: True) < POLL_BOUND_S
+        changed = frame_where(
+            staff_socket, "ticket_update", lambda f: f["status"] == "waiting" and not f["mine"]
+        )
+        assert changed < POLL_BOUND_S
+    finally:
+        private_redis.start()
+    wait_for(lambda: a.log_path.read_text().count(resumed) > resumed_before, "A hears Redis")
     customer.close()
     staff_socket.close()

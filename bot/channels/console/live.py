@@ -12,7 +12,9 @@ Viewing is announced on the bus (topic ``viewers:<conversation id>``), so it wor
 workers: each socket repeats its announcement every ``ANNOUNCE_EVERY_S``; one that is not
 heard from for ``VIEWER_TTL_S`` has left. A new viewer says ``hello`` and the others answer at
 once. The session behind the socket is checked again every ``RECHECK_EVERY_S``: a logged-out
-or disabled account's socket closes.
+or disabled account's socket closes. While Redis is down, the socket reads the database instead
+(``bot.channels.console.outage_poll``): a polled change comes as a ``queue`` frame of kind
+``poll``, or as the ``messages`` and ``ticket_update`` frames above.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.channels.console.outage_poll import POLL_EVERY_S, LiveMarks, OutagePoll
 from bot.channels.untrusted_input import UnreadableJson, read_json, text_problem
 from bot.helpdesk.bus import STAFF_TOPIC, MessageBus, conversation_topic
 from bot.helpdesk.notices import (
@@ -41,6 +44,7 @@ log = logging.getLogger(__name__)
 
 Send = Callable[[dict[str, Any]], None]
 Lookup = Callable[[str], int | None]  # ticket number -> conversation id
+ReadMarks = Callable[[int | None], LiveMarks]  # watched conversation id -> what changed
 
 ANNOUNCE_EVERY_S = 20.0
 VIEWER_TTL_S = 50.0
@@ -74,6 +78,7 @@ class ConsoleSession:
         staff_name: str,
         lookup: Lookup,
         still_valid: Callable[[], bool],
+        read_marks: ReadMarks,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.bus = bus
@@ -82,6 +87,7 @@ class ConsoleSession:
         self.staff_name = staff_name
         self.lookup = lookup
         self.still_valid = still_valid
+        self.read_marks = read_marks
         self.clock = clock
         self.id = secrets.token_hex(8)  # one staff member may have several tabs open
         self.closed = False
@@ -93,6 +99,8 @@ class ConsoleSession:
         self._announced = self._checked = clock()
         self._typing_at = float("-inf")
         self._replying = False
+        self._outage = OutagePoll()
+        self._polling = False  # the bus could not hear other workers at the last timeout
 
     # -- the socket loop's side ----------------------------------------------------------------
     def wait_timeout(self) -> float:
@@ -100,6 +108,9 @@ class ConsoleSession:
         due = min(self._checked + RECHECK_EVERY_S, self._announced + ANNOUNCE_EVERY_S)
         if self._replying:
             due = min(due, self._typing_at + REPLYING_FOR_S)
+        # Staff sockets are few: waking every few seconds finds a Redis outage (and its end) at
+        # once, without waiting for the next frame.
+        due = min(due, now + POLL_EVERY_S)
         return max(min(due - now, RECHECK_EVERY_S), 0.5)
 
     def on_timeout(self) -> None:
@@ -108,6 +119,7 @@ class ConsoleSession:
             self._checked = now
             if not self.still_valid():
                 return self._close(CLOSE_UNAUTHORIZED)
+        self._poll_if_deaf()
         stopped_typing = self._replying and now - self._typing_at >= REPLYING_FOR_S
         if stopped_typing:
             self._replying = False
@@ -116,6 +128,23 @@ class ConsoleSession:
         ):
             self._announce()
         self._expire_viewers()
+
+    def _poll_if_deaf(self) -> None:
+        """While the bus cannot hear other workers, and once more when it can again."""
+        was_polling, self._polling = self._polling, not self.bus.connected
+        if not (was_polling or self._polling):
+            return
+        try:
+            marks = self.read_marks(self.conversation_id)
+        except Exception:  # the database is away too: try again at the next timeout
+            log.warning("console socket could not poll the database", exc_info=True)
+            return
+        with self._lock:
+            frames = self._outage.frames(marks)
+            if not self._polling:
+                self._outage.stop()
+        for frame in frames:
+            self._send(frame)
 
     def on_text(self, raw: str | bytes) -> None:
         if self.closed:
@@ -178,8 +207,12 @@ class ConsoleSession:
 
     def on_conversation(self, notice: Notice) -> None:
         if isinstance(notice, NewMessages):
+            with self._lock:
+                self._outage.heard_messages(notice.seq)
             self._send({"type": "messages", "seq": notice.seq})
         elif isinstance(notice, TicketUpdate):
+            with self._lock:
+                self._outage.heard_status(notice.status)
             self._send(
                 {
                     "type": "ticket_update",

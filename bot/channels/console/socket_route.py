@@ -19,6 +19,7 @@ from bot.channels.console.access import access
 from bot.channels.console.csrf import own_origins
 from bot.channels.console.guard import require_staff
 from bot.channels.console.live import ConsoleSession
+from bot.channels.console.outage_poll import read_marks
 from bot.channels.runtime import Runtime, runtime
 from bot.channels.sockets import Send, run_socket
 from bot.channels.ws_handshake import refuse_bad_handshake
@@ -54,6 +55,7 @@ def console_socket(ws: Any) -> None:
             rt.bus, send, staff_id=staff.id, staff_name=staff.name,
             lookup=lambda number: conversation_of(rt, number),
             still_valid=lambda: session_alive(rt, token),
+            read_marks=lambda conversation_id: read_marks(rt.db, conversation_id),
         )  # fmt: skip
 
     run_socket(ws, build, name="console")

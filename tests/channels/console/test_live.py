@@ -18,6 +18,7 @@ from bot.channels.console.live import (
     ConsoleSession,
     viewers_topic,
 )
+from bot.channels.console.outage_poll import LiveMarks
 from bot.helpdesk.bus import STAFF_TOPIC, LocalBus, conversation_topic
 from bot.helpdesk.notices import NewMessages, Notice, QueueChange, TicketUpdate, Typing
 
@@ -61,6 +62,11 @@ def clock() -> Clock:
     return Clock()
 
 
+def never_polled(conversation_id: int | None) -> LiveMarks:
+    """The local bus always hears everything: no reason to read the database."""
+    pytest.fail("a console on a connected bus polled the database")
+
+
 def open_tab(bus: LocalBus, clock: Clock, staff_id: int, name: str) -> Tab:
     sent: list[dict[str, Any]] = []
     valid = [True]
@@ -71,6 +77,7 @@ def open_tab(bus: LocalBus, clock: Clock, staff_id: int, name: str) -> Tab:
         staff_name=name,
         lookup=TICKETS.get,
         still_valid=lambda: valid[0],
+        read_marks=never_polled,
         clock=clock,
     )
     return Tab(session, sent, valid)
