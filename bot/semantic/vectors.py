@@ -14,6 +14,7 @@ import tempfile
 import threading
 from collections.abc import Hashable, Sequence
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 
@@ -69,9 +70,7 @@ class VectorStore:
         return scores
 
     def pairwise(self, key: Hashable) -> Sequence[Sequence[float]]:
-        matrix = self._matrices[key]
-        pairs: list[list[float]] = (matrix @ matrix.T).tolist()
-        return pairs
+        return SimilarityRows(self._matrices[key])
 
     # -- the cache -----------------------------------------------------------------------------
     def _key(self, text: str) -> str:
@@ -107,3 +106,35 @@ class VectorStore:
             os.replace(temporary, self._cache_file)  # another worker may write too: last wins
         except OSError as exc:
             log.warning("embedding cache %s not written (%s)", self._cache_file, exc)
+
+
+class SimilarityRows(Sequence[Sequence[float]]):
+    """Every text's similarity with every other, one row computed when it is read.
+
+    Calibration reads a few hundred rows; the whole matrix of a 10,000-entry knowledge base
+    (about 30,000 phrasings) would take gigabytes as Python lists. The last row read is kept,
+    as readers go row by row.
+    """
+
+    def __init__(self, matrix: Matrix) -> None:
+        self._matrix = matrix
+        self._last: tuple[int, list[float]] = (-1, [])
+
+    def __len__(self) -> int:
+        return len(self._matrix)
+
+    @overload
+    def __getitem__(self, index: int) -> Sequence[float]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Sequence[float]]: ...
+    def __getitem__(self, index: int | slice) -> Sequence[float] | Sequence[Sequence[float]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if self._last[0] != index:
+            row: list[float] = (self._matrix @ self._matrix[index]).tolist()
+            self._last = (index, row)
+        return self._last[1]

@@ -53,6 +53,19 @@ def test_similarities_come_in_the_registered_order(tmp_path: Path, model: OnnxEm
     assert np.allclose(np.diag(np.array(pairs)), 1.0, atol=1e-5)
 
 
+def test_pairwise_rows_are_computed_when_read(tmp_path: Path, model: OnnxEmbedder) -> None:
+    """Row by row, the same as the whole product: the whole one would not fit at 10,000 entries."""
+    store = VectorStore(model, None)
+    texts = ["refund", "de factuur", "the theme", "a child theme", "licence key"]
+    key = store.register(texts)
+    pairs = store.pairwise(key)
+    vectors = np.stack([np.asarray(store.similarities(text, key)) for text in texts])
+    assert len(pairs) == 5 and np.allclose(np.array(pairs), vectors, atol=1e-5)
+    assert np.allclose(pairs[-1], pairs[4]) and np.allclose(pairs[1:3], vectors[1:3], atol=1e-5)
+    with pytest.raises(IndexError):
+        pairs[5]
+
+
 def test_a_broken_cache_file_is_embedded_anew_with_a_warning(
     tmp_path: Path, model: OnnxEmbedder, caplog: pytest.LogCaptureFixture
 ) -> None:
