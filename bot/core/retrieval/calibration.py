@@ -18,11 +18,9 @@ were taken for which: ``supportbot kb check`` prints it as the author's to-do li
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from threading import Lock
 from typing import Literal, Protocol
 
 from bot.core.knowledge.models import FaqEntry
@@ -332,29 +330,3 @@ def _rates(outcomes: Sequence[Outcome], gate: Gate) -> tuple[float, float]:
 
 def _top(confused: Counter[tuple[str, str]]) -> tuple[tuple[str, str, int], ...]:
     return tuple((a, b, n) for (a, b), n in confused.most_common(20))
-
-
-# -- one calibration per knowledge base and process -----------------------------------------
-_cache: dict[str, dict[str, Calibration]] = {}
-_lock = Lock()
-
-
-def fingerprint(entries: Sequence[FaqEntry], *extra: object) -> str:
-    """A hash of everything the scores depend on."""
-    digest = hashlib.sha256()
-    for entry in entries:
-        digest.update(repr(entry).encode())
-    for item in extra:
-        digest.update(repr(item).encode())
-    return digest.hexdigest()
-
-
-def cached(key: str, compute: Callable[[], dict[str, Calibration]]) -> dict[str, Calibration]:
-    """Tests and workers build the same index many times; calibrate each knowledge base once."""
-    with _lock:
-        found = _cache.get(key)
-    if found is None:
-        found = compute()
-        with _lock:
-            _cache[key] = found
-    return found

@@ -19,15 +19,14 @@ from bot.core.retrieval.calibration import (
     Outcome,
     Probe,
     Ranker,
-    cached,
     calibrate,
     chosen_fusion,
-    fingerprint,
     fused_outcome,
     fused_ranking,
     probes,
     words_outcome,
 )
+from bot.core.retrieval.calibration_cache import cached, fingerprint
 from bot.core.retrieval.decision import (
     Gate,
     Thresholds,

@@ -10,7 +10,7 @@ from bot.config import REPO_ROOT
 from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import FaqEntry
 from bot.core.matching import FaqIndex
-from bot.core.retrieval import calibration
+from bot.core.retrieval import calibration_cache
 from bot.core.retrieval.calibration import probes
 from bot.core.retrieval.decision import DEFAULT_THRESHOLDS, Lead
 from bot.core.retrieval.gate_model import CalibratedGate, logistic_fit
@@ -93,10 +93,10 @@ def test_a_language_with_few_entries_borrows_the_model_of_all(tmp_path: Path) ->
 
 
 def test_one_knowledge_base_is_calibrated_once_per_process() -> None:
-    before = len(calibration._cache)
+    before = len(calibration_cache._cache)
     index_of(BRAMBLE)
     index_of(BRAMBLE)
-    assert len(calibration._cache) - before <= 1
+    assert len(calibration_cache._cache) - before <= 1
 
 
 def test_the_logistic_fit_separates_clear_data() -> None:
