@@ -64,9 +64,7 @@ EXPECTED = {
     "vendor-f": Expected(
         "f", frozenset({"coursewright", "eventide", "slipstream-cache"}), "BFD", False
     ),
-    "vendor-g": Expected(
-        "g", frozenset({"postduif-smtp", "slotgracht-security", "lokker"}), "BVW"
-    ),
+    "vendor-g": Expected("g", frozenset({"postduif-smtp", "slotgracht-security", "lokker"}), "BVW"),
     "vendor-h": Expected("h", frozenset({"babelbrook", "parcelwise", "sieve-filters"}), "TWL"),
 }
 SETS = sorted(path.name for path in EVAL_DIR.glob("vendor-*") if (path / "cases.json").is_file())
