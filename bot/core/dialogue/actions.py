@@ -143,6 +143,9 @@ def explain_version(ctx: TurnContext) -> None:
 
 
 def receive_details(ctx: TurnContext) -> None:
+    sig = ctx.signals
+    if sig.route_cues and not sig.has(Intent.PROBLEM) and not sig.products:
+        return route(ctx)  # a request to the company ("I need an invoice") is not a detail
     text = ctx.signals.text.strip()
     if text and not ctx.signals.site_health:
         details = "\n\n".join(filter(None, [ctx.state.slots.details, text]))[:8000]
