@@ -9,10 +9,12 @@ from bot.core.dialogue.goals import continue_goal, open_ticket
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.routing import answer_faq, policy_route, route, third_party
 from bot.core.events import (
+    AnswerConfirmed,
     ConflictTestOutcome,
     CustomerWroteToStaff,
     FaqFeedback,
     HandoffAcknowledged,
+    NotUnderstood,
 )
 from bot.core.text import fold
 
@@ -29,6 +31,7 @@ def _reask_or_give_up(ctx: TurnContext) -> None:
     """Ask the same question again, at most MAX_REASKS times, then stop asking."""
     if ctx.state.reasks >= MAX_REASKS:
         ctx.goto("idle", "")
+        ctx.emit(NotUnderstood())
         return ctx.say("fallback", ctx.replies.fallback())
     reasks = ctx.state.reasks + 1
     continue_goal(ctx)
@@ -37,11 +40,13 @@ def _reask_or_give_up(ctx: TurnContext) -> None:
 
 # -- after an FAQ answer ------------------------------------------------------------------------
 def faq_helped(ctx: TurnContext) -> None:
-    entry = (
-        ctx.kb.faq_by_ref(ctx.state.last_faq, ctx.state.language) if ctx.state.last_faq else None
-    )
+    """Thanks after an FAQ or policy answer (or a conflict test that found the culprit); the
+    FAQ entry gets the feedback only when it was the answer just given."""
+    just_answered = ctx.state.step == "awaiting_feedback" and ctx.state.last_faq
+    entry = ctx.kb.faq_by_ref(ctx.state.last_faq, ctx.state.language) if just_answered else None
     if entry is not None:
         ctx.emit(FaqFeedback(entry.id, True))
+    ctx.emit(AnswerConfirmed(entry.id if entry is not None else None))
     ctx.goto("idle", "")
     ctx.say("smalltalk", ctx.replies.glad_it_helped())
 
@@ -160,11 +165,13 @@ def cannot_update(ctx: TurnContext) -> None:
     product = ctx.product
     ctx.goto("idle", "")
     if product is None:
+        ctx.emit(NotUnderstood())
         return ctx.say("fallback", ctx.replies.fallback())
     ctx.say("update_required", ctx.replies.cannot_update(product))
 
 
 def problem_solved(ctx: TurnContext) -> None:
+    ctx.emit(AnswerConfirmed())
     ctx.goto("idle", "")
     ctx.say("smalltalk", ctx.replies.glad_it_helped())
 
