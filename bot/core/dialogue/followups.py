@@ -42,8 +42,8 @@ def _reask_or_give_up(ctx: TurnContext) -> None:
 def faq_helped(ctx: TurnContext) -> None:
     """Thanks after an FAQ or policy answer (or a conflict test that found the culprit); the
     FAQ entry gets the feedback only when it was the answer just given."""
-    just_answered = ctx.state.step == "awaiting_feedback" and ctx.state.last_faq
-    entry = ctx.kb.faq_by_ref(ctx.state.last_faq, ctx.state.language) if just_answered else None
+    last_faq = ctx.state.last_faq if ctx.state.step == "awaiting_feedback" else None
+    entry = ctx.kb.faq_by_ref(last_faq, ctx.state.language) if last_faq else None
     if entry is not None:
         ctx.emit(FaqFeedback(entry.id, True))
     ctx.emit(AnswerConfirmed(entry.id if entry is not None else None))
