@@ -93,7 +93,7 @@ def register(group: click.Group) -> None:
             if entries:
                 rows = entry_figures(session, start, end, product, limit=100_000)
                 table = [entry_row(figures) for figures in rows]
-                columns = ENTRY_COLUMNS
+                columns: tuple[str, ...] = ENTRY_COLUMNS
             else:
                 found = load_ladder(
                     session, start, end, now=now, window=window, zone=zone, product=product

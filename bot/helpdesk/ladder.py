@@ -13,20 +13,22 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from bot.core.resolution import HANDOFF_REASONS
+from bot.core.resolution import ENDING_REASONS, HANDOFF_REASONS, TICKET_REASONS
 from bot.helpdesk.resolutions import FOLLOW_UP_DAYS
 from bot.storage.models import Conversation, FaqAnswer, Message
 
 BUCKETS = ("confirmed", "assumed", "handed_off", "abandoned", "pending", "not_recorded")
 SETTLED = ("confirmed", "assumed", "handed_off", "abandoned")
 DIMENSIONS = ("day", "product", "language", "channel")
+REASON = "reason:"  # a figure per hand-off reason: "reason:person"
+DAYS_PER_QUERY = 400  # SQLite allows 500 SELECTs in one UNION ALL
 
 
 @dataclass
@@ -37,11 +39,18 @@ class Ladder:
     reasons: Counter[str] = field(default_factory=Counter)
     durable: int = 0
 
-    def add(self, bucket: str, reason: str | None, durable: bool, count: int) -> None:
-        self.buckets[bucket] += count
-        if reason:
-            self.reasons[reason] += count
-        self.durable += count if durable else 0
+    def add(self, figures: dict[str, int]) -> None:
+        """Counts per figure (``figure_conditions``): the buckets, the reasons, durable."""
+        for name, count in figures.items():
+            if not count:
+                continue
+            if name.startswith(REASON):
+                self.reasons[name.removeprefix(REASON)] += count
+                self.buckets["handed_off"] += count
+            elif name == "durable":
+                self.durable += count
+            else:
+                self.buckets[name] += count
 
     @property
     def conversations(self) -> int:
@@ -74,73 +83,46 @@ class LadderReport:
         return found
 
 
-def bucket_of(now: datetime, window: timedelta) -> ColumnElement[str]:
-    cutoff = now - window
-    return case(
-        (Conversation.outcome.is_(None), "not_recorded"),
-        (Conversation.handoff_reason.is_not(None), "handed_off"),
-        (Conversation.outcome == "confirmed", "confirmed"),
-        (Conversation.outcome_at > cutoff, "pending"),
-        (Conversation.outcome == "answer", "assumed"),
-        (Conversation.outcome.in_(("expired", "not_understood")), "handed_off"),
-        else_="abandoned",
-    )
-
-
-def reason_of(now: datetime, window: timedelta) -> ColumnElement[str | None]:
-    settled = Conversation.outcome_at <= now - window
-    return case(
-        (Conversation.handoff_reason.is_not(None), Conversation.handoff_reason),
-        (and_(settled, Conversation.outcome == "expired"), "expired_subscription"),
-        (and_(settled, Conversation.outcome == "not_understood"), "not_understood"),
-        else_=None,
-    )
-
-
-def durable_of(now: datetime, window: timedelta) -> ColumnElement[int]:
-    """1 for a confirmed or assumed conversation that held for FOLLOW_UP_DAYS: no ticket, no
-    reopen, no new conversation of the same customer about the same product."""
-    held = now - timedelta(days=FOLLOW_UP_DAYS)
-    answered = or_(
-        Conversation.outcome == "confirmed",
-        and_(Conversation.outcome == "answer", Conversation.outcome_at <= now - window),
-    )
-    return case(
-        (
-            and_(
-                answered,
-                Conversation.handoff_reason.is_(None),
-                Conversation.reopened_at.is_(None),
-                Conversation.followed_up_at.is_(None),
-                Conversation.outcome_at <= held,
-            ),
-            1,
+def figure_conditions(now: datetime, window: timedelta) -> dict[str, ColumnElement[bool]]:
+    """Per figure (a bucket, a hand-off reason, durable), the condition a conversation meets;
+    the buckets' conditions exclude each other (``docs/console.md`` gives their order)."""
+    outcome, at, ticket = Conversation.outcome, Conversation.outcome_at, Conversation.handoff_reason
+    settled, no_ticket = at <= now - window, ticket.is_(None)
+    conditions: dict[str, ColumnElement[bool]] = {
+        "not_recorded": outcome.is_(None),
+        "confirmed": and_(no_ticket, outcome == "confirmed"),
+        "pending": and_(no_ticket, outcome != "confirmed", at > now - window),
+        "assumed": and_(no_ticket, outcome == "answer", settled),
+        "abandoned": and_(no_ticket, outcome.in_(("question", "declined")), settled),
+        # held for FOLLOW_UP_DAYS: no ticket, no reopen, no new conversation of the same
+        # customer about the same product
+        "durable": and_(
+            no_ticket,
+            or_(outcome == "confirmed", and_(outcome == "answer", settled)),
+            Conversation.reopened_at.is_(None),
+            Conversation.followed_up_at.is_(None),
+            at <= now - timedelta(days=FOLLOW_UP_DAYS),
         ),
-        else_=0,
-    )
+    }
+    for reason in dict.fromkeys(TICKET_REASONS.values()):
+        conditions[REASON + reason] = ticket == reason
+    for ending, reason in ENDING_REASONS.items():
+        conditions[REASON + reason] = and_(no_ticket, outcome == ending, settled)
+    return conditions
 
 
-def local_day(session: Session, since: datetime, until: datetime, zone: ZoneInfo) -> Any:
-    """The conversation's first day in ``zone``, in SQL. PostgreSQL converts itself; SQLite
-    stores naive UTC, so the zone's offsets in the period become a CASE on the UTC time."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.date(func.timezone(zone.key, Conversation.created_at))
-    whens = []
-    moment = since.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    offset = moment.astimezone(zone).utcoffset()
-    while moment < until:
-        moment += timedelta(hours=1)
-        changed = moment.astimezone(zone).utcoffset()
-        if changed != offset:
-            whens.append((Conversation.created_at < moment, _sqlite_day(offset)))
-            offset = changed
-    last = _sqlite_day(offset)
-    return case(*whens, else_=last) if whens else last
-
-
-def _sqlite_day(offset: timedelta | None) -> Any:
-    seconds = int(offset.total_seconds()) if offset else 0
-    return func.date(Conversation.created_at, literal(f"{seconds:+d} seconds"))
+def day_bounds(
+    since: datetime, until: datetime, zone: ZoneInfo
+) -> list[tuple[date, datetime, datetime]]:
+    """The days of [since, until) in ``zone``, each with its UTC bounds (a summer-time day is
+    23 or 25 hours long)."""
+    bounds = []
+    day = since.astimezone(zone).date()
+    while (start := max(since, datetime.combine(day, time.min, zone))) < until:
+        end = min(until, datetime.combine(day + timedelta(days=1), time.min, zone))
+        bounds.append((day, start, end))
+        day += timedelta(days=1)
+    return bounds
 
 
 def load_ladder(
@@ -153,45 +135,38 @@ def load_ladder(
     zone: ZoneInfo,
     product: str | None = None,
 ) -> LadderReport:
-    """One grouped query for the conversations begun in [since, until)."""
+    """The conversations begun in [since, until): per day a range of the ``created_at`` index,
+    grouped by product, language and channel, all days in one UNION ALL. One pass over the
+    rows and no sort of them (a GROUP BY over all rows sorts them all)."""
     customer_wrote = exists().where(
         Message.conversation_id == Conversation.id, Message.role == "customer"
     )
-    day = local_day(session, since, until, zone).label("day")
-    bucket = bucket_of(now, window).label("bucket")
-    reason = reason_of(now, window).label("reason")
-    durable = durable_of(now, window).label("durable")
-    dims = (day, Conversation.product, Conversation.language, Conversation.channel)
-    query = (
-        select(*dims, bucket, reason, durable, func.count())
-        .where(Conversation.created_at >= since, Conversation.created_at < until)
-        .where(or_(Conversation.outcome.is_not(None), customer_wrote))
-        .group_by(*dims, bucket, reason, durable)
-    )
-    if product:
-        query = query.where(Conversation.product == product)
+    names = list(figure_conditions(now, window))
+    sums = [
+        func.sum(case((condition, 1), else_=0)).label(name.replace(":", "_"))
+        for name, condition in figure_conditions(now, window).items()
+    ]
+    dims = (Conversation.product, Conversation.language, Conversation.channel)
+    days = day_bounds(since, until, zone)
     report = LadderReport(Ladder(), {dimension: {} for dimension in DIMENSIONS})
-    for (
-        day_value,
-        product_value,
-        language,
-        channel,
-        bucket_value,
-        reason_value,
-        held,
-        n,
-    ) in session.execute(query):
-        keys = (_as_date(day_value), product_value or "", language, channel)
-        for dimension, key in zip(DIMENSIONS, keys, strict=True):
-            report.by[dimension].setdefault(key, Ladder()).add(
-                bucket_value, reason_value, bool(held), n
+    for first in range(0, len(days), DAYS_PER_QUERY):
+        chunk = days[first : first + DAYS_PER_QUERY]
+        parts = []
+        for index, (_day, start, end) in enumerate(chunk):
+            part = (
+                select(literal(index).label("day"), *dims, *sums)
+                .where(Conversation.created_at >= start, Conversation.created_at < end)
+                .where(or_(Conversation.outcome.is_not(None), customer_wrote))
+                .group_by(*dims)
             )
-        report.total.add(bucket_value, reason_value, bool(held), n)
+            parts.append(part.where(Conversation.product == product) if product else part)
+        for row in session.execute(union_all(*parts)):
+            figures = dict(zip(names, (int(n or 0) for n in row[1 + len(dims) :]), strict=True))
+            keys = [chunk[row[0]][0], *(key or "" for key in row[1 : 1 + len(dims)])]
+            for dimension, key in zip(DIMENSIONS, keys, strict=True):
+                report.by[dimension].setdefault(key, Ladder()).add(figures)
+            report.total.add(figures)
     return report
-
-
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 @dataclass(frozen=True)
