@@ -152,7 +152,7 @@ def ladder_bar(segments: Sequence[Series], width: int = WIDTH) -> Markup:
     counts = [s.values[0] or 0 for s in segments]
     total = sum(counts)
     parts = [
-        f'<svg class="ladder-bar" viewBox="0 0 {width} 28" role="img" '
+        f'<svg class="ladder-bar" viewBox="0 0 {width} 28" preserveAspectRatio="none" role="img" '
         f'xmlns="http://www.w3.org/2000/svg"><rect class="meter-bg" width="{width}" height="28"/>'
     ]
     x = 0.0
