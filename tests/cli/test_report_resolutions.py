@@ -14,21 +14,9 @@ from click.testing import CliRunner, Result
 from bot.app import create_app
 from bot.channels.runtime import Runtime, runtime
 from bot.cli import build_cli
-from bot.config import REPO_ROOT
 from tests.conftest import make_config
 
 CALENDAR = "how do I connect google calendar to appointpress"
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    return {
-        "SUPPORTBOT_DATABASE_URL": database_url,
-        "SUPPORTBOT_DATA_DIR": str(REPO_ROOT / "faq_data"),
-        "SUPPORTBOT_INSTANCE_DIR": str(tmp_path / "instance"),
-        "SUPPORTBOT_SECRET_KEY": "test-secret",
-        "SUPPORTBOT_TIMEZONE": "Europe/Amsterdam",
-    }
 
 
 @pytest.fixture
