@@ -1,12 +1,13 @@
 """The resolution ladder: exactly one bucket per conversation, counted in SQL from the facts
 ``bot.helpdesk.resolutions`` records (definitions in ``docs/console.md``).
 
-Buckets, in the order they are decided: *not recorded* (no outcome: from before migration
-0007), *handed off* (a ticket; or the conversation stayed on an expired subscription or on the
-bot's "I don't understand"), *confirmed*, *pending* (the last turn is younger than the assumed
-window, so it is not settled yet), *assumed* (an FAQ or policy answer, then silence),
-*abandoned* (silence after a question of the bot's). *Durable* is no bucket: it is the strict
-part of confirmed + assumed with no reopen and no follow-up conversation, 7 days on.
+Buckets, in the order they are decided: *not recorded* (no outcome: no answered customer
+turn since migration 0007), *handed off* (a ticket; or the conversation stayed on an expired
+subscription or on the bot's "I don't understand"), *confirmed*, *pending* (the last turn is
+younger than the assumed window, so it is not settled yet), *assumed* (an FAQ or policy
+answer, then silence), *abandoned* (silence after a question of the bot's). *Durable* is no
+bucket: it is the strict part of confirmed + assumed with no reopen and no follow-up
+conversation, 7 days on.
 """
 
 from __future__ import annotations
@@ -89,7 +90,6 @@ def figure_conditions(now: datetime, window: timedelta) -> dict[str, ColumnEleme
     outcome, at, ticket = Conversation.outcome, Conversation.outcome_at, Conversation.handoff_reason
     settled, no_ticket = at <= now - window, ticket.is_(None)
     conditions: dict[str, ColumnElement[bool]] = {
-        "not_recorded": outcome.is_(None),
         "confirmed": and_(no_ticket, outcome == "confirmed"),
         "pending": and_(no_ticket, outcome != "confirmed", at > now - window),
         "assumed": and_(no_ticket, outcome == "answer", settled),
@@ -138,9 +138,6 @@ def load_ladder(
     """The conversations begun in [since, until): per day a range of the ``created_at`` index,
     grouped by product, language and channel, all days in one UNION ALL. One pass over the
     rows and no sort of them (a GROUP BY over all rows sorts them all)."""
-    customer_wrote = exists().where(
-        Message.conversation_id == Conversation.id, Message.role == "customer"
-    )
     names = list(figure_conditions(now, window))
     sums = [
         func.sum(case((condition, 1), else_=0)).label(name.replace(":", "_"))
@@ -156,7 +153,7 @@ def load_ladder(
             part = (
                 select(literal(index).label("day"), *dims, *sums)
                 .where(Conversation.created_at >= start, Conversation.created_at < end)
-                .where(or_(Conversation.outcome.is_not(None), customer_wrote))
+                .where(Conversation.outcome.is_not(None))
                 .group_by(*dims)
             )
             parts.append(part.where(Conversation.product == product) if product else part)
@@ -166,7 +163,25 @@ def load_ladder(
             for dimension, key in zip(DIMENSIONS, keys, strict=True):
                 report.by[dimension].setdefault(key, Ladder()).add(figures)
             report.total.add(figures)
+    report.total.add({"not_recorded": not_recorded(session, since, until, product)})
     return report
+
+
+def not_recorded(session: Session, since: datetime, until: datetime, product: str | None) -> int:
+    """Conversations in which the customer wrote but no answered turn was recorded (older
+    than migration 0007, or mail the bot does not answer): counted in the total only."""
+    customer_wrote = exists().where(
+        Message.conversation_id == Conversation.id, Message.role == "customer"
+    )
+    query = select(func.count()).where(
+        Conversation.created_at >= since,
+        Conversation.created_at < until,
+        Conversation.outcome.is_(None),
+        customer_wrote,
+    )
+    if product:
+        query = query.where(Conversation.product == product)
+    return int(session.execute(query).scalar_one())
 
 
 @dataclass(frozen=True)
