@@ -146,6 +146,7 @@ def load_ladder(
     dims = (Conversation.product, Conversation.language, Conversation.channel)
     days = day_bounds(since, until, zone)
     report = LadderReport(Ladder(), {dimension: {} for dimension in DIMENSIONS})
+    totals: dict[tuple[str, Any], list[int]] = {}  # (dimension, key) -> a sum per figure
     for first in range(0, len(days), DAYS_PER_QUERY):
         chunk = days[first : first + DAYS_PER_QUERY]
         parts = []
@@ -158,11 +159,16 @@ def load_ladder(
             )
             parts.append(part.where(Conversation.product == product) if product else part)
         for row in session.execute(union_all(*parts)):
-            figures = dict(zip(names, (int(n or 0) for n in row[1 + len(dims) :]), strict=True))
+            counts = row[1 + len(dims) :]
             keys = [chunk[row[0]][0], *(key or "" for key in row[1 : 1 + len(dims)])]
-            for dimension, key in zip(DIMENSIONS, keys, strict=True):
-                report.by[dimension].setdefault(key, Ladder()).add(figures)
-            report.total.add(figures)
+            for slot in (("total", ""), *zip(DIMENSIONS, keys, strict=True)):
+                summed = totals.setdefault(slot, [0] * len(names))
+                for position, count in enumerate(counts):
+                    summed[position] += count or 0
+    for (dimension, key), summed in totals.items():
+        by = report.by.get(dimension)
+        ladder = report.total if by is None else by.setdefault(key, Ladder())
+        ladder.add(dict(zip(names, summed, strict=True)))
     report.total.add({"not_recorded": not_recorded(session, since, until, product)})
     return report
 

@@ -37,6 +37,14 @@ class Customer(Base):
 
 class Conversation(Base):
     __tablename__ = "conversations"
+    __table_args__ = (
+        # the ladder reads a period's rows from this index alone (bot.helpdesk.ladder)
+        Index(
+            "ix_conversations_ladder", "created_at", "outcome", "outcome_at", "handoff_reason",
+            "reopened_at", "followed_up_at", "product", "language", "channel",
+        ),
+        Index("ix_conversations_outcome_created", "outcome", "created_at"),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(40), unique=True)

@@ -45,10 +45,21 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("handoff_reason", sa.String(length=24), nullable=True))
         batch_op.add_column(sa.Column("reopened_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("followed_up_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index(
+            "ix_conversations_ladder",
+            ["created_at", "outcome", "outcome_at", "handoff_reason", "reopened_at",
+             "followed_up_at", "product", "language", "channel"],
+            unique=False,
+        )  # fmt: skip
+        batch_op.create_index(
+            "ix_conversations_outcome_created", ["outcome", "created_at"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.drop_index("ix_conversations_outcome_created")
+        batch_op.drop_index("ix_conversations_ladder")
         batch_op.drop_column("followed_up_at")
         batch_op.drop_column("reopened_at")
         batch_op.drop_column("handoff_reason")
