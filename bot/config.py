@@ -54,6 +54,14 @@ def _days(raw: str) -> int:
     return days
 
 
+def _hours(raw: str) -> int:
+    """A number of hours, 1 or more."""
+    hours = int(raw.strip())
+    if hours < 1:
+        raise ValueError(f"expected 1 or more hours, got {hours}")
+    return hours
+
+
 def _timezone(raw: str) -> str:
     name = raw.strip()
     try:
@@ -157,6 +165,11 @@ SETTINGS: tuple[Setting, ...] = (
         _days,
         "Days raw inbound and outbound mail is kept (0: as long as its conversation).",
     ),
+    Setting(
+        "ASSUMED_AFTER_HOURS",
+        _hours,
+        "Hours of silence after an FAQ or policy answer before the ladder counts it as assumed.",
+    ),
 )
 
 
@@ -198,6 +211,7 @@ class Config:
     email_poll_interval: int = 60
     retention_days: int = 365
     raw_mail_retention_days: int = 90
+    assumed_after_hours: int = 72
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:

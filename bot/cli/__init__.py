@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "bot.cli.imports",
     "bot.cli.staff",
     "bot.cli.customer",
+    "bot.cli.report",
     "bot.cli.wordpress",
 )
 

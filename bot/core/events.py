@@ -38,6 +38,7 @@ class FaqAnswered(Event):
     faq_id: str
     score: float
     query: str
+    language: str = ""  # the entry's, which can differ from the conversation's
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,20 @@ class FaqMissed(Event):
 class FaqFeedback(Event):
     faq_id: str
     helpful: bool
+
+
+@dataclass(frozen=True)
+class AnswerConfirmed(Event):
+    """The customer said the bot's answer helped ("yes, thanks", the button); ``faq_id`` when
+    it was an FAQ answer. The resolution ladder's *confirmed*."""
+
+    faq_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NotUnderstood(Event):
+    """The bot gave up understanding the message (its fallback): the ladder's hand-off reason
+    "could not understand" when the conversation ends on it."""
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,7 @@ class Conversations(Transcripts):
             state=state.to_dict(),
             customer=customer,
             subject=mask_licence_keys(subject).text if subject else subject,
+            created_at=self.clock(),
         )
         return conversation, token, state
 

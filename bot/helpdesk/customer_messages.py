@@ -19,6 +19,7 @@ from bot.helpdesk.bus import STAFF_TOPIC, MessageBus, conversation_topic, publis
 from bot.helpdesk.errors import ConversationFull, InvalidInput
 from bot.helpdesk.notices import NewMessages, Notice, QueueChange, TicketUpdate
 from bot.helpdesk.posted_turn import PostedTurn
+from bot.helpdesk.resolutions import record_turn
 from bot.helpdesk.tickets import reopen_for_customer
 from bot.helpdesk.transcripts import message_dict, ticket_ref
 from bot.storage import repositories as repo
@@ -86,6 +87,7 @@ class CustomerMessages:
         turn = self._apply_events(session, conversation, turn, now)
         stored = self.store_bot_messages(session, conversation, turn)
         save_state(conversation, turn.state)
+        record_turn(session, conversation, turn, now)
         session.flush()
         self._after_commit(session, conversation, turn)
         return PostedTurn(

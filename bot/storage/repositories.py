@@ -36,6 +36,7 @@ def create_conversation(
     state: dict[str, Any],
     customer: Customer | None = None,
     subject: str | None = None,
+    created_at: datetime | None = None,
 ) -> tuple[Conversation, str]:
     """A new conversation and its secret token (returned once, stored only as a hash)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -50,6 +51,8 @@ def create_conversation(
         subject=subject,
         message_count=0,
     )
+    if created_at is not None:
+        conversation.created_at = conversation.updated_at = created_at
     session.add(conversation)
     session.flush()
     return conversation, token

@@ -25,7 +25,7 @@ from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
 from bot.config import REPO_ROOT
 from bot.storage import repositories as repo
-from bot.storage.models import Ticket
+from bot.storage.models import FaqAnswer, Ticket
 from tests.browser.conftest import DESKTOP, browser_server_env
 from tests.browser.staff import KEES, PASSWORD, SANNE, staff_runtime
 from tests.browser.widget_page import TIMEOUT_MS, WidgetPage
@@ -296,6 +296,13 @@ def wait_for_staff_mail(relay: Relay, text: str) -> object:
     raise AssertionError(f"no mail with {text!r} at the relay: {relay.messages()}")
 
 
+FAQ_IDS = [
+    "appointpress-google-calendar",
+    "appointpress-reminders-not-sent",
+    "appointpress-days-off",
+]
+
+
 def seed_history(rt: Runtime, days: int = 30) -> None:
     """A month of made-up but plausible traffic, so the plots have something to show."""
     rng = random.Random(7)
@@ -316,16 +323,38 @@ def seed_history(rt: Runtime, days: int = 30) -> None:
                 )
                 conversation.created_at, conversation.product = created, rng.choice(products)
                 repo.append_message(session, conversation, "customer", "vraag", created_at=created)
+                conversation.outcome_at = created + timedelta(minutes=5)
                 if rng.random() < 0.55:
                     repo.add_event(
                         session, conversation.id, "faq_answered", {}
                     ).created_at = created
+                    conversation.outcome = rng.choice(["confirmed", "answer", "answer"])
+                    helpful = (
+                        rng.choice([None, False]) if conversation.outcome == "answer" else True
+                    )
+                    session.add(
+                        FaqAnswer(conversation_id=conversation.id, faq_id=rng.choice(FAQ_IDS),
+                                  language="nl", answered_at=created, helpful=helpful,
+                                  ticket_after=False)
+                    )  # fmt: skip
                 elif rng.random() < 0.5:
                     missed = {"query": rng.choice(questions), "language": "nl"}
                     repo.add_event(
                         session, conversation.id, "faq_missed", missed
                     ).created_at = created
+                    conversation.outcome = rng.choice(["question", "question", "not_understood"])
                 else:
+                    conversation.outcome = "handed_off"
+                    conversation.handoff_reason = rng.choice(
+                        [
+                            "person",
+                            "person",
+                            "bug",
+                            "no_answer",
+                            "not_helped",
+                            "conflict_test_failed",
+                        ]
+                    )
                     ticket = repo.create_ticket(
                         session, conversation, prefix="OLD", reason="person", summary="vraag",
                         due_at=created + timedelta(hours=24), details={},
@@ -345,7 +374,23 @@ def test_the_dashboard_draws_its_plots(
     page.get_by_role("link", name="Dashboard").click()
     expect(page.locator("svg.chart")).to_have_count(4)
     expect(page.locator(".tiles")).to_contain_text("gesprekken")
+    expect(page.locator(".tiles")).to_contain_text("duurzaam opgelost (7 dagen standgehouden)")
+    ladder = page.locator("#ladder")
+    for bucket in (
+        "bevestigd",
+        "aangenomen",
+        "overgedragen",
+        "afgehaakt",
+        "vroeg om een medewerker",
+    ):
+        expect(ladder).to_contain_text(bucket)
+    assert page.locator("svg.ladder-bar rect.s-confirmed").count() == 1
+    expect(page.locator("#entries")).to_contain_text("Google")
     expect(page.locator("table.missed")).to_contain_text("Kan ik afspraken exporteren naar Excel?")
     assert page.locator("svg.chart rect").count() > 30  # a bar for (nearly) every day
     save_screenshot(page, "console-dashboard.png", tmp_path)
+    shot = tmp_path / "console-ladder.png"
+    ladder.screenshot(path=str(shot))
+    if os.environ.get("SUPPORTBOT_UPDATE_SCREENSHOTS") == "1":
+        shutil.copyfile(shot, DOCS / "console-ladder.png")
     assert ERRORS[id(page)] == []

@@ -21,22 +21,12 @@ from bot.channels.runtime import Runtime, runtime
 from bot.cli import build_cli
 from bot.cli.db import run_daily
 from bot.cli.serve import start_purge_worker, stop_worker
-from bot.config import REPO_ROOT, Config
+from bot.config import Config
 from bot.helpdesk.privacy.retention import PurgeReport
 from bot.storage.db import Database
 from bot.storage.models import AuditEntry
 from tests.conftest import make_config
 from tests.helpdesk.privacy.people import Person, found, seed_person
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    return {
-        "SUPPORTBOT_DATABASE_URL": database_url,
-        "SUPPORTBOT_DATA_DIR": str(REPO_ROOT / "faq_data"),
-        "SUPPORTBOT_INSTANCE_DIR": str(tmp_path / "instance"),
-        "SUPPORTBOT_SECRET_KEY": "test-secret",
-    }
 
 
 @pytest.fixture

@@ -145,3 +145,26 @@ def meter(fraction: float | None, css: str = "s-deflected") -> Markup:
         'xmlns="http://www.w3.org/2000/svg"><rect class="meter-bg" width="100" height="8"/>'
         f'<rect class="{escape(css)}" width="{width:.1f}" height="8"/></svg>'
     )
+
+
+def ladder_bar(segments: Sequence[Series], width: int = WIDTH) -> Markup:
+    """One horizontal bar split into the segments' shares (each series holds one count)."""
+    counts = [s.values[0] or 0 for s in segments]
+    total = sum(counts)
+    parts = [
+        f'<svg class="ladder-bar" viewBox="0 0 {width} 28" preserveAspectRatio="none" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg"><rect class="meter-bg" width="{width}" height="28"/>'
+    ]
+    x = 0.0
+    for segment, count in zip(segments, counts, strict=True):
+        if count <= 0:
+            continue
+        part = width * count / total
+        tip = escape(f"{segment.name}: {_fmt(count)} ({100 * count / total:.1f}%)")
+        parts.append(
+            f'<rect class="{escape(segment.css)}" x="{x:.1f}" width="{part:.1f}" height="28">'
+            f"<title>{tip}</title></rect>"
+        )
+        x += part
+    parts.append("</svg>")
+    return Markup("".join(parts))

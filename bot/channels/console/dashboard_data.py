@@ -1,4 +1,5 @@
-"""The dashboard's rows, read from conversations, events and tickets for a period of days."""
+"""The dashboard's ticket rows and missed questions for a period of days (the conversations
+are the resolution ladder's, ``bot.helpdesk.ladder``)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.console.metrics import (
-    ConversationFact,
     MissedQuestion,
     Report,
     TicketFact,
     build_report,
     missed_questions,
 )
-from bot.storage.models import Conversation, EventRecord, Message, Ticket
+from bot.storage.models import Conversation, EventRecord, Ticket
 
 MAX_DAYS = 366
 
@@ -41,24 +41,6 @@ class Period:
     @property
     def until(self) -> datetime:
         return datetime.combine(self.end + timedelta(days=1), time.min, self.zone)
-
-
-def conversation_facts(
-    session: Session, period: Period, product: str | None
-) -> list[ConversationFact]:
-    customer_wrote = exists().where(
-        Message.conversation_id == Conversation.id, Message.role == "customer"
-    )
-    faq_answered = exists().where(
-        EventRecord.conversation_id == Conversation.id, EventRecord.kind == "faq_answered"
-    )
-    has_ticket = exists().where(Ticket.conversation_id == Conversation.id)
-    query = select(
-        Conversation.created_at, Conversation.product, customer_wrote, faq_answered, has_ticket
-    ).where(Conversation.created_at >= period.since, Conversation.created_at < period.until)
-    if product:
-        query = query.where(Conversation.product == product)
-    return [ConversationFact(*row) for row in session.execute(query)]
 
 
 def ticket_facts(session: Session, period: Period, product: str | None) -> list[TicketFact]:
@@ -99,7 +81,6 @@ def load_report(
     target_hours: int,
 ) -> Report:
     return build_report(
-        conversation_facts(session, period, product),
         ticket_facts(session, period, product),
         start=period.start,
         end=period.end,

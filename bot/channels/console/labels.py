@@ -29,6 +29,30 @@ def channels() -> dict[str, str]:
     return {"widget": _("Chat"), "email": _("Email"), "api": _("API")}
 
 
+def ladder_buckets() -> dict[str, str]:
+    """The resolution ladder's buckets, best first (definitions in docs/console.md)."""
+    return {
+        "confirmed": _("confirmed"),
+        "assumed": _("assumed"),
+        "handed_off": _("handed off"),
+        "abandoned": _("abandoned"),
+        "pending": _("pending"),
+        "not_recorded": _("not recorded"),
+    }
+
+
+def handoff_reasons() -> dict[str, str]:
+    return {
+        "person": _("asked for a person"),
+        "no_answer": _("no FAQ answer"),
+        "not_helped": _("the answer did not help"),
+        "bug": _("a bug on the latest version"),
+        "expired_subscription": _("an expired subscription"),
+        "conflict_test_failed": _("the conflict test failed"),
+        "not_understood": _("the bot could not understand"),
+    }
+
+
 def languages() -> dict[str, str]:
     return {"nl": _("Dutch"), "en": _("English")}
 

@@ -1,7 +1,7 @@
-"""Dashboard numbers from plain rows (no database here): per day and per product.
+"""Ticket numbers from plain rows (no database here): per day and per product.
 
-- conversations: conversations in which the customer wrote something;
-- deflection: the share of those the FAQ answered without a ticket;
+The conversations and how they ended are the resolution ladder (``bot.helpdesk.ladder``).
+
 - tickets opened;
 - first response: hours from a ticket's opening to the first staff reply (median, p90), and
   breaches of the target: answered late, or still unanswered after the target.
@@ -22,15 +22,6 @@ NO_PRODUCT = ""
 
 
 @dataclass(frozen=True)
-class ConversationFact:
-    created_at: datetime
-    product: str | None
-    customer_wrote: bool
-    faq_answered: bool
-    has_ticket: bool
-
-
-@dataclass(frozen=True)
 class TicketFact:
     opened_at: datetime
     product: str | None
@@ -41,15 +32,9 @@ class TicketFact:
 class Bucket:
     """The numbers of one day, or one product, or the whole period."""
 
-    conversations: int = 0
-    deflected: int = 0
     tickets: int = 0
     breaches: int = 0
     response_hours: list[float] = field(default_factory=list)
-
-    @property
-    def deflection(self) -> float | None:
-        return self.deflected / self.conversations if self.conversations else None
 
     @property
     def median(self) -> float | None:
@@ -80,7 +65,6 @@ class Report:
 
 
 def build_report(
-    conversations: Iterable[ConversationFact],
     tickets: Iterable[TicketFact],
     *,
     start: date,
@@ -93,13 +77,6 @@ def build_report(
     by_day = {day: Bucket() for day in days}
     by_product: dict[str, Bucket] = defaultdict(Bucket)
     total = Bucket()
-    for conv in conversations:
-        if not conv.customer_wrote:
-            continue
-        deflected = conv.faq_answered and not conv.has_ticket
-        for bucket in _buckets(conv.created_at, conv.product, by_day, by_product, total, zone):
-            bucket.conversations += 1
-            bucket.deflected += int(deflected)
     target = timedelta(hours=target_hours)
     for ticket in tickets:
         waited = (ticket.first_response_at or now) - ticket.opened_at

@@ -27,10 +27,12 @@ from bot.core.dialogue.routing import (
     third_party,
 )
 from bot.core.events import (
+    AnswerConfirmed,
     ConflictTestOutcome,
     CustomerWroteToStaff,
     FaqFeedback,
     HandoffAcknowledged,
+    NotUnderstood,
 )
 from bot.core.text import fold
 
@@ -47,6 +49,7 @@ def _reask_or_give_up(ctx: TurnContext) -> None:
     """Ask the same question again, at most MAX_REASKS times, then stop asking."""
     if ctx.state.reasks >= MAX_REASKS:
         ctx.goto("idle", "")
+        ctx.emit(NotUnderstood())
         return ctx.say("fallback", ctx.replies.fallback())
     reasks = ctx.state.reasks + 1
     continue_goal(ctx)
@@ -55,11 +58,13 @@ def _reask_or_give_up(ctx: TurnContext) -> None:
 
 # -- after an FAQ answer ------------------------------------------------------------------------
 def faq_helped(ctx: TurnContext) -> None:
-    entry = (
-        ctx.kb.faq_by_ref(ctx.state.last_faq, ctx.state.language) if ctx.state.last_faq else None
-    )
+    """Thanks after an FAQ or policy answer (or a conflict test that found the culprit); the
+    FAQ entry gets the feedback only when it was the answer just given."""
+    last_faq = ctx.state.last_faq if ctx.state.step == "awaiting_feedback" else None
+    entry = ctx.kb.faq_by_ref(last_faq, ctx.state.language) if last_faq else None
     if entry is not None:
         ctx.emit(FaqFeedback(entry.id, True))
+    ctx.emit(AnswerConfirmed(entry.id if entry is not None else None))
     ctx.goto("idle", "")
     ctx.say("smalltalk", ctx.replies.glad_it_helped())
 
@@ -181,11 +186,13 @@ def cannot_update(ctx: TurnContext) -> None:
     product = ctx.product
     ctx.goto("idle", "")
     if product is None:
+        ctx.emit(NotUnderstood())
         return ctx.say("fallback", ctx.replies.fallback())
     ctx.say("update_required", ctx.replies.cannot_update(product))
 
 
 def problem_solved(ctx: TurnContext) -> None:
+    ctx.emit(AnswerConfirmed())
     ctx.goto("idle", "")
     ctx.say("smalltalk", ctx.replies.glad_it_helped())
 

@@ -135,7 +135,9 @@ def answer_question_for_product(ctx: TurnContext) -> None:
             and best.entry.ref != ctx.state.last_faq
         ):
             ctx.faq = FaqHit(best.entry.id, best.entry.question, best.score)
-            ctx.emit(FaqAnswered(best.entry.id, best.score, ctx.state.topic[:500]))
+            ctx.emit(
+                FaqAnswered(best.entry.id, best.score, ctx.state.topic[:500], best.entry.language)
+            )
             ctx.goto("awaiting_feedback", "", last_faq=best.entry.ref)
             messages = [ctx.replies.faq_answer(best.entry.answer)]
             if not ctx.email_channel:

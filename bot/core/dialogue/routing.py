@@ -9,7 +9,7 @@ from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.policy import OWN_REFERENCE
 from bot.core.dialogue.turn import FaqHit, Suggestion
 from bot.core.dialogue.understanding import Signals
-from bot.core.events import FaqAnswered, FaqMissed
+from bot.core.events import FaqAnswered, FaqMissed, NotUnderstood
 from bot.core.knowledge.models import FaqEntry, PolicyRoute
 
 # Policy routes about the customer and the company, not about one of our products.
@@ -72,7 +72,7 @@ def answer_faq(
     product = ctx.kb.product(entry.product)
     url = product.docs_url if product else None
     ctx.faq = FaqHit(entry.id, entry.question, score)
-    ctx.emit(FaqAnswered(entry.id, score, ctx.signals.text[:500]))
+    ctx.emit(FaqAnswered(entry.id, score, ctx.signals.text[:500], entry.language))
     messages = [ctx.replies.faq_answer(entry.answer, url)]
     if other_language:
         messages.insert(0, ctx.replies.article_in_other_language(entry.language))
@@ -98,6 +98,7 @@ def no_answer(ctx: TurnContext) -> None:
     sig = ctx.signals
     if sig.word_count < 2 and not sig.has(Intent.QUESTION):
         ctx.goto("idle")
+        ctx.emit(NotUnderstood())
         return ctx.say("fallback", ctx.replies.fallback())
     if asks_the_faq(ctx):
         ctx.emit(FaqMissed(sig.text[:500], ctx.state.language))

@@ -4,7 +4,14 @@ Importing this package registers every table on ``Base.metadata`` (migrations co
 """
 
 from bot.storage.models.base import Base, UTCDateTime
-from bot.storage.models.conversations import Conversation, Customer, EventRecord, Message, Ticket
+from bot.storage.models.conversations import (
+    Conversation,
+    Customer,
+    EventRecord,
+    FaqAnswer,
+    Message,
+    Ticket,
+)
 from bot.storage.models.email import InboundEmail, MailboxCursor, OutboundEmail
 from bot.storage.models.staff import AuditEntry, SavedReply, StaffSession, StaffUser, TicketNote
 from bot.storage.models.subscriptions import Subscription
@@ -15,6 +22,7 @@ __all__ = [
     "Conversation",
     "Customer",
     "EventRecord",
+    "FaqAnswer",
     "InboundEmail",
     "MailboxCursor",
     "Message",

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ForeignKey,
     Index,
     Integer,
@@ -36,6 +37,14 @@ class Customer(Base):
 
 class Conversation(Base):
     __tablename__ = "conversations"
+    __table_args__ = (
+        # the ladder reads a period's rows from this index alone (bot.helpdesk.ladder)
+        Index(
+            "ix_conversations_ladder", "created_at", "outcome", "outcome_at", "handoff_reason",
+            "reopened_at", "followed_up_at", "product", "language", "channel",
+        ),
+        Index("ix_conversations_outcome_created", "outcome", "created_at"),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(40), unique=True)
@@ -52,6 +61,13 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # set when its personal data was removed (erasure or retention); an anonymous record remains
     anonymised_at: Mapped[datetime | None]
+    # The resolution ladder's facts (bot.core.resolution), recorded per customer turn since
+    # migration 0007; NULL outcome: no customer turn since then (older conversations).
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome_at: Mapped[datetime | None]  # the turn that set the outcome
+    handoff_reason: Mapped[str | None] = mapped_column(String(24))  # its first ticket's
+    reopened_at: Mapped[datetime | None]  # the customer came back after confirming
+    followed_up_at: Mapped[datetime | None]  # same customer, same product, new conversation
 
     customer: Mapped[Customer | None] = relationship()
     messages: Mapped[list[Message]] = relationship(
@@ -127,3 +143,24 @@ class EventRecord(Base):
 
     def __repr__(self) -> str:
         return f"EventRecord(kind={self.kind!r}, conversation_id={self.conversation_id!r})"
+
+
+class FaqAnswer(Base):
+    """One FAQ answer the bot gave, with the customer's "Did this help?" and whether a ticket
+    followed in the same conversation: the per-entry figures of the dashboard."""
+
+    __tablename__ = "faq_answers"
+    __table_args__ = (Index("ix_faq_answers_answered", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    faq_id: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(8))
+    answered_at: Mapped[datetime]
+    helpful: Mapped[bool | None] = mapped_column(Boolean)  # None: the customer did not say
+    ticket_after: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def __repr__(self) -> str:
+        return f"FaqAnswer(faq_id={self.faq_id!r}, helpful={self.helpful!r})"

@@ -9,11 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.channels.console import charts
 from bot.channels.console.metrics import (
-    ConversationFact,
     TicketFact,
     build_report,
     missed_questions,
@@ -41,25 +40,6 @@ def test_percentiles_interpolate_between_ranks(
     assert percentile(values, pct) == (pytest.approx(expected) if expected is not None else None)
 
 
-def test_deflection_counts_faq_answers_without_a_ticket_among_conversations_with_a_question() -> (
-    None
-):
-    facts = [
-        ConversationFact(DAY, "polder", True, True, False),  # deflected
-        ConversationFact(DAY, "polder", True, True, True),  # FAQ, but a ticket after all
-        ConversationFact(DAY, "polder", True, False, True),
-        ConversationFact(DAY, "polder", False, False, False),  # opened the widget, said nothing
-        ConversationFact(DAY, None, True, True, False),
-    ]
-    report = build_report(
-        facts, [], start=DAY.date(), end=DAY.date(), now=DAY, target_hours=24, zone=ZONE
-    )
-    assert report.total.conversations == 4 and report.total.deflected == 2
-    assert report.by_product["polder"].deflection == pytest.approx(1 / 3)
-    assert report.by_product[""].deflection == 1.0
-    assert report.by_day[DAY.date()].conversations == 4
-
-
 def test_first_response_times_and_breaches_against_the_target() -> None:
     now = DAY + timedelta(days=3)
     tickets = [
@@ -69,7 +49,7 @@ def test_first_response_times_and_breaches_against_the_target() -> None:
         TicketFact(now - timedelta(hours=1), "mailmagnet", None),  # unanswered, still in time
     ]
     report = build_report(
-        [], tickets, start=DAY.date(), end=now.date(), now=now, target_hours=24, zone=ZONE
+        tickets, start=DAY.date(), end=now.date(), now=now, target_hours=24, zone=ZONE
     )
     assert report.total.tickets == 4 and report.total.breaches == 2
     assert report.total.median == pytest.approx(16.0) and report.by_product[
@@ -79,15 +59,15 @@ def test_first_response_times_and_breaches_against_the_target() -> None:
     assert report.by_day[DAY.date()].tickets == 3
 
 
-def test_days_are_counted_in_dutch_time() -> None:
+def test_ticket_days_are_counted_in_dutch_time() -> None:
     late_evening = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)  # 00:30 on the 21st in Amsterdam
     report = build_report(
-        [ConversationFact(late_evening, None, True, False, False)], [],
+        [TicketFact(late_evening, None, None)],
         start=date(2026, 11, 20), end=date(2026, 11, 21), now=late_evening,
         target_hours=24, zone=ZONE,
     )  # fmt: skip
-    assert report.by_day[date(2026, 11, 21)].conversations == 1
-    assert report.by_day[date(2026, 11, 20)].conversations == 0
+    assert report.by_day[date(2026, 11, 21)].tickets == 1
+    assert report.by_day[date(2026, 11, 20)].tickets == 0
 
 
 def test_missed_questions_are_grouped_and_ranked() -> None:
@@ -142,11 +122,14 @@ def test_the_dashboard_page_shows_the_numbers_and_the_missed_questions(
     pattern = r'<span class="value">([^<]+)</span><span class="label">([^<]+)</span>'
     tiles = {label: value for value, label in re.findall(pattern, html)}
     assert tiles["gesprekken"] == "2"
-    assert tiles["door de FAQ beantwoord zonder ticket"] == "50,0%"
+    # one FAQ answer (pending: the customer may still write) and one ticket, so the only
+    # settled conversation is handed off and nothing is durable yet
+    assert tiles["duurzaam opgelost (7 dagen standgehouden)"] == "0,0%"
+    assert tiles["bevestigd door de klant"] == "0,0%"
     assert tiles["mediaan eerste reactie"] == "30,0 h"
     assert tiles["boven de streeftijd van 24 uur"] == "1"
     assert "Kan ik de kleuren per dag instellen?" in html
-    assert html.count('<svg class="chart"') == 4
+    assert html.count('<svg class="chart"') == 4 and html.count('<svg class="ladder-bar"') == 1
     assert console.get("/staff/dashboard/?days=9999&product=nonsense").status_code == 200
     product_only = console.get("/staff/dashboard/?product=polder").text
     assert "Kan ik de kleuren per dag instellen?" not in product_only
@@ -183,3 +166,40 @@ def test_counts_on_the_dashboard_use_plural_forms(app: Flask, console: Console) 
     assert tiles["gesprek"] == "1"  # not "1 gesprekken"
     assert tiles["tickets geopend"] == "0"
     assert "afgelopen 7 dagen" in html and "streeftijd: 24 uur" in html
+
+
+def _talk(app: Flask, *texts: str, email: str | None = None) -> None:
+    rt = rt_of(app)
+    started = rt.conversations.start(channel="widget", language="en", email=email)
+    for text in texts:
+        rt.conversations.post(started.public_id, started.token, text)
+
+
+def _dashboard_queries(app: Flask, console: Console) -> tuple[int, str]:
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    engine = rt_of(app).db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        html = console.get("/staff/dashboard/?days=7").text
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements), html
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries_whatever_the_conversations(
+    app: Flask, console: Console
+) -> None:
+    calendar = "how do I connect google calendar to appointpress"
+    _talk(app, calendar, "yes, thanks")
+    few, _html = _dashboard_queries(app, console)
+    for n in range(6):
+        _talk(app, calendar, "yes, thanks")
+        _talk(app, calendar, "no, that didn't help", f"k{n}@example.org")
+        _talk(app, "the plugin stopped working")
+    many, html = _dashboard_queries(app, console)
+    assert many == few <= 12
+    assert 'id="ladder"' in html and "How do I connect AppointPress to Google Calendar?" in html
