@@ -7,8 +7,9 @@ PostgreSQL: rows are locked with ``SELECT ... FOR UPDATE`` by the repositories.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,13 @@ class Database:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer, and a thread that finds it busy sleeps and polls (1, 2, 5 ...
+        # up to 100 ms between tries), so a queue of threads wastes most of its time asleep.
+        # Our own threads queue on this lock instead and go the moment it is free; SQLite's
+        # busy timeout still rules between processes.
+        self._writer: AbstractContextManager[Any] = (
+            threading.RLock() if self.is_sqlite else nullcontext()
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -77,7 +85,7 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed when the block ends, rolled back on error."""
-        with self.sessions() as session, session.begin():
+        with self._writer, self.sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
