@@ -12,7 +12,7 @@ from bot.core.dialogue.engine import Engine
 from bot.mail.mail_files import MailFile, read_mail_files
 from bot.storage.models import InboundEmail, Message, OutboundEmail
 from tests.channels.email.conftest import HELPDESK, mail, settings
-from tests.channels.email.realworld import require_email_dir
+from tests.mail.realworld import require_email_dir
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
