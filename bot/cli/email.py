@@ -44,6 +44,11 @@ def _runtime(*, quiet: bool = False) -> Any:
     """The app's services; logs go to stderr (stdout may carry a message), ``quiet``: warnings."""
     from bot.app import build_runtime
 
+    return build_runtime(_logging_config(quiet=quiet), migrate=True)
+
+
+def _logging_config(*, quiet: bool = False) -> Config:
+    """The configuration, with logging to stderr set up from it."""
     config = Config.from_env()
     level = logging.getLevelName(config.log_level.upper())
     if quiet and isinstance(level, int):
@@ -51,7 +56,7 @@ def _runtime(*, quiet: bool = False) -> Any:
     logging.basicConfig(
         stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    return build_runtime(config, migrate=True)
+    return config
 
 
 def register(group: click.Group) -> None:
@@ -137,26 +142,34 @@ def register(group: click.Group) -> None:
     @click.option("--once", is_flag=True, help="Send what is due once and exit.")
     def outbox(once: bool) -> None:
         """Send queued mail through SUPPORTBOT_SMTP_URL, retrying with backoff."""
-        from bot.channels.email.service import outbox_sender
+        from bot.channels.email.outbox import OutboxSender
+        from bot.channels.email.service import relay_for
+        from bot.cli.customer import database
 
-        runtime = _runtime()
+        config = _logging_config()  # the database and the relay only: no knowledge base, no engine
         try:
-            sender = outbox_sender(runtime)
+            relay = relay_for(config)
         except ConfigError as error:
             raise click.ClickException(str(error)) from error
-        if once:
-            report = sender.send_due(limit=1000)
-            click.echo(
-                f"sent {len(report.sent)}, retrying {len(report.retrying)}, "
-                f"failed {len(report.failed)}, held back {len(report.suppressed)}",
-                err=True,
-            )
-            return
-        stop = threading.Event()
-        run_until_signal(
-            lambda: threading.Thread(target=sender.run, args=(stop,), daemon=True).start(),
-            stop.set,
+        with database(config) as db:
+            send_outbox(OutboxSender(db, relay), once=once)
+
+
+def send_outbox(sender: Any, *, once: bool) -> None:
+    """`email outbox`: what is due once (``once``), or until a signal."""
+    if once:
+        report = sender.send_due(limit=1000)
+        click.echo(
+            f"sent {len(report.sent)}, retrying {len(report.retrying)}, "
+            f"failed {len(report.failed)}, held back {len(report.suppressed)}",
+            err=True,
         )
+        return
+    stop = threading.Event()
+    run_until_signal(
+        lambda: threading.Thread(target=sender.run, args=(stop,), daemon=True).start(),
+        stop.set,
+    )
 
 
 def process_one(runtime: Any, raw: bytes, *, print_only: bool) -> None:

@@ -27,6 +27,11 @@ MASK = "••••"
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 _HEX32 = re.compile(r"[0-9a-fA-F]{32}")
+# Each shape below is at least 10 characters of a token with a digit in it (a 32-hex key, three
+# groups of 4 or more, or 10 random-looking ones): a text without such a run has no key.
+_MIN_KEY_CHARS = 10
+_LONG_RUN = re.compile(rf"[A-Za-z0-9-]{{{_MIN_KEY_CHARS},}}")
+_DIGIT = re.compile(r"[0-9]")
 # Address-sized pieces of text; one with '@', a slash or a scheme is an email address, a
 # Message-ID, a URL or a path, and nothing in it is masked. (Simple classes: linear time.)
 _CHUNK = re.compile(r"[^\s\"'<>()\[\],;]+")
@@ -89,18 +94,26 @@ def mask_licence_keys(text: str) -> MaskedText:
 
 
 def find_licence_keys(text: str) -> tuple[FoundKey, ...]:
+    if not _may_hold_key(text):
+        return ()
     words = _Words(text)
     found: list[FoundKey] = []
     for chunk in _CHUNK.finditer(text):
         if _is_address(chunk.group()):
             continue
         for match in _TOKEN.finditer(text, chunk.start(), chunk.end()):
-            if _is_key(text, match, words):
+            if match.end() - match.start() >= _MIN_KEY_CHARS and _is_key(text, match, words):
                 token, (start, end) = match.group(), match.span()
                 found.append(
                     FoundKey(start, end, licence_key_hash(token), licence_key_last4(token))
                 )
     return tuple(found)
+
+
+def _may_hold_key(text: str) -> bool:
+    """A cheap test first: every key is a run of ``_MIN_KEY_CHARS`` token characters or more
+    with a digit."""
+    return any(_DIGIT.search(run.group()) for run in _LONG_RUN.finditer(text))
 
 
 def _is_key(text: str, match: re.Match[str], words: _Words) -> bool:

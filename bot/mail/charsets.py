@@ -55,6 +55,7 @@ _META_SCAN_BYTES = 4096
 _META_CHARSET = re.compile(
     rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.-]{1,40})", re.IGNORECASE
 )
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 # Encodings whose bytes are all ASCII yet do not mean ASCII.
 _SEVEN_BIT_CODECS = ("iso2022", "utf-7", "utf-16", "utf-32", "hz")
@@ -143,9 +144,15 @@ def meta_charset(html_bytes: bytes) -> str | None:
     return match.group(1).decode("ascii", "replace") if match else None
 
 
+def has_surrogates(text: str) -> bool:
+    """Raw 8-bit bytes the email parser kept as lone surrogates (a regex: headers are scanned
+    by the thousand)."""
+    return _SURROGATE.search(text) is not None
+
+
 def repair_surrogates(text: str) -> str:
     """Re-decode raw 8-bit bytes that the email parser kept as lone surrogates."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+    if not has_surrogates(text):
         return text
     raw = text.encode("utf-8", errors="surrogateescape")
     return decode_bytes(raw)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import Message
 
-from bot.mail.charsets import decode_bytes, repair_surrogates
+from bot.mail.charsets import decode_bytes, has_surrogates, repair_surrogates
 
 MAX_HEADERS = 500
 MAX_HEADER_CHARS = 16_384
@@ -57,7 +57,7 @@ def _decode_with_policy(name: str, value: str) -> str | None:
     undecodable = any(
         type(d).__name__ in {"CharsetError", "UndecodableBytesDefect"} for d in header.defects
     )
-    if undecodable or "\ufffd" in text or any("\udc80" <= ch <= "\udcff" for ch in text):
+    if undecodable or "\ufffd" in text or has_surrogates(text):
         return None
     return text
 
@@ -123,6 +123,15 @@ def header_map(raw_items: Sequence[tuple[str, str]]) -> HeaderMap:
     return HeaderMap(
         (name, decode_header_value(name, value[:MAX_HEADER_CHARS])) for name, value in raw_items
     )
+
+
+def first_decoded(raw_items: Sequence[tuple[str, str]], name: str) -> str | None:
+    """``header_map(raw_items).first(name)`` without decoding the other headers."""
+    wanted = name.casefold()
+    for item_name, value in raw_items:
+        if item_name.casefold() == wanted:
+            return decode_header_value(item_name, value[:MAX_HEADER_CHARS])
+    return None
 
 
 def parse_address_list(raw_values: Sequence[str]) -> list[str]:

@@ -11,15 +11,16 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 
 from sqlalchemy import ColumnElement, Select, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.mail.header_decoding import (
-    header_map,
+    first_decoded,
     parse_mailbox,
     parse_message_ids,
     raw_header_items,
@@ -43,10 +44,14 @@ _TRACE_FIELD = re.compile(
 
 @dataclass(frozen=True)
 class Stored:
-    """The row a message is stored in; ``duplicate`` when the same message was stored before."""
+    """The row a message is stored in; ``duplicate`` when the same message was stored before.
+
+    ``row`` is the new row itself, in the session that stored it (None for a duplicate).
+    """
 
     id: int
     duplicate: bool
+    row: InboundEmail | None = field(default=None, compare=False, repr=False)
 
 
 def content_hash(raw: bytes) -> str:
@@ -66,34 +71,52 @@ def store_inbound(
     recipients: Sequence[str] = (),
 ) -> Stored:
     """Write ``raw`` durably (committed when this returns); a known message is not stored twice."""
-    digest = content_hash(raw)
+    row = inbound_row(raw, source=source, envelope_sender=envelope_sender, recipients=recipients)
+    try:
+        with db.session() as session:  # one short write transaction: the SMTP client waits
+            stored = add_inbound(session, row)
+        return Stored(stored.id, stored.duplicate)
+    except IntegrityError:  # the same message stored at the same moment by another receiver
+        with db.session() as session:
+            found = session.scalar(_by_hash(row.content_hash))
+        if found is None:
+            raise
+        return Stored(found, True)
+
+
+def inbound_row(
+    raw: bytes,
+    *,
+    source: str,
+    envelope_sender: str | None = None,
+    recipients: Sequence[str] = (),
+) -> InboundEmail:
+    """A ``received`` row for ``raw``, read before any transaction begins (the lock is short)."""
     message_id, from_addr, subject = _summary(raw)
-    row = InboundEmail(
+    return InboundEmail(
         source=source,
         envelope_sender=None if envelope_sender is None else envelope_sender[:500],
         envelope_recipients=[r[:320] for r in recipients[:100]],
         raw=raw,
         size=len(raw),
-        content_hash=digest,
+        content_hash=content_hash(raw),
         message_id=message_id,
         from_addr=from_addr,
         subject=subject,
         status="received",
         attempts=0,
     )
-    try:
-        with db.session() as session:  # one short write transaction: the SMTP client waits
-            existing = session.scalar(_by_hash(digest))
-            if existing is not None:
-                return Stored(existing, True)
-            session.add(row)
-        return Stored(row.id, False)
-    except IntegrityError:  # the same message stored at the same moment by another receiver
-        with db.session() as session:
-            found = session.scalar(_by_hash(digest))
-        if found is None:
-            raise
-        return Stored(found, True)
+
+
+def add_inbound(session: Session, row: InboundEmail) -> Stored:
+    """``row`` added in the caller's transaction (flushed: it has its id), unless a message with
+    the same content is stored already."""
+    existing = session.scalar(_by_hash(row.content_hash))
+    if existing is not None:
+        return Stored(existing, True)
+    session.add(row)
+    session.flush()
+    return Stored(row.id, False, row)
 
 
 def _by_hash(digest: str) -> Select[int]:
@@ -105,11 +128,10 @@ def _summary(raw: bytes) -> tuple[str | None, str | None, str | None]:
     block = raw[:_HEADER_SCAN_BYTES]
     end = _BLANK_LINE.search(block)
     items = raw_header_items(BytesHeaderParser().parsebytes(block[: end.end()] if end else block))
-    headers = header_map(items)
     raw_from = next((value for name, value in items if name.lower() == "from"), None)
-    ids = parse_message_ids(headers.first("message-id"))
+    ids = parse_message_ids(first_decoded(items, "message-id"))
     mailbox = parse_mailbox(raw_from)
-    subject = headers.first("subject") or ""
+    subject = first_decoded(items, "subject") or ""
     message_id = ids[0] if ids and len(ids[0]) <= 500 else None
     return message_id, mailbox[1][:320] if mailbox else None, subject[:300] or None
 

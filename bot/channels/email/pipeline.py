@@ -46,12 +46,16 @@ class EmailChannel:
         *,
         clock: Callable[[], datetime] = utcnow,
         print_only: bool = False,
+        sole_processor: bool = False,
     ) -> None:
         self.db = db
         self.conversations = conversations
         self.settings = settings
         self.clock = clock
         self.replier = Replier(conversations, settings, print_only=print_only)
+        # Nobody else stores or processes mail in this database (`email replay`'s private one):
+        # ``handle`` stores and answers a message in one transaction, without a lease.
+        self.sole_processor = sole_processor
 
     # -- the two steps --------------------------------------------------------------------------
     def receive(
@@ -82,14 +86,7 @@ class EmailChannel:
             with self.db.session() as session:
                 # Locked and checked again: a processor whose lease ran out may still finish.
                 row = session.get(InboundEmail, inbound_id, with_for_update=not self.db.is_sqlite)
-                if row is None or row.status != "received":
-                    outcome = None
-                else:
-                    outcome = self._pipeline(session, row, now, observe)
-                    row.status, row.processed_at, row.lease_until = "processed", now, None
-                    row.outcome, row.conversation_id = outcome.outcome, outcome.conversation_id
-                    row.reason = outcome.reason[:60] or None
-                    row.detail = outcome.detail[:500] or None
+                outcome = self._finish(session, row, now, observe)
             return outcome or self.recorded(inbound_id)
         except Exception as error:  # recorded on the row and retried; the raw mail stays stored
             log.exception("email: processing inbound #%s failed", inbound_id)
@@ -105,8 +102,51 @@ class EmailChannel:
         observe: Callable[[InboundMail], None] | None = None,
     ) -> Outcome:
         """Store, then process: what `email process` and the receivers do per message."""
+        if self.sole_processor:
+            outcome = self._store_and_process(raw, source, envelope_sender, observe)
+            if outcome is not None:
+                return outcome
         stored = self.receive(raw, source=source, envelope_sender=envelope_sender)
         return self.process(stored.id, observe=observe)
+
+    def _store_and_process(
+        self,
+        raw: bytes,
+        source: str,
+        envelope_sender: str | None,
+        observe: Callable[[InboundMail], None] | None,
+    ) -> Outcome | None:
+        """One transaction instead of three (store, claim, process) when no other processor
+        can be there. None when the message needs the usual way: a copy of it is stored
+        already, or processing failed (rolled back, so the usual way stores it, runs it again
+        and records the error just as it always does)."""
+        now = self.clock()
+        row = inbox.inbound_row(raw, source=source, envelope_sender=envelope_sender)
+        row.attempts = 1  # what the claim would have counted
+        try:
+            with self.db.session() as session:
+                stored = inbox.add_inbound(session, row)
+                return None if stored.duplicate else self._finish(session, row, now, observe)
+        except Exception:  # handed to the usual way, which logs and records it
+            return None
+
+    def _finish(
+        self,
+        session: Session,
+        row: InboundEmail | None,
+        now: datetime,
+        observe: Callable[[InboundMail], None] | None,
+    ) -> Outcome | None:
+        """The pipeline on a claimed row, its outcome recorded on the row; None when the row
+        is gone or done already."""
+        if row is None or row.status != "received":
+            return None
+        outcome = self._pipeline(session, row, now, observe)
+        row.status, row.processed_at, row.lease_until = "processed", now, None
+        row.outcome, row.conversation_id = outcome.outcome, outcome.conversation_id
+        row.reason = outcome.reason[:60] or None
+        row.detail = outcome.detail[:500] or None
+        return outcome
 
     def process_due(self, limit: int = 100) -> list[Outcome]:
         """Everything still waiting: new rows and those a crashed processor left behind."""

@@ -23,7 +23,7 @@ from bot.channels.email.pipeline import EmailChannel
 from bot.core.dialogue.engine import Engine
 from bot.core.licence_keys import mask_licence_keys
 from bot.helpdesk.conversations import Conversations
-from bot.mail.header_decoding import header_map, parse_date, raw_header_items
+from bot.mail.header_decoding import first_decoded, parse_date, raw_header_items
 from bot.mail.mail_files import MailFile
 from bot.mail.mail_outcome import FAILED, REPLIED, Outcome
 from bot.mail.message import InboundMail, parse_message
@@ -92,7 +92,7 @@ class Replay:
         self.db = in_memory_database()
         conversations = Conversations(self.db, engine, clock=self.clock)
         self.channel = EmailChannel(
-            self.db, conversations, settings, clock=self.clock, print_only=True
+            self.db, conversations, settings, clock=self.clock, print_only=True, sole_processor=True
         )
 
     def run(self, files: Iterable[MailFile]) -> Iterator[ReplayRecord | Skipped]:
@@ -102,10 +102,10 @@ class Replay:
     def one(self, item: MailFile) -> ReplayRecord | Skipped:
         if item.error:
             return Skipped(item.name, item.error)
-        headers = header_map(raw_header_items(_HEADERS.parsebytes(_header_block(item.raw))))
-        if not len(headers):
+        headers = raw_header_items(_HEADERS.parsebytes(_header_block(item.raw)))
+        if not headers:
             return Skipped(item.name, NOT_A_MESSAGE)
-        self.clock.follow(parse_date(headers.first("date")))
+        self.clock.follow(parse_date(first_decoded(headers, "date")))
         seen: list[InboundMail] = []  # the pipeline's own decoded, key-masked mail
         outcome = self.channel.handle(item.raw, source="replay", observe=seen.append)
         if seen:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.channels.email.bounced_addresses import clear_bounce
@@ -155,7 +155,7 @@ class Replier:
         now: datetime,
     ) -> Outcome:
         """The reply into the outbox; an address compose cannot use leaves the turn stored."""
-        ticket = repo.ticket_for(session, conversation.id)
+        ticket = conversation.ticket  # loaded already when the engine's turn was stored
         first = _first_bot_mail(session, conversation.id)
         try:
             msg = bot_reply(
@@ -179,19 +179,24 @@ class Replier:
     def _rate_limit(
         self, session: Session, recipient: str, conversation_id: int, now: datetime
     ) -> AutoReplyDecision:
-        since = now - timedelta(days=1)
-        base = select(OutboundEmail.created_at).where(
+        # One query for both limits: automatic mail of the last day to this address or thread.
+        address = recipient.lower()
+        query = select(
+            OutboundEmail.created_at, OutboundEmail.recipient, OutboundEmail.conversation_id
+        ).where(
             OutboundEmail.kind == BOT_KIND,
             OutboundEmail.status.in_(_COUNTED),
-            OutboundEmail.created_at >= since,
+            OutboundEmail.created_at >= now - timedelta(days=1),
+            or_(
+                OutboundEmail.recipient == address, OutboundEmail.conversation_id == conversation_id
+            ),
         )
-        to_sender = list(session.scalars(base.where(OutboundEmail.recipient == recipient.lower())))
+        sent = session.execute(query).all()
+        to_sender = [row.created_at for row in sent if row.recipient == address]
         decision = self.settings.sender_limit.decide(to_sender, now)
         if not decision.reply:
             return AutoReplyDecision(False, decision.reason, f"{decision.detail} to {recipient}")
-        in_thread = list(
-            session.scalars(base.where(OutboundEmail.conversation_id == conversation_id))
-        )
+        in_thread = [row.created_at for row in sent if row.conversation_id == conversation_id]
         decision = self.settings.conversation_limit.decide(in_thread, now)
         if not decision.reply:
             return AutoReplyDecision(False, decision.reason, decision.detail + " in this thread")

@@ -11,7 +11,7 @@ from bot.channels.email.smtp_transport import SmtpRelay
 from bot.channels.email.staff_mail import StaffMail
 from bot.channels.runtime import Runtime
 from bot.clock import utcnow
-from bot.config import ConfigError
+from bot.config import Config, ConfigError
 
 
 def staff_mail(runtime: Runtime) -> StaffMail:
@@ -35,7 +35,12 @@ def email_channel(
 
 def smtp_relay(runtime: Runtime) -> SmtpRelay:
     """The relay from SUPPORTBOT_SMTP_URL; a missing or malformed URL names the variable."""
-    url = runtime.config.smtp_url
+    return relay_for(runtime.config)
+
+
+def relay_for(config: Config) -> SmtpRelay:
+    """``smtp_relay`` for a caller without a runtime (`email outbox` needs no engine)."""
+    url = config.smtp_url
     if not url:
         raise ConfigError("SUPPORTBOT_SMTP_URL is not set: outgoing mail needs a relay")
     try:

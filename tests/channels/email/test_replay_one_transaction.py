@@ -1,0 +1,72 @@
+"""`email replay` stores and answers a mail in one transaction: it decides what the usual three
+transactions (store, claim, process) decide, mail for mail, and leaves the same rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.channels.email.replay import Replay, ReplayRecord, Skipped
+from bot.core.dialogue.engine import Engine
+from bot.mail.mail_files import MailFile, read_mail_files
+from bot.storage.models import InboundEmail, Message, OutboundEmail
+from tests.channels.email.conftest import HELPDESK, mail, settings
+from tests.mail.realworld import require_email_dir
+
+START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
+def inbox() -> list[MailFile]:
+    """The shared real-world mail, then customers' questions: threads, a rate limit, a copy
+    of a stored message (same bytes) and a second message under a used Message-ID."""
+    files = list(read_mail_files([require_email_dir()]))
+    own = [
+        mail(f"Vraag {n}: werkt de plugin met WooCommerce?", to=HELPDESK, message_id=f"<q{n}@k>")
+        for n in range(5)
+    ]
+    own.append(mail("Andere tekst, zelfde Message-ID", to=HELPDESK, message_id="<q0@k>"))
+    files += [MailFile(f"own-{n}.eml", raw) for n, raw in enumerate(own)]
+    return [*files, files[0], files[-3]]
+
+
+def replayed(engine: Engine, *, one_transaction: bool) -> tuple[list[object], list[object]]:
+    replay = Replay(engine, settings(), start=START)
+    replay.channel.sole_processor = one_transaction
+    try:
+        results = [_comparable(r) for r in replay.run(inbox())]
+        with replay.db.session() as session:
+            inbound = session.execute(
+                select(
+                    InboundEmail.status, InboundEmail.outcome, InboundEmail.reason,
+                    InboundEmail.conversation_id, InboundEmail.attempts, InboundEmail.subject,
+                    InboundEmail.lease_until,
+                ).order_by(InboundEmail.id)
+            ).all()  # fmt: skip
+            outbound = session.execute(
+                select(
+                    OutboundEmail.inbound_email_id, OutboundEmail.recipient,
+                    OutboundEmail.subject, OutboundEmail.status,
+                ).order_by(OutboundEmail.id)
+            ).all()  # fmt: skip
+            messages = session.execute(
+                select(Message.conversation_id, Message.seq, Message.role, Message.text)
+            ).all()
+        return results, [*inbound, *outbound, *sorted(messages)]
+    finally:
+        replay.close()
+
+
+def _comparable(result: ReplayRecord | Skipped) -> object:
+    return result.as_json() if isinstance(result, ReplayRecord) else result
+
+
+def test_one_transaction_decides_and_stores_what_three_transactions_do(engine: Engine) -> None:
+    results, rows = replayed(engine, one_transaction=True)
+    usual_results, usual_rows = replayed(engine, one_transaction=False)
+    assert results == usual_results
+    assert rows == usual_rows
+    replies = [r for r in results if isinstance(r, dict) and r["reply"]]
+    assert len(replies) >= 3, "the customers' questions are answered"
+    reasons = {r["reason"] for r in results if isinstance(r, dict)}
+    assert {"duplicate", "rate_limited"} <= reasons
