@@ -49,6 +49,23 @@ class FaqMissed(Event):
 
 
 @dataclass(frozen=True)
+class SuggestionsDeclined(Event):
+    """None of the suggested entries fitted the customer's question (``query``)."""
+
+    query: str
+    language: str
+    offered: tuple[str, ...] = ()  # the refs suggested
+
+
+@dataclass(frozen=True)
+class NotUnderstood(Event):
+    """The bot could not make anything of a message (the fallback reply)."""
+
+    query: str
+    language: str
+
+
+@dataclass(frozen=True)
 class FaqFeedback(Event):
     faq_id: str
     helpful: bool

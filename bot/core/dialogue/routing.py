@@ -9,7 +9,7 @@ from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.policy import OWN_REFERENCE
 from bot.core.dialogue.turn import FaqHit, Suggestion
 from bot.core.dialogue.understanding import Signals
-from bot.core.events import FaqAnswered, FaqMissed
+from bot.core.events import FaqAnswered, FaqMissed, NotUnderstood
 from bot.core.knowledge.models import FaqEntry, PolicyRoute
 
 # Policy routes about the customer and the company, not about one of our products.
@@ -97,6 +97,8 @@ def no_answer(ctx: TurnContext) -> None:
     """Nothing in the FAQ: ask for the product when that helps, else offer a person."""
     sig = ctx.signals
     if sig.word_count < 2 and not sig.has(Intent.QUESTION):
+        if sig.text.strip():
+            ctx.emit(NotUnderstood(sig.text[:500], ctx.state.language))
         ctx.goto("idle")
         return ctx.say("fallback", ctx.replies.fallback())
     if asks_the_faq(ctx):

@@ -81,10 +81,8 @@ class FaqIndex:
         )
         self._faq = {lang: [e for e in entries if e.language == lang] for lang in self.languages}
         self._cards = {lang: [c for c in cards if c.language == lang] for lang in self.languages}
-        self._indexes = {
-            lang: LanguageIndex(lang, [*self._faq[lang], *self._cards[lang]], products, weights)
-            for lang in self.languages
-        }
+        self.learned: Mapping[tuple[str, str], tuple[str, ...]] = {}
+        self._indexes = self._build_indexes()
         self._stand_ins = {lang: self._build_stand_ins(lang) for lang in self.languages}
         self.meaning, self._twins = self._meaning(semantic)
         self.calibrations: dict[str, Calibration] = {}
@@ -103,6 +101,42 @@ class FaqIndex:
             self.calibrations = cached(key, self._calibrate)
         self._gates: dict[str, Gate] = {
             lang: thresholds or self.calibrations[lang].gate for lang in self.languages
+        }
+
+    def _build_indexes(self, languages: Sequence[str] | None = None) -> dict[str, LanguageIndex]:
+        return {
+            lang: LanguageIndex(
+                lang,
+                [*self._faq[lang], *self._cards[lang]],
+                self.products,
+                self.weights,
+                self.learned,
+            )
+            for lang in (self.languages if languages is None else languages)
+        }
+
+    def learn(self, phrasings: Mapping[tuple[str, str], Sequence[str]]) -> None:
+        """Index these taught phrasings (entry key -> phrasings) next to the entries' own
+        alternatives, replacing the ones taught before; only the languages whose phrasings
+        changed are indexed again. The gate stays as calibrated on the knowledge base itself,
+        so every worker decides alike whatever it learned when.
+
+        Thread-safe: the new indexes are built aside and swapped in with one assignment each.
+        """
+        known = {entry.key for entries in self._faq.values() for entry in entries}
+        before = self.learned
+        self.learned = {
+            key: tuple(dict.fromkeys(texts)) for key, texts in phrasings.items() if key in known
+        }
+        changed = {
+            key[0] for key in {*before, *self.learned} if before.get(key) != self.learned.get(key)
+        }
+        if not changed:
+            return
+        self._indexes = {**self._indexes, **self._build_indexes(sorted(changed))}
+        self._stand_ins = {  # another language's entries stand in where this one has none
+            lang: self._build_stand_ins(lang) if changed - {lang} else self._stand_ins[lang]
+            for lang in self.languages
         }
 
     def _meaning(
@@ -128,7 +162,9 @@ class FaqIndex:
         for other, found in self._faq.items():
             missing = [entry for entry in found if entry.id not in own_ids]
             if other != language and missing:
-                stand_ins.append(LanguageIndex(other, missing, self.products, self.weights))
+                stand_ins.append(
+                    LanguageIndex(other, missing, self.products, self.weights, self.learned)
+                )
         return stand_ins
 
     # -- the gate ------------------------------------------------------------------------------

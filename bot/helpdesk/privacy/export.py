@@ -31,6 +31,7 @@ from bot.storage.models import (
     EventRecord,
     InboundEmail,
     Message,
+    MissedQuestion,
     OutboundEmail,
     StaffUser,
     Subscription,
@@ -172,6 +173,11 @@ def _conversation(session: Session, conversation: Conversation, notes: bool) -> 
         .where(EventRecord.conversation_id == conversation.id)
         .order_by(EventRecord.id)
     ).all()
+    misses = session.scalars(
+        select(MissedQuestion)
+        .where(MissedQuestion.conversation_id == conversation.id)
+        .order_by(MissedQuestion.id)
+    ).all()
     links = session.execute(
         select(ConversationSubscription, Subscription)
         .join(Subscription, Subscription.id == ConversationSubscription.subscription_id)
@@ -196,6 +202,15 @@ def _conversation(session: Session, conversation: Conversation, notes: bool) -> 
         },
         "messages": [_message(m) for m in messages],
         "events": [_event(e) for e in events],
+        "questions_the_bot_missed": [
+            {
+                "ref": ref("missed_questions", miss.id),
+                "at": _time(miss.created_at),
+                "reason": miss.reason,
+                "text": miss.text,
+            }
+            for miss in misses
+        ],
         "licence_keys_recognised": [
             {
                 "ref": ref(

@@ -6,6 +6,7 @@ Importing this package registers every table on ``Base.metadata`` (migrations co
 from bot.storage.models.base import Base, UTCDateTime
 from bot.storage.models.conversations import Conversation, Customer, EventRecord, Message, Ticket
 from bot.storage.models.email import InboundEmail, MailboxCursor, OutboundEmail
+from bot.storage.models.learning import LearnedPhrasing, MissedGroup, MissedQuestion
 from bot.storage.models.staff import AuditEntry, SavedReply, StaffSession, StaffUser, TicketNote
 from bot.storage.models.subscriptions import Subscription
 
@@ -16,8 +17,11 @@ __all__ = [
     "Customer",
     "EventRecord",
     "InboundEmail",
+    "LearnedPhrasing",
     "MailboxCursor",
     "Message",
+    "MissedGroup",
+    "MissedQuestion",
     "OutboundEmail",
     "SavedReply",
     "StaffSession",

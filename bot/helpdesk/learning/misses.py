@@ -1,0 +1,102 @@
+"""Missed questions stored in the customer's transaction and grouped with those alike.
+
+A new miss joins the open group whose first question is most alike (``bot.core.learning.
+similarity``), among the groups of its language seen most recently; otherwise it starts one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from bot.core.learning.misses import Miss
+from bot.core.learning.similarity import closest_group, similarity_key
+from bot.storage.models import MissedGroup, MissedQuestion
+
+# How many recently seen open groups a new miss is compared with: enough for a week's
+# questions of a busy shop, few enough to compare in a millisecond.
+GROUPS_COMPARED = 300
+
+
+def record_miss(
+    session: Session, conversation_id: int, miss: Miss, now: datetime
+) -> MissedQuestion:
+    key = similarity_key(miss.text, miss.language)
+    group = _group_for(session, key, miss)
+    if group is None:
+        group = MissedGroup(
+            language=miss.language, product=miss.product, status="open", size=1,
+            first_seen=now, last_seen=now,
+        )  # fmt: skip
+        session.add(group)
+        session.flush()
+    else:  # counted in SQL: two workers may add to one group at once
+        session.execute(
+            update(MissedGroup)
+            .where(MissedGroup.id == group.id)
+            .values(size=MissedGroup.size + 1, last_seen=now)
+            .execution_options(synchronize_session=False)
+        )
+    question = MissedQuestion(
+        group_id=group.id,
+        conversation_id=conversation_id,
+        reason=miss.reason,
+        text=miss.text,
+        similarity_key=key,
+        entry_ref=miss.entry,
+        created_at=now,
+    )
+    session.add(question)
+    return question
+
+
+def _group_for(session: Session, key: str, miss: Miss) -> MissedGroup | None:
+    recent = (
+        select(MissedGroup.id)
+        .where(MissedGroup.status == "open", MissedGroup.language == miss.language)
+        .order_by(MissedGroup.last_seen.desc())
+        .limit(GROUPS_COMPARED)
+    )
+    firsts = (
+        select(func.min(MissedQuestion.id))
+        .where(MissedQuestion.group_id.in_(recent.scalar_subquery()))
+        .group_by(MissedQuestion.group_id)
+    )
+    seeds = session.execute(
+        select(MissedQuestion.group_id, MissedQuestion.similarity_key).where(
+            MissedQuestion.id.in_(firsts.scalar_subquery())
+        )
+    ).all()
+    found = closest_group(key, {group_id: seed for group_id, seed in seeds})
+    return session.get(MissedGroup, found) if found is not None else None
+
+
+def forget_misses(session: Session, conversation_id: int) -> int:
+    """Erasure and retention: the conversation's missed questions go; a group left without
+    questions goes too unless staff decided on it (their decision keeps their own text)."""
+    groups = list(
+        session.scalars(
+            select(MissedQuestion.group_id)
+            .where(MissedQuestion.conversation_id == conversation_id)
+            .distinct()
+        )
+    )
+    result = session.execute(
+        delete(MissedQuestion).where(MissedQuestion.conversation_id == conversation_id)
+    )
+    for group_id in groups:
+        left = session.scalar(
+            select(func.count(MissedQuestion.id)).where(MissedQuestion.group_id == group_id)
+        )
+        session.execute(
+            update(MissedGroup).where(MissedGroup.id == group_id).values(size=left or 0)
+        )
+    if groups:
+        session.execute(
+            delete(MissedGroup).where(
+                MissedGroup.id.in_(groups), MissedGroup.size == 0, MissedGroup.status == "open"
+            )
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
