@@ -56,7 +56,7 @@ def faq_entry(kb: KnowledgeBase, ref: str) -> FaqEntry:
     language, slash, entry_id = ref.strip().partition("/")
     entry = kb.faq_entry(language, entry_id) if slash else None
     if entry is None:
-        raise TeachingRefused(f"no FAQ entry {ref!r} (write it as language/id, e.g. en/refunds)")
+        raise TeachingRefused(f"no FAQ entry {ref} (write it as language/id, e.g. en/refund)")
     return entry
 
 
