@@ -58,9 +58,12 @@ def index() -> Response:
     query = request.args.get("q", "")[:MAX_QUERY].strip()
     with rt.db.session() as session:
         page = review_page(session, status, language or None)
+    # Entries to teach to are looked up for the one group staff search for (the ranking
+    # costs milliseconds per group; a page of groups must not pay it fifty times).
     choices = {
-        group.id: entry_choices(group, query if str(group.id) == searched else "")
+        group.id: entry_choices(group, query)
         for group in page.groups
+        if status == "open" and str(group.id) == searched
     }
     html = render_template(
         "console/misses.html",
@@ -79,8 +82,8 @@ def index() -> Response:
 
 
 def entry_choices(group: GroupView, query: str) -> list[FaqEntry]:
-    """The entries offered for teaching: the FAQ search's results when staff searched, else the
-    nearest entries by the bot's own ranking (what it almost answered)."""
+    """The entries offered for teaching: the FAQ search's results (the canned replies' search)
+    for ``query``, or without one the nearest entries by the bot's own ranking."""
     kb = runtime().kb
     if query:
         found = search_faq(kb, group.language, query, product=group.product)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.core.knowledge.models import KnowledgeBase
@@ -86,22 +86,23 @@ def _add_samples(session: Session, groups: dict[int, GroupView]) -> None:
     """The latest few questions of each group, and why each group's questions were missed."""
     if not groups:
         return
-    latest = (
+    # one index range per group (its newest few): a popular group's thousands of questions
+    # are never read to show three of them
+    newest = [
         select(
+            MissedQuestion.id,
             MissedQuestion.group_id,
             MissedQuestion.text,
             MissedQuestion.entry_ref,
-            func.row_number()
-            .over(partition_by=MissedQuestion.group_id, order_by=MissedQuestion.id.desc())
-            .label("position"),
         )
-        .where(MissedQuestion.group_id.in_(groups))
+        .where(MissedQuestion.group_id == group_id)
+        .order_by(MissedQuestion.id.desc())
+        .limit(SAMPLES * 3)
         .subquery()
-    )
+        for group_id in groups
+    ]
     seen: dict[int, set[str]] = defaultdict(set)
-    for group_id, text, entry_ref, _ in session.execute(
-        select(latest).where(latest.c.position <= SAMPLES * 3).order_by(latest.c.position)
-    ):
+    for group_id, text, entry_ref in session.execute(union_all(*(select(part) for part in newest))):
         view = groups[group_id]
         view.offered = view.offered or entry_ref
         if len(view.samples) < SAMPLES and text.casefold() not in seen[group_id]:

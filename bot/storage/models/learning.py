@@ -46,7 +46,10 @@ class MissedQuestion(Base):
     help" (the question it was about), or not understood."""
 
     __tablename__ = "missed_questions"
-    __table_args__ = (Index("ix_missed_questions_group", "group_id", "id"),)
+    __table_args__ = (
+        Index("ix_missed_questions_group", "group_id", "id"),
+        Index("ix_missed_questions_group_reason", "group_id", "reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("missed_groups.id", ondelete="CASCADE"))

@@ -73,10 +73,14 @@ def upgrade() -> None:
             batch_op.f("ix_missed_questions_conversation_id"), ["conversation_id"], unique=False
         )
         batch_op.create_index("ix_missed_questions_group", ["group_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_missed_questions_group_reason", ["group_id", "reason"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("missed_questions", schema=None) as batch_op:
+        batch_op.drop_index("ix_missed_questions_group_reason")
         batch_op.drop_index("ix_missed_questions_group")
         batch_op.drop_index(batch_op.f("ix_missed_questions_conversation_id"))
 
