@@ -102,7 +102,8 @@ def _add_samples(session: Session, groups: dict[int, GroupView]) -> None:
         for group_id in groups
     ]
     seen: dict[int, set[str]] = defaultdict(set)
-    for group_id, text, entry_ref in session.execute(union_all(*(select(part) for part in newest))):
+    rows = session.execute(union_all(*(select(part) for part in newest))).all()
+    for _id, group_id, text, entry_ref in sorted(rows, key=lambda row: -row[0]):  # newest first
         view = groups[group_id]
         view.offered = view.offered or entry_ref
         if len(view.samples) < SAMPLES and text.casefold() not in seen[group_id]:

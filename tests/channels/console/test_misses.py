@@ -36,10 +36,19 @@ def test_a_question_without_an_faq_answer_is_shown_for_review(
 ) -> None:
     assert ask(app, PI)["faq"] is None
     html = console.get("/staff/misses/").text
-    assert PI in html and "no FAQ answer" in html
+    assert PI in html and "geen FAQ-antwoord" in html  # the console speaks Dutch here
     assert 'value="nl/system-requirements"' in console.get(
         "/staff/misses/", query_string={"group": groups(app)[0].id, "q": "systeemeisen"}
     ).text  # the FAQ search of the canned replies finds the entry to teach
+
+
+def test_a_search_without_words_offers_the_nearest_entries(app: Flask, console: Console) -> None:
+    ask(app, PI)
+    group = groups(app)[0]
+    html = console.get("/staff/misses/", query_string={"group": group.id, "q": ""}).text
+    assert html.count('type="radio" name="entry"') == 3  # the bot's own ranking
+    assert 'value="nl/system-requirements"' in html
+    assert 'type="radio"' not in console.get("/staff/misses/").text  # not for every group
 
 
 def test_alike_questions_form_one_group(app: Flask) -> None:
