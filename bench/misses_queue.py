@@ -80,17 +80,20 @@ def seed(rt: Runtime, count: int) -> None:
             group_of[topic] = len(groups) + 1
             groups.append(
                 {"id": len(groups) + 1, "language": "nl", "product": None, "status": status,
-                 "size": 0, "first_seen": when, "last_seen": when, "entry_ref": None,
+                 "size": 0, "no_match": 0, "declined": 0, "not_helped": 0, "not_understood": 0,
+                 "seed_id": n, "first_seen": when, "last_seen": when, "entry_ref": None,
                  "text": None if status == "open" else question(rng, topic),
                  "decided_by": None, "decided_at": None if status == "open" else when}
             )  # fmt: skip
         group = groups[group_of[topic] - 1]
         group["size"] += 1
+        group["no_match"] += 1
         group["last_seen"] = when
         text_ = question(rng, topic)
         misses.append(
-            {"group_id": group["id"], "conversation_id": n, "reason": "no_match", "text": text_,
-             "similarity_key": similarity_key(text_, "nl"), "entry_ref": None, "created_at": when}
+            {"id": n, "group_id": group["id"], "conversation_id": n, "reason": "no_match",
+             "text": text_, "similarity_key": similarity_key(text_, "nl"), "entry_ref": None,
+             "created_at": when}
         )  # fmt: skip
     with rt.db.engine.begin() as connection:
         for table, rows in (
@@ -99,7 +102,7 @@ def seed(rt: Runtime, count: int) -> None:
             for start in range(0, len(rows), CHUNK):
                 connection.execute(insert(table), rows[start : start + CHUNK])
         if rt.db.engine.dialect.name == "postgresql":
-            for table in ("conversations", "missed_groups", "missed_questions"):
+            for table in ("conversations", "missed_groups", "missed_questions"):  # ids given
                 connection.execute(
                     text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                          f"(SELECT coalesce(max(id), 0) + 1 FROM {table}))")

@@ -18,7 +18,14 @@ from bot.core.knowledge.models import FaqEntry
 from bot.helpdesk import audit
 from bot.helpdesk.errors import NotFound
 from bot.helpdesk.learning.phrasings import TeachingRefused
-from bot.helpdesk.learning.review import AlreadyDecided, Decision, GroupView, decide, review_page
+from bot.helpdesk.learning.review import (
+    COUNTED_UP_TO,
+    AlreadyDecided,
+    Decision,
+    GroupView,
+    decide,
+    review_page,
+)
 from bot.storage.models.learning import GROUP_STATUSES
 
 log = logging.getLogger(__name__)
@@ -59,7 +66,7 @@ def index() -> Response:
     with rt.db.session() as session:
         page = review_page(session, status, language or None)
     # Entries to teach to are looked up for the one group staff search for (the ranking
-    # costs milliseconds per group; a page of groups must not pay it fifty times).
+    # costs milliseconds per group; a page of groups must not pay it thirty times).
     choices = {
         group.id: entry_choices(group, query)
         for group in page.groups
@@ -68,6 +75,7 @@ def index() -> Response:
     html = render_template(
         "console/misses.html",
         page=page,
+        counted_up_to=COUNTED_UP_TO,
         choices=choices,
         searched=searched,
         query=query,

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.core.learning.misses import Miss
+from bot.core.learning.misses import MISS_REASONS, Miss
 from bot.core.learning.similarity import closest_group, similarity_key
 from bot.storage.models import MissedGroup, MissedQuestion
 
@@ -24,23 +24,24 @@ def record_miss(
     session: Session, conversation_id: int, miss: Miss, now: datetime
 ) -> MissedQuestion:
     key = similarity_key(miss.text, miss.language)
-    group = _group_for(session, key, miss)
-    if group is None:
+    group_id = _group_for(session, key, miss)
+    if group_id is None:
         group = MissedGroup(
-            language=miss.language, product=miss.product, status="open", size=1,
-            first_seen=now, last_seen=now,
+            language=miss.language, product=miss.product, status="open", size=0, no_match=0,
+            declined=0, not_helped=0, not_understood=0, first_seen=now, last_seen=now,
         )  # fmt: skip
         session.add(group)
         session.flush()
-    else:  # counted in SQL: two workers may add to one group at once
-        session.execute(
-            update(MissedGroup)
-            .where(MissedGroup.id == group.id)
-            .values(size=MissedGroup.size + 1, last_seen=now)
-            .execution_options(synchronize_session=False)
-        )
+        group_id = group.id
+    reason = getattr(MissedGroup, miss.reason)  # counted in SQL: two workers may add at once
+    session.execute(
+        update(MissedGroup)
+        .where(MissedGroup.id == group_id)
+        .values({MissedGroup.size: MissedGroup.size + 1, reason: reason + 1, "last_seen": now})
+        .execution_options(synchronize_session=False)
+    )
     question = MissedQuestion(
-        group_id=group.id,
+        group_id=group_id,
         conversation_id=conversation_id,
         reason=miss.reason,
         text=miss.text,
@@ -49,28 +50,26 @@ def record_miss(
         created_at=now,
     )
     session.add(question)
+    session.flush()
+    session.execute(
+        update(MissedGroup)
+        .where(MissedGroup.id == group_id, MissedGroup.seed_id.is_(None))
+        .values(seed_id=question.id)
+        .execution_options(synchronize_session=False)
+    )
     return question
 
 
-def _group_for(session: Session, key: str, miss: Miss) -> MissedGroup | None:
-    recent = (
-        select(MissedGroup.id)
+def _group_for(session: Session, key: str, miss: Miss) -> int | None:
+    """The open group of the same language, seen lately, whose first question is most alike."""
+    seeds = session.execute(
+        select(MissedGroup.id, MissedQuestion.similarity_key)
+        .join(MissedQuestion, MissedQuestion.id == MissedGroup.seed_id)
         .where(MissedGroup.status == "open", MissedGroup.language == miss.language)
         .order_by(MissedGroup.last_seen.desc())
         .limit(GROUPS_COMPARED)
-    )
-    firsts = (
-        select(func.min(MissedQuestion.id))
-        .where(MissedQuestion.group_id.in_(recent.scalar_subquery()))
-        .group_by(MissedQuestion.group_id)
-    )
-    seeds = session.execute(
-        select(MissedQuestion.group_id, MissedQuestion.similarity_key).where(
-            MissedQuestion.id.in_(firsts.scalar_subquery())
-        )
     ).all()
-    found = closest_group(key, {group_id: seed for group_id, seed in seeds})
-    return session.get(MissedGroup, found) if found is not None else None
+    return closest_group(key, {group_id: seed for group_id, seed in seeds})
 
 
 def forget_misses(session: Session, conversation_id: int) -> int:
@@ -87,12 +86,7 @@ def forget_misses(session: Session, conversation_id: int) -> int:
         delete(MissedQuestion).where(MissedQuestion.conversation_id == conversation_id)
     )
     for group_id in groups:
-        left = session.scalar(
-            select(func.count(MissedQuestion.id)).where(MissedQuestion.group_id == group_id)
-        )
-        session.execute(
-            update(MissedGroup).where(MissedGroup.id == group_id).values(size=left or 0)
-        )
+        _recount(session, group_id)
     if groups:
         session.execute(
             delete(MissedGroup).where(
@@ -100,3 +94,23 @@ def forget_misses(session: Session, conversation_id: int) -> int:
             )
         )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _recount(session: Session, group_id: int) -> None:
+    """A group's counts and seed from the questions it has left."""
+    counts = dict.fromkeys(MISS_REASONS, 0)
+    counted = (
+        select(MissedQuestion.reason, func.count(MissedQuestion.id))
+        .where(MissedQuestion.group_id == group_id)
+        .group_by(MissedQuestion.reason)
+    )
+    counts.update({reason: int(n) for reason, n in session.execute(counted)})
+    seed = session.scalar(
+        select(func.min(MissedQuestion.id)).where(MissedQuestion.group_id == group_id)
+    )
+    session.execute(
+        update(MissedGroup)
+        .where(MissedGroup.id == group_id)
+        .values(size=sum(counts.values()), seed_id=seed, **counts)
+        .execution_options(synchronize_session=False)
+    )

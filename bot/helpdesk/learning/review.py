@@ -9,17 +9,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.core.knowledge.models import KnowledgeBase
+from bot.core.learning.misses import MISS_REASONS
 from bot.helpdesk.errors import NotFound
 from bot.helpdesk.learning.phrasings import TeachingRefused, clean_phrasing, teach
 from bot.storage.models import MissedGroup, MissedQuestion
 from bot.storage.models.learning import GROUP_STATUSES
 
 Decision = Literal["taught", "proposed", "ignored"]
-PAGE_SIZE = 50
+PAGE_SIZE = 30  # the most asked first; staff work through them a page at a time
+COUNTED_UP_TO = 1000
 SAMPLES = 3
 
 
@@ -69,17 +71,33 @@ def review_page(
     )
     groups = [_view(group) for group in session.scalars(query.order_by(*order).limit(limit))]
     _add_samples(session, {group.id: group for group in groups})
-    counts = dict.fromkeys(GROUP_STATUSES, 0)
-    counted = select(MissedGroup.status, func.count(MissedGroup.id)).group_by(MissedGroup.status)
-    counts.update({found: int(n) for found, n in session.execute(counted)})
-    return ReviewPage(status, groups, counts)
+    return ReviewPage(status, groups, status_counts(session))
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """Groups per status, each counted up to COUNTED_UP_TO (shown as "1000+"): the tabs must
+    not read a hundred thousand rows to say so."""
+    capped = [
+        select(literal(status).label("status"), func.count().label("n")).select_from(
+            select(MissedGroup.id)
+            .where(MissedGroup.status == status)
+            .limit(COUNTED_UP_TO)
+            .subquery()
+        )
+        for status in GROUP_STATUSES
+    ]
+    return {status: int(n) for status, n in session.execute(union_all(*capped))}
 
 
 def _view(group: MissedGroup) -> GroupView:
-    return GroupView(
+    view = GroupView(
         group.id, group.language, group.product, group.status, group.size, group.first_seen,
         group.last_seen, group.entry_ref, group.text,
     )  # fmt: skip
+    for reason in MISS_REASONS:
+        if count := getattr(group, reason):
+            view.reasons[reason] = count
+    return view
 
 
 def _add_samples(session: Session, groups: dict[int, GroupView]) -> None:
@@ -109,13 +127,6 @@ def _add_samples(session: Session, groups: dict[int, GroupView]) -> None:
         if len(view.samples) < SAMPLES and text.casefold() not in seen[group_id]:
             seen[group_id].add(text.casefold())
             view.samples.append(text)
-    reasons = select(
-        MissedQuestion.group_id, MissedQuestion.reason, func.count(MissedQuestion.id)
-    ).where(MissedQuestion.group_id.in_(groups))
-    for group_id, reason, n in session.execute(
-        reasons.group_by(MissedQuestion.group_id, MissedQuestion.reason)
-    ):
-        groups[group_id].reasons[reason] = int(n)
 
 
 def open_group(session: Session, group_id: int) -> MissedGroup:

@@ -23,6 +23,7 @@ class MissedGroup(Base):
     __table_args__ = (
         Index("ix_missed_groups_status_size", "status", "size", "last_seen"),
         Index("ix_missed_groups_status_language_seen", "status", "language", "last_seen"),
+        Index("ix_missed_groups_status_decided", "status", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +31,13 @@ class MissedGroup(Base):
     product: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16), default="open")
     size: Mapped[int] = mapped_column(Integer, default=0)
+    # how many of its questions were missed for each reason (bot.core.learning.misses)
+    no_match: Mapped[int] = mapped_column(Integer, default=0)
+    declined: Mapped[int] = mapped_column(Integer, default=0)
+    not_helped: Mapped[int] = mapped_column(Integer, default=0)
+    not_understood: Mapped[int] = mapped_column(Integer, default=0)
+    # its first question still stored: a new miss is compared with it
+    seed_id: Mapped[int | None] = mapped_column(Integer)
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     entry_ref: Mapped[str | None] = mapped_column(String(200))  # taught to (lang/id)

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from bot.helpdesk.learning.review import PAGE_SIZE
 from bot.storage.models import AuditEntry, LearnedPhrasing, MissedGroup, MissedQuestion
 from tests.channels.console.conftest import Console, rt_of
 from tests.channels.console.test_queue import counted_selects
@@ -198,5 +199,5 @@ def test_the_page_takes_the_same_few_queries_for_5_or_120_groups(
     with counted_selects(app) as many:
         html = console.get("/staff/misses/").text
     assert len(many) == len(few) <= 8, many
-    assert html.count('class="missed-group"') == 50  # one page
+    assert html.count('class="missed-group"') == PAGE_SIZE  # one page
     assert "vraag 119 variant 3" in html  # the biggest group first, its latest question first

@@ -36,6 +36,11 @@ def upgrade() -> None:
         sa.Column("product", sa.String(length=100), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("no_match", sa.Integer(), nullable=False),
+        sa.Column("declined", sa.Integer(), nullable=False),
+        sa.Column("not_helped", sa.Integer(), nullable=False),
+        sa.Column("not_understood", sa.Integer(), nullable=False),
+        sa.Column("seed_id", sa.Integer(), nullable=True),
         sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
         sa.Column("entry_ref", sa.String(length=200), nullable=True),
@@ -47,6 +52,9 @@ def upgrade() -> None:
     with op.batch_alter_table("missed_groups", schema=None) as batch_op:
         batch_op.create_index(
             "ix_missed_groups_status_size", ["status", "size", "last_seen"], unique=False
+        )
+        batch_op.create_index(
+            "ix_missed_groups_status_decided", ["status", "decided_at"], unique=False
         )
         batch_op.create_index(
             "ix_missed_groups_status_language_seen",
@@ -87,6 +95,7 @@ def downgrade() -> None:
     op.drop_table("missed_questions")
     with op.batch_alter_table("missed_groups", schema=None) as batch_op:
         batch_op.drop_index("ix_missed_groups_status_language_seen")
+        batch_op.drop_index("ix_missed_groups_status_decided")
         batch_op.drop_index("ix_missed_groups_status_size")
 
     op.drop_table("missed_groups")
