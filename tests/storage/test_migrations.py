@@ -62,7 +62,7 @@ def test_the_alembic_command_migrates_the_database_of_the_setting(empty_database
     assert upgraded.returncode == 0, upgraded.stderr
     db = Database(empty_database_url)
     try:
-        assert current_revision(db) == "0006"
+        assert current_revision(db) == "0007"
     finally:
         db.dispose()
     checked = alembic("check", database_url=empty_database_url)  # the models match the migrations
@@ -79,9 +79,9 @@ def test_a_new_revision_holds_what_the_models_add_and_migrates(
 
     path = new_revision("probe notes", migrations=migrations_copy, metadata=models)
 
-    assert path.name == "0007_probe_notes.py"
+    assert path.name == "0008_probe_notes.py"
     source = path.read_text()
-    assert 'revision = "0007"' in source and 'down_revision = "0006"' in source
+    assert 'revision = "0008"' in source and 'down_revision = "0007"' in source
     assert "op.create_table(" in source and '"probe_notes"' in source
     assert "conversations" not in source.split("def upgrade")[1]  # only what is new
     for ruff in (["check"], ["format", "--check"]):  # written as `./dev test` wants it
@@ -97,7 +97,7 @@ def test_a_new_revision_holds_what_the_models_add_and_migrates(
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
         assert "probe_notes" in inspect(db.engine).get_table_names()
-        assert current_revision(db) == "0007"
+        assert current_revision(db) == "0008"
     finally:
         db.dispose()
 
@@ -109,7 +109,7 @@ def test_db_revision_writes_the_next_migration(migrations_copy: Path) -> None:
         group, ["db", "revision", "-m", "Nothing new", "--migrations", str(migrations_copy)]
     )
     assert result.exit_code == 0, result.output
-    written = migrations_copy / "versions" / "0007_nothing_new.py"
+    written = migrations_copy / "versions" / "0008_nothing_new.py"
     assert f"wrote {written}" in result.output
     upgrade = written.read_text().split("def upgrade() -> None:")[1].split("def downgrade")[0]
     statements = [line.strip() for line in upgrade.splitlines() if line.strip()]
