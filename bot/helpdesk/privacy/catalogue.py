@@ -80,7 +80,8 @@ CATALOGUE: dict[str, TableRule] = {
         "system",
         "keep",
         "",
-        "id language product status size first_seen last_seen entry_ref text decided_by decided_at",
+        "id language product status size no_match declined not_helped not_understood seed_id "
+        "first_seen last_seen entry_ref text decided_by decided_at",
         "missed questions alike, counted; the text is the phrasing or draft staff chose",
     ),
     "learned_phrasings": _rule(
