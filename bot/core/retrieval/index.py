@@ -36,6 +36,7 @@ from bot.core.retrieval.decision import (
 )
 from bot.core.retrieval.fusion import Fusion
 from bot.core.retrieval.language_index import DEFAULT_WEIGHTS, LanguageIndex, RankerScores
+from bot.core.retrieval.learned import WordIndexes
 from bot.core.retrieval.meaning import MeaningIndex
 from bot.core.retrieval.products import ProductMentions, product_adjustments
 from bot.core.retrieval.results import FaqMatch, FaqResult, decides_better, faq_only
@@ -81,9 +82,7 @@ class FaqIndex:
         )
         self._faq = {lang: [e for e in entries if e.language == lang] for lang in self.languages}
         self._cards = {lang: [c for c in cards if c.language == lang] for lang in self.languages}
-        self.learned: Mapping[tuple[str, str], tuple[str, ...]] = {}
-        self._indexes = self._build_indexes()
-        self._stand_ins = {lang: self._build_stand_ins(lang) for lang in self.languages}
+        self._words = WordIndexes(self._faq, self._cards, self.languages, products, weights)
         self.meaning, self._twins = self._meaning(semantic)
         self.calibrations: dict[str, Calibration] = {}
         if thresholds is None:
@@ -103,41 +102,18 @@ class FaqIndex:
             lang: thresholds or self.calibrations[lang].gate for lang in self.languages
         }
 
-    def _build_indexes(self, languages: Sequence[str] | None = None) -> dict[str, LanguageIndex]:
-        return {
-            lang: LanguageIndex(
-                lang,
-                [*self._faq[lang], *self._cards[lang]],
-                self.products,
-                self.weights,
-                self.learned,
-            )
-            for lang in (self.languages if languages is None else languages)
-        }
+    @property
+    def _indexes(self) -> dict[str, LanguageIndex]:
+        return self._words.indexes
+
+    @property
+    def _stand_ins(self) -> dict[str, list[LanguageIndex]]:
+        return self._words.stand_ins
 
     def learn(self, phrasings: Mapping[tuple[str, str], Sequence[str]]) -> None:
-        """Index these taught phrasings (entry key -> phrasings) next to the entries' own
-        alternatives, replacing the ones taught before; only the languages whose phrasings
-        changed are indexed again. The gate stays as calibrated on the knowledge base itself,
-        so every worker decides alike whatever it learned when.
-
-        Thread-safe: the new indexes are built aside and swapped in with one assignment each.
-        """
-        known = {entry.key for entries in self._faq.values() for entry in entries}
-        before = self.learned
-        self.learned = {
-            key: tuple(dict.fromkeys(texts)) for key, texts in phrasings.items() if key in known
-        }
-        changed = {
-            key[0] for key in {*before, *self.learned} if before.get(key) != self.learned.get(key)
-        }
-        if not changed:
-            return
-        self._indexes = {**self._indexes, **self._build_indexes(sorted(changed))}
-        self._stand_ins = {  # another language's entries stand in where this one has none
-            lang: self._build_stand_ins(lang) if changed - {lang} else self._stand_ins[lang]
-            for lang in self.languages
-        }
+        """Index taught phrasings (entry key -> phrasings) as alternatives, in place of those
+        before; the gate stays as calibrated on the knowledge base (``learned.WordIndexes``)."""
+        self._words.learn(phrasings)
 
     def _meaning(
         self, semantic: SemanticScorer | None
@@ -153,19 +129,6 @@ class FaqIndex:
         except Exception:  # the stage is an extra: without it, the words decide alone
             log.error("semantic stage unavailable; FAQ search uses the words only", exc_info=True)
             return None, {}
-
-    def _build_stand_ins(self, language: str) -> list[LanguageIndex]:
-        """Indexes of the entries that exist only in other languages ("stand-ins"), so that a
-        Dutch question still finds an entry written only in English (e.g. from a readme)."""
-        own_ids = {entry.id for entry in self._faq[language]}
-        stand_ins: list[LanguageIndex] = []
-        for other, found in self._faq.items():
-            missing = [entry for entry in found if entry.id not in own_ids]
-            if other != language and missing:
-                stand_ins.append(
-                    LanguageIndex(other, missing, self.products, self.weights, self.learned)
-                )
-        return stand_ins
 
     # -- the gate ------------------------------------------------------------------------------
     def _calibrate(self) -> dict[str, Calibration]:
