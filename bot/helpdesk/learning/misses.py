@@ -7,6 +7,7 @@ similarity``), among the groups of its language seen most recently; otherwise it
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -114,3 +115,17 @@ def _recount(session: Session, group_id: int) -> None:
         .values(size=sum(counts.values()), seed_id=seed, **counts)
         .execution_options(synchronize_session=False)
     )
+
+
+def exported_misses(session: Session, conversation_id: int) -> list[dict[str, Any]]:
+    """The conversation's missed questions, for the customer's data export."""
+    found = session.scalars(
+        select(MissedQuestion)
+        .where(MissedQuestion.conversation_id == conversation_id)
+        .order_by(MissedQuestion.id)
+    )
+    return [
+        {"ref": f"missed_questions:{miss.id}", "at": miss.created_at.isoformat(),
+         "reason": miss.reason, "text": miss.text}
+        for miss in found
+    ]  # fmt: skip

@@ -17,6 +17,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.helpdesk import audit
+from bot.helpdesk.learning.misses import exported_misses
 from bot.helpdesk.privacy.identity import (
     CustomerRecords,
     Requester,
@@ -31,7 +32,6 @@ from bot.storage.models import (
     EventRecord,
     InboundEmail,
     Message,
-    MissedQuestion,
     OutboundEmail,
     StaffUser,
     Subscription,
@@ -173,11 +173,6 @@ def _conversation(session: Session, conversation: Conversation, notes: bool) -> 
         .where(EventRecord.conversation_id == conversation.id)
         .order_by(EventRecord.id)
     ).all()
-    misses = session.scalars(
-        select(MissedQuestion)
-        .where(MissedQuestion.conversation_id == conversation.id)
-        .order_by(MissedQuestion.id)
-    ).all()
     links = session.execute(
         select(ConversationSubscription, Subscription)
         .join(Subscription, Subscription.id == ConversationSubscription.subscription_id)
@@ -202,15 +197,7 @@ def _conversation(session: Session, conversation: Conversation, notes: bool) -> 
         },
         "messages": [_message(m) for m in messages],
         "events": [_event(e) for e in events],
-        "questions_the_bot_missed": [
-            {
-                "ref": ref("missed_questions", miss.id),
-                "at": _time(miss.created_at),
-                "reason": miss.reason,
-                "text": miss.text,
-            }
-            for miss in misses
-        ],
+        "questions_the_bot_missed": exported_misses(session, conversation.id),
         "licence_keys_recognised": [
             {
                 "ref": ref(
