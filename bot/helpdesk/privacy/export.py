@@ -2,8 +2,7 @@
 
 Every exported row carries ``ref`` ("<table>:<id>"), so a reader (and the tests) can tell that
 each stored item is there. Internal notes are listed but their text is withheld unless the
-operator asks for it: staff write them for each other and they can name third parties.
-"""
+operator asks for it: staff write them for each other and they can name third parties."""
 
 from __future__ import annotations
 
