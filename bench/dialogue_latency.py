@@ -7,7 +7,9 @@ Rows (each against a baseline measured in the same run, so the ratio survives a 
 - with the semantic stage (when the extra is installed): all turns, and the turns the words
   answer with certainty (which must not wait for the model), against the words-only engine;
 - stored turn (``Conversations.post``: lock, store, engine, events, commit) on SQLite vs a bare
-  SQLite insert+commit of one row with the same settings (WAL, ``BEGIN IMMEDIATE``).
+  SQLite insert+commit of one row with the same settings (WAL, ``BEGIN IMMEDIATE``);
+- the check every stored turn makes for phrasings taught on any worker (one query; nothing new
+  taught) vs the stored turn itself: its share of a turn.
 """
 
 from __future__ import annotations
@@ -139,6 +141,17 @@ def stored_turns(runtime, rounds: int) -> tuple[list[float], list[float]]:  # ty
     return turns, inserts
 
 
+def phrasing_checks(runtime, count: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """The per-turn check for taught phrasings, inside an open transaction as in a turn."""
+    learned = runtime.conversations.answers.learned
+    samples = []
+    with runtime.db.session() as session:
+        learned.refresh(session)  # the first indexes what there is; the rest only check
+        for _ in range(count):
+            samples.append(timed(lambda: learned.refresh(session)))
+    return samples
+
+
 def row(name: str, samples: list[float], baseline_name: str, baseline: list[float]) -> list[object]:
     p50, p95, p99 = percentile(samples, 50), percentile(samples, 95), percentile(samples, 99)
     b50 = percentile(baseline, 50)
@@ -150,7 +163,7 @@ def row(name: str, samples: list[float], baseline_name: str, baseline: list[floa
         f"{p99:.2f}",
         baseline_name,
         f"{b50:.2f}",
-        f"{p50 / b50:.1f}x",
+        f"{p50 / b50:.1f}x" if p50 / b50 >= 0.1 else f"{p50 / b50:.3f}x",
     ]
 
 
@@ -204,10 +217,12 @@ def main() -> None:
         runtime = build_runtime(config)
         turns, searches = engine_turns(runtime, args.rounds)
         stored, inserts = stored_turns(runtime, max(args.rounds // 4, 2))
+        checks = phrasing_checks(runtime, len(stored))
         runtime.db.dispose()
         rows += [
             row("engine turn (Engine.handle)", turns, "one FAQ search", searches),
             row("stored turn, SQLite (Conversations.post)", stored, "bare insert+commit", inserts),
+            row("taught-phrasing check, SQLite", checks, "stored turn, SQLite", stored),
         ]
         if extra_installed():
             semantic = build_runtime(replace(config, semantic=True, embedding_cache=cache))

@@ -58,4 +58,7 @@ def check(data_dir: Path | None) -> None:
 
 
 def register(group: click.Group) -> None:
+    from bot.cli import kb_learning
+
+    kb_learning.register(kb_group)
     group.add_command(kb_group)

@@ -50,6 +50,25 @@ class FaqMissed(Event):
 
 
 @dataclass(frozen=True)
+class SuggestionsDeclined(Event):
+    """None of the suggested entries fitted the customer's question (``query``)."""
+
+    query: str
+    language: str
+    offered: tuple[str, ...] = ()  # the refs suggested
+
+
+@dataclass(frozen=True)
+class NotUnderstood(Event):
+    """The bot could not make anything of a message, or gave up asking (its fallback reply):
+    a missed question for the review queue when it has the text (``query``), and the ladder's
+    hand-off reason "could not understand" when the conversation ends on it."""
+
+    query: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True)
 class FaqFeedback(Event):
     faq_id: str
     helpful: bool
@@ -61,12 +80,6 @@ class AnswerConfirmed(Event):
     it was an FAQ answer. The resolution ladder's *confirmed*."""
 
     faq_id: str | None = None
-
-
-@dataclass(frozen=True)
-class NotUnderstood(Event):
-    """The bot gave up understanding the message (its fallback): the ladder's hand-off reason
-    "could not understand" when the conversation ends on it."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,10 @@ ACTIONS = (
     "customer_exported",
     "customer_erased",
     "retention_purge",
+    "miss_taught",
+    "miss_proposed",
+    "miss_ignored",
+    "phrasing_learned",
 )
 
 

@@ -13,10 +13,13 @@ from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.state import ConversationState
 from bot.core.dialogue.turn import CustomerContext, SubscriptionInfo, Turn
 from bot.core.events import CustomerWroteToStaff, TicketRequested
+from bot.core.learning.misses import missed_question
 from bot.core.licence_keys import FoundKey, mask_licence_keys
 from bot.helpdesk import transcripts
 from bot.helpdesk.bus import STAFF_TOPIC, MessageBus, conversation_topic, publish_after_commit
 from bot.helpdesk.errors import ConversationFull, InvalidInput
+from bot.helpdesk.learning.misses import record_miss
+from bot.helpdesk.learning.phrasings import LearnedIndex
 from bot.helpdesk.notices import NewMessages, Notice, QueueChange, TicketUpdate
 from bot.helpdesk.posted_turn import PostedTurn
 from bot.helpdesk.resolutions import record_turn
@@ -53,6 +56,7 @@ class CustomerMessages:
         self.clock = clock
         self.subscriptions = subscriptions
         self.mail_enabled = mail_enabled
+        self.learned = LearnedIndex(engine.services.faq)
 
     def answer(
         self,
@@ -80,10 +84,13 @@ class CustomerMessages:
         self.recognise_keys(session, conversation, masked.keys)
         state = ConversationState.from_dict(conversation.state)
         context = self._customer_context(session, conversation)
+        self.learned.refresh(session)  # what staff taught, on any worker, answers this message
         # numbered as staff see the transcript: the facts panel says which message told what
         turn = self.engine.handle(
             state, masked.text, now, context, message_number=stored_message.seq
         )
+        if (miss := missed_question(state, turn)) is not None:
+            record_miss(session, conversation.id, miss, now)  # for the staff's review queue
         turn = self._apply_events(session, conversation, turn, now)
         stored = self.store_bot_messages(session, conversation, turn)
         save_state(conversation, turn.state)

@@ -47,13 +47,28 @@ def search_canned(
         select(SavedReply).where(SavedReply.language == language).order_by(SavedReply.title)
     )
     candidates = [Canned("saved", f"saved-{r.id}", r.title, r.body) for r in saved]
+    found = _containing(candidates, query) + search_faq(kb, language, query, product=product)
+    return found[:limit]
+
+
+def search_faq(
+    kb: KnowledgeBase,
+    language: str,
+    query: str,
+    *,
+    product: str | None = None,
+    limit: int = MAX_RESULTS,
+) -> list[Canned]:
+    """FAQ answers with every word of ``query`` (the product's first); the key is ``faq-<id>``."""
     faq = [
         Canned("faq", f"faq-{e.id}", e.question, e.answer, e.product)
         for e in kb.faq
         if e.language == language
     ]
     faq.sort(key=lambda c: (c.product != product if product else False, c.title))
-    candidates += faq
+    return _containing(faq, query)[:limit]
+
+
+def _containing(candidates: list[Canned], query: str) -> list[Canned]:
     wanted = fold(query).split()
-    found = [c for c in candidates if all(w in fold(f"{c.title} {c.body}") for w in wanted)]
-    return found[:limit]
+    return [c for c in candidates if all(w in fold(f"{c.title} {c.body}") for w in wanted)]

@@ -142,4 +142,8 @@ def audit_actions() -> dict[str, str]:
         "customer_exported": _("exported a customer's data"),
         "customer_erased": _("erased a customer's data"),
         "retention_purge": _("retention purge"),
+        "miss_taught": _("taught a missed question to an FAQ entry"),
+        "miss_proposed": _("proposed a new FAQ entry"),
+        "miss_ignored": _("ignored missed questions"),
+        "phrasing_learned": _("taught a phrasing to an FAQ entry"),
     }

@@ -33,6 +33,7 @@ from bot.core.events import (
     FaqFeedback,
     HandoffAcknowledged,
     NotUnderstood,
+    SuggestionsDeclined,
 )
 from bot.core.text import fold
 
@@ -103,6 +104,11 @@ def choose_suggestion(ctx: TurnContext) -> None:
 
 
 def suggestions_declined(ctx: TurnContext) -> None:
+    if ctx.state.topic:
+        declined = SuggestionsDeclined(
+            ctx.state.topic[:500], ctx.state.language, ctx.state.suggestions
+        )
+        ctx.emit(declined)
     topic_signals = ctx.services.understanding.read(ctx.state.topic) if ctx.state.topic else None
     problem = topic_signals is not None and topic_signals.has(Intent.PROBLEM)
     ctx.update(goal="problem" if problem else "question", ticket_reason="no_answer")

@@ -98,7 +98,7 @@ def no_answer(ctx: TurnContext) -> None:
     sig = ctx.signals
     if sig.word_count < 2 and not sig.has(Intent.QUESTION):
         ctx.goto("idle")
-        ctx.emit(NotUnderstood())
+        ctx.emit(NotUnderstood(sig.text[:500], ctx.state.language))
         return ctx.say("fallback", ctx.replies.fallback())
     if asks_the_faq(ctx):
         ctx.emit(FaqMissed(sig.text[:500], ctx.state.language))

@@ -36,6 +36,7 @@ from bot.core.retrieval.decision import (
 )
 from bot.core.retrieval.fusion import Fusion
 from bot.core.retrieval.language_index import DEFAULT_WEIGHTS, LanguageIndex, RankerScores
+from bot.core.retrieval.learned import WordIndexes
 from bot.core.retrieval.meaning import MeaningIndex
 from bot.core.retrieval.products import ProductMentions, product_adjustments
 from bot.core.retrieval.results import FaqMatch, FaqResult, decides_better, faq_only
@@ -81,11 +82,7 @@ class FaqIndex:
         )
         self._faq = {lang: [e for e in entries if e.language == lang] for lang in self.languages}
         self._cards = {lang: [c for c in cards if c.language == lang] for lang in self.languages}
-        self._indexes = {
-            lang: LanguageIndex(lang, [*self._faq[lang], *self._cards[lang]], products, weights)
-            for lang in self.languages
-        }
-        self._stand_ins = {lang: self._build_stand_ins(lang) for lang in self.languages}
+        self._words = WordIndexes(self._faq, self._cards, self.languages, products, weights)
         self.meaning, self._twins = self._meaning(semantic)
         self.calibrations: dict[str, Calibration] = {}
         if thresholds is None:
@@ -105,6 +102,19 @@ class FaqIndex:
             lang: thresholds or self.calibrations[lang].gate for lang in self.languages
         }
 
+    @property
+    def _indexes(self) -> dict[str, LanguageIndex]:
+        return self._words.indexes
+
+    @property
+    def _stand_ins(self) -> dict[str, list[LanguageIndex]]:
+        return self._words.stand_ins
+
+    def learn(self, phrasings: Mapping[tuple[str, str], Sequence[str]]) -> None:
+        """Index taught phrasings (entry key -> phrasings) as alternatives, in place of those
+        before; the gate stays as calibrated on the knowledge base (``learned.WordIndexes``)."""
+        self._words.learn(phrasings)
+
     def _meaning(
         self, semantic: SemanticScorer | None
     ) -> tuple[MeaningIndex | None, dict[tuple[str, str], dict[str, str]]]:
@@ -119,17 +129,6 @@ class FaqIndex:
         except Exception:  # the stage is an extra: without it, the words decide alone
             log.error("semantic stage unavailable; FAQ search uses the words only", exc_info=True)
             return None, {}
-
-    def _build_stand_ins(self, language: str) -> list[LanguageIndex]:
-        """Indexes of the entries that exist only in other languages ("stand-ins"), so that a
-        Dutch question still finds an entry written only in English (e.g. from a readme)."""
-        own_ids = {entry.id for entry in self._faq[language]}
-        stand_ins: list[LanguageIndex] = []
-        for other, found in self._faq.items():
-            missing = [entry for entry in found if entry.id not in own_ids]
-            if other != language and missing:
-                stand_ins.append(LanguageIndex(other, missing, self.products, self.weights))
-        return stand_ins
 
     # -- the gate ------------------------------------------------------------------------------
     def _calibrate(self) -> dict[str, Calibration]:

@@ -84,15 +84,20 @@ class LanguageIndex:
         entries: Sequence[FaqEntry],
         products: Mapping[str, Product],
         weights: RankerScores = DEFAULT_WEIGHTS,
+        learned: Mapping[tuple[str, str], Sequence[str]] | None = None,
     ) -> None:
+        """`learned`: phrasings staff taught an entry (by its key), indexed like its own
+        alternatives."""
         self.language = language
         self.entries = tuple(entries)
         self.analyzer = Analyzer(language)
         self.weights = weights
         phrasings: list[list[Token]] = []
         owners: list[int] = []
+        learned = learned or {}
         for position, entry in enumerate(self.entries):
-            for text in dict.fromkeys((entry.question, *entry.alternatives)):
+            taught = learned.get(entry.key, ()) if entry.kind == "faq" else ()
+            for text in dict.fromkeys((entry.question, *entry.alternatives, *taught)):
                 phrasings.append(self.analyzer.tokens(text))
                 owners.append(position)
         answers = [self.analyzer.tokens(entry.answer) for entry in self.entries]

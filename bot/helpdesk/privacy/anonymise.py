@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.dialogue.state import ConversationState, Slots
+from bot.helpdesk.learning.misses import forget_misses
 from bot.storage.models import (
     Conversation,
     EventRecord,
@@ -105,6 +106,7 @@ def anonymise_conversation(session: Session, conversation: Conversation, now: da
         select(EventRecord).where(EventRecord.conversation_id == conversation.id)
     ):
         event.data = anonymous_event_data(event.data)
+    forget_misses(session, conversation.id)
     ticket = session.scalars(
         select(Ticket).where(Ticket.conversation_id == conversation.id)
     ).first()

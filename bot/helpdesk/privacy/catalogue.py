@@ -68,6 +68,29 @@ CATALOGUE: dict[str, TableRule] = {
         "id conversation_id kind created_at",
         "only anonymous keys of the data stay (FAQ id, score, route reasons); see anonymise.py",
     ),
+    "missed_questions": _rule(
+        "customer",
+        "delete",
+        "text similarity_key",
+        "id group_id conversation_id reason entry_ref created_at",
+        "a question the bot missed, for the staff's review queue; its group stays while staff "
+        "decided on it (their own text), and goes when it has no questions left otherwise",
+    ),
+    "missed_groups": _rule(
+        "system",
+        "keep",
+        "",
+        "id language product status size no_match declined not_helped not_understood seed_id "
+        "first_seen last_seen entry_ref text decided_by decided_at",
+        "missed questions alike, counted; the text is the phrasing or draft staff chose",
+    ),
+    "learned_phrasings": _rule(
+        "staff",
+        "keep",
+        "",
+        "id entry_ref text staff_id created_at",
+        "phrasings staff taught FAQ entries: knowledge-base content they chose and wrote",
+    ),
     "ticket_notes": _rule(
         "customer",
         "delete",

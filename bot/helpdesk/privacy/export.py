@@ -2,8 +2,7 @@
 
 Every exported row carries ``ref`` ("<table>:<id>"), so a reader (and the tests) can tell that
 each stored item is there. Internal notes are listed but their text is withheld unless the
-operator asks for it: staff write them for each other and they can name third parties.
-"""
+operator asks for it: staff write them for each other and they can name third parties."""
 
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.helpdesk import audit
+from bot.helpdesk.learning.misses import exported_misses
 from bot.helpdesk.privacy.identity import (
     CustomerRecords,
     Requester,
@@ -196,6 +196,7 @@ def _conversation(session: Session, conversation: Conversation, notes: bool) -> 
         },
         "messages": [_message(m) for m in messages],
         "events": [_event(e) for e in events],
+        "questions_the_bot_missed": exported_misses(session, conversation.id),
         "licence_keys_recognised": [
             {
                 "ref": ref(

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask, url_for
 
 from bot.channels.console.access import level_of
-from bot.storage.models import SavedReply, StaffUser
+from bot.storage.models import MissedGroup, SavedReply, StaffUser
 from tests.channels.console.conftest import (
     PASSWORD,
     Console,
@@ -44,6 +44,10 @@ RULES: dict[str, str] = {
     "console.actions.reply": "staff",
     "console.actions.hand_back": "staff",
     "console.dashboard.index": "staff",
+    "console.misses.index": "staff",
+    "console.misses.teach": "staff",
+    "console.misses.propose": "staff",
+    "console.misses.ignore": "staff",
     "console.admin.team": "admin",
     "console.admin.disable": "admin",
     "console.admin.enable": "admin",
@@ -68,6 +72,8 @@ FORMS: dict[str, dict[str, str]] = {
     "console.actions.note": {"text": "a note"},
     "console.actions.reply": {"text": "hello", "seen_seq": "99", "seen_assignee": ""},
     "console.admin.add_reply": {"language": "nl", "title": "Hallo", "body": "Hallo!"},
+    "console.misses.teach": {"text": "agenda koppelen", "entry": "nl/appointpress-days-off"},
+    "console.misses.propose": {"text": "Kan ik een wachtlijst maken?"},
     "console.customers.lookup": {"email": "jan@klant.example"},
     "console.customers.export": {"email": "jan@klant.example"},
     "console.customers.erase": {"email": "jan@klant.example", "confirm": "jan@klant.example"},
@@ -110,18 +116,20 @@ def target_url(app: Flask, endpoint: str, ids: dict[str, Any]) -> str:
 
 
 def prepare(app: Flask) -> dict[str, Any]:
-    """A ticket, a colleague to disable/enable, and a saved reply to delete."""
+    """A ticket, a colleague to disable/enable, a saved reply to delete, missed questions."""
     number, *_ = open_ticket(app)
     colleague = make_staff(app, "kees@nme.example", "Kees")
     with rt_of(app).db.session() as session:
         reply = SavedReply(language="nl", title="t", body="b")
-        session.add(reply)
+        group = MissedGroup(language="nl", status="open", size=1)
+        session.add_all([reply, group])
         session.flush()
-        reply_id = reply.id
+        reply_id, group_id = reply.id, group.id
     return {
         "number": number,
         "staff_id": colleague,
         "reply_id": reply_id,
+        "group_id": group_id,  # decided by the first allowed action; the others get 409
         "filename": "console.css",
     }
 

@@ -19,8 +19,10 @@ from sqlalchemy import select
 from bot.channels.email.bounced_addresses import mark_bounced
 from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
+from bot.core.learning.misses import Miss
 from bot.core.licence_keys import licence_key_hash
 from bot.core.shop.records import SubscriptionRecord
+from bot.helpdesk.learning.misses import record_miss
 from bot.helpdesk.staff.accounts import add_staff
 from bot.helpdesk.staff.passwords import ScryptCost
 from bot.helpdesk.subscriptions import upsert_subscription
@@ -85,6 +87,8 @@ def seed_person(rt: Runtime, tag: str, last4: str, *, now: datetime | None = Non
     post = rt.conversations.post
     post(started.public_id, started.token, f"Hoe installeer ik de plugin? Het gaat om {phrase}")
     with rt.db.session() as session:
+        miss = Miss(f"Werkt het ook op een Raspberry Pi, {phrase}?", "nl", "no_match")
+        record_miss(session, started.conversation_id, miss, now or datetime.now(UTC))
         upsert_subscription(
             session,
             SubscriptionRecord(
