@@ -32,15 +32,16 @@ def groups(app: Flask) -> list[MissedGroup]:
         return found
 
 
-def test_a_question_without_an_faq_answer_is_shown_for_review(
-    app: Flask, console: Console
-) -> None:
+def test_a_question_without_an_faq_answer_is_shown_for_review(app: Flask, console: Console) -> None:
     assert ask(app, PI)["faq"] is None
     html = console.get("/staff/misses/").text
     assert PI in html and "geen FAQ-antwoord" in html  # the console speaks Dutch here
-    assert 'value="nl/system-requirements"' in console.get(
-        "/staff/misses/", query_string={"group": groups(app)[0].id, "q": "systeemeisen"}
-    ).text  # the FAQ search of the canned replies finds the entry to teach
+    assert (
+        'value="nl/system-requirements"'
+        in console.get(
+            "/staff/misses/", query_string={"group": groups(app)[0].id, "q": "systeemeisen"}
+        ).text
+    )  # the FAQ search of the canned replies finds the entry to teach
 
 
 def test_a_search_without_words_offers_the_nearest_entries(app: Flask, console: Console) -> None:
@@ -182,8 +183,12 @@ def seed_groups(app: Flask, first: int, count: int) -> None:
             session.flush()
             session.add_all(
                 MissedQuestion(
-                    group_id=group.id, conversation_id=conversation_id, reason="no_match",
-                    text=f"vraag {n} variant {k}", similarity_key=f"vraag{n}", created_at=now,
+                    group_id=group.id,
+                    conversation_id=conversation_id,
+                    reason="no_match",
+                    text=f"vraag {n} variant {k}",
+                    similarity_key=f"vraag{n}",
+                    created_at=now,
                 )  # fmt: skip
                 for k in range(4)
             )
