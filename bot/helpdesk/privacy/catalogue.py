@@ -42,9 +42,18 @@ CATALOGUE: dict[str, TableRule] = {
         "scrub",
         "token_hash customer_id state subject",
         "id public_id channel language status product message_count created_at updated_at "
-        "anonymised_at",
+        "anonymised_at outcome outcome_at handoff_reason reopened_at followed_up_at",
         "the token is replaced (the old one opens nothing), what the bot collected is cleared; "
-        "that a conversation happened, when, on which channel and about which product stays",
+        "that a conversation happened, when, on which channel and about which product stays, "
+        "and how it ended (the resolution ladder)",
+    ),
+    "faq_answers": _rule(
+        "system",
+        "keep",
+        "",
+        "id conversation_id faq_id language answered_at helpful ticket_after",
+        "which FAQ entry answered when, whether it helped and whether a ticket followed: no "
+        "text and no person (the per-entry figures)",
     ),
     "messages": _rule(
         "customer",
