@@ -98,7 +98,7 @@ def test_a_taught_question_is_answered_by_both_workers(
     kees.get_by_role("link", name="Gemiste vragen").click()
     group = kees.locator(".missed-group", has_text=PI)
     expect(group).to_contain_text("2 keer")  # both customers' questions, one group
-    expect(group).to_contain_text("geen FAQ-antwoord")
+    expect(group).to_contain_text("geen antwoord in de FAQ")
     expect(kees.locator(".missed-group")).to_have_count(4)
     save_screenshot(kees, "console-misses.png", tmp_path)
 
