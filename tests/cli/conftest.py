@@ -16,4 +16,5 @@ def env(database_url: str, tmp_path: Path) -> dict[str, str]:
         "SUPPORTBOT_DATA_DIR": str(REPO_ROOT / "faq_data"),
         "SUPPORTBOT_INSTANCE_DIR": str(tmp_path / "instance"),
         "SUPPORTBOT_SECRET_KEY": "test-secret",
+        "SUPPORTBOT_SEMANTIC": "false",
     }

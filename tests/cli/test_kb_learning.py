@@ -24,16 +24,6 @@ PI = "Werkt het ook op een Raspberry Pi?"
 
 
 @pytest.fixture
-def env(tmp_path: Path, database_url: str) -> dict[str, str]:
-    return {
-        "SUPPORTBOT_DATABASE_URL": database_url,
-        "SUPPORTBOT_DATA_DIR": str(REPO_ROOT / "faq_data"),
-        "SUPPORTBOT_INSTANCE_DIR": str(tmp_path / "instance"),
-        "SUPPORTBOT_SEMANTIC": "false",
-    }
-
-
-@pytest.fixture
 def rt(tmp_path: Path, database_url: str) -> Iterator[Runtime]:
     """The server side of the same database (as a worker of the installation)."""
     built = build_runtime(make_config(tmp_path, database_url))
