@@ -211,8 +211,8 @@ def _rankers_firsts(
 def fused_outcome(probe: Probe, entries: Sequence[FaqEntry], fusion: Fusion) -> Outcome:
     assert probe.meaning is not None
     ranked = fused_ranking(entries, probe.words, probe.meaning, fusion, probe.explain)
-    if not ranked:
-        return Outcome(probe.expected, None, Lead(0.0, 0.0))
+    if not ranked:  # nothing found: no ranker agrees (the fused gate's four features)
+        return Outcome(probe.expected, None, Lead(0.0, 0.0, 0, 0.0))
     best = ranked[0].entry
     rival = next((m.score for m in ranked[1:] if not same_answer(best, m.entry)), 0.0)
     first = ranked[0]

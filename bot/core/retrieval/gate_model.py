@@ -43,11 +43,7 @@ class CalibratedGate:
     suggest: float  # no answer, and no suggestion, below this score
 
     def confidence(self, lead: Lead) -> float:
-        values = features(lead)
-        if len(values) > len(self.weights):
-            raise ValueError("a fused ranking's lead needs the fused ranking's gate")
-        # A fused gate asked about a single ranker's lead reads "no agreement known" as none.
-        values = (*values, *([0.0] * (len(self.weights) - len(values))))
+        values = features(lead)  # as many as weights: a fused lead goes to the fused gate
         return sigmoid(self.bias + sum(w * v for w, v in zip(self.weights, values, strict=True)))
 
     def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool:

@@ -11,9 +11,10 @@ from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import FaqEntry
 from bot.core.matching import FaqIndex
 from bot.core.retrieval import calibration_cache
-from bot.core.retrieval.calibration import probes
+from bot.core.retrieval.calibration import Probe, fused_outcome, probes
 from bot.core.retrieval.decision import DEFAULT_THRESHOLDS, Lead
-from bot.core.retrieval.gate_model import CalibratedGate, logistic_fit
+from bot.core.retrieval.fusion import Fusion
+from bot.core.retrieval.gate_model import CalibratedGate, features, logistic_fit
 
 BRAMBLE = REPO_ROOT / "tests" / "core" / "dialogue" / "bramble_kb"
 
@@ -105,3 +106,12 @@ def test_the_logistic_fit_separates_clear_data() -> None:
     bias, *weights = logistic_fit(right + wrong)
     gate = CalibratedGate(bias, (weights[0], weights[1], weights[2]), 0.1)
     assert gate.confidence(Lead(0.6, 0.3, 3)) > 0.95 > 0.05 > gate.confidence(Lead(0.15, 0.14, 0))
+
+
+def test_a_held_out_phrasing_nothing_finds_still_has_the_fused_gates_features() -> None:
+    """Meaning below the noise floor and no shared word: the fused outcome is empty, and its
+    lead still carries an agreement, so the fused gate's samples all have four features."""
+    entries = [FaqEntry("a", "en", "How do I reset?", "Click."), FaqEntry("b", "en", "Q", "A")]
+    probe = Probe(entries[0], [], lambda position: 0, [0.1, 0.1])
+    outcome = fused_outcome(probe, entries, Fusion(weight=1.0, floor=0.8))
+    assert outcome.found is None and len(features(outcome.lead)) == 4
