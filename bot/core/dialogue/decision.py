@@ -25,6 +25,7 @@ Evidence outside the wording can overrule a certain FAQ answer, each for a reaso
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -41,6 +42,9 @@ from bot.core.text import fold
 # Routes that are requests to the company (work, money, contact), phrased as such; when several
 # cues fire, the most specific request wins.
 CUE_ORDER: tuple[PolicyRoute, ...] = ("customization", "billing", "channels")
+
+# An onset clause: what the customer dates the trouble from, up to the end of the clause.
+_ONSET = re.compile(r"\b(?:since|after|sinds|na|nadat|sedert)\b([^,.;:!?\n]*)")
 
 VerdictKind = Literal["faq", "route", "problem", "core_error", "suggest", "none"]
 
@@ -93,7 +97,7 @@ def decide_message(ctx: TurnContext) -> Verdict:
         if isinstance(against, Verdict):
             return against
     if confident and top is not None:
-        verdict = _confident(ctx, top, ranked)
+        verdict = _confident(ctx, top, ranked, strictly)
         if verdict is not None:
             return verdict
     return _without_a_confident_answer(ctx, ranked, gate.suggest, bug_report)
@@ -128,12 +132,14 @@ def _policy_answer(ctx: TurnContext, route: PolicyRoute, ranked: tuple[FaqMatch,
     return Verdict("route", route=route)
 
 
-def _confident(ctx: TurnContext, top: FaqMatch, ranked: tuple[FaqMatch, ...]) -> Verdict | None:
+def _confident(
+    ctx: TurnContext, top: FaqMatch, ranked: tuple[FaqMatch, ...], strictly: bool
+) -> Verdict | None:
     """The confident candidate, unless other evidence overrules it (None)."""
     sig = ctx.signals
     entry = top.entry
     if entry.kind == "faq":
-        against = _evidence_against(ctx, entry)
+        against = _evidence_against(ctx, entry, strictly)
         if against is None:
             return Verdict("faq", entry, top.score, entry.route)
         return against if isinstance(against, Verdict) else None
@@ -146,12 +152,22 @@ def _confident(ctx: TurnContext, top: FaqMatch, ranked: tuple[FaqMatch, ...]) ->
     return _policy_answer(ctx, route, ranked)
 
 
-def _evidence_against(ctx: TurnContext, entry: FaqEntry) -> Verdict | Literal["problem"] | None:
+def _evidence_against(
+    ctx: TurnContext, entry: FaqEntry, strictly: bool = False
+) -> Verdict | Literal["problem"] | None:
     """What overrules a certain FAQ answer (None: nothing): another vendor's product in a
     problem (the third-party route), an update that fixes it (the problem flow's "update
-    first"), or a bug report that a how-to does not answer ("problem": the flow decides)."""
-    if _third_party_involved(ctx) and not _mentions(entry, ctx.signals.third_party):
-        return Verdict("route", route="third_party")
+    first"), or a bug report that a how-to does not answer ("problem": the flow decides).
+
+    When the trouble began with *our* product ("since activating Slotgracht, saving a page in
+    Elementor gives a 403"), the other vendor's product is where it shows, not its cause: a
+    strictly certain FAQ answer about ours then stands (as it does against a request's
+    phrasing, `_cued_route`). A pasted error trace whose culprit is another vendor's, or trouble
+    that began with theirs ("since I turned on WP Rocket"), keeps the third-party route."""
+    third_party = _third_party_involved(ctx)
+    if third_party and (_culprit_is_theirs(ctx) or not (strictly and _began_with_ours(ctx))):
+        if not _mentions(entry, ctx.signals.third_party):
+            return Verdict("route", route="third_party")
     if _update_fixes_it(ctx):
         return Verdict("problem")
     if _names_a_bug_of_ours(ctx) and not ctx.services.understanding.troubleshoots(entry):
@@ -219,6 +235,27 @@ def _third_party_involved(ctx: TurnContext) -> bool:
     return bool(sig.third_party) and (
         sig.has(Intent.PROBLEM) or bool(sig.products) or error is not None
     )
+
+
+def _began_with_ours(ctx: TurnContext) -> bool:
+    """The customer dates the trouble from a change to our product ("since I activated ...",
+    "na de update van ..."): the product nearest the first onset word that has one is ours."""
+    sig = ctx.signals
+    ours = [fold(name) for slug in sig.products for name in ctx.kb.products[slug].names]
+    theirs = [fold(name) for name in sig.third_party]
+    for clause in _ONSET.findall(sig.folded):
+        named = [(clause.find(n), n in ours) for n in (*ours, *theirs) if n and n in clause]
+        if named:
+            return min(named)[1]  # the product nearest the onset word
+    return False
+
+
+def _culprit_is_theirs(ctx: TurnContext) -> bool:
+    """A pasted error trace points at another vendor's code."""
+    error = ctx.signals.error
+    if error is None or not error.quoted or error.culprit is None:
+        return False
+    return error.culprit.slug not in ctx.kb.products or error.conflict
 
 
 def _mentions(entry: FaqEntry, names: tuple[str, ...]) -> bool:

@@ -243,3 +243,38 @@ def test_an_faq_answer_records_what_it_answered(chat: Start) -> None:
     turn = chat("en").say("how do I turn on the lightbox")
     answered = turn.event(FaqAnswered)
     assert isinstance(answered, FaqAnswered) and answered.faq_id == "lightbox"
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        # the trouble began with ours: the other vendor's product is only where it shows
+        (
+            "Since I activated Ticketeer, attendees who sign up through our Elementor form "
+            "don't get their reminder emails",
+            "faq",
+        ),
+        # the trouble began with theirs, or we cannot tell: the conflict test
+        (
+            "Since I turned on WP Rocket, attendees don't get their Ticketeer reminder emails",
+            "third_party",
+        ),
+        (
+            "attendees don't get their reminder emails from ticketeer "
+            "since the update of elementor",
+            "third_party",
+        ),
+        (
+            "Ticketeer reminder emails never arrive when attendees sign up "
+            "through our Elementor form",
+            "third_party",
+        ),
+    ],
+)
+def test_a_third_party_named_yields_to_a_strict_answer_only_when_ours_began_it(
+    chat: Start, text: str, route: str
+) -> None:
+    turn = chat("en").say(text)
+    assert turn.route == route, turn
+    if route == "faq":
+        assert turn.faq is not None and turn.faq.id == "reminders"
