@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
@@ -33,6 +32,7 @@ from bot.helpdesk.bus import (
     STAFF_TOPIC,
     LocalBus,
     MessageBus,
+    after_commit,
     conversation_topic,
     publish_after_commit,
 )
@@ -233,9 +233,7 @@ class Conversations(Transcripts):
             posted = self.answers.answer(session, conversation, text, client_id=client_id)
             if on_commit is not None:
                 deliver = on_commit
-                event.listen(  # inserted first: ahead of the notices answer() queued
-                    session, "after_commit", lambda _: deliver(posted), once=True, insert=True
-                )
+                after_commit(session, lambda: deliver(posted), first=True)  # before the notices
             return posted
 
     def post_trusted(
