@@ -8,12 +8,12 @@ with one ``sync`` frame, after which the client re-reads the transcript.
 
 One number keeps the frames in order and each message delivered once: ``last_seq``, the last
 seq the socket has sent. A notice reads only when it announces a seq above it. The socket's own
-turn is sent in the transaction's after-commit hook, before the turn's notice is published
+turn is sent once its transaction has committed and before the turn's notice is published
 (``Conversations.post(on_commit=...)``), and moves ``last_seq`` past the turn's seqs: its
 notice, here at once or later through Redis, announces nothing new and costs no query. Another
 writer waits for the row lock the turn holds, so its messages come after the turn's, and so does
-its notice (unless it commits and publishes in the instant between the turn's commit and that
-hook: then the client gets the turn's messages in a ``sync`` and again in the turn frame, and
+its notice (unless it commits and publishes in the instant between the turn's commit and its
+frame: then the client gets the turn's messages in a ``sync`` and again in the turn frame, and
 draws them once, by seq).
 """
 
