@@ -47,17 +47,29 @@ class MessageBus(Protocol):
     def close(self) -> None: ...
 
 
+def after_commit(session: Session, action: Callable[[], None], *, first: bool = False) -> None:
+    """Run ``action`` once ``session`` commits, after it gave its connection back to the pool: a
+    rolled-back change runs nothing, and the action (a Redis round trip, or local subscribers
+    that read the database themselves) holds no pooled connection meanwhile. ``first``: ahead of
+    the actions registered before it (a socket's turn frame ahead of the turn's notices)."""
+
+    def committed(_session: Session) -> None:  # the connection is still checked out here
+        event.listen(session, "after_transaction_end", lambda *_: action(), once=True, insert=first)
+
+    event.listen(session, "after_commit", committed, once=True, insert=first)
+
+
 def publish_after_commit(
     session: Session, bus: MessageBus, notices: Sequence[tuple[str, Notice]]
 ) -> None:
-    """Publish ``(topic, notice)`` pairs once ``session`` commits: a rolled-back change announces
-    nothing, and a subscriber that reads on the notice finds the committed rows."""
+    """Publish ``(topic, notice)`` pairs once ``session`` commits (``after_commit``): a
+    subscriber that reads on the notice finds the committed rows."""
 
-    def publish(_session: Session) -> None:
+    def publish() -> None:
         for topic, notice in notices:
             bus.publish(topic, notice)
 
-    event.listen(session, "after_commit", publish, once=True)
+    after_commit(session, publish)
 
 
 class LocalBus:

@@ -32,6 +32,7 @@ from bot.helpdesk.bus import (
     STAFF_TOPIC,
     LocalBus,
     MessageBus,
+    after_commit,
     conversation_topic,
     publish_after_commit,
 )
@@ -213,12 +214,15 @@ class Conversations(Transcripts):
         *,
         client_id: str | None = None,
         admit: Callable[[], None] | None = None,
+        on_commit: Callable[[PostedTurn], None] | None = None,
     ) -> PostedTurn:
         """A customer message from the widget or the API, authenticated by the token.
 
         ``admit`` runs once the token is verified and before anything is stored; it raises to
         refuse (the API's per-conversation rate limit: a made-up id or a wrong token must not
         spend a conversation's budget).
+        ``on_commit`` gets the turn once it is committed and before its bus notices go out: the
+        widget socket sends its turn frame there, so the notice finds the turn delivered.
         """
         with self.db.session() as session:
             conversation = repo.authenticate(session, public_id, token, lock=True)
@@ -226,7 +230,11 @@ class Conversations(Transcripts):
                 raise NotFound("no such conversation")
             if admit is not None:
                 admit()
-            return self.answers.answer(session, conversation, text, client_id=client_id)
+            posted = self.answers.answer(session, conversation, text, client_id=client_id)
+            if on_commit is not None:
+                deliver = on_commit
+                after_commit(session, lambda: deliver(posted), first=True)  # before the notices
+            return posted
 
     def post_trusted(
         self, conversation_id: int, text: str, *, channel_ref: str | None = None

@@ -105,6 +105,7 @@ class CustomerMessages:
             messages=tuple(message_dict(m) for m in stored),
             faq=turn.faq,
             suggestions=turn.suggestions,
+            seqs=(stored_message.seq, conversation.message_count),
         )
 
     def _replay(self, session: Session, conversation: Conversation, earlier: Message) -> PostedTurn:

@@ -22,6 +22,8 @@ class PostedTurn:
 
     ``replayed``: a retried message (same client id) answered from the transcript, nothing
     stored twice; it carries no FAQ hit or suggestions.
+    ``seqs``: the first and last seq this turn stored (the customer's message, then the bot's
+    replies); None for a replay, which stored nothing.
     """
 
     public_id: str
@@ -32,6 +34,7 @@ class PostedTurn:
     faq: FaqHit | None = None
     suggestions: tuple[Suggestion, ...] = ()
     replayed: bool = False
+    seqs: tuple[int, int] | None = None
 
     @property
     def language(self) -> str:

@@ -6,8 +6,15 @@ sends each staff message as a ``staff_message`` frame. Bot messages travel in th
 that answers the customer; messages written elsewhere (another tab, the HTTP API) are announced
 with one ``sync`` frame, after which the client re-reads the transcript.
 
-While the socket is busy (authenticating, or posting the customer's message) announcements
-wait, and are delivered after the ``ready`` or ``turn`` frame, so frames keep their order.
+One number keeps the frames in order and each message delivered once: ``last_seq``, the last
+seq the socket has sent. A notice reads only when it announces a seq above it. The socket's own
+turn is sent once its transaction has committed and before the turn's notice is published
+(``Conversations.post(on_commit=...)``), and moves ``last_seq`` past the turn's seqs: its
+notice, here at once or later through Redis, announces nothing new and costs no query. Another
+writer waits for the row lock the turn holds, so its messages come after the turn's, and so does
+its notice (unless it commits and publishes in the instant between the turn's commit and its
+frame: then the client gets the turn's messages in a ``sync`` and again in the turn frame, and
+draws them once, by seq).
 """
 
 from __future__ import annotations
@@ -22,7 +29,6 @@ Send = Callable[[Frame], None]
 MessagesAfter = Callable[[int, int], list[dict[str, Any]]]  # (after seq, limit) -> messages
 
 CATCH_UP_BATCH = 200
-UNKNOWN_SEQ = 1_000_000  # an announcement without a seq (polling): read everything
 
 
 class Delivery:
@@ -32,54 +38,29 @@ class Delivery:
         self._public_id = public_id
         self.lock = threading.RLock()  # frames go out in order, whichever thread sends them
         self._last_seq = 0
-        self._busy = True  # until ``ready``: the socket authenticates
-        self._pending_seq: int | None = None
 
     def ready(self, frame: Frame, last_seq: int) -> None:
-        """Send the ``ready`` frame, then what was announced while authenticating."""
+        """Send the ``ready`` frame; the caller holds ``lock`` from subscribing to here, so
+        notices published meanwhile wait and then read from ``last_seq`` on."""
         with self.lock:
             self._last_seq = last_seq
             self._send(frame)
-            self._finish(None)
 
-    def begin_turn(self) -> None:
+    def turn(self, frame: Frame, seqs: tuple[int, int] | None) -> None:
+        """Send the ``turn`` frame of a committed turn that stored ``seqs`` (first, last; None:
+        a replay). Messages others stored just before it go first."""
         with self.lock:
-            self._busy = True
-
-    def finish_turn(self, turn: dict[str, Any] | None) -> None:
-        """Send the ``turn`` frame (None: the post failed), then what waited meanwhile."""
-        with self.lock:
-            if turn is not None:
-                self._send({"type": "turn", **turn})
-            self._finish(turn)
+            if seqs is not None and seqs[0] > self._last_seq + 1:
+                self._catch_up(before=seqs[0])
+            self._send(frame)
+            if seqs is not None:
+                self._last_seq = max(self._last_seq, seqs[1])
 
     def announced(self, seq: int | None) -> None:
         """Messages up to ``seq`` exist (None: perhaps; read to find out)."""
         with self.lock:
-            if seq is None:
-                seq = self._last_seq + UNKNOWN_SEQ
-            if self._busy:
-                self._pending_seq = max(self._pending_seq or 0, seq)
-            elif seq > self._last_seq:  # not the echo of a turn this socket delivered
+            if seq is None or seq > self._last_seq:
                 self._catch_up()
-
-    def _finish(self, turn: dict[str, Any] | None) -> None:
-        """Deliver what was published while the socket was busy (lock held).
-
-        The socket's own turn went out whole in its ``turn`` frame: ``_last_seq`` moves past
-        it, so the bus notice announcing it (already pending, or arriving later through Redis)
-        finds nothing to read. Messages others wrote just before it are read first.
-        """
-        self._busy = False
-        pending, self._pending_seq = self._pending_seq, None
-        own = _own_seqs(turn)
-        if own is not None:
-            first, last = own
-            if first > self._last_seq + 1:
-                self._catch_up(before=first)
-            self._last_seq = max(self._last_seq, last)
-        if pending is not None and pending > self._last_seq:
-            self._catch_up()
 
     def _catch_up(self, before: int | None = None) -> None:
         """Send the staff messages after ``_last_seq`` (and before ``before``); a ``sync`` for
@@ -101,12 +82,3 @@ class Delivery:
                 break
         if others:
             self._send({"type": "sync", "last_seq": self._last_seq})
-
-
-def _own_seqs(turn: dict[str, Any] | None) -> tuple[int, int] | None:
-    """First and last seq a fresh turn stored: the customer's message, stored right before the
-    bot's in the same transaction, and the bot's replies. None for a replay or a silent turn."""
-    if turn is None or turn.get("replayed"):
-        return None
-    seqs = [m["seq"] for m in turn.get("messages", ()) if isinstance(m.get("seq"), int)]
-    return (min(seqs) - 1, max(seqs)) if seqs else None

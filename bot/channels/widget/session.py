@@ -19,7 +19,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 from bot.channels import rate_keys
 from bot.channels.runtime import Runtime
@@ -38,6 +37,7 @@ from bot.channels.widget.frames import (
 from bot.helpdesk.bus import conversation_topic
 from bot.helpdesk.errors import HelpdeskError, NotFound
 from bot.helpdesk.notices import Erased, NewMessages, Notice, TicketUpdate, Typing
+from bot.helpdesk.posted_turn import PostedTurn
 from bot.helpdesk.presence import REFRESH_EVERY_S, Lease
 
 log = logging.getLogger(__name__)
@@ -173,22 +173,24 @@ class WidgetSession:
         conversation_id = self.rt.conversations.authenticate(public_id, token)
         if conversation_id is None:  # unknown id and wrong token look the same
             return self._fail("not_found", "no such conversation")
-        with self._lock:
-            read = functools.partial(self.rt.conversations.messages_after, conversation_id)
-            self._delivery = delivery = Delivery(read, self._send, public_id=public_id)
+        read = functools.partial(self.rt.conversations.messages_after, conversation_id)
+        delivery = Delivery(read, self._send, public_id=public_id)
+        # Subscribe before reading the state, so nothing published in between is missed; the
+        # delivery's lock holds such notices back until the ``ready`` frame is out.
+        with self._lock, delivery.lock:
+            self._delivery = delivery
             self.conversation_id = conversation_id
             self._public_id, self._token = public_id, token
-            # subscribe before reading the state, so nothing published in between is missed
             self._unsubscribe = self.rt.bus.subscribe(
                 conversation_topic(conversation_id), self.on_notice
             )
             self._lease = self.rt.presence.connect(conversation_id)
-        try:
-            state = self.rt.conversations.public_state(conversation_id)
-        except HelpdeskError as error:
-            return self._fail(error.code, error.message)
-        self._checked_at = self.clock()
-        delivery.ready({"type": "ready", "state": state}, int(state.get("last_seq") or 0))
+            try:
+                state = self.rt.conversations.public_state(conversation_id)
+            except HelpdeskError as error:
+                return self._fail(error.code, error.message)
+            self._checked_at = self.clock()
+            delivery.ready({"type": "ready", "state": state}, int(state.get("last_seq") or 0))
 
     def _auth_again(self, frame: Frame) -> None:
         raise FrameError("already_authenticated", "this socket is already authenticated")
@@ -209,11 +211,15 @@ class WidgetSession:
         self._send({"type": "typing", "who": "bot"})
         delivery = self._delivery
         assert delivery is not None  # authenticated
-        delivery.begin_turn()
-        turn: dict[str, Any] | None = None
+
+        def deliver(posted: PostedTurn) -> None:  # committed; its notices are not out yet
+            delivery.turn(
+                {"type": "turn", **turn_json(posted), "client_id": client_id}, posted.seqs
+            )
+
         try:
-            turn = turn_json(
-                self.rt.conversations.post(self._public_id, self._token, text, client_id=client_id)
+            self.rt.conversations.post(
+                self._public_id, self._token, text, client_id=client_id, on_commit=deliver
             )
         except NotFound:
             return self._fail("not_found", "no such conversation")
@@ -222,8 +228,6 @@ class WidgetSession:
         except Exception:  # the database is away, say: the customer hears, the socket stays
             log.exception("widget message failed in conversation %s", self.conversation_id)
             self._send(error_frame("internal_error", "something went wrong", client_id=client_id))
-        finally:
-            delivery.finish_turn(None if turn is None else {**turn, "client_id": client_id})
 
     def _rate_wait(self) -> int:
         """Seconds to wait, sharing the HTTP API's limits (one budget per IP and conversation)."""
