@@ -114,7 +114,7 @@ CATALOGUE: dict[str, TableRule] = {
         "staff",
         "keep",
         "",
-        "id entry_ref text staff_id created_at",
+        "id entry_ref text staff_id created_at removed_at removed_by",
         "phrasings staff taught FAQ entries: knowledge-base content they chose and wrote",
     ),
     "ticket_notes": _rule(
