@@ -5,20 +5,24 @@ turn, an erasure, the assumed window running out."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from bot.helpdesk.conversations import Started
 from bot.helpdesk.ladder import LadderReport, load_ladder_direct
 from bot.helpdesk.ladder_summary import COUNTED, column, load_ladder
+from bot.storage.db import Database
+from bot.storage.migrate import upgrade
 from bot.storage.models import Conversation, LadderDay, LadderSummary, Message
 from tests.helpdesk import test_ladder
 from tests.helpdesk.test_ladder import CALENDAR, NOT_HELPED, T0, ZONE, Desk
+from tests.storage import test_migrations
 
 desk = test_ladder.desk  # the same fixture: the real engine on both databases, a fake clock
+empty_database_url = test_migrations.empty_database_url
 
 PERIODS = (1, 3, 7, 30)
 WINDOWS = (timedelta(hours=72), timedelta(days=10))  # shorter and longer than the durable week
@@ -121,3 +125,36 @@ def test_a_summary_has_a_column_per_settled_figure() -> None:
         "id", "day_id", "product", "language", "channel"
     }  # fmt: skip
     assert counts == {column(name) for name in COUNTED}
+
+
+def test_the_migration_sums_the_closed_days_of_the_conversations_before_it(
+    empty_database_url: str,
+) -> None:
+    db = Database(empty_database_url)
+    try:
+        upgrade(db, "0008")
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "id": n + 1, "public_id": f"m{n}", "token_hash": "x", "state": {},
+                "channel": "widget", "language": "nl", "status": "bot", "message_count": 1,
+                "product": "appointpress" if n % 2 else None,
+                "created_at": now - timedelta(days=n, hours=1), "updated_at": now,
+                "outcome": ("answer", "confirmed", "question")[n % 3],
+                "outcome_at": now - timedelta(days=n),
+            }
+            for n in range(12)
+        ]  # fmt: skip
+        with db.engine.begin() as connection:
+            connection.execute(insert(Conversation.__table__).values(rows))
+        upgrade(db)
+        with db.session() as session:
+            assert session.scalar(select(func.count()).select_from(LadderDay)) >= 10
+            since = now - timedelta(days=20)
+            direct, summed = (
+                read(session, since, now, now=now, window=WINDOWS[0], zone=ZONE)
+                for read in (load_ladder_direct, load_ladder)
+            )
+            assert summed.rows() == direct.rows() and direct.total.conversations == 12
+    finally:
+        db.dispose()
