@@ -32,6 +32,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     union_all,
 )
@@ -91,13 +92,27 @@ def load_ladder(
         summaries(session, totals, closed, zone, now, product)
         cutoff = now - max(window, timedelta(days=FOLLOW_UP_DAYS))
         recent = and_(Conversation.outcome.is_not(None), Conversation.outcome_at > cutoff)
+        # only these can count differently now than settled: no ticket (a ticket's figures
+        # take no time), and inside the assumed window or on their way to durable
+        differs = and_(
+            recent,
+            Conversation.handoff_reason.is_(None),
+            or_(
+                Conversation.outcome_at > now - window,
+                and_(
+                    Conversation.outcome.in_(("confirmed", "answer")),
+                    Conversation.reopened_at.is_(None),
+                    Conversation.followed_up_at.is_(None),
+                ),
+            ),
+        )
         touched = recent_days(session, closed, cutoff)
         if touched:
             # the figures these conversations have now, less those the summaries gave them
             conditions = {f"now:{name}": c for name, c in figure_conditions(now, window).items()}
             for name, condition in figure_conditions(SETTLED_NOW, window).items():
                 conditions[f"settled:{name}"] = condition
-            found = grouped_figures(session, touched, conditions, where=recent, product=product)
+            found = grouped_figures(session, touched, conditions, where=differs, product=product)
             for slot, figures in found.items():
                 difference: dict[str, int] = Counter()
                 for name, n in figures.items():
