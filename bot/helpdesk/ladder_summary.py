@@ -236,37 +236,38 @@ def sum_days(
     for slot, figures in unrecorded.items():
         summed = counted.setdefault(slot, {"_rows": 0})
         summed[NOT_RECORDED] = figures[NOT_RECORDED]
-    for day, start, end in days:
-        day_id = _claim_day(session, zone, day, start, end, now)
-        if day_id is None:
-            continue
-        rows = [
-            {
-                "day_id": day_id,
-                "product": slot[1],
-                "language": slot[2],
-                "channel": slot[3],
-                **{column(name): figures.get(name, 0) for name in COUNTED},
-            }
-            for slot, figures in counted.items()
-            if slot[0] == day
-        ]
-        if rows:
-            session.execute(insert(LadderSummary), rows)
+    claimed = _claim_days(session, days, zone, now)
+    rows = [
+        {
+            "day_id": claimed[slot[0]],
+            "product": slot[1],
+            "language": slot[2],
+            "channel": slot[3],
+            **{column(name): figures.get(name, 0) for name in COUNTED},
+        }
+        for slot, figures in counted.items()
+        if slot[0] in claimed
+    ]
+    if rows:
+        session.execute(insert(LadderSummary), rows)
     return counted
 
 
-def _claim_day(
-    session: Session, zone: ZoneInfo, day: date, start: datetime, end: datetime, now: datetime
-) -> int | None:
-    """The new ``ladder_days`` row's id; None when another worker stored the day first."""
+def _claim_days(
+    session: Session, days: list[Day], zone: ZoneInfo, now: datetime
+) -> dict[date, int]:
+    """The new ``ladder_days`` rows' ids; a day another worker stored first is not among
+    them."""
     dialect = session.get_bind().dialect.name
     upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = [
+        {"zone": zone.key, "day": day, "starts_at": start, "ends_at": end, "summed_at": now}
+        for day, start, end in days
+    ]
     statement = (
         upsert(LadderDay)
-        .values(zone=zone.key, day=day, starts_at=start, ends_at=end, summed_at=now)
+        .values(values)
         .on_conflict_do_nothing(index_elements=["zone", "day"])
-        .returning(LadderDay.id)
+        .returning(LadderDay.id, LadderDay.day)
     )
-    found = session.execute(statement).scalar_one_or_none()
-    return None if found is None else int(found)
+    return {day: int(day_id) for day_id, day in session.execute(statement)}
