@@ -1,5 +1,6 @@
-"""``supportbot kb learn | unlearn | export-phrasings | diff`` (issue 13, sections 2 and 3): on SQLite and
-PostgreSQL, with the hostile arguments each refuses clearly (message, exit status, log line)."""
+"""``supportbot kb learn | unlearn | export-phrasings | diff`` (issue 13, sections 2 and 3): on
+SQLite and PostgreSQL, with the hostile arguments each refuses clearly (message, exit status, log
+line)."""
 
 from __future__ import annotations
 
