@@ -1,4 +1,4 @@
-"""``supportbot kb learn | export-phrasings | diff``: teach a phrasing, write the taught
+"""``supportbot kb learn | unlearn | export-phrasings | diff``: teach a phrasing, write the taught
 phrasings into the knowledge-base files, and try a knowledge-base change on stored questions.
 
 Exit status: 0 done; 1 refused (unknown entry, empty text, errors in the knowledge base, a file
@@ -99,6 +99,28 @@ def learn(ref: str, text: str, data_dir: Path | None) -> None:
         click.echo(f"Taught {learned.entry_ref}: {learned.text}")
 
 
+@click.command("unlearn", short_help="Remove a phrasing taught to an FAQ entry.")
+@click.argument("ref")
+@click.argument("text")
+def unlearn(ref: str, text: str) -> None:
+    """Remove the phrasing TEXT taught to the FAQ entry REF (language/id), as "remove" on the
+    console's taught phrasings does; every worker stops using it from its next message."""
+    from bot.clock import utcnow
+    from bot.helpdesk import audit
+    from bot.helpdesk.learning.phrasings import find_taught
+    from bot.helpdesk.learning.phrasings import unlearn as remove
+
+    with database() as session:
+        found = find_taught(session, ref, text)
+        removed = remove(session, found.id, None, utcnow()) if found else None
+        if removed is not None:
+            audit.record(session, None, "phrasing_removed", entry=removed.entry_ref,
+                         phrasing=removed.id, by="command line")  # fmt: skip
+    if removed is None:
+        raise refuse(f"{ref} has no taught phrasing {text!r}")
+    click.echo(f"Removed from {removed.entry_ref}: {removed.text}")
+
+
 @click.command("export-phrasings", short_help="Write taught phrasings into the FAQ files.")
 @data_dir_option
 def export_phrasings(data_dir: Path | None) -> None:
@@ -159,5 +181,5 @@ def diff(new_dir: Path, since: str) -> None:
 
 
 def register(group: click.Group) -> None:
-    for command in (learn, export_phrasings, diff):
+    for command in (learn, unlearn, export_phrasings, diff):
         group.add_command(command)

@@ -14,7 +14,8 @@ import click
 from bot.cli.customer import database
 from bot.config import Config
 from bot.core.resolution import HANDOFF_REASONS
-from bot.helpdesk.ladder import BUCKETS, EntryFigures, LadderReport, entry_figures, load_ladder
+from bot.helpdesk.ladder import BUCKETS, EntryFigures, LadderReport, entry_figures
+from bot.helpdesk.ladder_summary import load_ladder
 
 DAYS_BACK = re.compile(r"([0-9]{1,5})d")
 MAX_DAYS = 3660

@@ -33,6 +33,7 @@ ACTIONS = (
     "miss_proposed",
     "miss_ignored",
     "phrasing_learned",
+    "phrasing_removed",
 )
 
 

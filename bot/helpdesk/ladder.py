@@ -28,7 +28,8 @@ from bot.storage.models import Conversation, FaqAnswer, Message
 BUCKETS = ("confirmed", "assumed", "handed_off", "abandoned", "pending", "not_recorded")
 SETTLED = ("confirmed", "assumed", "handed_off", "abandoned")
 DIMENSIONS = ("day", "product", "language", "channel")
-REASON = "reason:"  # a figure per hand-off reason: "reason:person"
+REASON = "reason:"
+NOT_RECORDED = "not_recorded"  # a figure per hand-off reason: "reason:person"
 DAYS_PER_QUERY = 400  # SQLite allows 500 SELECTs in one UNION ALL
 
 
@@ -125,7 +126,79 @@ def day_bounds(
     return bounds
 
 
-def load_ladder(
+Slot = tuple[date, str, str, str]  # day, product, language, channel ("" for none)
+
+
+def grouped_figures(
+    session: Session,
+    days: list[tuple[date, datetime, datetime]],
+    conditions: dict[str, ColumnElement[bool]],
+    *,
+    where: ColumnElement[bool],
+    product: str | None = None,
+) -> dict[Slot, dict[str, int]]:
+    """Per day, product, language and channel, the conversations begun that day (``days``:
+    ``day_bounds``) that meet ``where``, and how many meet each condition: per day a range of
+    the ``created_at`` index, all days in one UNION ALL; one pass over the rows and no sort of
+    them (a GROUP BY over all rows sorts them all). ``"_rows"``: the conversations."""
+    names = ["_rows", *conditions]
+    sums = [func.count().label("_rows")] + [
+        func.sum(case((condition, 1), else_=0)).label(name.replace(":", "_"))
+        for name, condition in conditions.items()
+    ]
+    dims = (Conversation.product, Conversation.language, Conversation.channel)
+    found: dict[Slot, dict[str, int]] = {}
+    for first in range(0, len(days), DAYS_PER_QUERY):
+        chunk = days[first : first + DAYS_PER_QUERY]
+        parts = []
+        for index, (_day, start, end) in enumerate(chunk):
+            part = (
+                select(literal(index).label("day"), *dims, *sums)
+                .where(Conversation.created_at >= start, Conversation.created_at < end)
+                .where(where)
+                .group_by(*dims)
+            )
+            parts.append(part.where(Conversation.product == product) if product else part)
+        for row in session.execute(union_all(*parts)):
+            slot = (chunk[row[0]][0], *(key or "" for key in row[1 : 1 + len(dims)]))
+            counts = (int(count or 0) for count in row[1 + len(dims) :])
+            summed = found.setdefault(slot, dict.fromkeys(names, 0))  # type: ignore[arg-type]
+            for name, count in zip(names, counts, strict=True):
+                summed[name] += count
+    return found
+
+
+def add_slots(
+    totals: dict[tuple[str, Any], Counter[str]], slots: dict[Slot, dict[str, int]], sign: int = 1
+) -> dict[tuple[str, Any], Counter[str]]:
+    """Adds the slots' figures, times ``sign``, to ``totals`` per dimension and key (and the
+    total)."""
+    for slot, figures in slots.items():
+        targets = [
+            totals.setdefault(key, Counter())
+            for key in (("total", ""), *zip(DIMENSIONS, slot, strict=True))
+        ]
+        for name, count in figures.items():
+            if count:
+                for summed in targets:
+                    summed[name] += sign * count
+    return totals
+
+
+def fill(report: LadderReport, totals: dict[tuple[str, Any], Counter[str]]) -> LadderReport:
+    """The report's ladders from summed figures; a key without a recorded conversation has no
+    ladder (``"_rows"`` counts them); ``not_recorded`` counts in the total only."""
+    for (dimension, key), summed in totals.items():
+        if summed["_rows"] <= 0:
+            continue
+        by = report.by.get(dimension)
+        ladder = report.total if by is None else by.setdefault(key, Ladder())
+        ladder.add({name: n for name, n in summed.items() if name not in ("_rows", NOT_RECORDED)})
+    report.total.add({NOT_RECORDED: totals.get(("total", ""), Counter())[NOT_RECORDED]})
+    return report
+
+
+def load_ladder_direct(
     session: Session,
     since: datetime,
     until: datetime,
@@ -135,55 +208,36 @@ def load_ladder(
     zone: ZoneInfo,
     product: str | None = None,
 ) -> LadderReport:
-    """The conversations begun in [since, until): per day a range of the ``created_at`` index,
-    grouped by product, language and channel, all days in one UNION ALL. One pass over the
-    rows and no sort of them (a GROUP BY over all rows sorts them all)."""
-    names = list(figure_conditions(now, window))
-    sums = [
-        func.sum(case((condition, 1), else_=0)).label(name.replace(":", "_"))
-        for name, condition in figure_conditions(now, window).items()
-    ]
-    dims = (Conversation.product, Conversation.language, Conversation.channel)
+    """The conversations begun in [since, until), counted from their rows (every row of the
+    period: ``bot.helpdesk.ladder_summary`` gives the same figures from per-day summaries)."""
     days = day_bounds(since, until, zone)
+    slots = grouped_figures(
+        session,
+        days,
+        figure_conditions(now, window),
+        where=Conversation.outcome.is_not(None),
+        product=product,
+    )
     report = LadderReport(Ladder(), {dimension: {} for dimension in DIMENSIONS})
-    totals: dict[tuple[str, Any], list[int]] = {}  # (dimension, key) -> a sum per figure
-    for first in range(0, len(days), DAYS_PER_QUERY):
-        chunk = days[first : first + DAYS_PER_QUERY]
-        parts = []
-        for index, (_day, start, end) in enumerate(chunk):
-            part = (
-                select(literal(index).label("day"), *dims, *sums)
-                .where(Conversation.created_at >= start, Conversation.created_at < end)
-                .where(Conversation.outcome.is_not(None))
-                .group_by(*dims)
-            )
-            parts.append(part.where(Conversation.product == product) if product else part)
-        for row in session.execute(union_all(*parts)):
-            counts = row[1 + len(dims) :]
-            keys = [chunk[row[0]][0], *(key or "" for key in row[1 : 1 + len(dims)])]
-            for slot in (("total", ""), *zip(DIMENSIONS, keys, strict=True)):
-                summed = totals.setdefault(slot, [0] * len(names))
-                for position, count in enumerate(counts):
-                    summed[position] += count or 0
-    for (dimension, key), summed in totals.items():
-        by = report.by.get(dimension)
-        ladder = report.total if by is None else by.setdefault(key, Ladder())
-        ladder.add(dict(zip(names, summed, strict=True)))
-    report.total.add({"not_recorded": not_recorded(session, since, until, product)})
-    return report
+    totals = add_slots({}, slots)
+    totals.setdefault(("total", ""), Counter())[NOT_RECORDED] = not_recorded(
+        session, since, until, product
+    )
+    return fill(report, totals)
 
 
-def not_recorded(session: Session, since: datetime, until: datetime, product: str | None) -> int:
-    """Conversations in which the customer wrote but no answered turn was recorded (older
+def not_recorded_condition() -> ColumnElement[bool]:
+    """A conversation in which the customer wrote but no answered turn was recorded (older
     than migration 0007, or mail the bot does not answer): counted in the total only."""
     customer_wrote = exists().where(
         Message.conversation_id == Conversation.id, Message.role == "customer"
     )
+    return and_(Conversation.outcome.is_(None), customer_wrote)
+
+
+def not_recorded(session: Session, since: datetime, until: datetime, product: str | None) -> int:
     query = select(func.count()).where(
-        Conversation.created_at >= since,
-        Conversation.created_at < until,
-        Conversation.outcome.is_(None),
-        customer_wrote,
+        Conversation.created_at >= since, Conversation.created_at < until, not_recorded_condition()
     )
     if product:
         query = query.where(Conversation.product == product)
@@ -241,4 +295,11 @@ def entry_figures(
     return [EntryFigures(*row) for row in session.execute(query)]
 
 
-__all__ = ["BUCKETS", "HANDOFF_REASONS", "Ladder", "LadderReport", "entry_figures", "load_ladder"]
+__all__ = [
+    "BUCKETS",
+    "HANDOFF_REASONS",
+    "Ladder",
+    "LadderReport",
+    "entry_figures",
+    "load_ladder_direct",
+]

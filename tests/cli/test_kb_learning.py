@@ -1,5 +1,6 @@
-"""``supportbot kb learn | export-phrasings | diff`` (issue 13, sections 2 and 3): on SQLite and
-PostgreSQL, with the hostile arguments each refuses clearly (message, exit status, log line)."""
+"""``supportbot kb learn | unlearn | export-phrasings | diff`` (issue 13, sections 2 and 3): on
+SQLite and PostgreSQL, with the hostile arguments each refuses clearly (message, exit status, log
+line)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,24 @@ def test_a_phrasing_learned_on_the_command_line_answers_the_next_message(
         assert [(a.action, a.staff_id, a.detail["by"]) for a in audit] == [
             ("phrasing_learned", None, "command line")
         ]
+
+
+def test_kb_unlearn_removes_a_taught_phrasing_from_the_running_worker(
+    env: dict[str, str], rt: Runtime
+) -> None:
+    assert kb(env, "learn", "nl/system-requirements", PI).exit_code == 0
+    assert ask(rt, PI) == "system-requirements"
+    result = kb(env, "unlearn", "nl/system-requirements", f"  {PI.upper()} ")
+    assert result.exit_code == 0, result.output
+    assert f"Removed from nl/system-requirements: {PI}" in result.output
+    assert ask(rt, PI) is None  # the running worker, no restart
+    again = kb(env, "unlearn", "nl/system-requirements", PI)
+    assert again.exit_code == 1 and "has no taught phrasing" in again.output
+    assert kb(env, "learn", "nl/system-requirements", PI).exit_code == 0  # may be taught again
+    assert ask(rt, PI) == "system-requirements"
+    with rt.db.session() as session:
+        audit = session.scalars(select(AuditEntry.action)).all()
+        assert audit == ["phrasing_learned", "phrasing_removed", "phrasing_learned"]
 
 
 @pytest.mark.parametrize(

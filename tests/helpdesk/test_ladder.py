@@ -15,7 +15,8 @@ from sqlalchemy import update
 from bot.core.dialogue.engine import Engine
 from bot.core.shop.records import SubscriptionRecord
 from bot.helpdesk.conversations import Conversations
-from bot.helpdesk.ladder import LadderReport, entry_figures, load_ladder
+from bot.helpdesk.ladder import LadderReport, entry_figures
+from bot.helpdesk.ladder_summary import load_ladder
 from bot.helpdesk.subscriptions import SubscriptionFeed, upsert_subscription
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade

@@ -18,7 +18,8 @@ from bot.channels.console.metrics import Report
 from bot.channels.runtime import runtime
 from bot.channels.untrusted_input import parse_int
 from bot.core.knowledge.models import KnowledgeBase
-from bot.helpdesk.ladder import EntryFigures, LadderReport, entry_figures, load_ladder
+from bot.helpdesk.ladder import EntryFigures, LadderReport, entry_figures
+from bot.helpdesk.ladder_summary import load_ladder
 from bot.helpdesk.privacy.retention import Retention, last_purge
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

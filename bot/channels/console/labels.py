@@ -146,4 +146,5 @@ def audit_actions() -> dict[str, str]:
         "miss_proposed": _("proposed a new FAQ entry"),
         "miss_ignored": _("ignored missed questions"),
         "phrasing_learned": _("taught a phrasing to an FAQ entry"),
+        "phrasing_removed": _("removed a taught phrasing from an FAQ entry"),
     }

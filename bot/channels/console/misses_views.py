@@ -17,7 +17,7 @@ from bot.clock import utcnow
 from bot.core.knowledge.models import FaqEntry
 from bot.helpdesk import audit
 from bot.helpdesk.errors import NotFound
-from bot.helpdesk.learning.phrasings import TeachingRefused
+from bot.helpdesk.learning.phrasings import TeachingRefused, taught_phrasings, unlearn
 from bot.helpdesk.learning.review import (
     COUNTED_UP_TO,
     AlreadyDecided,
@@ -65,6 +65,7 @@ def index() -> Response:
     query = request.args.get("q", "")[:MAX_QUERY].strip()
     with rt.db.session() as session:
         page = review_page(session, status, language or None)
+        phrasings = taught_phrasings(session) if status == "taught" else []
     # Entries to teach to are looked up for the one group staff search for (the ranking
     # costs milliseconds per group; a page of groups must not pay it thirty times).
     choices = {
@@ -85,6 +86,7 @@ def index() -> Response:
         reasons=reasons(),
         tabs=tabs(),
         entries={entry.ref: entry for entry in rt.kb.faq},
+        phrasings=phrasings,
     )
     return make_response(html)
 
@@ -117,6 +119,22 @@ def propose(group_id: int) -> Response:
 @access("staff")
 def ignore(group_id: int) -> Response:
     return _decide(group_id, "ignored", "miss_ignored")
+
+
+@bp.post("/phrasings/<row_id:phrasing_id>/remove")
+@access("staff")
+def remove_phrasing(phrasing_id: int) -> Response:
+    """A colleague takes back a taught phrasing; every worker stops using it."""
+    rt, me = runtime(), require_staff()
+    with rt.db.session() as session:
+        removed = unlearn(session, phrasing_id, me.id, utcnow())
+        if removed is None:
+            abort(404)
+        audit.record(
+            session, me.id, "phrasing_removed", ip=client_ip(), entry=removed.entry_ref,
+            phrasing=removed.id,
+        )  # fmt: skip
+    return redirect(url_for("console.misses.index", status="taught"), 303)
 
 
 def _decide(group_id: int, decision: Decision, action: str) -> Response:

@@ -13,12 +13,12 @@ import threading
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.knowledge.models import FaqEntry, KnowledgeBase
 from bot.core.matching import FaqIndex
-from bot.storage.models import LearnedPhrasing
+from bot.storage.models import LearnedPhrasing, MissedGroup
 
 log = logging.getLogger(__name__)
 
@@ -29,21 +29,29 @@ class TeachingRefused(ValueError):
     """A phrasing that cannot be taught: unknown entry, empty or too long text."""
 
 
-Generation = tuple[int, int]  # (how many phrasings, the newest id)
+# (phrasings ever taught, the newest id, phrasings removed): rows are never deleted, so it only
+# grows, and a removal followed by a teaching cannot look like the generation before them
+Generation = tuple[int, int, int]
 
 
 def generation(session: Session) -> Generation:
-    count, newest = session.execute(
-        select(func.count(LearnedPhrasing.id), func.max(LearnedPhrasing.id))
+    count, newest, removed = session.execute(
+        select(
+            func.count(LearnedPhrasing.id),
+            func.max(LearnedPhrasing.id),
+            func.count(LearnedPhrasing.removed_at),
+        )
     ).one()
-    return int(count or 0), int(newest or 0)
+    return int(count or 0), int(newest or 0), int(removed or 0)
 
 
 def learned_phrasings(session: Session) -> dict[tuple[str, str], tuple[str, ...]]:
     """Entry key (language, id) -> its taught phrasings, oldest first."""
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
     rows = session.execute(
-        select(LearnedPhrasing.entry_ref, LearnedPhrasing.text).order_by(LearnedPhrasing.id)
+        select(LearnedPhrasing.entry_ref, LearnedPhrasing.text)
+        .where(LearnedPhrasing.removed_at.is_(None))
+        .order_by(LearnedPhrasing.id)
     )
     for ref, text in rows:
         language, _, entry_id = ref.partition("/")
@@ -84,7 +92,9 @@ def teach(
         return None
     taken = session.scalar(
         select(LearnedPhrasing.id).where(
-            LearnedPhrasing.entry_ref == entry.ref, LearnedPhrasing.text == phrasing
+            LearnedPhrasing.entry_ref == entry.ref,
+            LearnedPhrasing.text == phrasing,
+            LearnedPhrasing.removed_at.is_(None),
         )
     )
     if taken is not None:
@@ -93,6 +103,50 @@ def teach(
     session.add(learned)
     session.flush()
     log.info("learned phrasing %s for %s", learned.id, entry.ref)
+    return learned
+
+
+def taught_phrasings(session: Session, limit: int = 500) -> list[LearnedPhrasing]:
+    """The phrasings in use, newest first."""
+    query = (
+        select(LearnedPhrasing)
+        .where(LearnedPhrasing.removed_at.is_(None))
+        .order_by(LearnedPhrasing.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def find_taught(session: Session, ref: str, text: str) -> LearnedPhrasing | None:
+    """The phrasing in use on entry ``ref`` that reads ``text`` (spacing and case aside)."""
+    wanted = " ".join(text.split()).casefold()
+    rows = session.scalars(
+        select(LearnedPhrasing).where(
+            LearnedPhrasing.entry_ref == ref.strip(), LearnedPhrasing.removed_at.is_(None)
+        )
+    )
+    return next((row for row in rows if row.text.casefold() == wanted), None)
+
+
+def unlearn(
+    session: Session, phrasing_id: int, staff_id: int | None, now: datetime
+) -> LearnedPhrasing | None:
+    """Stop using a taught phrasing, on every worker from its next message; None when it is
+    not in use. Missed-question groups taught with it go back to the queue."""
+    learned = session.get(LearnedPhrasing, phrasing_id, with_for_update=True)
+    if learned is None or learned.removed_at is not None:
+        return None
+    learned.removed_at, learned.removed_by = now, staff_id
+    session.execute(
+        update(MissedGroup)
+        .where(
+            MissedGroup.status == "taught",
+            MissedGroup.entry_ref == learned.entry_ref,
+            MissedGroup.text == learned.text,
+        )
+        .values(status="open", entry_ref=None, text=None, decided_by=None, decided_at=None)
+    )
+    log.info("removed learned phrasing %s from %s", learned.id, learned.entry_ref)
     return learned
 
 

@@ -93,11 +93,28 @@ CATALOGUE: dict[str, TableRule] = {
         "first_seen last_seen entry_ref text decided_by decided_at",
         "missed questions alike, counted; the text is the phrasing or draft staff chose",
     ),
+    "ladder_days": _rule(
+        "system",
+        "keep",
+        "",
+        "id zone day starts_at ends_at summed_at",
+        "which days' resolution-ladder summary is current: dates only",
+    ),
+    "ladder_summaries": _rule(
+        "system",
+        "keep",
+        "",
+        "id day_id product language channel conversations not_recorded confirmed assumed "
+        "abandoned durable reason_person reason_no_answer reason_not_helped reason_bug "
+        "reason_conflict_test_failed reason_expired_subscription reason_not_understood",
+        "conversations counted per day, product, language, channel and ladder figure: no "
+        "conversation and no person",
+    ),
     "learned_phrasings": _rule(
         "staff",
         "keep",
         "",
-        "id entry_ref text staff_id created_at",
+        "id entry_ref text staff_id created_at removed_at removed_by",
         "phrasings staff taught FAQ entries: knowledge-base content they chose and wrote",
     ),
     "ticket_notes": _rule(

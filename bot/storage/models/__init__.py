@@ -13,6 +13,7 @@ from bot.storage.models.conversations import (
     Ticket,
 )
 from bot.storage.models.email import InboundEmail, MailboxCursor, OutboundEmail
+from bot.storage.models.ladder import LadderDay, LadderSummary
 from bot.storage.models.learning import LearnedPhrasing, MissedGroup, MissedQuestion
 from bot.storage.models.staff import AuditEntry, SavedReply, StaffSession, StaffUser, TicketNote
 from bot.storage.models.subscriptions import Subscription
@@ -25,6 +26,8 @@ __all__ = [
     "EventRecord",
     "FaqAnswer",
     "InboundEmail",
+    "LadderDay",
+    "LadderSummary",
     "LearnedPhrasing",
     "MailboxCursor",
     "Message",

@@ -44,6 +44,9 @@ class Conversation(Base):
             "reopened_at", "followed_up_at", "product", "language", "channel",
         ),
         Index("ix_conversations_outcome_created", "outcome", "created_at"),
+        # the conversations whose outcome is younger than the ladder's windows
+        # (bot.helpdesk.ladder_summary)
+        Index("ix_conversations_outcome_at", "outcome_at", "created_at"),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -86,6 +86,9 @@ class LearnedPhrasing(Base):
     text: Mapped[str] = mapped_column(Text)
     staff_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # removed by a colleague: kept (never deleted) so the workers' generation only grows
+    removed_at: Mapped[datetime | None]
+    removed_by: Mapped[int | None] = mapped_column(Integer)
 
     def __repr__(self) -> str:
         return f"LearnedPhrasing(id={self.id!r}, entry_ref={self.entry_ref!r})"

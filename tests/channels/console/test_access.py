@@ -13,7 +13,8 @@ import pytest
 from flask import Flask, url_for
 
 from bot.channels.console.access import level_of
-from bot.storage.models import MissedGroup, SavedReply, StaffUser
+from bot.clock import utcnow
+from bot.storage.models import LearnedPhrasing, MissedGroup, SavedReply, StaffUser
 from tests.channels.console.conftest import (
     PASSWORD,
     Console,
@@ -48,6 +49,7 @@ RULES: dict[str, str] = {
     "console.misses.teach": "staff",
     "console.misses.propose": "staff",
     "console.misses.ignore": "staff",
+    "console.misses.remove_phrasing": "staff",
     "console.admin.team": "admin",
     "console.admin.disable": "admin",
     "console.admin.enable": "admin",
@@ -116,20 +118,23 @@ def target_url(app: Flask, endpoint: str, ids: dict[str, Any]) -> str:
 
 
 def prepare(app: Flask) -> dict[str, Any]:
-    """A ticket, a colleague to disable/enable, a saved reply to delete, missed questions."""
+    """A ticket, a colleague to disable/enable, a saved reply to delete, missed questions, a
+    taught phrasing to remove."""
     number, *_ = open_ticket(app)
     colleague = make_staff(app, "kees@nme.example", "Kees")
     with rt_of(app).db.session() as session:
         reply = SavedReply(language="nl", title="t", body="b")
         group = MissedGroup(language="nl", status="open", size=1)
-        session.add_all([reply, group])
+        taught = LearnedPhrasing(entry_ref="nl/debug-log", text="logboek", created_at=utcnow())
+        session.add_all([reply, group, taught])
         session.flush()
-        reply_id, group_id = reply.id, group.id
+        reply_id, group_id, phrasing_id = reply.id, group.id, taught.id
     return {
         "number": number,
         "staff_id": colleague,
         "reply_id": reply_id,
         "group_id": group_id,  # decided by the first allowed action; the others get 409
+        "phrasing_id": phrasing_id,
         "filename": "console.css",
     }
 

@@ -195,11 +195,12 @@ def test_the_dashboard_reads_a_fixed_number_of_queries_whatever_the_conversation
 ) -> None:
     calendar = "how do I connect google calendar to appointpress"
     _talk(app, calendar, "yes, thanks")
+    _dashboard_queries(app, console)  # the first reading sums the closed days once
     few, _html = _dashboard_queries(app, console)
     for n in range(6):
         _talk(app, calendar, "yes, thanks")
         _talk(app, calendar, "no, that didn't help", f"k{n}@example.org")
         _talk(app, "the plugin stopped working")
     many, html = _dashboard_queries(app, console)
-    assert many == few <= 12
+    assert many == few <= 14
     assert 'id="ladder"' in html and "How do I connect AppointPress to Google Calendar?" in html

@@ -10,6 +10,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from bot.app import build_runtime
+from bot.channels.runtime import Runtime
 from bot.helpdesk.learning.review import PAGE_SIZE
 from bot.storage.models import AuditEntry, LearnedPhrasing, MissedGroup, MissedQuestion
 from tests.channels.console.conftest import Console, rt_of
@@ -206,3 +208,41 @@ def test_the_page_takes_the_same_few_queries_for_5_or_120_groups(
     assert len(many) == len(few) <= 8, many
     assert html.count('class="missed-group"') == PAGE_SIZE  # one page
     assert "vraag 119 variant 3" in html  # the biggest group first, its latest question first
+
+
+def test_a_colleague_removes_a_wrong_teaching_and_every_worker_stops_using_it(
+    app: Flask, console: Console
+) -> None:
+    other = build_runtime(rt_of(app).config)  # a second worker on the same database
+    try:
+        ask(app, PI)
+        group = groups(app)[0]
+        console.post(f"/staff/misses/{group.id}/teach", {"text": PI, "entry": "nl/debug-log"})
+        assert ask_on(other, PI) == "debug-log"  # the wrong entry, on both workers
+        with rt_of(app).db.session() as session:
+            taught = session.scalars(select(LearnedPhrasing)).one()
+        page = console.get("/staff/misses/", query_string={"status": "taught"}).text
+        assert f'data-phrasing="{taught.id}"' in page
+        response = console.post(f"/staff/misses/phrasings/{taught.id}/remove", {})
+        assert response.status_code == 303
+        assert ask_on(other, PI) is None and ask(app, PI)["faq"] is None
+        assert (groups(app)[0].status, groups(app)[0].entry_ref) == ("open", None)  # to review
+        page = console.get("/staff/misses/", query_string={"status": "taught"}).text
+        assert f'data-phrasing="{taught.id}"' not in page
+        with rt_of(app).db.session() as session:
+            assert session.scalars(select(AuditEntry.action)).all()[-1] == "phrasing_removed"
+        again = console.post(f"/staff/misses/phrasings/{taught.id}/remove", {})
+        assert again.status_code == 404
+        # taught again, rightly this time: the generation the workers compare has moved on
+        console.post(
+            f"/staff/misses/{group.id}/teach", {"text": PI, "entry": "nl/system-requirements"}
+        )
+        assert ask_on(other, PI) == "system-requirements"
+    finally:
+        other.db.dispose()
+
+
+def ask_on(rt: Runtime, text: str) -> str | None:
+    started = rt.conversations.start(channel="widget", language="nl")
+    turn = rt.conversations.post(started.public_id, started.token, text)
+    return turn.faq.id if turn.faq else None

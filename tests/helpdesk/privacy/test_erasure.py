@@ -19,7 +19,8 @@ from bot.channels.console.metrics import Bucket
 from bot.channels.email.service import email_channel
 from bot.channels.runtime import Runtime
 from bot.helpdesk.errors import InvalidInput, NotFound
-from bot.helpdesk.ladder import Ladder, load_ladder
+from bot.helpdesk.ladder import Ladder
+from bot.helpdesk.ladder_summary import load_ladder
 from bot.helpdesk.privacy.erasure import Erasure, ErasureReport
 from bot.helpdesk.privacy.identity import AddressError, Requester
 from bot.helpdesk.tickets import TicketDesk
