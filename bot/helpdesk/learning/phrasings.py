@@ -30,12 +30,11 @@ class TeachingRefused(ValueError):
 
 
 Generation = tuple[int, int]  # (how many phrasings, the newest id)
+_GENERATION = select(func.count(LearnedPhrasing.id), func.max(LearnedPhrasing.id))  # built once
 
 
 def generation(session: Session) -> Generation:
-    count, newest = session.execute(
-        select(func.count(LearnedPhrasing.id), func.max(LearnedPhrasing.id))
-    ).one()
+    count, newest = session.execute(_GENERATION).one()
     return int(count or 0), int(newest or 0)
 
 
