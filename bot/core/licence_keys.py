@@ -34,7 +34,9 @@ _LONG_RUN = re.compile(rf"[A-Za-z0-9-]{{{_MIN_KEY_CHARS},}}")
 _DIGIT = re.compile(r"[0-9]")
 # Address-sized pieces of text; one with '@', a slash or a scheme is an email address, a
 # Message-ID, a URL or a path, and nothing in it is masked. (Simple classes: linear time.)
-_CHUNK = re.compile(r"[^\s\"'<>()\[\],;]+")
+# Only pieces long enough to hold a key are looked at: shorter ones cannot contain a token of
+# ``_MIN_KEY_CHARS``, and the regex skips them without a Python step per word.
+_CHUNK = re.compile(rf"[^\s\"'<>()\[\],;]{{{_MIN_KEY_CHARS},}}")
 _KEY_WORD = re.compile(r"licen[cst]|sleutel|key|code|serial|registrati", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 _WORDS_BEFORE = 5  # "my licence key for AppointPress is: XXXX"
@@ -96,7 +98,7 @@ def mask_licence_keys(text: str) -> MaskedText:
 def find_licence_keys(text: str) -> tuple[FoundKey, ...]:
     if not _may_hold_key(text):
         return ()
-    words = _Words(text)
+    words = _Words(text)  # read only when a random-looking token needs the words around it
     found: list[FoundKey] = []
     for chunk in _CHUNK.finditer(text):
         if _is_address(chunk.group()):
@@ -129,15 +131,25 @@ def _is_address(chunk: str) -> bool:
 
 
 class _Words:
-    """The text's words, and which of them are key words (licentie, license key, code ...)."""
+    """The text's words, and which of them are key words (licentie, license key, code ...);
+    split on first use (most texts with a long token never need them)."""
 
     def __init__(self, text: str) -> None:
-        matches = list(_WORD.finditer(text))
+        self.text = text
+        self.starts: list[int] = []
+        self.keyed: list[bool] = []
+        self.read = False
+
+    def _read(self) -> None:
+        matches = list(_WORD.finditer(self.text))
         self.starts = [match.start() for match in matches]
         self.keyed = [_KEY_WORD.search(match.group()) is not None for match in matches]
+        self.read = True
 
     def near_key_word(self, start: int, end: int) -> bool:
         """A key word a few words before ``start`` or after ``end`` (within 80 characters)."""
+        if not self.read:
+            self._read()
         first = bisect.bisect_left(self.starts, start)
         for index in range(first - 1, max(first - 1 - _WORDS_BEFORE, -1), -1):
             if self.starts[index] < start - _NEAR_CHARS:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
@@ -18,6 +18,13 @@ from bot.storage.models import Conversation, Customer, EventRecord, Message, Tic
 
 TOKEN_BYTES = 32  # 256 bits; the SPEC asks for at least 128
 _DUMMY_HASH = hashlib.sha256(b"no such conversation").hexdigest()
+# Built once: building a select costs more than SQLite takes to run it (about 0.1 ms each).
+_CUSTOMER_BY_EMAIL = select(Customer).where(Customer.email == bindparam("email"))
+_MESSAGE_BY_REF = select(Message).where(
+    Message.conversation_id == bindparam("conversation_id"),
+    Message.channel_ref == bindparam("channel_ref"),
+)
+_TICKET_FOR = select(Ticket).where(Ticket.conversation_id == bindparam("conversation_id"))
 
 
 def hash_token(token: str) -> str:
@@ -86,8 +93,7 @@ def normalise_email(email: str) -> str:
 
 
 def customer_by_email(session: Session, email: str) -> Customer | None:
-    query = select(Customer).where(Customer.email == normalise_email(email))
-    return session.scalars(query).first()
+    return session.scalars(_CUSTOMER_BY_EMAIL, {"email": normalise_email(email)}).first()
 
 
 def get_or_create_customer(
@@ -134,10 +140,8 @@ def append_message(
 
 
 def message_by_ref(session: Session, conversation_id: int, channel_ref: str) -> Message | None:
-    query = select(Message).where(
-        Message.conversation_id == conversation_id, Message.channel_ref == channel_ref
-    )
-    return session.scalars(query).first()
+    params = {"conversation_id": conversation_id, "channel_ref": channel_ref}
+    return session.scalars(_MESSAGE_BY_REF, params).first()
 
 
 def messages(
@@ -189,7 +193,7 @@ def create_ticket(
 
 
 def ticket_for(session: Session, conversation_id: int) -> Ticket | None:
-    return session.scalars(select(Ticket).where(Ticket.conversation_id == conversation_id)).first()
+    return session.scalars(_TICKET_FOR, {"conversation_id": conversation_id}).first()
 
 
 def count_conversations(session: Session) -> int:

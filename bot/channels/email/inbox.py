@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 
-from sqlalchemy import ColumnElement, Select, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,9 @@ _TRACE_FIELD = re.compile(
     rb".*(?:\r?\n[ \t].*)*\r?\n",
     re.IGNORECASE,
 )
+
+# Built once: building a select costs more than SQLite takes to run it (about 0.1 ms each).
+_BY_HASH = select(InboundEmail.id).where(InboundEmail.content_hash == bindparam("digest"))
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def store_inbound(
         return Stored(stored.id, stored.duplicate)
     except IntegrityError:  # the same message stored at the same moment by another receiver
         with db.session() as session:
-            found = session.scalar(_by_hash(row.content_hash))
+            found = session.scalar(_BY_HASH, {"digest": row.content_hash})
         if found is None:
             raise
         return Stored(found, True)
@@ -111,16 +114,12 @@ def inbound_row(
 def add_inbound(session: Session, row: InboundEmail) -> Stored:
     """``row`` added in the caller's transaction (flushed: it has its id), unless a message with
     the same content is stored already."""
-    existing = session.scalar(_by_hash(row.content_hash))
+    existing = session.scalar(_BY_HASH, {"digest": row.content_hash})
     if existing is not None:
         return Stored(existing, True)
     session.add(row)
     session.flush()
     return Stored(row.id, False, row)
-
-
-def _by_hash(digest: str) -> Select[int]:
-    return select(InboundEmail.id).where(InboundEmail.content_hash == digest)
 
 
 def _summary(raw: bytes) -> tuple[str | None, str | None, str | None]:

@@ -32,16 +32,15 @@ class TeachingRefused(ValueError):
 # (phrasings ever taught, the newest id, phrasings removed): rows are never deleted, so it only
 # grows, and a removal followed by a teaching cannot look like the generation before them
 Generation = tuple[int, int, int]
+_GENERATION = select(  # built once: this runs before every turn
+    func.count(LearnedPhrasing.id),
+    func.max(LearnedPhrasing.id),
+    func.count(LearnedPhrasing.removed_at),
+)
 
 
 def generation(session: Session) -> Generation:
-    count, newest, removed = session.execute(
-        select(
-            func.count(LearnedPhrasing.id),
-            func.max(LearnedPhrasing.id),
-            func.count(LearnedPhrasing.removed_at),
-        )
-    ).one()
+    count, newest, removed = session.execute(_GENERATION).one()
     return int(count or 0), int(newest or 0), int(removed or 0)
 
 
