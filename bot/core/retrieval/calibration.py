@@ -140,6 +140,7 @@ def probes(
                 row = meaning.similarities[meaning.text_of[(position, phrasing)]]
                 similarities = best_per_owner(row, meaning.owners, len(entries), held_rows)
             found.append(Probe(entries[position], words, explain, similarities))
+        del rank  # the fold's index goes before the next one is built (one alive at a time)
     return found
 
 

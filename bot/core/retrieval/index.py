@@ -27,15 +27,14 @@ from bot.core.retrieval.calibration import (
     words_outcome,
 )
 from bot.core.retrieval.calibration_cache import cached, fingerprint
-from bot.core.retrieval.decision import (
-    Gate,
-    Thresholds,
-    decide,
-    lead_of,
-    without_vetoed,
-)
+from bot.core.retrieval.decision import Gate, Thresholds, decide, lead_of, without_vetoed
 from bot.core.retrieval.fusion import Fusion
-from bot.core.retrieval.language_index import DEFAULT_WEIGHTS, LanguageIndex, RankerScores
+from bot.core.retrieval.language_index import (
+    DEFAULT_WEIGHTS,
+    LanguageIndex,
+    RankerScores,
+    fold_explainer,
+)
 from bot.core.retrieval.learned import WordIndexes
 from bot.core.retrieval.meaning import MeaningIndex
 from bot.core.retrieval.products import ProductMentions, product_adjustments
@@ -146,10 +145,11 @@ class FaqIndex:
         def build(kept: list[FaqEntry]) -> Ranker:
             index = LanguageIndex(language, kept, self.products, self.weights)
             k = CANDIDATES + 2 * len(self._cards[language])
+            explainer = fold_explainer(index, self._indexes[language])  # not holding `index`
 
             def rank(query: str) -> tuple[list[FaqMatch], Callable[[int], int]]:
                 named, text = self.understand(query, None)
-                return self.rank(index, text, named, k), lambda n: index.explained_words(text, n)
+                return self.rank(index, text, named, k), explainer(text)
 
             return rank
 
