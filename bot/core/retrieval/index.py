@@ -16,7 +16,6 @@ from bot.core.knowledge.third_party import ThirdPartyCatalogue
 from bot.core.retrieval.analysis import MAX_ANALYSED_CHARS
 from bot.core.retrieval.calibration import (
     Calibration,
-    Outcome,
     Probe,
     Ranker,
     calibrate,
@@ -131,14 +130,15 @@ class FaqIndex:
 
     # -- the gate ------------------------------------------------------------------------------
     def _calibrate(self) -> dict[str, Calibration]:
-        found = {lang: self._probes(lang) for lang in self.languages}
-        words = {lang: [words_outcome(p) for p in found[lang]] for lang in self.languages}
-        fused: dict[str, tuple[Fusion, list[Outcome]]] = {}
-        if self.meaning is not None:
-            for lang in self.languages:
+        words, fused = {}, {}  # language -> outcomes (and the fusion chosen)
+        for lang in self.languages:  # one language's probes at a time: only outcomes are kept
+            found = self._probes(lang)
+            words[lang] = [words_outcome(p) for p in found]
+            if self.meaning is not None:
                 entries = self._indexes[lang].entries
-                fusion = chosen_fusion(found[lang], entries, self.meaning.matrix(lang))
-                fused[lang] = (fusion, [fused_outcome(p, entries, fusion) for p in found[lang]])
+                fusion = chosen_fusion(found, entries, self.meaning.matrix(lang))
+                fused[lang] = (fusion, [fused_outcome(p, entries, fusion) for p in found])
+            del found
         return calibrate(words, fused)
 
     def _probes(self, language: str) -> list[Probe]:
