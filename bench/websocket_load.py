@@ -452,7 +452,7 @@ async def run_levels(setup: Setup, workdir: Path) -> tuple[list[Result], dict[in
     echo = EchoProcess(setup.threads, workdir)
     server = LiveServer(
         workdir / "supportbot", env=env, threads=setup.threads, workers=setup.workers
-    ).start()
+    ).start(timeout=30 + setup.faq_entries / 10)  # a large knowledge base: minutes to index
     seconds, rate = setup.seconds, setup.paced_rate
     try:
         for _ in range(setup.repeats):

@@ -6,6 +6,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from typing import Any
 
 import click
@@ -14,6 +15,7 @@ from gunicorn.app.base import BaseApplication
 from bot.config import Config
 
 log = logging.getLogger(__name__)
+BOOT_HEARTBEAT_S = 10.0  # well inside the worker timeout below
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
@@ -50,13 +52,33 @@ def gunicorn_options(
         "loglevel": log_level.lower(),
         "proc_name": "supportbot",
         "forwarded_allow_ips": "127.0.0.1",
+        "post_fork": on_worker_forked,
         "post_worker_init": on_worker_ready,
     }
 
 
+def on_worker_forked(server: Any, worker: Any) -> None:
+    """Gunicorn hook: a worker building its app shows it is alive. Indexing and calibrating
+    a large knowledge base (10,000 entries) takes minutes, and the arbiter would kill it as
+    hung after `timeout` seconds, again and again; the timeout applies once it serves."""
+    booted = threading.Event()
+    worker.supportbot_booted = booted
+
+    def beat() -> None:
+        while not booted.wait(BOOT_HEARTBEAT_S):
+            worker.notify()
+
+    threading.Thread(target=beat, name="boot-heartbeat", daemon=True).start()
+
+
 def on_worker_ready(worker: Any) -> None:
-    """Gunicorn hook: on a graceful stop, close open chat sockets instead of waiting for them."""
+    """Gunicorn hook: on a graceful stop, close open chat sockets instead of waiting for them;
+    the boot heartbeat stops (the app is built)."""
     from bot.channels.sockets import close_sockets_on_sigterm
+
+    booted = getattr(worker, "supportbot_booted", None)
+    if booted is not None:
+        booted.set()
 
     close_sockets_on_sigterm()
 
