@@ -88,5 +88,4 @@ class Bm25Field:
         ]
 
     def document_score(self, document: int, factors: Factors) -> float:
-        terms = self._doc_terms[document]
-        return min(1.0, sum(f * terms.get(t, 0.0) for t, f in factors.items()))
+        return min(1.0, self._doc_terms.dot(document, factors))

@@ -111,8 +111,8 @@ class CharGramIndex:
         ]
 
     def document_score(self, document: int, word_scores: dict[str, float]) -> float:
-        words = self._doc_words[document]
-        return min(1.0, sum(word_scores.get(w, 0.0) * weight for w, weight in words.items()))
+        words = self._doc_words.items(document)
+        return min(1.0, sum(word_scores.get(w, 0.0) * weight for w, weight in words))
 
     def _similar_words(self, query_word: str) -> dict[str, float]:
         """Index words whose gram vector is close to the query word's, with their dot product."""

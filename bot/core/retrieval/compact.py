@@ -34,7 +34,7 @@ class Postings:
 
 
 class TermWeights:
-    """A small read-only term -> weight map; lookups scan, as quick as a dict for a few terms."""
+    """A read-only term -> weight map, iterated in its order (a tuple and an array)."""
 
     __slots__ = ("_terms", "_values")
 
@@ -45,11 +45,6 @@ class TermWeights:
     @classmethod
     def of(cls, weights: Mapping[str, float]) -> TermWeights:
         return cls(tuple(weights), array("d", weights.values()))
-
-    def get(self, term: str, default: float = 0.0) -> float:
-        if term in self._terms:
-            return self._values[self._terms.index(term)]
-        return default
 
     def items(self) -> Iterator[tuple[str, float]]:
         return zip(self._terms, self._values, strict=True)
@@ -71,9 +66,19 @@ class DocumentWeights:
             self._starts.append(len(terms))
         self._terms = tuple(terms)
 
-    def __getitem__(self, document: int) -> TermWeights:
+    def items(self, document: int) -> Iterator[tuple[str, float]]:
+        """The document's (term, weight) pairs, in its order."""
         start, end = self._starts[document], self._starts[document + 1]
-        return TermWeights(self._terms[start:end], self._values[start:end])
+        return zip(self._terms[start:end], self._values[start:end], strict=True)
+
+    def dot(self, document: int, factors: Mapping[str, float]) -> float:
+        """sum(factor × the document's weight of the term, 0 if none) over `factors` in
+        order: the same products summed the same way as over a dict of the document's terms."""
+        start, end = self._starts[document], self._starts[document + 1]
+        terms, values = self._terms[start:end], self._values
+        return sum(
+            f * (values[start + terms.index(t)] if t in terms else 0.0) for t, f in factors.items()
+        )
 
     def __len__(self) -> int:
         return len(self._starts) - 1
