@@ -336,6 +336,7 @@ async def measure_bot(
     conversations = await asyncio.to_thread(create_conversations, server, connections)
     sockets = await open_bot_sockets(server.port, conversations)
     rss.append(max(worker_rss_mb(pid) for pid in server.worker_pids()))
+    print(f"{connections} sockets open: RSS per worker {rss[-1]:.0f} MB", file=sys.stderr)
     return await measure(BOT, sockets, seconds, True, paced_rate)
 
 
@@ -451,7 +452,7 @@ async def run_levels(setup: Setup, workdir: Path) -> tuple[list[Result], dict[in
         env["SUPPORTBOT_DATA_DIR"] = str(kb)
     results: list[Result] = []
     rss: dict[int, list[float]] = defaultdict(list)
-    echo = EchoProcess(setup.threads, workdir)
+    echo = None if setup.bot_only else EchoProcess(setup.threads, workdir)
     server = LiveServer(
         workdir / "supportbot", env=env, threads=setup.threads, workers=setup.workers
     ).start(timeout=30 + setup.faq_entries / 10)  # a large knowledge base: minutes to index
@@ -459,13 +460,14 @@ async def run_levels(setup: Setup, workdir: Path) -> tuple[list[Result], dict[in
     try:
         for _ in range(setup.repeats):
             for level in setup.levels:
-                if not setup.bot_only:
+                if echo is not None:
                     results += await measure_echo(echo.port, level, seconds, rate)
                     results += await asyncio.to_thread(measure_floor, server, level, seconds, rate)
                 results += await measure_bot(server, level, seconds, rate, rss[level])
     finally:
         server.stop()
-        echo.stop()
+        if echo is not None:
+            echo.stop()
     return results, rss
 
 
