@@ -11,7 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from bot.core.retrieval.compact import DocumentWeights, Postings, pairs_array
+from bot.core.retrieval.compact import Postings, pairs_array
 from bot.core.retrieval.topk import PostingList
 
 K1 = 1.2
@@ -62,7 +62,9 @@ class Bm25Field:
             for term, saturation in saturations.items():
                 per_owner = best.setdefault(term, {})
                 per_owner[owner] = max(per_owner.get(owner, 0.0), saturation)
-        self._doc_terms = DocumentWeights(doc_terms)
+        # Dicts, not `DocumentWeights`: scored for every candidate of every query, where a
+        # dict lookup is a third of the time (the memory: about a sixth of the index).
+        self._doc_terms = doc_terms
         self._postings = {term: pairs_array(per_owner.items()) for term, per_owner in best.items()}
         self._max_saturation = {term: max(p.values()) for term, p in best.items()}
 
@@ -88,4 +90,5 @@ class Bm25Field:
         ]
 
     def document_score(self, document: int, factors: Factors) -> float:
-        return min(1.0, self._doc_terms.dot(document, factors))
+        terms = self._doc_terms[document]
+        return min(1.0, sum(f * terms.get(t, 0.0) for t, f in factors.items()))

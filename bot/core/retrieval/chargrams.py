@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
-from bot.core.retrieval.compact import DocumentWeights, Postings, TermWeights, pairs_array
+from bot.core.retrieval.compact import Postings, TermWeights, pairs_array
 from bot.core.retrieval.topk import PostingList
 
 GRAM_SIZES = (3, 4, 5)
@@ -77,7 +77,7 @@ class CharGramIndex:
             for word, weight in weights.items():
                 per_owner = best.setdefault(word, {})
                 per_owner[owners[index]] = max(per_owner.get(owners[index], 0.0), weight)
-        self._doc_words = DocumentWeights(doc_words)
+        self._doc_words = doc_words  # dicts: scored for every candidate (see Bm25Field)
         self._postings = {word: pairs_array(per_owner.items()) for word, per_owner in best.items()}
         self._max_weight = {word: max(p.values()) for word, p in best.items()}
 
@@ -111,8 +111,8 @@ class CharGramIndex:
         ]
 
     def document_score(self, document: int, word_scores: dict[str, float]) -> float:
-        words = self._doc_words.items(document)
-        return min(1.0, sum(word_scores.get(w, 0.0) * weight for w, weight in words))
+        words = self._doc_words[document]
+        return min(1.0, sum(word_scores.get(w, 0.0) * weight for w, weight in words.items()))
 
     def _similar_words(self, query_word: str) -> dict[str, float]:
         """Index words whose gram vector is close to the query word's, with their dot product."""
