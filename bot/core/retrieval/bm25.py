@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from bot.core.retrieval.compact import Postings, pairs_array
 from bot.core.retrieval.topk import PostingList
 
 K1 = 1.2
@@ -48,7 +49,7 @@ class Bm25Field:
             for term, ids in entries_with.items()
         }
         self.max_idf = math.log(1 + (entries + 0.5) / 0.5)
-        self._doc_terms: list[dict[str, float]] = []
+        doc_terms: list[dict[str, float]] = []
         best: dict[str, dict[int, float]] = {}
         for index, tf in enumerate(counts):
             norm = K1 * (1 - B + B * lengths[index] / average)
@@ -56,12 +57,15 @@ class Bm25Field:
             if max_terms is not None and len(saturations) > max_terms:
                 kept = sorted(saturations, key=lambda t: -saturations[t] * self._idf[t])
                 saturations = {t: saturations[t] for t in kept[:max_terms]}
-            self._doc_terms.append(saturations)
+            doc_terms.append(saturations)
             owner = self.owners[index]
             for term, saturation in saturations.items():
                 per_owner = best.setdefault(term, {})
                 per_owner[owner] = max(per_owner.get(owner, 0.0), saturation)
-        self._postings = {term: list(per_owner.items()) for term, per_owner in best.items()}
+        # Dicts, not `DocumentWeights`: scored for every candidate of every query, where a
+        # dict lookup is a third of the time (the memory: about a sixth of the index).
+        self._doc_terms = doc_terms
+        self._postings = {term: pairs_array(per_owner.items()) for term, per_owner in best.items()}
         self._max_saturation = {term: max(p.values()) for term, p in best.items()}
 
     def idf(self, term: str) -> float:
@@ -81,7 +85,7 @@ class Bm25Field:
     def posting_lists(self, factors: Factors, weight: float) -> list[PostingList]:
         """Per query term: (entry, best saturation among its documents), scaled by its factor."""
         return [
-            PostingList(self._postings[t], weight * f, self._max_saturation[t])
+            PostingList(Postings(self._postings[t]), weight * f, self._max_saturation[t])
             for t, f in factors.items()
         ]
 

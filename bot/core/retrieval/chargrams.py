@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from bot.core.retrieval.compact import Postings, TermWeights, pairs_array
 from bot.core.retrieval.topk import PostingList
 
 GRAM_SIZES = (3, 4, 5)
@@ -53,15 +54,16 @@ class CharGramIndex:
         total = len(documents)
         self._idf = {gram: math.log((1 + total) / (1 + n)) + 1 for gram, n in df.items()}
         self._unseen_idf = math.log(1 + total) + 1
-        self._grams_to_words: dict[str, list[tuple[str, float]]] = {}
+        grams_to_words: dict[str, dict[str, float]] = {}
         for word, grams in grams_of.items():
             for gram, count in grams.items():
-                self._grams_to_words.setdefault(gram, []).append((word, count * self._idf[gram]))
+                grams_to_words.setdefault(gram, {})[word] = count * self._idf[gram]
+        self._grams_to_words = {g: TermWeights.of(words) for g, words in grams_to_words.items()}
         self._word_norms = {
             word: math.sqrt(sum((n * self._idf[g]) ** 2 for g, n in grams.items()))
             for word, grams in grams_of.items()
         }
-        self._doc_words: list[dict[str, float]] = []
+        doc_words: list[dict[str, float]] = []
         # Customers reuse the same words; the index is immutable, so their neighbours are too.
         self._similar_cache: dict[str, dict[str, float]] = {}
         best: dict[str, dict[int, float]] = {}
@@ -71,11 +73,12 @@ class CharGramIndex:
                 vector.update(grams_of[word])
             norm = math.sqrt(sum((n * self._idf[g]) ** 2 for g, n in vector.items())) or 1.0
             weights = {word: count / norm for word, count in Counter(doc).items()}
-            self._doc_words.append(weights)
+            doc_words.append(weights)
             for word, weight in weights.items():
                 per_owner = best.setdefault(word, {})
                 per_owner[owners[index]] = max(per_owner.get(owners[index], 0.0), weight)
-        self._postings = {word: list(per_owner.items()) for word, per_owner in best.items()}
+        self._doc_words = doc_words  # dicts: scored for every candidate (see Bm25Field)
+        self._postings = {word: pairs_array(per_owner.items()) for word, per_owner in best.items()}
         self._max_weight = {word: max(p.values()) for word, p in best.items()}
 
     def word_scores(self, words: Mapping[str, float]) -> dict[str, float]:
@@ -103,7 +106,7 @@ class CharGramIndex:
     def posting_lists(self, word_scores: dict[str, float], weight: float) -> list[PostingList]:
         """Per similar index word: (entry, its best weight among the entry's documents)."""
         return [
-            PostingList(self._postings[w], weight * score, self._max_weight[w])
+            PostingList(Postings(self._postings[w]), weight * score, self._max_weight[w])
             for w, score in word_scores.items()
         ]
 
@@ -125,7 +128,8 @@ class CharGramIndex:
         weights = {g: n * self._idf.get(g, self._unseen_idf) for g, n in grams.items()}
         dots: dict[str, float] = {}
         for gram, weight in weights.items():
-            for word, word_weight in self._grams_to_words.get(gram, ()):
+            found = self._grams_to_words.get(gram)
+            for word, word_weight in found.items() if found else ():
                 dots[word] = dots.get(word, 0.0) + weight * word_weight
         floor = MIN_WORD_COSINE * math.sqrt(sum(w * w for w in weights.values()))
         return {w: dot for w, dot in dots.items() if dot >= floor * self._word_norms[w]}

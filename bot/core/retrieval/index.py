@@ -16,7 +16,6 @@ from bot.core.knowledge.third_party import ThirdPartyCatalogue
 from bot.core.retrieval.analysis import MAX_ANALYSED_CHARS
 from bot.core.retrieval.calibration import (
     Calibration,
-    Outcome,
     Probe,
     Ranker,
     calibrate,
@@ -27,15 +26,14 @@ from bot.core.retrieval.calibration import (
     words_outcome,
 )
 from bot.core.retrieval.calibration_cache import cached, fingerprint
-from bot.core.retrieval.decision import (
-    Gate,
-    Thresholds,
-    decide,
-    lead_of,
-    without_vetoed,
-)
+from bot.core.retrieval.decision import Gate, Thresholds, decide, lead_of, without_vetoed
 from bot.core.retrieval.fusion import Fusion
-from bot.core.retrieval.language_index import DEFAULT_WEIGHTS, LanguageIndex, RankerScores
+from bot.core.retrieval.language_index import (
+    DEFAULT_WEIGHTS,
+    LanguageIndex,
+    RankerScores,
+    fold_explainer,
+)
 from bot.core.retrieval.learned import WordIndexes
 from bot.core.retrieval.meaning import MeaningIndex
 from bot.core.retrieval.products import ProductMentions, product_adjustments
@@ -132,24 +130,26 @@ class FaqIndex:
 
     # -- the gate ------------------------------------------------------------------------------
     def _calibrate(self) -> dict[str, Calibration]:
-        found = {lang: self._probes(lang) for lang in self.languages}
-        words = {lang: [words_outcome(p) for p in found[lang]] for lang in self.languages}
-        fused: dict[str, tuple[Fusion, list[Outcome]]] = {}
-        if self.meaning is not None:
-            for lang in self.languages:
+        words, fused = {}, {}  # language -> outcomes (and the fusion chosen)
+        for lang in self.languages:  # one language's probes at a time: only outcomes are kept
+            found = self._probes(lang)
+            words[lang] = [words_outcome(p) for p in found]
+            if self.meaning is not None:
                 entries = self._indexes[lang].entries
-                fusion = chosen_fusion(found[lang], entries, self.meaning.matrix(lang))
-                fused[lang] = (fusion, [fused_outcome(p, entries, fusion) for p in found[lang]])
+                fusion = chosen_fusion(found, entries, self.meaning.matrix(lang))
+                fused[lang] = (fusion, [fused_outcome(p, entries, fusion) for p in found])
+            del found
         return calibrate(words, fused)
 
     def _probes(self, language: str) -> list[Probe]:
         def build(kept: list[FaqEntry]) -> Ranker:
             index = LanguageIndex(language, kept, self.products, self.weights)
             k = CANDIDATES + 2 * len(self._cards[language])
+            explainer = fold_explainer(index, self._indexes[language])  # not holding `index`
 
             def rank(query: str) -> tuple[list[FaqMatch], Callable[[int], int]]:
                 named, text = self.understand(query, None)
-                return self.rank(index, text, named, k), lambda n: index.explained_words(text, n)
+                return self.rank(index, text, named, k), explainer(text)
 
             return rank
 

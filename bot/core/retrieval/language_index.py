@@ -13,8 +13,10 @@ unlike rank fusion (bench/faq_retrieval.py measures both).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.core.knowledge.models import FaqEntry, Product
 from bot.core.retrieval.analysis import Analyzer, Token
@@ -22,6 +24,8 @@ from bot.core.retrieval.bm25 import Bm25Field, Factors
 from bot.core.retrieval.chargrams import CharGramIndex
 from bot.core.retrieval.topk import PostingList, top_k
 from bot.core.retrieval.vocabulary import Vocabulary
+
+T = TypeVar("T")
 
 # Terms kept per answer: its most distinctive ones (see Bm25Field); answers are long, and
 # their common words only slow queries down without changing the ranking.
@@ -98,10 +102,12 @@ class LanguageIndex:
         for position, entry in enumerate(self.entries):
             taught = learned.get(entry.key, ()) if entry.kind == "faq" else ()
             for text in dict.fromkeys((entry.question, *entry.alternatives, *taught)):
-                phrasings.append(self.analyzer.tokens(text))
+                phrasings.append(_interned(self.analyzer.tokens(text)))
                 owners.append(position)
-        answers = [self.analyzer.tokens(entry.answer) for entry in self.entries]
-        metas = [self.analyzer.tokens(" ".join(_meta_words(e, products))) for e in entries]
+        answers = [_interned(self.analyzer.tokens(entry.answer)) for entry in self.entries]
+        metas = [
+            _interned(self.analyzer.tokens(" ".join(_meta_words(e, products)))) for e in entries
+        ]
         self.vocabulary = Vocabulary(
             self.analyzer, (t for group in (phrasings, answers, metas) for ts in group for t in ts)
         )
@@ -117,15 +123,19 @@ class LanguageIndex:
             [self._index_terms(a) for a in answers], every_entry, max_terms=ANSWER_TERMS
         )
         self._metas = Bm25Field([self._index_terms(m) for m in metas], every_entry)
-        self._bigrams = Bm25Field([_bigrams([t.term for t in p]) for p in phrasings], owners)
+        pairs = [[sys.intern(pair) for pair in _bigrams([t.term for t in p])] for p in phrasings]
+        self._bigrams = Bm25Field(pairs, owners)
         self._phrasings_of: list[list[int]] = [[] for _ in self.entries]
         for document, owner in enumerate(owners):
             self._phrasings_of[owner].append(document)
         # Every term an entry can be found by: how many of a query's words an entry explains.
-        self._entry_terms: list[frozenset[str]] = [
-            frozenset(
-                [*joined[position], *self._index_terms(answers[position]),
-                 *self._index_terms(metas[position])]
+        # A tuple (a tenth of a frozenset's memory): it is read for the first few candidates.
+        self.entry_terms: list[tuple[str, ...]] = [
+            tuple(
+                dict.fromkeys(
+                    [*joined[position], *self._index_terms(answers[position]),
+                     *self._index_terms(metas[position])]
+                )
             )
             for position in range(len(self.entries))
         ]  # fmt: skip
@@ -211,15 +221,15 @@ class LanguageIndex:
     def explained_words(self, query: str, entry: int) -> int:
         """How many of the query's distinctive words the entry contains (any field). Words most
         entries of this knowledge base share ("plugin", "update") explain nothing."""
-        terms = self._entry_terms[entry]
+        return explained(self.distinctive(query), self.entry_terms[entry])
+
+    def distinctive(self, query: str) -> tuple[tuple[str, ...], ...]:
+        """Per query word, the index terms it stands for that are distinctive (see
+        `explained_words`); with `explained`, what calibration keeps instead of the index."""
         floor = DISTINCTIVE_IDF * self._joined.max_idf
-        return sum(
-            1
+        return tuple(
+            tuple(t for t, _ in self.vocabulary.resolve(token) if self._joined.idf(t) >= floor)
             for token in dict.fromkeys(self.analyzer.tokens(query))
-            if any(
-                term in terms and self._joined.idf(term) >= floor
-                for term, _ in self.vocabulary.resolve(token)
-            )
         )
 
     def all_ranker_scores(self, query: str) -> dict[int, RankerScores]:
@@ -241,6 +251,40 @@ class LanguageIndex:
 
         best = top_k(self.posting_lists(prepared), exact, k, adjust)
         return [(entry, score) for score, entry in best if score > 0]
+
+
+def explained(distinctive: Sequence[Sequence[str]], entry_terms: Sequence[str]) -> int:
+    """How many query words (their distinctive terms, `LanguageIndex.distinctive`) an entry
+    with these terms contains."""
+    return sum(1 for terms in distinctive if any(term in entry_terms for term in terms))
+
+
+def shared(fold: Sequence[T], serving: Sequence[T]) -> list[T]:
+    """`fold`'s items, with `serving`'s object in place of each equal one (positions match), so
+    that keeping the list keeps only what differs."""
+    return [mine if mine != theirs else theirs for mine, theirs in zip(fold, serving, strict=True)]
+
+
+def fold_explainer(
+    fold: LanguageIndex, serving: LanguageIndex
+) -> Callable[[str], Callable[[int], int]]:
+    """For calibration: a query -> `fold.explained_words(query, n)` as a function of n that holds
+    neither index, only the query's distinctive terms and the entries' terms (the serving
+    index's where the fold's are equal). A probe keeps one for every held-out phrasing; when
+    it held the fold's index, all folds' indexes were alive at once: the peak of a worker."""
+    terms = shared(fold.entry_terms, serving.entry_terms)
+
+    def explainer(query: str) -> Callable[[int], int]:
+        wanted = fold.distinctive(query)
+        return lambda n: explained(wanted, terms[n])
+
+    return explainer
+
+
+def _interned(tokens: list[Token]) -> list[Token]:
+    """The tokens with shared strings: an index then holds each word and term once, not once
+    per use (a tenth of a large index's memory)."""
+    return [Token(sys.intern(t.surface), sys.intern(t.term)) for t in tokens]
 
 
 def _meta_words(entry: FaqEntry, products: Mapping[str, Product]) -> list[str]:

@@ -15,12 +15,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
+from bot.core.retrieval.compact import Postings
+
 
 @dataclass(frozen=True)
 class PostingList:
     """(entry, value) pairs of one query term in one field; it adds weight × value."""
 
-    postings: Sequence[tuple[int, float]]
+    postings: Postings | Sequence[tuple[int, float]]
     weight: float
     max_value: float
 

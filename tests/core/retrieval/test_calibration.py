@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from bot.core.retrieval.calibration import Probe, fused_outcome, probes
 from bot.core.retrieval.decision import DEFAULT_THRESHOLDS, Lead
 from bot.core.retrieval.fusion import Fusion
 from bot.core.retrieval.gate_model import CalibratedGate, features, logistic_fit
+from bot.core.retrieval.language_index import LanguageIndex
 
 BRAMBLE = REPO_ROOT / "tests" / "core" / "dialogue" / "bramble_kb"
 
@@ -98,6 +100,22 @@ def test_one_knowledge_base_is_calibrated_once_per_process() -> None:
     index_of(BRAMBLE)
     index_of(BRAMBLE)
     assert len(calibration_cache._cache) - before <= 1
+
+
+def language_indexes_alive() -> int:
+    gc.collect()
+    return sum(isinstance(thing, LanguageIndex) for thing in gc.get_objects())
+
+
+def test_held_out_probes_do_not_keep_their_folds_indexes() -> None:
+    """Calibration keeps every probe until the gate is fitted: a probe that held its fold's
+    index kept all folds' indexes alive at once (most of a worker's memory on a large
+    knowledge base). What it explains is still the fold's count."""
+    index = index_of(BRAMBLE)
+    before = language_indexes_alive()
+    found = index._probes("en")
+    assert language_indexes_alive() == before
+    assert len(found) > 4 and any(probe.explain(0) > 0 for probe in found)
 
 
 def test_the_logistic_fit_separates_clear_data() -> None:
