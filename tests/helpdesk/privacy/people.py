@@ -9,6 +9,7 @@ pipeline (a mail in, the bot's answer out), the shop import, a bounce.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -136,12 +137,10 @@ def as_text(value: Any) -> str:
 
 
 def found(rt: Runtime, needles: tuple[str, ...]) -> list[str]:
-    """Where any of ``needles`` is stored: "table.column" per hit."""
-    wanted = [n.casefold() for n in needles]
+    """Where any of ``needles`` is stored, as a whole word: "table.column" per hit. Whole words,
+    because a short needle (a first name such as "Els") is also a substring of random text: a
+    password hash's salt held "eLs" in one CI run in a few hundred."""
+    wanted = re.compile("|".join(rf"(?<!\w){re.escape(n.casefold())}(?!\w)" for n in needles))
     return sorted(
-        {
-            f"{table}.{column}"
-            for table, column, _id, text in every_value(rt)
-            if any(n in text for n in wanted)
-        }
+        {f"{table}.{column}" for table, column, _id, text in every_value(rt) if wanted.search(text)}
     )
