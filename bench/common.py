@@ -193,3 +193,14 @@ def _normal(question: str) -> str:
 def load_data_sets() -> list[DataSet]:
     found = [our_set(), vira_set(False), vira_set(True), stackfaq_set(False), stackfaq_set(True)]
     return [data for data in found if data is not None] + foreign_sets()
+
+
+# What the chat benchmarks ask, in turn: FAQ questions in both languages and a closing.
+CHAT_QUESTIONS = (
+    "Hoe installeer ik de plugin?",
+    "How do I renew my licence?",
+    "Waar vind ik mijn licentiesleutel?",
+    "Can I move my licence to another site?",
+    "Hoe zeg ik mijn abonnement op?",
+    "bedankt!",
+)

@@ -22,22 +22,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import print_table
+from common import CHAT_QUESTIONS, print_table
 from turn_floor import start_conversations
 
 from bot.app import build_runtime
 from bot.channels.runtime import Runtime
 from bot.channels.widget.session import WidgetSession
 from bot.config import Config
-
-QUESTIONS = (
-    "Hoe installeer ik de plugin?",
-    "How do I renew my licence?",
-    "Waar vind ik mijn licentiesleutel?",
-    "Can I move my licence to another site?",
-    "Hoe zeg ik mijn abonnement op?",
-    "bedankt!",
-)
 
 
 def encode(frame: dict[str, Any]) -> None:
@@ -48,7 +39,9 @@ def floor_ms(rt: Runtime, turns: int) -> float:
     conversations = start_conversations(rt, turns)
     started = time.perf_counter()
     for n, (public_id, token) in enumerate(conversations):
-        rt.conversations.post(public_id, token, QUESTIONS[n % len(QUESTIONS)], client_id=f"c{n}")
+        rt.conversations.post(
+            public_id, token, CHAT_QUESTIONS[n % len(CHAT_QUESTIONS)], client_id=f"c{n}"
+        )
     return (time.perf_counter() - started) * 1000 / turns
 
 
@@ -61,7 +54,11 @@ def socket_ms(rt: Runtime, turns: int) -> float:
         sessions.append(session)
     started = time.perf_counter()
     for n, session in enumerate(sessions):
-        frame = {"type": "message", "text": QUESTIONS[n % len(QUESTIONS)], "client_id": f"c{n}"}
+        frame = {
+            "type": "message",
+            "text": CHAT_QUESTIONS[n % len(CHAT_QUESTIONS)],
+            "client_id": f"c{n}",
+        }
         session.on_text(json.dumps(frame))
     elapsed = (time.perf_counter() - started) * 1000 / turns
     for session in sessions:

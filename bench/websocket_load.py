@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import REPO, print_table
+from common import CHAT_QUESTIONS, REPO, print_table
 from large_kb import build as build_large_kb
 from turn_floor import drive, floor_runtime, start_conversations, think_time
 from wsproto import ConnectionType, WSConnection
@@ -59,14 +59,6 @@ from wsproto.events import (
 from bot.channels.widget.assets import widget_source
 from tests.live_server import LiveServer, free_port
 
-QUESTIONS = (
-    "Hoe installeer ik de plugin?",
-    "How do I renew my licence?",
-    "Waar vind ik mijn licentiesleutel?",
-    "Can I move my licence to another site?",
-    "Hoe zeg ik mijn abonnement op?",
-    "bedankt!",
-)
 HOST = "127.0.0.1"
 ANSWER_TIMEOUT_S = 30.0
 AT_LIMIT = "as fast as answered"
@@ -286,7 +278,7 @@ async def converse(
                 break
             if pause:
                 await asyncio.sleep(pause)
-            text = QUESTIONS[n % len(QUESTIONS)]
+            text = CHAT_QUESTIONS[n % len(CHAT_QUESTIONS)]
             n += 1
             started = time.perf_counter()
             try:
@@ -351,7 +343,7 @@ def measure_floor(
             (AT_LIMIT, None),
             (f"{paced_rate:.0f}/s offered", connections / paced_rate),
         ):
-            latencies, errors = drive(rt, conversations, QUESTIONS, seconds, pace)
+            latencies, errors = drive(rt, conversations, CHAT_QUESTIONS, seconds, pace)
             results.append(Result(FLOOR, connections, mode, seconds, latencies, errors))
         return results
     finally:

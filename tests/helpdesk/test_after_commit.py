@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 from bot.channels.runtime import runtime
@@ -33,10 +34,7 @@ def test_first_runs_ahead_of_earlier_actions_and_a_rollback_runs_none(sqlite_app
         after_commit(session, lambda: ran.append("turn frame"), first=True)
         assert ran == []
     assert ran == ["turn frame", "notices"]
-    try:
-        with rt.db.session() as session:
-            after_commit(session, lambda: ran.append("rolled back"))
-            raise RuntimeError
-    except RuntimeError:
-        pass
+    with pytest.raises(RuntimeError), rt.db.session() as session:
+        after_commit(session, lambda: ran.append("rolled back"))
+        raise RuntimeError
     assert ran == ["turn frame", "notices"]

@@ -230,8 +230,7 @@ def _third_party_involved(ctx: TurnContext) -> bool:
     sig = ctx.signals
     error = sig.error
     if error is not None and error.quoted and error.culprit is not None:
-        ours = error.culprit.slug in ctx.kb.products
-        return bool(sig.third_party) and (not ours or error.conflict)
+        return bool(sig.third_party) and _culprit_is_theirs(ctx)
     return bool(sig.third_party) and (
         sig.has(Intent.PROBLEM) or bool(sig.products) or error is not None
     )
