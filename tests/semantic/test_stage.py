@@ -11,7 +11,7 @@ import pytest
 from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.turn import CustomerContext, Turn
 from bot.core.knowledge.loader import load_knowledge
-from bot.core.knowledge.models import KnowledgeBase
+from bot.core.knowledge.models import FaqEntry, KnowledgeBase
 from bot.core.matching import FaqIndex
 from bot.core.retrieval.decision import Lead
 from bot.core.retrieval.gate_model import CalibratedGate
@@ -164,3 +164,17 @@ def test_an_article_of_another_language_is_overruled_like_one_of_ours(
     alone = say(question)
     assert alone.faq is not None and alone.faq.id == "fotovolgorde"  # the Dutch stand-in
     assert say(f"{question} we also use wp rocket").route == "third_party"
+
+
+def test_a_knowledge_base_of_bare_questions_has_no_answers_ranker(e5_store: VectorStore) -> None:
+    """Entries without an answer (an intent list) give the answers nothing to rank: two
+    rankers vote, not three with an arbitrary first."""
+    entries = [
+        FaqEntry("refund", "en", "How do I get a refund?", "", ("money back please",)),
+        FaqEntry("reset", "en", "How do I reset my password?", "", ("forgot my login",)),
+    ]
+    index = FaqIndex(entries, {}, ("en",), semantic=e5_store)
+    assert index.meaning is not None
+    assert index.meaning.answer_scores("i want my money back", "en") is None
+    ranked = index.fused_candidates("i want my money back", "en")
+    assert ranked and ranked[0].agreement in (0.0, 0.5, 1.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ class Counting:
         self.texts: list[str] = []
         self.passages: list[str] = []
 
-    def embed(self, texts: list[str], *, passages: bool = False) -> Matrix:
+    def embed(self, texts: Sequence[str], *, passages: bool = False) -> Matrix:
         (self.passages if passages else self.texts).extend(texts)
         return self.inner.embed(texts, passages=passages)
 

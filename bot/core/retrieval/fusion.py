@@ -33,6 +33,7 @@ WEIGHTS = (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.6, 2.0)
 # right either way, against 326 without answers): held-out phrasings are in the FAQ's own words,
 # where answers add least.
 ANSWER_SHARE = 0.5
+NO_TEXT = -1.0  # the similarity of an entry without the text compared (`best_per_owner`)
 DEFAULT_WEIGHT = 0.8
 DEFAULT_FLOOR = 0.8  # e5's cosine for unrelated short questions, when there is nothing to measure
 
@@ -60,7 +61,7 @@ class Fusion:
         ]
         if answers is not None and self.answer_weight > 0:
             for position, similarity in enumerate(answers):
-                if similarity < 0:  # a route card has no answer: its examples stand in
+                if similarity <= NO_TEXT:  # a route card has no answer: its examples stand in
                     fused[position] += self.answer_weight * self.meaning(similarities[position])
                 else:
                     fused[position] += self.answer_weight * _above(similarity, self.answer_floor)
@@ -144,6 +145,7 @@ def _rankers_firsts(
     candidates = [n for n, entry in enumerate(entries) if entry.kind != "counter"]
     if candidates:
         firsts.append(entries[max(candidates, key=lambda n: similarities[n])])
-    if by_answer:
-        firsts.append(entries[max(range(len(entries)), key=lambda n: by_answer[n])])
+    answered = [n for n, similarity in enumerate(by_answer or ()) if similarity > NO_TEXT]
+    if by_answer and answered:
+        firsts.append(entries[max(answered, key=lambda n: by_answer[n])])
     return firsts

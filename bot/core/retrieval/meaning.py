@@ -48,9 +48,10 @@ class MeaningIndex:
             self._keys[language] = scorer.register(texts)
             self._owners[language] = owners
             self._text_of[language] = text_of
-            answered = [n for n, entry in enumerate(found) if entry.kind == "faq"]
-            passages = [found[n].answer[:ARTICLE_CHARS] for n in answered]
-            self._answers[language] = (scorer.register(passages, passages=True), answered)
+            answered = [n for n, e in enumerate(found) if e.kind == "faq" and e.answer.strip()]
+            if answered:  # a knowledge base of bare questions has no third ranker
+                passages = [found[n].answer[:ARTICLE_CHARS] for n in answered]
+                self._answers[language] = (scorer.register(passages, passages=True), answered)
             articles = [entry for entry in found if entry.kind == "faq"]
             if articles:
                 questions = scorer.register([_asked(entry) for entry in articles])
@@ -75,7 +76,8 @@ class MeaningIndex:
 
     def answer_scores(self, query: str, language: str) -> list[float] | None:
         """Each entry's answer's similarity to the query, in the language index's order (-1 for
-        a route card, which has no answer of its own); None when the model failed (logged)."""
+        a route card or an entry without an answer); None when the model failed (logged) or no
+        entry of the language has an answer."""
         found = self._answers.get(language)
         if found is None:
             return None
@@ -134,12 +136,13 @@ class MeaningIndex:
 
     def matrix(self, language: str) -> MeaningMatrix:
         """Every phrasing against every other, and against every answer, for calibration."""
-        answers, answer_owners = self._answers[language]
+        key = self._keys[language]
+        answers, answer_owners = self._answers.get(language, (None, []))
         return MeaningMatrix(
-            self.scorer.pairwise(self._keys[language]),
+            self.scorer.pairwise(key),
             self._text_of[language],
             self._owners[language],
-            self.scorer.pairwise(self._keys[language], answers),
+            self.scorer.pairwise(key, answers) if answers is not None else (),
             answer_owners,
         )
 
