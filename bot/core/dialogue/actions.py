@@ -181,11 +181,18 @@ def email_declined(ctx: TurnContext) -> None:
 
 # -- after "please update first" -------------------------------------------------------------
 def still_broken_after_update(ctx: TurnContext) -> None:
-    product = ctx.product
-    if product and product.latest_version:
+    """Updated and still broken: a bug on the version they went to (the latest unless they
+    named another; an older one than the latest is asked to update again)."""
+    product, version = ctx.product, ctx.state.slots.version
+    if product and product.latest_version and not _named_now(ctx, version):
         ctx.slots(version=product.latest_version)
     ctx.update(ticket_reason="bug")
     continue_goal(ctx)
+
+
+def _named_now(ctx: TurnContext, version: str | None) -> bool:
+    mentions = ctx.signals.versions
+    return version is not None and version in (mentions.product_version, *mentions.bare)
 
 
 def cannot_update(ctx: TurnContext) -> None:

@@ -23,6 +23,7 @@ from bot.core.dialogue.turn import CustomerContext, Turn
 from bot.core.dialogue.understanding import Understanding
 from bot.core.events import TicketRequested
 from bot.core.knowledge.models import KnowledgeBase
+from bot.core.knowledge.versions import is_older
 from bot.core.language import detect_language
 from bot.core.matching import FaqIndex
 from bot.core.ports import Translator
@@ -46,6 +47,15 @@ def acknowledge_site_health(ctx: TurnContext) -> None:
         slots.wp_version, slots.php_version, len(report.active_plugins), ours
     )
     ctx.messages.append(message)
+
+
+def updated(ctx: TurnContext, before: str | None) -> bool:
+    """Asked to update, the customer names a newer version than before ("now on 5.1.0, same
+    mails"): they updated, whatever words they use for it."""
+    now = ctx.state.slots.version
+    if ctx.state.step != "awaiting_update" or before is None or now is None:
+        return False
+    return is_older(before, now)
 
 
 def corrected(ctx: TurnContext, before: tuple[str | None, str | None]) -> bool:
@@ -158,6 +168,8 @@ class Engine:
         intents = ctx.signals.intents
         if corrected(ctx, before):
             intents = intents | {Intent.CORRECTED}
+        if updated(ctx, before[1]):
+            intents = intents | {Intent.UPDATED}
         if ctx.state.step in CONFLICT_STEPS and ctx.signals.third_party:
             intents = intents | {Intent.CULPRIT}
         if ctx.signals.site_health is not None and ctx.state.step != "with_staff":

@@ -52,6 +52,8 @@ def _product_version(ctx: TurnContext, sig: Signals) -> str | None:
         return None
     if ctx.state.step == "awaiting_version":
         return bare[0]
+    if ctx.state.step == "awaiting_update":  # asked to update: the version they went to
+        return bare[-1]
     if sig.correction and ctx.state.slots.version is not None:
         return bare[-1]
     known_product = sig.products or ctx.state.slots.product

@@ -16,6 +16,7 @@ TEXTS = {
         "old": "versie 3.1",
         "latest": "3.4.2",
         "updated": "bijgewerkt, maar het probleem is er nog",
+        "now_on": "heb nu {version} erop gezet maar vanochtend weer hetzelfde",
         "details": "Bij het opslaan van een afspraak zie ik een wit scherm. WordPress 6.6, PHP 8.2",
         "email": "mijn adres is jan@example.org",
         "faq": "hoe koppel ik google agenda aan appointpress",
@@ -30,6 +31,7 @@ TEXTS = {
         "old": "version 3.1",
         "latest": "3.4.2",
         "updated": "updated, still a problem",
+        "now_on": "put {version} on it this morning, same thing again",
         "details": "Saving an appointment gives a white screen. WordPress 6.6, PHP 8.2",
         "email": "you can reach me at jan@example.org",
         "faq": "how do I connect google calendar to appointpress",
@@ -85,6 +87,22 @@ def test_updated_but_still_broken_continues_to_a_ticket(dialogue, lang: str) -> 
     chat.routes(t["broken"], t["product"], t["old"])
     assert chat.routes(t["updated"], t["details"]) == ["ask_details", "ticket"]
     assert chat.state.slots.version == "3.4.2"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(
+    ("version", "route"), [("3.4.2", "ask_details"), ("3.3", "update_required")]
+)
+def test_the_version_updated_to_says_the_customer_updated(
+    dialogue, lang: str, version: str, route: str
+) -> None:
+    """Naming a newer version after "please update" is the update, whatever words come with
+    it; the bug is then on that version (one still older than the latest: update again)."""
+    t = TEXTS[lang]
+    chat = dialogue(lang, email="jan@example.org")
+    chat.routes(t["broken"], t["product"], t["old"])
+    assert chat.routes(t["now_on"].format(version=version)) == [route]
+    assert chat.state.slots.version == version
 
 
 @pytest.mark.parametrize("lang", LANGS)
