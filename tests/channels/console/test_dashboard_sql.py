@@ -39,8 +39,10 @@ def waits() -> list[tuple[timedelta, timedelta | None]]:
     edges: list[tuple[timedelta, timedelta | None]] = [
         (timedelta(days=3), target),  # exactly the target: in time
         (timedelta(days=3), target + timedelta(microseconds=1)),  # late by a microsecond
-        (timedelta(days=2, microseconds=999_600), timedelta(seconds=59, microseconds=999_600)),
-        (timedelta(days=4, microseconds=400), timedelta(hours=3, microseconds=999_999)),
+        # opened at hh:mm:ss.999600 (SQLite rounds that to the next second)
+        (timedelta(days=2, microseconds=250_400), timedelta(seconds=59)),
+        (timedelta(days=4, microseconds=250_400), timedelta(hours=3, microseconds=1)),
+        (timedelta(days=5), timedelta(hours=3, microseconds=749_500)),
         (target, None),  # unanswered for exactly the target: not late yet
         (target + timedelta(microseconds=1), None),  # unanswered a microsecond past it
         (timedelta(hours=2), None),
