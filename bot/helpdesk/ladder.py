@@ -285,7 +285,7 @@ def entry_figures(
         select(FaqAnswer.faq_id, FaqAnswer.language, answered, helped, not_helped, tickets)
         .where(FaqAnswer.answered_at >= since, FaqAnswer.answered_at < until)
         .group_by(FaqAnswer.faq_id, FaqAnswer.language)
-        .order_by(badness.desc(), answered.desc(), FaqAnswer.faq_id)
+        .order_by(badness.desc(), answered.desc(), FaqAnswer.faq_id, FaqAnswer.language)
         .limit(limit)
     )
     if product:

@@ -82,7 +82,9 @@ def seed(db: Database) -> list[TicketFact]:
                  "first_response_at": first},
             )  # fmt: skip
             if n % 3 == 0:
-                query = ["Hoe exporteer ik?", "hoe  exporteer ik", "Waar is mijn factuur"][n % 9 // 3]
+                query = ["Hoe exporteer ik?", "hoe  exporteer ik", "Waar is mijn factuur"][
+                    n % 9 // 3
+                ]
                 connection.execute(
                     insert(EventRecord),
                     {"conversation_id": cid, "kind": "faq_missed", "created_at": opened,
@@ -107,9 +109,11 @@ def test_ticket_figures_from_sql_equal_those_counted_per_ticket(
     facts = seed(db)
     period = Period.last_days(days, NOW, ZONE)
     in_period = [
-        fact for fact in facts
-        if period.since <= fact.opened_at < period.until and (not product or fact.product == product)
-    ]  # fmt: skip
+        fact
+        for fact in facts
+        if period.since <= fact.opened_at < period.until
+        and (not product or fact.product == product)
+    ]
     expected = build_report(
         in_period, start=period.start, end=period.end, now=NOW, target_hours=TARGET, zone=ZONE
     )

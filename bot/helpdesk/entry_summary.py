@@ -1,0 +1,122 @@
+"""The per-FAQ-entry figures from per-day summaries: the same figures as grouping every FAQ
+answer of the period (``bot.helpdesk.ladder.entry_figures``), read from O(days x entries)
+rows.
+
+When ``bot.helpdesk.ladder_summary`` sums a closed day it also sums that day's FAQ answers per
+entry, language and product into ``ladder_entry_summaries``. Triggers (migration 0011) drop
+the day's row in ``ladder_days``, and with it both summaries, whenever one of its answers is
+added, changed or removed, or the conversation of one changes product. A period is read from
+the summaries of its days that have a current one, and the rest (today, a day dropped since)
+from the answers themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, case, func, insert, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from bot.helpdesk.ladder import DAYS_PER_QUERY, EntryFigures, day_bounds
+from bot.storage.models import Conversation, FaqAnswer, LadderDay, LadderEntrySummary
+
+Day = tuple[date, datetime, datetime]
+COUNTS = ("answered", "helped", "not_helped", "tickets_after")
+Key = tuple[str, str]  # faq_id, language
+
+
+def answer_counts() -> list[ColumnElement[Any]]:
+    """Per group of FAQ answers: how many, confirmed, "did not help", followed by a ticket."""
+
+    def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.sum(case((condition, 1), else_=0))
+
+    return [
+        func.count(),
+        count_if(FaqAnswer.helpful.is_(True)),
+        count_if(FaqAnswer.helpful.is_(False)),
+        count_if(FaqAnswer.ticket_after.is_(True)),
+    ]
+
+
+def _per_day(days: Sequence[Day]) -> list[list[Select[Any]]]:
+    """Per day a range of the ``answered_at`` index, grouped by entry, language and product;
+    at most ``DAYS_PER_QUERY`` days per UNION ALL."""
+    keys = (FaqAnswer.faq_id, FaqAnswer.language, Conversation.product)
+    chunks = []
+    for first in range(0, len(days), DAYS_PER_QUERY):
+        parts = []
+        for index, (_day, start, end) in enumerate(days[first : first + DAYS_PER_QUERY]):
+            part = (
+                select(literal(first + index), *keys, *answer_counts())
+                .join(Conversation, Conversation.id == FaqAnswer.conversation_id)
+                .where(FaqAnswer.answered_at >= start, FaqAnswer.answered_at < end)
+                .group_by(*keys)
+            )
+            parts.append(part)
+        chunks.append(parts)
+    return chunks
+
+
+def sum_entry_days(session: Session, days: Sequence[Day], claimed: dict[date, int]) -> None:
+    """Stores the FAQ answers of the days just claimed in ``ladder_days`` (their ids)."""
+    mine = [day for day in days if day[0] in claimed]
+    if not mine:
+        return
+    rows = []
+    for parts in _per_day(mine):
+        for index, faq_id, language, product, *counts in session.execute(union_all(*parts)):
+            rows.append({
+                "day_id": claimed[mine[index][0]], "faq_id": faq_id, "language": language,
+                "product": product or "", **dict(zip(COUNTS, counts, strict=True)),
+            })  # fmt: skip
+    if rows:
+        session.execute(insert(LadderEntrySummary), rows)
+
+
+def load_entry_figures(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    *,
+    zone: ZoneInfo,
+    product: str | None = None,
+    limit: int = 100,
+) -> list[EntryFigures]:
+    """Per FAQ entry, worst first (the most tickets and "did not help" per answer), for the
+    whole days of [since, until) in ``zone``."""
+    days = day_bounds(since, until, zone)
+    query = select(LadderDay.day, LadderDay.id).where(
+        LadderDay.zone == zone.key, LadderDay.day >= days[0][0], LadderDay.day <= days[-1][0]
+    )
+    current = {day: day_id for day, day_id in session.execute(query)}
+    totals: dict[Key, list[int]] = {}
+    if current:
+        sums = [func.sum(getattr(LadderEntrySummary, name)) for name in COUNTS]
+        summed = (
+            select(LadderEntrySummary.faq_id, LadderEntrySummary.language, *sums)
+            .where(LadderEntrySummary.day_id.in_(list(current.values())))
+            .group_by(LadderEntrySummary.faq_id, LadderEntrySummary.language)
+        )
+        if product:
+            summed = summed.where(LadderEntrySummary.product == product)
+        _add(totals, session.execute(summed))
+    rest = [day for day in days if day[0] not in current]
+    for parts in _per_day(rest):
+        rows = session.execute(union_all(*parts))
+        _add(totals, ((f, lang, *counts) for _i, f, lang, slug, *counts in rows
+                      if not product or slug == product))  # fmt: skip
+    figures = [EntryFigures(*key, *counts) for key, counts in totals.items() if counts[0]]
+    figures.sort(key=lambda f: (-(f.tickets_after + f.not_helped) / f.answered, -f.answered,
+                                f.faq_id, f.language))  # fmt: skip
+    return figures[:limit]
+
+
+def _add(totals: dict[Key, list[int]], rows: Any) -> None:
+    for faq_id, language, *counts in rows:
+        summed = totals.setdefault((faq_id, language), [0] * len(COUNTS))
+        for n, count in enumerate(counts):
+            summed[n] += int(count or 0)
