@@ -12,12 +12,22 @@ from the answers themselves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, case, func, insert, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from bot.helpdesk.ladder import DAYS_PER_QUERY, EntryFigures, day_bounds
@@ -42,18 +52,21 @@ def answer_counts() -> list[ColumnElement[Any]]:
     ]
 
 
-def _per_day(days: Sequence[Day]) -> list[list[Select[Any]]]:
-    """Per day a range of the ``answered_at`` index, grouped by entry, language and product;
-    at most ``DAYS_PER_QUERY`` days per UNION ALL."""
+def _per_day(
+    days: Sequence[Day], guard: Callable[[Day], list[ColumnElement[bool]]]
+) -> list[list[Select[Any]]]:
+    """Per day a range of the ``answered_at`` index (and the conditions ``guard`` gives it),
+    grouped by entry, language and product; at most ``DAYS_PER_QUERY`` days per UNION ALL."""
     keys = (FaqAnswer.faq_id, FaqAnswer.language, Conversation.product)
     chunks = []
     for first in range(0, len(days), DAYS_PER_QUERY):
         parts = []
-        for index, (_day, start, end) in enumerate(days[first : first + DAYS_PER_QUERY]):
+        for index, day in enumerate(days[first : first + DAYS_PER_QUERY]):
             part = (
                 select(literal(first + index), *keys, *answer_counts())
                 .join(Conversation, Conversation.id == FaqAnswer.conversation_id)
-                .where(FaqAnswer.answered_at >= start, FaqAnswer.answered_at < end)
+                .where(FaqAnswer.answered_at >= day[1], FaqAnswer.answered_at < day[2])
+                .where(*guard(day))
                 .group_by(*keys)
             )
             parts.append(part)
@@ -67,7 +80,7 @@ def sum_entry_days(session: Session, days: Sequence[Day], claimed: dict[date, in
     if not mine:
         return
     rows = []
-    for parts in _per_day(mine):
+    for parts in _per_day(mine, lambda _day: []):
         for index, faq_id, language, product, *counts in session.execute(union_all(*parts)):
             rows.append({
                 "day_id": claimed[mine[index][0]], "faq_id": faq_id, "language": language,
@@ -89,34 +102,34 @@ def load_entry_figures(
     """Per FAQ entry, worst first (the most tickets and "did not help" per answer), for the
     whole days of [since, until) in ``zone``."""
     days = day_bounds(since, until, zone)
-    query = select(LadderDay.day, LadderDay.id).where(
+    current = select(LadderDay.id).where(
         LadderDay.zone == zone.key, LadderDay.day >= days[0][0], LadderDay.day <= days[-1][0]
     )
-    current = {day: day_id for day, day_id in session.execute(query)}
+    sums = [func.sum(getattr(LadderEntrySummary, name)) for name in COUNTS]
+    keys = (LadderEntrySummary.faq_id, LadderEntrySummary.language, LadderEntrySummary.product)
+    summed = (
+        select(literal(-1), *keys, *sums)
+        .where(LadderEntrySummary.day_id.in_(current.scalar_subquery()))
+        .group_by(*keys)
+    )
+    if product:
+        summed = summed.where(LadderEntrySummary.product == product)
+
+    def unsummed(day: Day) -> list[ColumnElement[bool]]:
+        """The day's answers count from their rows when it has no current summary (a
+        condition without a column: the database tests it once, not per row)."""
+        summary = select(LadderDay.id).where(LadderDay.zone == zone.key, LadderDay.day == day[0])
+        found = [~exists(summary)]
+        return found + [Conversation.product == product] if product else found
+
     totals: dict[Key, list[int]] = {}
-    if current:
-        sums = [func.sum(getattr(LadderEntrySummary, name)) for name in COUNTS]
-        summed = (
-            select(LadderEntrySummary.faq_id, LadderEntrySummary.language, *sums)
-            .where(LadderEntrySummary.day_id.in_(list(current.values())))
-            .group_by(LadderEntrySummary.faq_id, LadderEntrySummary.language)
-        )
-        if product:
-            summed = summed.where(LadderEntrySummary.product == product)
-        _add(totals, session.execute(summed))
-    rest = [day for day in days if day[0] not in current]
-    for parts in _per_day(rest):
-        rows = session.execute(union_all(*parts))
-        _add(totals, ((f, lang, *counts) for _i, f, lang, slug, *counts in rows
-                      if not product or slug == product))  # fmt: skip
+    for number, parts in enumerate(_per_day(days, unsummed)):
+        rows = session.execute(union_all(*([summed] if number == 0 else []), *parts))
+        for _index, faq_id, language, _product, *counts in rows:
+            found = totals.setdefault((faq_id, language), [0] * len(COUNTS))
+            for n, count in enumerate(counts):
+                found[n] += int(count or 0)
     figures = [EntryFigures(*key, *counts) for key, counts in totals.items() if counts[0]]
     figures.sort(key=lambda f: (-(f.tickets_after + f.not_helped) / f.answered, -f.answered,
                                 f.faq_id, f.language))  # fmt: skip
     return figures[:limit]
-
-
-def _add(totals: dict[Key, list[int]], rows: Any) -> None:
-    for faq_id, language, *counts in rows:
-        summed = totals.setdefault((faq_id, language), [0] * len(COUNTS))
-        for n, count in enumerate(counts):
-            summed[n] += int(count or 0)
