@@ -21,7 +21,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     case,
-    exists,
     func,
     insert,
     literal,
@@ -102,28 +101,23 @@ def load_entry_figures(
     """Per FAQ entry, worst first (the most tickets and "did not help" per answer), for the
     whole days of [since, until) in ``zone``."""
     days = day_bounds(since, until, zone)
-    current = select(LadderDay.id).where(
+    query = select(LadderDay.day, LadderDay.id).where(
         LadderDay.zone == zone.key, LadderDay.day >= days[0][0], LadderDay.day <= days[-1][0]
     )
+    current = {day: day_id for day, day_id in session.execute(query)}
     sums = [func.sum(getattr(LadderEntrySummary, name)) for name in COUNTS]
     keys = (LadderEntrySummary.faq_id, LadderEntrySummary.language, LadderEntrySummary.product)
     summed = (
         select(literal(-1), *keys, *sums)
-        .where(LadderEntrySummary.day_id.in_(current.scalar_subquery()))
+        .where(LadderEntrySummary.day_id.in_(list(current.values())))
         .group_by(*keys)
     )
     if product:
         summed = summed.where(LadderEntrySummary.product == product)
-
-    def unsummed(day: Day) -> list[ColumnElement[bool]]:
-        """The day's answers count from their rows when it has no current summary (a
-        condition without a column: the database tests it once, not per row)."""
-        summary = select(LadderDay.id).where(LadderDay.zone == zone.key, LadderDay.day == day[0])
-        found = [~exists(summary)]
-        return found + [Conversation.product == product] if product else found
-
+    rest = [day for day in days if day[0] not in current]
+    chunks = _per_day(rest, lambda _day: [Conversation.product == product] if product else [])
     totals: dict[Key, list[int]] = {}
-    for number, parts in enumerate(_per_day(days, unsummed)):
+    for number, parts in enumerate(chunks or [[]]):
         rows = session.execute(union_all(*([summed] if number == 0 else []), *parts))
         for _index, faq_id, language, _product, *counts in rows:
             found = totals.setdefault((faq_id, language), [0] * len(COUNTS))
