@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     ColumnElement,
     Select,
-    case,
     func,
     insert,
     literal,
@@ -29,26 +28,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from bot.helpdesk.ladder import DAYS_PER_QUERY, EntryFigures, day_bounds
+from bot.helpdesk.ladder import DAYS_PER_QUERY, EntryFigures, answer_counts, day_bounds
 from bot.storage.models import Conversation, FaqAnswer, LadderDay, LadderEntrySummary
 
 Day = tuple[date, datetime, datetime]
 COUNTS = ("answered", "helped", "not_helped", "tickets_after")
 Key = tuple[str, str]  # faq_id, language
-
-
-def answer_counts() -> list[ColumnElement[Any]]:
-    """Per group of FAQ answers: how many, confirmed, "did not help", followed by a ticket."""
-
-    def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-        return func.sum(case((condition, 1), else_=0))
-
-    return [
-        func.count(),
-        count_if(FaqAnswer.helpful.is_(True)),
-        count_if(FaqAnswer.helpful.is_(False)),
-        count_if(FaqAnswer.ticket_after.is_(True)),
-    ]
 
 
 def _per_day(

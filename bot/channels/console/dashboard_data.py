@@ -67,7 +67,7 @@ def waited_microseconds(dialect: str) -> ColumnElement[int]:
         epoch = func.extract("epoch", first - opened) * 1_000_000
         return cast(epoch, BigInteger)
 
-    def micros(moment: ColumnElement[Any]) -> ColumnElement[int]:
+    def micros(moment: Any) -> ColumnElement[int]:
         text = type_coerce(moment, String)
         seconds = cast(func.strftime("%s", func.substr(text, 1, 19)), Integer) * 1_000_000
         return seconds + cast(func.substr(text + "000000", 21, 6), Integer)

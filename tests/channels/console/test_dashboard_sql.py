@@ -6,7 +6,6 @@ would round, tickets unanswered on either side of the target, days in Dutch time
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,21 +15,12 @@ from sqlalchemy import insert, select
 from bot.channels.console.dashboard_data import Period, load_report, missed
 from bot.channels.console.metrics import Report, TicketFact, build_report, missed_questions
 from bot.storage.db import Database
-from bot.storage.migrate import upgrade
 from bot.storage.models import Conversation, EventRecord, Ticket
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 30, 10, 0, 0, 250_000, tzinfo=UTC)  # the fake clock
 TARGET = 24
 PRODUCTS = ["appointpress", "polder", None]
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
-    database = Database(database_url)
-    upgrade(database)
-    yield database
-    database.dispose()
 
 
 def waits() -> list[tuple[timedelta, timedelta | None]]:
