@@ -181,8 +181,15 @@ def test_the_migration_sums_the_closed_days_of_the_conversations_before_it(
             }
             for n in range(12)
         ]  # fmt: skip
+        answers = [
+            {"conversation_id": n + 1, "faq_id": f"entry-{n % 3}", "language": "nl",
+             "answered_at": now - timedelta(days=n), "helpful": (True, False, None)[n % 3],
+             "ticket_after": n % 4 == 0}
+            for n in range(12)
+        ]  # fmt: skip
         with db.engine.begin() as connection:
             connection.execute(insert(Conversation.__table__).values(rows))
+            connection.execute(insert(FaqAnswer.__table__).values(answers))
         upgrade(db)
         with db.session() as session:
             assert session.scalar(select(func.count()).select_from(LadderDay)) >= 10
@@ -192,5 +199,12 @@ def test_the_migration_sums_the_closed_days_of_the_conversations_before_it(
                 for read in (load_ladder_direct, load_ladder)
             )
             assert summed.rows() == direct.rows() and direct.total.conversations == 12
+            # migration 0011 summed the FAQ answers of the days 0009 summed
+            assert session.scalar(select(func.count()).select_from(LadderEntrySummary)) >= 3
+            first = _midnight((now - timedelta(days=20)).astimezone(ZONE).date(), ZONE)
+            today = _midnight(now.astimezone(ZONE).date(), ZONE)  # the closed days only
+            expected = entry_figures(session, first, today)
+            found = load_entry_figures(session, first, today, zone=ZONE)
+            assert found == expected and sum(f.answered for f in found) >= 10
     finally:
         db.dispose()
