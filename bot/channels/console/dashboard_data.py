@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Date,
     Integer,
     String,
     and_,
@@ -82,7 +83,7 @@ def ticket_waits(
     target, and the microseconds to each first response, listed by the database (one row per
     day and product: no Python object per ticket). Per day a range of the
     ``ix_tickets_opened_response`` index, whose columns are all that is read; all days in one
-    UNION ALL."""
+    UNION ALL (PostgreSQL: one range, the day from its own time zone data)."""
     dialect = session.get_bind().dialect.name
     waited = cast(waited_microseconds(dialect), String)
     listed = (
@@ -94,6 +95,17 @@ def ticket_waits(
     late = func.sum(
         case((and_(unanswered, Ticket.opened_at < now - timedelta(hours=target_hours)), 1), else_=0)
     )
+    counts = (Ticket.product, func.count(), late, listed)
+    if dialect == "postgresql":  # the day in the staff's zone from the database's time zones
+        day = cast(func.timezone(period.zone.key, Ticket.opened_at), Date)
+        query = (
+            select(day, *counts)
+            .where(Ticket.opened_at >= period.since, Ticket.opened_at < period.until)
+            .group_by(day, Ticket.product)
+        )
+        if product:
+            query = query.where(Ticket.product == product)
+        return [_waits(*row) for row in session.execute(query)]
     days = day_bounds(period.since, period.until, period.zone)
     found: list[TicketWaits] = []
     for first in range(0, len(days), DAYS_PER_QUERY):
@@ -101,17 +113,21 @@ def ticket_waits(
         parts = []
         for index, (_day, start, end) in enumerate(chunk):
             part = (
-                select(literal(index), Ticket.product, func.count(), late, listed)
+                select(literal(index), *counts)
                 .where(Ticket.opened_at >= start, Ticket.opened_at < end)
                 .group_by(Ticket.product)
             )
             parts.append(part.where(Ticket.product == product) if product else part)
-        for index, slug, count, unanswered_late, micros in session.execute(union_all(*parts)):
-            waits = [int(n) for n in micros.split(",")] if micros else []
-            found.append(
-                TicketWaits(chunk[index][0], slug, int(count), int(unanswered_late), waits)
-            )
+        for index, *rest in session.execute(union_all(*parts)):
+            found.append(_waits(chunk[index][0], *rest))
     return found
+
+
+def _waits(
+    day: date, product: str | None, count: int, unanswered_late: int, micros: str | None
+) -> TicketWaits:
+    waits = [int(n) for n in micros.split(",")] if micros else []
+    return TicketWaits(day, product, int(count), int(unanswered_late), waits)
 
 
 def missed(
