@@ -10,7 +10,10 @@ baseline measured in the same run on the same rows:
 - the whole page vs what the dashboard did before the ladder for its conversation tiles alone:
   one row per conversation into Python (created, product, customer wrote, FAQ answered, ticket);
 - the ladder's grouped query alone vs the least any count of those conversations costs
-  (``SELECT count(*)`` over the period).
+  (``SELECT count(*)`` over the period);
+- each other part of the page vs how the page read it before, on the same rows: the ticket
+  figures (one row per ticket into ``build_report``), the per-entry figures (every FAQ answer
+  of the period grouped), the missed questions (one row per event into ``missed_questions``).
 Times are the median of R runs (min-max in brackets); queries are counted per page.
 """
 
@@ -36,9 +39,12 @@ from flask import Flask
 from sqlalchemy import Engine, event, exists, func, insert, select, text
 
 from bot.app import create_app
+from bot.channels.console.dashboard_data import Period, load_report, missed
+from bot.channels.console.metrics import TicketFact, build_report, missed_questions
 from bot.channels.runtime import runtime
 from bot.config import Config
-from bot.helpdesk.ladder import load_ladder_direct
+from bot.helpdesk.entry_summary import load_entry_figures
+from bot.helpdesk.ladder import entry_figures, load_ladder_direct
 from bot.helpdesk.ladder_summary import load_ladder
 from bot.helpdesk.staff.accounts import add_staff
 from bot.helpdesk.staff.passwords import ScryptCost
@@ -182,6 +188,61 @@ def per_conversation_rows(app: Flask, since: datetime) -> int:
         return len([tuple(row) for row in session.execute(query)])
 
 
+def per_ticket_report(app: Flask, period: Period, now: datetime) -> object:
+    """Before: one row per ticket of the period into Python, counted by ``build_report``."""
+    query = select(Ticket.opened_at, Ticket.product, Ticket.first_response_at).where(
+        Ticket.opened_at >= period.since, Ticket.opened_at < period.until
+    )
+    with runtime(app).db.session() as session:
+        facts = [TicketFact(*row) for row in session.execute(query)]
+    return build_report(facts, start=period.start, end=period.end, now=now, target_hours=24,
+                        zone=period.zone)  # fmt: skip
+
+
+def per_event_misses(app: Flask, period: Period) -> object:
+    """Before: one row per missed question of the period, grouped in Python."""
+    query = select(EventRecord.data, EventRecord.created_at).where(
+        EventRecord.kind == "faq_missed",
+        EventRecord.created_at >= period.since,
+        EventRecord.created_at < period.until,
+    )
+    with runtime(app).db.session() as session:
+        events = [(str(data.get("query", "")), str(data.get("language", "")), at)
+                  for data, at in session.execute(query)]  # fmt: skip
+    return missed_questions(events)
+
+
+def parts(app: Flask, runs: int, now: datetime) -> list[list[object]]:
+    """The page's other parts, each against how the page read it before."""
+    rt = runtime(app)
+    period = Period.last_days(90, now, ZoneInfo(rt.config.timezone))
+
+    def read(part: Callable[[Any], object]) -> Callable[[], object]:
+        def run() -> object:
+            with rt.db.session() as session:
+                return part(session)
+
+        return run
+
+    pairs = [
+        ("ticket figures grouped in SQL",
+         read(lambda s: load_report(s, period, None, now=now, target_hours=24)),
+         "one row per ticket (before)", lambda: per_ticket_report(app, period, now)),
+        ("FAQ entries from day summaries",
+         read(lambda s: load_entry_figures(s, period.since, period.until, zone=period.zone)),
+         "every answer grouped (before)",
+         read(lambda s: entry_figures(s, period.since, period.until))),
+        ("missed questions grouped in SQL", read(lambda s: missed(s, period, None)),
+         "one row per event (before)", lambda: per_event_misses(app, period)),
+    ]  # fmt: skip
+    rows: list[list[object]] = []
+    for name, ours, baseline_name, baseline in pairs:
+        ours_ms, baseline_ms = timed(runs, ours), timed(runs, baseline)
+        rows.append([name, span(ours_ms), "-", baseline_name, span(baseline_ms),
+                     ratio(ours_ms, baseline_ms)])  # fmt: skip
+    return rows
+
+
 def measure(app: Flask, count: int, runs: int) -> list[list[object]]:
     rt = runtime(app)
     now = datetime.now(UTC)
@@ -232,6 +293,7 @@ def measure(app: Flask, count: int, runs: int) -> list[list[object]]:
          span(direct_ms), ratio(ladder_ms, direct_ms)],
         ["ladder from day summaries", span(ladder_ms), "-", "count(*) of the period",
          span(floor_ms), ratio(ladder_ms, floor_ms)],
+        *parts(app, runs, now),
         ["first page after seeding (sums 89 days)", span(first_ms), "-",
          "one row per conversation (before)", span(rows_ms), ratio(first_ms, rows_ms)],
     ]  # fmt: skip

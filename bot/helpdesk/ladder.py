@@ -264,6 +264,20 @@ class EntryFigures:
         return self.tickets_after / self.answered
 
 
+def answer_counts() -> list[ColumnElement[Any]]:
+    """Per group of FAQ answers: how many, confirmed, "did not help", followed by a ticket."""
+
+    def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.sum(case((condition, 1), else_=0))
+
+    return [
+        func.count(),
+        count_if(FaqAnswer.helpful.is_(True)),
+        count_if(FaqAnswer.helpful.is_(False)),
+        count_if(FaqAnswer.ticket_after.is_(True)),
+    ]
+
+
 def entry_figures(
     session: Session,
     since: datetime,
@@ -272,20 +286,13 @@ def entry_figures(
     limit: int = 100,
 ) -> list[EntryFigures]:
     """Per FAQ entry, worst first: the most tickets and "did not help" per answer."""
-
-    def count_if(condition: ColumnElement[bool]) -> Any:
-        return func.sum(case((condition, 1), else_=0))
-
-    answered = func.count()
-    helped = count_if(FaqAnswer.helpful.is_(True))
-    not_helped = count_if(FaqAnswer.helpful.is_(False))
-    tickets = count_if(FaqAnswer.ticket_after.is_(True))
+    answered, helped, not_helped, tickets = answer_counts()
     badness = (tickets + not_helped) * 1.0 / answered
     query = (
         select(FaqAnswer.faq_id, FaqAnswer.language, answered, helped, not_helped, tickets)
         .where(FaqAnswer.answered_at >= since, FaqAnswer.answered_at < until)
         .group_by(FaqAnswer.faq_id, FaqAnswer.language)
-        .order_by(badness.desc(), answered.desc(), FaqAnswer.faq_id)
+        .order_by(badness.desc(), answered.desc(), FaqAnswer.faq_id, FaqAnswer.language)
         .limit(limit)
     )
     if product:

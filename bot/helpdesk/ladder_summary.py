@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.helpdesk.entry_summary import sum_entry_days
 from bot.helpdesk.ladder import (
     DIMENSIONS,
     NOT_RECORDED,
@@ -54,7 +55,7 @@ from bot.helpdesk.ladder import (
     not_recorded_condition,
 )
 from bot.helpdesk.resolutions import FOLLOW_UP_DAYS
-from bot.storage.models import Conversation, LadderDay, LadderSummary
+from bot.storage.models import Conversation, FaqAnswer, LadderDay, LadderSummary
 
 # A "now" after every window: the figures a conversation keeps once nothing is pending.
 SETTLED_NOW = datetime(9000, 1, 1, tzinfo=UTC)
@@ -213,17 +214,23 @@ def summaries(
 
 
 def sum_days(
-    session: Session, days: list[Day], zone: ZoneInfo, now: datetime
+    session: Session, days: list[Day], zone: ZoneInfo, now: datetime, *, entries: bool = True
 ) -> dict[Slot, dict[str, int]]:
-    """Sums the days from their conversations and stores the summaries (a day another worker
-    stored meanwhile keeps that worker's: the same figures)."""
+    """Sums the days from their conversations and stores the summaries, and with ``entries``
+    their FAQ answers' (``bot.helpdesk.entry_summary``); a day another worker stored
+    meanwhile keeps that worker's: the same figures."""
     if session.get_bind().dialect.name == "postgresql":
-        # a turn that changes one of these conversations waits until the summary is stored,
-        # then its trigger drops it: no summary misses a change made while it was summed
+        # a turn that changes one of these conversations or answers waits until the summary
+        # is stored, then its trigger drops it: no summary misses a change made meanwhile
         lock = select(Conversation.id).where(
             Conversation.created_at >= days[0][1], Conversation.created_at < days[-1][2]
         )
         session.execute(lock.with_for_update(read=True))
+        if entries:
+            answers = select(FaqAnswer.id).where(
+                FaqAnswer.answered_at >= days[0][1], FaqAnswer.answered_at < days[-1][2]
+            )
+            session.execute(answers.with_for_update(read=True))
     counted = grouped_figures(
         session,
         days,
@@ -250,6 +257,8 @@ def sum_days(
     ]
     if rows:
         session.execute(insert(LadderSummary), rows)
+    if entries:
+        sum_entry_days(session, days, claimed)
     return counted
 
 

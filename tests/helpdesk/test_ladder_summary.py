@@ -12,11 +12,19 @@ import pytest
 from sqlalchemy import delete, func, insert, select, update
 
 from bot.helpdesk.conversations import Started
-from bot.helpdesk.ladder import LadderReport, load_ladder_direct
+from bot.helpdesk.entry_summary import load_entry_figures
+from bot.helpdesk.ladder import LadderReport, entry_figures, load_ladder_direct
 from bot.helpdesk.ladder_summary import COUNTED, column, load_ladder
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
-from bot.storage.models import Conversation, LadderDay, LadderSummary, Message
+from bot.storage.models import (
+    Conversation,
+    FaqAnswer,
+    LadderDay,
+    LadderEntrySummary,
+    LadderSummary,
+    Message,
+)
 from tests.helpdesk import test_ladder
 from tests.helpdesk.test_ladder import CALENDAR, NOT_HELPED, T0, ZONE, Desk
 from tests.storage import test_migrations
@@ -50,6 +58,19 @@ def assert_same(desk: Desk, step: str) -> None:
             for product in (None, "appointpress"):
                 direct, summed = both(desk, days, window, product)
                 assert summed.rows() == direct.rows(), (step, days, window, product)
+        for product in (None, "appointpress"):  # the per-entry figures of the same days
+            since, until = _period(desk, days)
+            with desk.db.session() as session:
+                expected = entry_figures(session, since, until, product)
+                found = load_entry_figures(session, since, until, zone=ZONE, product=product)
+            assert found == expected, (step, days, product)
+
+
+def _period(desk: Desk, days: int) -> tuple[datetime, datetime]:
+    today = desk.clock().astimezone(ZONE).date()
+    return _midnight(today - timedelta(days=days - 1), ZONE), _midnight(
+        today + timedelta(days=1), ZONE
+    )
 
 
 def start(desk: Desk, *texts: str, email: str | None = None) -> Started:
@@ -76,8 +97,23 @@ def test_summaries_give_the_direct_figures_through_late_events(desk: Desk) -> No
     assert_same(desk, "day 3")
     with desk.db.session() as session:
         assert session.scalar(select(func.count()).select_from(LadderDay)) > 0
+        assert session.scalar(select(func.count()).select_from(LadderEntrySummary)) > 0
     post(desk, answered, "no, that didn't help", "a@example.org")  # a ticket after the answer
     assert_same(desk, "a ticket on day 0's answer")
+    with desk.db.session() as session:  # an answer on another day than its conversation's
+        session.execute(
+            update(FaqAnswer)
+            .where(FaqAnswer.conversation_id == confirmed.conversation_id)
+            .values(answered_at=T0 + timedelta(days=1, hours=1))
+        )
+    assert_same(desk, "an answer moved to the next day")
+    with desk.db.session() as session:  # its answers now count for another product
+        session.execute(
+            update(Conversation)
+            .where(Conversation.id == confirmed.conversation_id)
+            .values(product="mailmagnet")
+        )
+    assert_same(desk, "a product changed")
     desk.clock.advance(days=2)
     start(desk, "AppointPress: where do I set the reminder time?", email="jan@example.org")
     assert_same(desk, "a follow-up of day 0's confirmed conversation")
@@ -145,8 +181,15 @@ def test_the_migration_sums_the_closed_days_of_the_conversations_before_it(
             }
             for n in range(12)
         ]  # fmt: skip
+        answers = [
+            {"conversation_id": n + 1, "faq_id": f"entry-{n % 3}", "language": "nl",
+             "answered_at": now - timedelta(days=n), "helpful": (True, False, None)[n % 3],
+             "ticket_after": n % 4 == 0}
+            for n in range(12)
+        ]  # fmt: skip
         with db.engine.begin() as connection:
             connection.execute(insert(Conversation.__table__).values(rows))
+            connection.execute(insert(FaqAnswer.__table__).values(answers))
         upgrade(db)
         with db.session() as session:
             assert session.scalar(select(func.count()).select_from(LadderDay)) >= 10
@@ -156,5 +199,12 @@ def test_the_migration_sums_the_closed_days_of_the_conversations_before_it(
                 for read in (load_ladder_direct, load_ladder)
             )
             assert summed.rows() == direct.rows() and direct.total.conversations == 12
+            # migration 0011 summed the FAQ answers of the days 0009 summed
+            assert session.scalar(select(func.count()).select_from(LadderEntrySummary)) >= 3
+            first = _midnight((now - timedelta(days=20)).astimezone(ZONE).date(), ZONE)
+            today = _midnight(now.astimezone(ZONE).date(), ZONE)  # the closed days only
+            expected = entry_figures(session, first, today)
+            found = load_entry_figures(session, first, today, zone=ZONE)
+            assert found == expected and sum(f.answered for f in found) >= 10
     finally:
         db.dispose()

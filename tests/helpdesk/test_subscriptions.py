@@ -6,7 +6,6 @@ Everything runs on SQLite and PostgreSQL (``database_url``). The flows go throug
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -26,7 +25,6 @@ from bot.helpdesk.subscriptions import (
     upsert_subscription,
 )
 from bot.storage.db import Database
-from bot.storage.migrate import upgrade
 from bot.storage.models import Conversation, EventRecord, Message
 from bot.storage.models.subscriptions import ConversationSubscription, Subscription
 
@@ -60,14 +58,6 @@ def woo(sub_id: int, product: str, **changes: Any) -> SubscriptionRecord:
         "shop_modified_at": T0,
     }
     return record(**{**defaults, **changes})
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
-    database = Database(database_url)
-    upgrade(database)
-    yield database
-    database.dispose()
 
 
 def rows(db: Database) -> list[Subscription]:

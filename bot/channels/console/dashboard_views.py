@@ -18,7 +18,8 @@ from bot.channels.console.metrics import Report
 from bot.channels.runtime import runtime
 from bot.channels.untrusted_input import parse_int
 from bot.core.knowledge.models import KnowledgeBase
-from bot.helpdesk.ladder import EntryFigures, LadderReport, entry_figures
+from bot.helpdesk.entry_summary import load_entry_figures
+from bot.helpdesk.ladder import EntryFigures, LadderReport
 from bot.helpdesk.ladder_summary import load_ladder
 from bot.helpdesk.privacy.retention import Retention, last_purge
 
@@ -59,7 +60,10 @@ def index() -> Response:
             session, period.since, period.until,
             now=now, window=window, zone=period.zone, product=product or None,
         )  # fmt: skip
-        entries = entry_figures(session, period.since, period.until, product or None, limit=50)
+        entries = load_entry_figures(
+            session, period.since, period.until,
+            zone=period.zone, product=product or None, limit=50,
+        )  # fmt: skip
         questions = missed(session, period, product or None)
         purged = last_purge(session)
     html = render_template(

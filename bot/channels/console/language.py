@@ -7,9 +7,11 @@ callables ``install`` points at the language of the current request.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_datetime, format_timedelta
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations
@@ -34,6 +36,12 @@ def pick_language(preferred: str | None) -> str:
         if primary in policy.languages:
             return primary
     return policy.default_language
+
+
+@cache
+def babel_locale(code: str) -> Locale:
+    """Parsed once per language: the dashboard formats a thousand numbers per page."""
+    return Locale.parse(code)
 
 
 def current_language() -> str:
@@ -68,7 +76,7 @@ def install(app: Flask) -> None:
     )
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["relative"] = relative
-    app.jinja_env.filters["number"] = lambda value: format_decimal(value, locale=current_language())
+    app.jinja_env.filters["number"] = number
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["hours"] = hours
 
@@ -87,15 +95,19 @@ def relative(delta: timedelta) -> str:
     )
 
 
+def number(value: float) -> str:
+    return format_decimal(value, locale=babel_locale(current_language()))
+
+
 def percent(fraction: float | None) -> str:
     """``0.5`` as ``50,0%`` (nl) or ``50.0%`` (en); None as a dash."""
     if fraction is None:
         return "–"
-    return format_percent(fraction, "#,##0.0%", locale=current_language())
+    return format_percent(fraction, "#,##0.0%", locale=babel_locale(current_language()))
 
 
 def hours(value: float | None) -> str:
     """Hours with one decimal, ``30,0 h`` (nl); None as a dash."""
     if value is None:
         return "–"
-    return format_decimal(value, "#,##0.0", locale=current_language()) + " h"
+    return format_decimal(value, "#,##0.0", locale=babel_locale(current_language())) + " h"

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.core.text import fold
 
 NO_PRODUCT = ""
+MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,18 @@ class Report:
     target_hours: int
 
 
+@dataclass
+class TicketWaits:
+    """The tickets of one day (in the staff's zone) and product: how many, how many are still
+    unanswered past the target, and the whole microseconds to each first response."""
+
+    day: date
+    product: str | None
+    tickets: int
+    unanswered_late: int
+    waited_us: list[int]
+
+
 def build_report(
     tickets: Iterable[TicketFact],
     *,
@@ -73,36 +86,45 @@ def build_report(
     target_hours: int,
     zone: ZoneInfo,
 ) -> Report:
+    """The report from one fact per ticket (``report_from_waits`` on the same figures)."""
+    target = timedelta(hours=target_hours)
+    groups: dict[tuple[date, str | None], TicketWaits] = {}
+    for ticket in tickets:
+        day = ticket.opened_at.astimezone(zone).date()
+        group = groups.setdefault((day, ticket.product), TicketWaits(day, ticket.product, 0, 0, []))
+        group.tickets += 1
+        if ticket.first_response_at is not None:
+            group.waited_us.append((ticket.first_response_at - ticket.opened_at) // MICROSECOND)
+        elif now - ticket.opened_at > target:
+            group.unanswered_late += 1
+    return report_from_waits(groups.values(), start=start, end=end, target_hours=target_hours)
+
+
+def report_from_waits(
+    groups: Iterable[TicketWaits], *, start: date, end: date, target_hours: int
+) -> Report:
+    """Per day, per product and in total: tickets, breaches (answered after the target, or
+    unanswered and past it), response hours (exact: from whole microseconds, as
+    ``timedelta.total_seconds`` gives them)."""
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     by_day = {day: Bucket() for day in days}
     by_product: dict[str, Bucket] = defaultdict(Bucket)
     total = Bucket()
-    target = timedelta(hours=target_hours)
-    for ticket in tickets:
-        waited = (ticket.first_response_at or now) - ticket.opened_at
-        late = waited > target
-        for bucket in _buckets(ticket.opened_at, ticket.product, by_day, by_product, total, zone):
-            bucket.tickets += 1
-            bucket.breaches += int(late)
-            if ticket.first_response_at is not None:
-                bucket.response_hours.append(waited.total_seconds() / 3600)
+    limit = timedelta(hours=target_hours) // MICROSECOND
+    for group in groups:
+        hours = [waited / 10**6 / 3600 for waited in group.waited_us]
+        late = group.unanswered_late + sum(waited > limit for waited in group.waited_us)
+        found = [by_product[group.product or NO_PRODUCT], total]
+        if group.day in by_day:
+            found.append(by_day[group.day])
+        for bucket in found:
+            bucket.tickets += group.tickets
+            bucket.breaches += late
+            bucket.response_hours += hours
+    for bucket in (*by_day.values(), *by_product.values(), total):
+        bucket.response_hours.sort()  # each percentile sorts again: linear once sorted
     products = dict(sorted(by_product.items(), key=lambda item: item[0]))
     return Report(days, by_day, products, total, target_hours)
-
-
-def _buckets(
-    moment: datetime,
-    product: str | None,
-    by_day: dict[date, Bucket],
-    by_product: dict[str, Bucket],
-    total: Bucket,
-    zone: ZoneInfo,
-) -> list[Bucket]:
-    day = moment.astimezone(zone).date()
-    found = [by_product[product or NO_PRODUCT], total]
-    if day in by_day:
-        found.append(by_day[day])
-    return found
 
 
 @dataclass(frozen=True)
@@ -117,15 +139,23 @@ def missed_questions(
     events: Iterable[tuple[str, str, datetime]], limit: int = 50
 ) -> list[MissedQuestion]:
     """FAQ misses (query, language, when) grouped by their folded text, most asked first."""
+    return rank_missed(((query, language, 1, when) for query, language, when in events), limit)
+
+
+def rank_missed(
+    groups: Iterable[tuple[str, str, int, datetime]], limit: int = 50
+) -> list[MissedQuestion]:
+    """Misses already counted per exact text (query, language, count, last asked), grouped
+    by their folded text, most asked first; a group shows its first text."""
     counts: Counter[tuple[str, str]] = Counter()
     shown: dict[tuple[str, str], str] = {}
     last: dict[tuple[str, str], datetime] = {}
-    for query, language, when in events:
+    for query, language, count, when in groups:
         text = " ".join(query.split())[:300]
         key = (fold(text).rstrip("?!. "), language)
         if not key[0]:
             continue
-        counts[key] += 1
+        counts[key] += count
         shown.setdefault(key, text)
         last[key] = max(last.get(key, when), when)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], -last[item[0]].timestamp()))

@@ -100,6 +100,13 @@ CATALOGUE: dict[str, TableRule] = {
         "id zone day starts_at ends_at summed_at",
         "which days' resolution-ladder summary is current: dates only",
     ),
+    "ladder_entry_summaries": _rule(
+        "system",
+        "keep",
+        "",
+        "id day_id faq_id language product answered helped not_helped tickets_after",
+        "FAQ answers counted per day, entry, language and product: no conversation and no person",
+    ),
     "ladder_summaries": _rule(
         "system",
         "keep",

@@ -13,7 +13,7 @@ from bot.storage.models.conversations import (
     Ticket,
 )
 from bot.storage.models.email import InboundEmail, MailboxCursor, OutboundEmail
-from bot.storage.models.ladder import LadderDay, LadderSummary
+from bot.storage.models.ladder import LadderDay, LadderEntrySummary, LadderSummary
 from bot.storage.models.learning import LearnedPhrasing, MissedGroup, MissedQuestion
 from bot.storage.models.staff import AuditEntry, SavedReply, StaffSession, StaffUser, TicketNote
 from bot.storage.models.subscriptions import Subscription
@@ -27,6 +27,7 @@ __all__ = [
     "FaqAnswer",
     "InboundEmail",
     "LadderDay",
+    "LadderEntrySummary",
     "LadderSummary",
     "LearnedPhrasing",
     "MailboxCursor",

@@ -61,3 +61,26 @@ class LadderSummary(Base):
 
     def __repr__(self) -> str:
         return f"LadderSummary(day_id={self.day_id!r}, product={self.product!r})"
+
+
+class LadderEntrySummary(Base):
+    """A day's FAQ answers of one entry, language and product (the product of the answer's
+    conversation): the dashboard's per-entry figures (``bot.helpdesk.entry_summary``). A day's
+    answers are those given in it; its row in ``ladder_days`` goes with any change to them."""
+
+    __tablename__ = "ladder_entry_summaries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int] = mapped_column(
+        ForeignKey("ladder_days.id", ondelete="CASCADE"), index=True
+    )
+    faq_id: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(8))
+    product: Mapped[str] = mapped_column(String(100))  # "" for none
+    answered: Mapped[int] = mapped_column(default=0)
+    helped: Mapped[int] = mapped_column(default=0)
+    not_helped: Mapped[int] = mapped_column(default=0)
+    tickets_after: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"LadderEntrySummary(day_id={self.day_id!r}, faq_id={self.faq_id!r})"

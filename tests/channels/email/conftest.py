@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -16,7 +16,6 @@ from bot.helpdesk.conversations import Conversations
 from bot.mail.autoreply_rules import RateLimit
 from bot.mail.settings import EmailSettings
 from bot.storage.db import Database
-from bot.storage.migrate import upgrade
 from bot.storage.models import InboundEmail, OutboundEmail
 from tests.channels.email.clock import Clock
 
@@ -40,14 +39,6 @@ def settings(**overrides: object) -> EmailSettings:
     }
     values.update(overrides)
     return EmailSettings(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
-    database = Database(database_url)
-    upgrade(database)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

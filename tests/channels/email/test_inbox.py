@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +10,6 @@ from sqlalchemy import func, select
 
 from bot.channels.email import inbox
 from bot.storage.db import Database
-from bot.storage.migrate import upgrade
 from bot.storage.models import InboundEmail
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -23,14 +21,6 @@ MAIL = (
     b"\r\n"
     b"Mijn plugin werkt niet meer.\r\n"
 )
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
-    database = Database(database_url)
-    upgrade(database)
-    yield database
-    database.dispose()
 
 
 def rows(db: Database) -> int:

@@ -16,20 +16,11 @@ from bot.channels.email.smtp_transport import SmtpRelay
 from bot.mail.compose import ThreadContext, compose_reply
 from bot.mail.message_ids import sign_message_id
 from bot.storage.db import Database
-from bot.storage.migrate import upgrade
 from bot.storage.models import Customer, OutboundEmail
 from tests.channels.email.clock import Clock
 from tests.channels.email.relay import Relay
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
-    database = Database(database_url)
-    upgrade(database)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

@@ -133,7 +133,7 @@ def backfill(bind: sa.Connection) -> None:
     closed = [day for day in day_bounds(since, now, zone) if day[2] <= now - OPEN_MARGIN]
     if closed:
         with Session(bind=bind) as session:
-            sum_days(session, closed, zone, now)
+            sum_days(session, closed, zone, now, entries=False)  # their table is 0011's
             session.flush()
 
 
