@@ -13,6 +13,7 @@ from bot.core.knowledge.report import summarize
 from bot.core.matching import FaqIndex
 from bot.core.retrieval.calibration_report import report
 from bot.semantic import build_semantic
+from bot.storage.calibration_files import CalibrationFiles
 
 EXIT_PROBLEMS = 1
 EXIT_MISSING_DIRECTORY = 2
@@ -50,6 +51,7 @@ def check(data_dir: Path | None) -> None:
         third_party=kb.third_party,
         cards=kb.route_cards,
         semantic=semantic.scorer,
+        calibration_store=CalibrationFiles.from_config(config),
     )
     click.echo("\n" + semantic.status[0].upper() + semantic.status[1:] + "\n")
     click.echo(report(index.calibrations), nl=False)

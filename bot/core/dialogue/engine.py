@@ -26,6 +26,7 @@ from bot.core.knowledge.models import KnowledgeBase
 from bot.core.language import detect_language
 from bot.core.matching import FaqIndex
 from bot.core.ports import Translator
+from bot.core.retrieval.calibration_cache import CalibrationStore
 from bot.core.retrieval.semantic import SemanticScorer
 from bot.core.text import strip_control
 
@@ -63,6 +64,7 @@ class Engine:
         translations: Mapping[str, Translator],
         faq: FaqIndex | None = None,
         semantic: SemanticScorer | None = None,
+        calibration_store: CalibrationStore | None = None,
     ) -> None:
         self.kb = kb
         self.translations = translations
@@ -74,6 +76,7 @@ class Engine:
             third_party=kb.third_party,
             cards=kb.route_cards,
             semantic=semantic,
+            calibration_store=calibration_store,
         )
         self.services = Services(kb, index, understanding)
 
