@@ -29,7 +29,7 @@ from common import REPO, print_table
 from large_kb import build
 
 from bot.core.knowledge.loader import load_knowledge
-from bot.core.matching import FaqIndex
+from bot.core.matching import faq_index
 from bot.storage.calibration_files import CalibrationFiles
 
 MODES = ("cold", "warm")
@@ -47,14 +47,7 @@ def one_run(folder: Path, cache: Path) -> dict[str, float]:
     kb = load_knowledge(folder)
     found = {"loaded": rss_mb()}
     started = time.monotonic()
-    index = FaqIndex(
-        kb.faq,
-        kb.products,
-        kb.policy.languages,
-        third_party=kb.third_party,
-        cards=kb.route_cards,
-        calibration_store=CalibrationFiles(cache),
-    )
+    index = faq_index(kb, calibration_store=CalibrationFiles(cache))
     found["seconds"] = time.monotonic() - started
     found["index"] = rss_mb()
     found["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

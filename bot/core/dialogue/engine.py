@@ -24,7 +24,7 @@ from bot.core.dialogue.understanding import Understanding
 from bot.core.events import TicketRequested
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.language import detect_language
-from bot.core.matching import FaqIndex
+from bot.core.matching import FaqIndex, faq_index
 from bot.core.ports import Translator
 from bot.core.retrieval.calibration_cache import CalibrationStore
 from bot.core.retrieval.semantic import SemanticScorer
@@ -69,15 +69,7 @@ class Engine:
         self.kb = kb
         self.translations = translations
         understanding = Understanding(kb)
-        index = faq or FaqIndex(
-            kb.faq,
-            kb.products,
-            kb.policy.languages,
-            third_party=kb.third_party,
-            cards=kb.route_cards,
-            semantic=semantic,
-            calibration_store=calibration_store,
-        )
+        index = faq or faq_index(kb, semantic=semantic, calibration_store=calibration_store)
         self.services = Services(kb, index, understanding)
 
     def replies(self, language: str, channel: str = "widget") -> Replies:
