@@ -6,9 +6,9 @@ share one) that loads the knowledge base and builds the FAQ index as a worker do
 calibration cache of ``bot.storage.calibration_files``: **cold** (an empty cache folder: it
 calibrates and writes the file) or **warm** (the folder a cold run of the same knowledge base
 wrote: it reads the gates). It notes RSS after loading and after the index, the peak, and the
-seconds the index took. Runs alternate cold, warm, cold, warm. The shipped knowledge base's cold
-run is the baseline of the same run (ratios); ``--entries`` adds knowledge bases with that many
-generated entries (``large_kb.py``).
+seconds the index took. Runs alternate cold, warm, cold, warm; a knowledge base's cold runs are
+the baseline of its warm ones (ratio of the medians). ``--entries`` adds knowledge bases with
+that many generated entries (``large_kb.py``).
 
 Run: PYTHONPATH=. .venv/bin/python bench/index_memory.py [--entries 1000,10000] [--repeats 2]
 """
@@ -77,7 +77,6 @@ def main() -> None:
     sizes = [0, *(int(n) for n in args.entries.split(",") if n)]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        base: float | None = None
         for size in sizes:
             folder = REPO / "faq_data" if not size else build(Path(tmp) / f"kb{size}", size)
             runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in MODES}
@@ -86,7 +85,7 @@ def main() -> None:
                 for mode in MODES:
                     runs[mode].append(child(folder, cache))
                     print(size, mode, runs[mode][-1], file=sys.stderr, flush=True)
-            base = base or statistics.median(r["seconds"] for r in runs["cold"])
+            base = statistics.median(r["seconds"] for r in runs["cold"])
             for mode in MODES:
                 found = runs[mode]
                 seconds = statistics.median(r["seconds"] for r in found)
@@ -101,7 +100,7 @@ def main() -> None:
     print(f"\nFAQ index as a worker builds it, {args.repeats} runs per row (each a fresh process)")
     print_table(
         ["knowledge base", "calibration cache", "RSS loaded, MB", "RSS with index, MB",
-         "peak, MB", "index s", "s ÷ shipped cold"],
+         "peak, MB", "index s", "s ÷ cold"],
         rows,
     )  # fmt: skip
 
