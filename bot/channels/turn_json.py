@@ -13,7 +13,7 @@ def turn_json(posted: PostedTurn) -> dict[str, Any]:
     body: dict[str, Any] = {
         "conversation_id": posted.public_id,
         "route": posted.route,
-        "faq": {"id": faq.id, "question": faq.question, "score": round(faq.score, 3)}
+        "faq": {"id": faq.id, "question": faq.question, "score": round(min(faq.score, 1.0), 3)}
         if faq
         else None,
         "suggestions": [{"id": s.id, "question": s.question} for s in posted.suggestions],

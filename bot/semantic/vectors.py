@@ -22,6 +22,7 @@ from bot.semantic.embedders import Embedder, Matrix
 
 log = logging.getLogger(__name__)
 BATCH = 32
+RECENT_QUERIES = 64
 
 
 class VectorStore:
@@ -35,12 +36,13 @@ class VectorStore:
         )
         self._vectors: dict[str, np.ndarray] = {}
         self._matrices: dict[Hashable, Matrix] = {}
+        self._recent: dict[str, np.ndarray] = {}  # the last queries' vectors, oldest first
         self._lock = threading.Lock()  # the model is not re-entrant; the maps are shared
         self._load()
 
     # -- the SemanticScorer port -------------------------------------------------------------
-    def register(self, texts: Sequence[str]) -> Hashable:
-        keys = [self._key(text) for text in texts]
+    def register(self, texts: Sequence[str], *, passages: bool = False) -> Hashable:
+        keys = [self._key(text, passages) for text in texts]
         group = hashlib.sha256("\n".join(keys).encode()).hexdigest()
         with self._lock:
             if group in self._matrices:
@@ -48,7 +50,7 @@ class VectorStore:
             missing = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in self._vectors]
             for start in range(0, len(missing), BATCH):
                 chunk = missing[start : start + BATCH]
-                rows = self.embedder.embed([text for _, text in chunk])
+                rows = self.embedder.embed([text for _, text in chunk], passages=passages)
                 self._vectors.update((k, row) for (k, _), row in zip(chunk, rows, strict=True))
             if missing:
                 self._save()
@@ -62,19 +64,33 @@ class VectorStore:
 
     def similarities(self, query: str, key: Hashable) -> Sequence[float]:
         matrix = self._matrices[key]
-        with self._lock:
-            vector = self._vectors.get(self._key(query))  # a registered text: no model call
-            if vector is None:
-                vector = self.embedder.embed([query])[0]
+        vector = self._query_vector(query)
         scores: list[float] = (matrix @ vector).tolist() if len(matrix) else []
         return scores
 
-    def pairwise(self, key: Hashable) -> Sequence[Sequence[float]]:
-        return SimilarityRows(self._matrices[key])
+    def pairwise(self, key: Hashable, other: Hashable | None = None) -> Sequence[Sequence[float]]:
+        matrix = self._matrices[key]
+        return SimilarityRows(matrix, self._matrices[other] if other is not None else matrix)
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's vector: a registered text's, the last few queries' (one customer message
+        is compared with phrasings and answers, in more than one language), or the model's."""
+        key = self._key(query)
+        with self._lock:
+            vector = self._vectors.get(key)
+            if vector is None:
+                vector = self._recent.get(key)
+            if vector is None:
+                vector = self.embedder.embed([query])[0]
+                self._recent[key] = vector
+                while len(self._recent) > RECENT_QUERIES:
+                    del self._recent[next(iter(self._recent))]
+        return vector
 
     # -- the cache -----------------------------------------------------------------------------
-    def _key(self, text: str) -> str:
-        return hashlib.sha256(f"{self.name}\n{text}".encode()).hexdigest()
+    def _key(self, text: str, passage: bool = False) -> str:
+        side = "passage\n" if passage else ""  # a question's key is as it always was
+        return hashlib.sha256(f"{self.name}\n{side}{text}".encode()).hexdigest()
 
     def _dimension(self) -> int:
         some = next(iter(self._vectors.values()), None)
@@ -109,15 +125,17 @@ class VectorStore:
 
 
 class SimilarityRows(Sequence[Sequence[float]]):
-    """Every text's similarity with every other, one row computed when it is read.
+    """Every text's similarity with every other (or with every text of a second matrix), one
+    row computed when it is read.
 
     Calibration reads a few hundred rows; the whole matrix of a 10,000-entry knowledge base
     (about 30,000 phrasings) would take gigabytes as Python lists. The last row read is kept,
     as readers go row by row.
     """
 
-    def __init__(self, matrix: Matrix) -> None:
+    def __init__(self, matrix: Matrix, columns: Matrix) -> None:
         self._matrix = matrix
+        self._columns = columns
         self._last: tuple[int, list[float]] = (-1, [])
 
     def __len__(self) -> int:
@@ -135,6 +153,6 @@ class SimilarityRows(Sequence[Sequence[float]]):
         if not 0 <= index < len(self):
             raise IndexError(index)
         if self._last[0] != index:
-            row: list[float] = (self._matrix @ self._matrix[index]).tolist()
+            row: list[float] = (self._columns @ self._matrix[index]).tolist()
             self._last = (index, row)
         return self._last[1]

@@ -11,7 +11,7 @@ import pytest
 from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.turn import CustomerContext, Turn
 from bot.core.knowledge.loader import load_knowledge
-from bot.core.knowledge.models import KnowledgeBase
+from bot.core.knowledge.models import FaqEntry, KnowledgeBase
 from bot.core.matching import FaqIndex, faq_index
 from bot.core.retrieval.decision import Lead
 from bot.core.retrieval.gate_model import CalibratedGate
@@ -42,8 +42,8 @@ class Watched:
         self.store, self.fail, self.queries = store, fail, 0
         self.name = store.name
 
-    def register(self, texts: Sequence[str]) -> Hashable:
-        return self.store.register(texts)
+    def register(self, texts: Sequence[str], *, passages: bool = False) -> Hashable:
+        return self.store.register(texts, passages=passages)
 
     def similarities(self, query: str, key: Hashable) -> Sequence[float]:
         self.queries += 1
@@ -51,8 +51,8 @@ class Watched:
             raise RuntimeError("the model's engine crashed")
         return self.store.similarities(query, key)
 
-    def pairwise(self, key: Hashable) -> Sequence[Sequence[float]]:
-        return self.store.pairwise(key)
+    def pairwise(self, key: Hashable, other: Hashable | None = None) -> Sequence[Sequence[float]]:
+        return self.store.pairwise(key, other)
 
 
 def test_the_stage_is_calibrated_with_the_words(index: FaqIndex) -> None:
@@ -129,7 +129,8 @@ def test_a_model_that_fails_at_start_is_left_out_with_an_error(
 
 
 def test_a_fused_ranking_says_whether_words_and_meaning_agree(index: FaqIndex) -> None:
-    """Two rankers that put the same entry first are evidence the fused gate weighs."""
+    """Rankers that put the same entry first (the words, the phrasings' meaning and the
+    answers') are evidence the fused gate weighs."""
     for found in index.calibrations.values():
         gate = found.fused_gate
         assert isinstance(gate, CalibratedGate) and len(gate.weights) == 4
@@ -137,7 +138,7 @@ def test_a_fused_ranking_says_whether_words_and_meaning_agree(index: FaqIndex) -
         agreed, split = replace(lead, agreement=1.0), replace(lead, agreement=0.5)
         assert gate.confidence(agreed) >= gate.confidence(split)
     ranked = index.fused_candidates("visitors should settle the entrance fee online", "en")
-    assert ranked and ranked[0].agreement in (0.0, 0.5, 1.0)
+    assert ranked and ranked[0].agreement in (0.0, 1 / 3, 2 / 3, 1.0)
     assert all(match.agreement is None for match in ranked[1:])
 
 
@@ -156,3 +157,17 @@ def test_an_article_of_another_language_is_overruled_like_one_of_ours(
     alone = say(question)
     assert alone.faq is not None and alone.faq.id == "fotovolgorde"  # the Dutch stand-in
     assert say(f"{question} we also use wp rocket").route == "third_party"
+
+
+def test_a_knowledge_base_of_bare_questions_has_no_answers_ranker(e5_store: VectorStore) -> None:
+    """Entries without an answer (an intent list) give the answers nothing to rank: two
+    rankers vote, not three with an arbitrary first."""
+    entries = [
+        FaqEntry("refund", "en", "How do I get a refund?", "", ("money back please",)),
+        FaqEntry("reset", "en", "How do I reset my password?", "", ("forgot my login",)),
+    ]
+    index = FaqIndex(entries, {}, ("en",), semantic=e5_store)
+    assert index.meaning is not None
+    assert index.meaning.answer_scores("i want my money back", "en") is None
+    ranked = index.fused_candidates("i want my money back", "en")
+    assert ranked and ranked[0].agreement in (0.0, 0.5, 1.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,10 +21,11 @@ class Counting:
         self.inner = inner
         self.name = inner.name
         self.texts: list[str] = []
+        self.passages: list[str] = []
 
-    def embed(self, texts: list[str]) -> Matrix:
-        self.texts.extend(texts)
-        return self.inner.embed(texts)
+    def embed(self, texts: Sequence[str], *, passages: bool = False) -> Matrix:
+        (self.passages if passages else self.texts).extend(texts)
+        return self.inner.embed(texts, passages=passages)
 
 
 @pytest.fixture
@@ -64,6 +66,36 @@ def test_pairwise_rows_are_computed_when_read(tmp_path: Path, model: OnnxEmbedde
     assert np.allclose(pairs[-1], pairs[4]) and np.allclose(pairs[1:3], vectors[1:3], atol=1e-5)
     with pytest.raises(IndexError):
         pairs[5]
+
+
+def test_answers_are_embedded_as_passages_apart_from_questions(
+    tmp_path: Path, model: OnnxEmbedder
+) -> None:
+    """A retrieval model embeds what is searched for on its own side: the same text registered
+    as a passage is a different vector, cached under its own key."""
+    counting = Counting(model)
+    store = VectorStore(counting, tmp_path / "cache")
+    questions = store.register(["refund", "the theme"])
+    answers = store.register(["refund", "the theme", "a child theme"], passages=True)
+    assert questions != answers
+    assert counting.texts == ["refund", "the theme"]
+    assert counting.passages == ["refund", "the theme", "a child theme"]
+    rows = store.pairwise(questions, answers)  # question i against every answer
+    assert len(rows) == 2 and len(rows[0]) == 3
+    assert np.allclose(rows[1], store.similarities("the theme", answers), atol=1e-5)
+
+
+def test_a_query_is_embedded_once_for_every_group_it_is_compared_with(
+    tmp_path: Path, model: OnnxEmbedder
+) -> None:
+    """One customer message is compared with phrasings and answers, in each language."""
+    counting = Counting(model)
+    store = VectorStore(counting, None)
+    groups = [store.register(["refund"]), store.register(["the theme"], passages=True)]
+    counting.texts.clear()
+    for key in groups:
+        store.similarities("where is my invoice", key)
+    assert counting.texts == ["where is my invoice"]
 
 
 def test_a_broken_cache_file_is_embedded_anew_with_a_warning(

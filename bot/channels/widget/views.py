@@ -71,7 +71,7 @@ def faq_search() -> Response:
                 "question": match.entry.question,
                 "html": render(match.entry.answer),
                 "product": match.entry.product,
-                "score": round(float(match.score), 3),
+                "score": round(min(float(match.score), 1.0), 3),
             }
             for match in found.matches[:MAX_RESULTS]
         ]

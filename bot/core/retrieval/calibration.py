@@ -22,7 +22,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal, Protocol
+from typing import Literal
 
 from bot.core.knowledge.models import FaqEntry
 from bot.core.retrieval.decision import (
@@ -32,7 +32,16 @@ from bot.core.retrieval.decision import (
     same_answer,
     without_vetoed,
 )
-from bot.core.retrieval.fusion import DEFAULT_WEIGHT, WEIGHTS, Fusion, noise_floor
+from bot.core.retrieval.decision import Scored as Match
+from bot.core.retrieval.fusion import (
+    ANSWER_SHARE,
+    DEFAULT_FLOOR,
+    DEFAULT_WEIGHT,
+    WEIGHTS,
+    Fusion,
+    fused_ranking,
+    noise_floor,
+)
 from bot.core.retrieval.gate_model import CalibratedGate, Sample, features, fit
 from bot.core.retrieval.semantic import best_per_owner
 
@@ -45,20 +54,6 @@ SUGGEST_QUANTILE = 0.02
 SUGGEST_RANGE = (0.12, 0.25)
 
 
-class Match(Protocol):
-    @property
-    def entry(self) -> FaqEntry: ...
-
-    @property
-    def score(self) -> float: ...
-
-    @property
-    def explained(self) -> int: ...
-
-    @property
-    def agreement(self) -> float | None: ...
-
-
 @dataclass(frozen=True)
 class Probe:
     """What searching with a held-out phrasing gives: the words' ranking (before vetoes), how
@@ -68,6 +63,7 @@ class Probe:
     words: Sequence[Match]
     explain: Callable[[int], int]
     meaning: Sequence[float] | None = None
+    answers: Sequence[float] | None = None  # the answers' similarity per entry position
 
 
 Ranker = Callable[[str], tuple[Sequence[Match], Callable[[int], int]]]
@@ -107,6 +103,8 @@ class MeaningMatrix:
     similarities: Sequence[Sequence[float]]
     text_of: Mapping[tuple[int, str], int]  # (entry position, phrasing) -> row
     owners: Sequence[int]  # row -> entry position
+    answers: Sequence[Sequence[float]] = ()  # row -> its similarity to each answer
+    answer_owners: Sequence[int] = ()  # answer -> entry position
 
 
 # -- held-out phrasings -----------------------------------------------------------------------
@@ -136,12 +134,20 @@ def probes(
         held_rows = frozenset(meaning.text_of[q] for q in held) if meaning else frozenset()
         for position, phrasing in sorted(held):
             words, explain = rank(phrasing)
-            similarities = None
+            similarities = answers = None
             if meaning is not None:
-                row = meaning.similarities[meaning.text_of[(position, phrasing)]]
+                number = meaning.text_of[(position, phrasing)]
+                row = meaning.similarities[number]
                 best = best_per_owner(row, meaning.owners, len(entries), held_rows)
                 similarities = array("d", best)  # a list of floats: 4x the memory, per probe
-            found.append(Probe(entries[position], words, explain, similarities))
+                if meaning.answer_owners:  # the answers stay when a phrasing is held out
+                    answers = array(
+                        "d",
+                        best_per_owner(
+                            meaning.answers[number], meaning.answer_owners, len(entries)
+                        ),
+                    )
+            found.append(Probe(entries[position], words, explain, similarities, answers))
         del rank  # the fold's index goes before the next one is built (one alive at a time)
     return found
 
@@ -163,57 +169,11 @@ def words_outcome(probe: Probe) -> Outcome:
     return Outcome(probe.expected, best, Lead(ranked[0].score, rival, ranked[0].explained))
 
 
-@dataclass(frozen=True)
-class FusedMatch:
-    entry: FaqEntry
-    score: float
-    explained: int = 0
-    agreement: float | None = None
-
-
-def fused_ranking(
-    entries: Sequence[FaqEntry],
-    words: Sequence[Match],
-    similarities: Sequence[float],
-    fusion: Fusion,
-    explain: Callable[[int], int],
-) -> list[FusedMatch]:
-    """Every entry by fused score, vetoes applied; the best one says what it explains."""
-    position_of = {(entry.key, entry.kind): n for n, entry in enumerate(entries)}
-    by_words = {
-        position_of[(m.entry.key, m.entry.kind)]: m.score
-        for m in words
-        if (m.entry.key, m.entry.kind) in position_of
-    }
-    fused = fusion.scores(by_words, similarities)
-    order = sorted(range(len(entries)), key=lambda n: -fused[n])
-    ranked = without_vetoed([FusedMatch(entries[n], fused[n]) for n in order if fused[n] > 0])
-    if ranked:
-        top = position_of[(ranked[0].entry.key, ranked[0].entry.kind)]
-        firsts = _rankers_firsts(entries, words, similarities)
-        agreement = sum(same_answer(ranked[0].entry, first) for first in firsts) / len(firsts)
-        ranked[0] = replace(ranked[0], explained=explain(top), agreement=agreement)
-    return ranked
-
-
-def _rankers_firsts(
-    entries: Sequence[FaqEntry], words: Sequence[Match], similarities: Sequence[float]
-) -> list[FaqEntry]:
-    """What each ranker puts first on its own: the words (vetoes applied) and the meaning
-    (answers only: a counter card says what a message is not, not what it is)."""
-    firsts: list[FaqEntry] = []
-    by_words = without_vetoed(words)
-    if by_words:
-        firsts.append(by_words[0].entry)
-    answers = [n for n, entry in enumerate(entries) if entry.kind != "counter"]
-    if answers:
-        firsts.append(entries[max(answers, key=lambda n: similarities[n])])
-    return firsts
-
-
 def fused_outcome(probe: Probe, entries: Sequence[FaqEntry], fusion: Fusion) -> Outcome:
     assert probe.meaning is not None
-    ranked = fused_ranking(entries, probe.words, probe.meaning, fusion, probe.explain)
+    ranked = fused_ranking(
+        entries, probe.words, probe.meaning, fusion, probe.explain, probe.answers
+    )
     if not ranked:  # nothing found: no ranker agrees (the fused gate's four features)
         return Outcome(probe.expected, None, Lead(0.0, 0.0, 0, 0.0))
     best = ranked[0].entry
@@ -225,20 +185,26 @@ def fused_outcome(probe: Probe, entries: Sequence[FaqEntry], fusion: Fusion) -> 
 def chosen_fusion(
     found: Sequence[Probe], entries: Sequence[FaqEntry], pairwise: MeaningMatrix
 ) -> Fusion:
-    """The noise floor of this model on these entries, and the weight that ranks the most
-    held-out phrasings right (the smaller weight on a tie)."""
+    """The noise floors of this model on these entries, and the weight of the phrasings'
+    meaning that ranks the most held-out phrasings right (the smaller weight on a tie); the
+    answers weigh a fixed share of it (`ANSWER_SHARE`)."""
     floor = noise_floor(pairwise.similarities, pairwise.owners)
-    usable = [p for p in found if p.meaning is not None]
-    if len(usable) < MIN_FAQ_QUERIES:
-        return Fusion(DEFAULT_WEIGHT, floor)
-    best = max(
-        WEIGHTS,
-        key=lambda w: (
-            sum(fused_outcome(p, entries, Fusion(w, floor)).right for p in usable),
-            -w,
-        ),
+    answer_floor = (
+        noise_floor(pairwise.answers, pairwise.owners, pairwise.answer_owners)
+        if pairwise.answer_owners
+        else DEFAULT_FLOOR
     )
-    return Fusion(best, floor)
+    usable = [p for p in found if p.meaning is not None]
+    weight = DEFAULT_WEIGHT
+    if len(usable) >= MIN_FAQ_QUERIES:
+        weight = max(
+            WEIGHTS,
+            key=lambda w: (
+                sum(fused_outcome(p, entries, Fusion(w, floor)).right for p in usable),
+                -w,
+            ),
+        )
+    return Fusion(weight, floor, ANSWER_SHARE * weight, answer_floor)
 
 
 # -- fitting ------------------------------------------------------------------------------------

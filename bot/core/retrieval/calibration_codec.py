@@ -4,6 +4,7 @@ reads back as the same double, so a gate read back decides as the gate that was 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any, Literal, cast
 
 from bot.core.retrieval.calibration import Calibration
@@ -11,7 +12,10 @@ from bot.core.retrieval.decision import Gate, Thresholds
 from bot.core.retrieval.fusion import Fusion
 from bot.core.retrieval.gate_model import CalibratedGate
 
-FORMAT = 1  # the layout of the JSON value below (the algorithm's version is in the key)
+# The layout of the JSON value below (the algorithm's version is in the key). Every field of
+# `Fusion` is a number, written by name: a field added there is written and read without a
+# change here, and a file without it is refused (calibrated again).
+FORMAT = 1
 SOURCES = ("own", "pooled", "default")
 
 
@@ -43,7 +47,7 @@ def _calibration(c: Calibration) -> dict[str, Any]:
         "expected": c.expected,
         "confused": [list(row) for row in c.confused],
         "fused_gate": _gate(c.fused_gate) if c.fused_gate is not None else None,
-        "fusion": {"weight": c.fusion.weight, "floor": c.fusion.floor},
+        "fusion": {f.name: getattr(c.fusion, f.name) for f in fields(Fusion)},
         "fused_top1": c.fused_top1,
     }
 
@@ -85,7 +89,7 @@ def _decoded(data: dict[str, Any]) -> Calibration:
             (str(a), str(b), _int(n)) for a, b, n in (_list(row) for row in _list(data["confused"]))
         ),
         fused_gate=_gate_of(_object(fused)) if fused is not None else None,
-        fusion=Fusion(_float(fusion["weight"]), _float(fusion["floor"])),
+        fusion=Fusion(**{f.name: _float(fusion[f.name]) for f in fields(Fusion)}),
         fused_top1=_float(data["fused_top1"]),
     )
 

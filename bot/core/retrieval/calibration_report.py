@@ -23,7 +23,8 @@ def report(calibrations: Mapping[str, Calibration]) -> str:
         if c.fused_gate is not None:
             lines.append(
                 f"        with meaning: found first {c.fused_top1:.2f} "
-                f"(weight {c.fusion.weight:.1f}, noise floor {c.fusion.floor:.2f})"
+                f"(weight {c.fusion.weight:.1f}, noise floor {c.fusion.floor:.2f}; answers "
+                f"{c.fusion.answer_weight:.1f} above {c.fusion.answer_floor:.2f})"
             )
     lines.append(
         "  ANSWERED and PRECISION are for the held-out phrasings, which are harder than customers'"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
 from bot.core.knowledge.third_party import ThirdPartyCatalogue
@@ -21,13 +22,12 @@ from bot.core.retrieval.calibration import (
     calibrate,
     chosen_fusion,
     fused_outcome,
-    fused_ranking,
     probes,
     words_outcome,
 )
 from bot.core.retrieval.calibration_cache import CalibrationStore, cached, fingerprint
 from bot.core.retrieval.decision import Gate, Thresholds, decide, lead_of, without_vetoed
-from bot.core.retrieval.fusion import Fusion
+from bot.core.retrieval.fusion import Fusion, fused_ranking
 from bot.core.retrieval.language_index import (
     DEFAULT_WEIGHTS,
     LanguageIndex,
@@ -205,6 +205,7 @@ class FaqIndex:
             return None
         named, text = self.understand(query, product)
         words = self.rank(index, text, named, k + 2 * len(self._cards[language]))
+        answers = self.meaning.answer_scores(query, language) if self.meaning else None
         if faq_only:
             words = [m for m in words if m.entry.kind == "faq"]
             scores = [
@@ -213,11 +214,9 @@ class FaqIndex:
         found = self.calibrations.get(language)
         fusion = found.fusion if found is not None else Fusion()
         ranked = fused_ranking(
-            index.entries, words, scores, fusion, lambda n: index.explained_words(text, n)
+            index.entries, words, scores, fusion, partial(index.explained_words, text), answers
         )
-        return tuple(
-            FaqMatch(m.entry, min(m.score, 1.0), m.explained, m.agreement) for m in ranked[:k]
-        )
+        return tuple(FaqMatch(m.entry, m.score, m.explained, m.agreement) for m in ranked[:k])
 
     def fused_other_languages(
         self, query: str, language: str, *, product: str | None = None

@@ -2,7 +2,9 @@
 
 The phrasings (questions, alternatives, route examples) are registered with the scorer once,
 per language; a query's similarity to an entry is its best similarity to one of the entry's
-phrasings. A failing model never fails a search: it is logged, and the words decide alone.
+phrasings. Each FAQ entry's answer is registered too, as a passage: how close a question comes
+to the answer is evidence of its own, for questions asked in words no phrasing has. A failing
+model never fails a search: it is logged, and the words decide alone.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class MeaningIndex:
         self._owners: dict[str, list[int]] = {}
         self._text_of: dict[str, dict[tuple[int, str], int]] = {}
         self._articles: dict[str, tuple[Hashable, Hashable, list[str]]] = {}
+        self._answers: dict[str, tuple[Hashable, list[int]]] = {}  # key, row -> entry position
         for language, found in entries.items():
             texts: list[str] = []
             owners: list[int] = []
@@ -45,6 +48,10 @@ class MeaningIndex:
             self._keys[language] = scorer.register(texts)
             self._owners[language] = owners
             self._text_of[language] = text_of
+            answered = [n for n, e in enumerate(found) if e.kind == "faq" and e.answer.strip()]
+            if answered:  # a knowledge base of bare questions has no third ranker
+                passages = [found[n].answer[:ARTICLE_CHARS] for n in answered]
+                self._answers[language] = (scorer.register(passages, passages=True), answered)
             articles = [entry for entry in found if entry.kind == "faq"]
             if articles:
                 questions = scorer.register([_asked(entry) for entry in articles])
@@ -61,13 +68,31 @@ class MeaningIndex:
         key = self._keys.get(language)
         if key is None or not self._owners[language]:
             return None
-        try:
-            similarities = self.scorer.similarities(query, key)
-        except Exception:  # a broken model must not cost the customer an answer
-            log.warning("semantic stage failed; the word rankers decide alone", exc_info=True)
+        similarities = self._similarities(query, key)
+        if similarities is None:
             return None
         size = len(self._entries[language])
         return best_per_owner(similarities, self._owners[language], size)
+
+    def answer_scores(self, query: str, language: str) -> list[float] | None:
+        """Each entry's answer's similarity to the query, in the language index's order (-1 for
+        a route card or an entry without an answer); None when the model failed (logged) or no
+        entry of the language has an answer."""
+        found = self._answers.get(language)
+        if found is None:
+            return None
+        key, positions = found
+        similarities = self._similarities(query, key)
+        if similarities is None:
+            return None
+        return best_per_owner(similarities, positions, len(self._entries[language]))
+
+    def _similarities(self, query: str, key: Hashable) -> Sequence[float] | None:
+        try:
+            return self.scorer.similarities(query, key)
+        except Exception:  # a broken model must not cost the customer an answer
+            log.warning("semantic stage failed; the word rankers decide alone", exc_info=True)
+            return None
 
     def twins(self, languages: Sequence[str]) -> dict[tuple[str, str], dict[str, str]]:
         """Entries that are translations of each other although their ids differ.
@@ -110,11 +135,15 @@ class MeaningIndex:
         return closest
 
     def matrix(self, language: str) -> MeaningMatrix:
-        """Every phrasing against every other, for calibration."""
+        """Every phrasing against every other, and against every answer, for calibration."""
+        key = self._keys[language]
+        answers, answer_owners = self._answers.get(language, (None, []))
         return MeaningMatrix(
-            self.scorer.pairwise(self._keys[language]),
+            self.scorer.pairwise(key),
             self._text_of[language],
             self._owners[language],
+            self.scorer.pairwise(key, answers) if answers is not None else (),
+            answer_owners,
         )
 
 

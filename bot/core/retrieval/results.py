@@ -12,7 +12,9 @@ from bot.core.retrieval.decision import DECISION_RANK, Decision
 @dataclass(frozen=True)
 class FaqMatch:
     entry: FaqEntry
-    score: float  # 0..1 on an absolute scale, see Thresholds
+    # 0..1 on an absolute scale for the words (see Thresholds); a fused ranking adds what meaning
+    # says on top (up to 1 + the fusion's weights), on the scale its gate was calibrated on.
+    score: float
     explained: int = 0  # query words the entry contains (set for the first few matches)
     # The share of rankers that put this entry first on their own (the first match of a fused
     # ranking); None for a ranking by one ranker.

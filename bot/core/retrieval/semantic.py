@@ -6,7 +6,9 @@ asks for cosine similarities; the model, its vectors and their cache live in `bo
 (an optional extra), so the core imports no model package and works the same without one.
 
 Texts are registered once per knowledge base (the phrasings of every entry and route card of a
-language) and kept under a key; a query is then compared with all of them at once.
+language) and kept under a key; a query is then compared with all of them at once. Answers are
+registered as *passages*: models trained for retrieval (e5) embed the text that is searched for
+differently from the question that searches, and a question is closer to its answer that way.
 """
 
 from __future__ import annotations
@@ -27,16 +29,18 @@ class SemanticScorer(Protocol):
         """The model, for reports (`supportbot kb check`)."""
         ...
 
-    def register(self, texts: Sequence[str]) -> Hashable:
-        """Embed `texts` (or find them in the cache) and keep them under the returned key."""
+    def register(self, texts: Sequence[str], *, passages: bool = False) -> Hashable:
+        """Embed `texts` (or find them in the cache) and keep them under the returned key;
+        `passages` for texts that are searched for (answers), not questions."""
         ...
 
     def similarities(self, query: str, key: Hashable) -> Sequence[float]:
         """The query's similarity to each registered text of `key`, in order."""
         ...
 
-    def pairwise(self, key: Hashable) -> Sequence[Sequence[float]]:
-        """Every registered text of `key` against every other (for calibration)."""
+    def pairwise(self, key: Hashable, other: Hashable | None = None) -> Sequence[Sequence[float]]:
+        """Every registered text of `key` against every other (for calibration), or against
+        every text of `other`: row i holds text i's similarity to each text of `other`."""
         ...
 
 

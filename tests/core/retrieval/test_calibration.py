@@ -14,9 +14,10 @@ from bot.core.matching import FaqIndex
 from bot.core.retrieval import calibration_cache
 from bot.core.retrieval.calibration import Probe, fused_outcome, probes
 from bot.core.retrieval.decision import DEFAULT_THRESHOLDS, Lead
-from bot.core.retrieval.fusion import Fusion
+from bot.core.retrieval.fusion import Fusion, fused_ranking
 from bot.core.retrieval.gate_model import CalibratedGate, features, logistic_fit
 from bot.core.retrieval.language_index import LanguageIndex
+from bot.core.retrieval.results import FaqMatch
 
 BRAMBLE = REPO_ROOT / "tests" / "core" / "dialogue" / "bramble_kb"
 
@@ -133,3 +134,24 @@ def test_a_held_out_phrasing_nothing_finds_still_has_the_fused_gates_features() 
     probe = Probe(entries[0], [], lambda position: 0, [0.1, 0.1])
     outcome = fused_outcome(probe, entries, Fusion(weight=1.0, floor=0.8))
     assert outcome.found is None and len(features(outcome.lead)) == 4
+
+
+def test_answers_are_a_third_ranker_with_their_own_floor() -> None:
+    """An answer close to the question adds to its entry, above the answers' own noise floor;
+    a route card has no answer, so its examples' meaning stands in (cards do not lose to
+    articles only because articles have answers)."""
+    fusion = Fusion(weight=1.0, floor=0.8, answer_weight=0.5, answer_floor=0.7)
+    scores = fusion.scores({0: 0.2}, [0.8, 0.9, 0.9], [0.85, 0.7, -1.0])
+    assert scores == pytest.approx([0.2 + 0.5 * 0.5, 0.5, 0.5 + 0.5 * 0.5])
+    assert fusion.scores({0: 0.2}, [0.8, 0.9, 0.9]) == pytest.approx([0.2, 0.5, 0.5])
+
+
+def test_a_fused_ranking_counts_the_rankers_that_put_its_best_entry_first() -> None:
+    entries = [FaqEntry("a", "en", "Reset?", "Click."), FaqEntry("b", "en", "Refund?", "Mail.")]
+    words = [FaqMatch(entries[0], 0.4)]
+    fusion = Fusion(weight=1.0, floor=0.8, answer_weight=0.5, answer_floor=0.8)
+    ranked = fused_ranking(entries, words, [0.82, 0.98], fusion, lambda n: 1, [0.9, 0.85])
+    assert ranked[0].entry is entries[1]  # 0 + 0.9 + 0.125 against 0.4 + 0.1 + 0.25
+    assert ranked[0].agreement == pytest.approx(1 / 3)  # only the phrasings' meaning
+    without = fused_ranking(entries, words, [0.82, 0.98], Fusion(1.0, 0.8), lambda n: 1, None)
+    assert without[0].agreement == pytest.approx(1 / 2)

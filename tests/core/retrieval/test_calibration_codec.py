@@ -30,7 +30,7 @@ FUSED = Calibration(
     expected=0.93,
     confused=(("en/a", "en/b", 2),),
     fused_gate=CalibratedGate(0.5, (1.0, 2.0, 0.5, 1.5), 0.2),
-    fusion=Fusion(1.2, 0.81),
+    fusion=Fusion(1.2, 0.81, 0.6, 0.83),
     fused_top1=0.75,
 )
 DEFAULT = Calibration(DEFAULT_THRESHOLDS, "default", 3, 0, 0.0, 0.0, 0.0, 0.0)
