@@ -3,11 +3,11 @@
 One small JSON file per knowledge base (``<key>.json`` in the folder of
 ``SUPPORTBOT_CALIBRATION_CACHE``, default ``instance/calibration``), written atomically (a
 temporary file, then a rename). The key also holds a hash of the retrieval code
-(``bot/core/retrieval``), so a changed ranker never reads a gate calibrated for the old one,
-even if nobody bumped ``CALIBRATION_VERSION``. The lock is ``flock`` on ``<key>.lock``: workers
-booting at once wait for the first to calibrate, then read its file. A file that cannot be
-read, parsed or written is logged and calibrated again; it never stops a start. Deleting the
-folder's files is always safe.
+(``bot/core/retrieval``, and ``bot/semantic``, which embeds the texts), so a changed ranker
+never reads a gate calibrated for the old one, even if nobody bumped ``CALIBRATION_VERSION``.
+The lock is ``flock`` on ``<key>.lock``: workers booting at once wait for the first to
+calibrate, then read its file. A file that cannot be read, parsed or written is logged and
+calibrated again; it never stops a start. Deleting the folder's files is always safe.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from pathlib import Path
 from bot.config import Config
 
 log = logging.getLogger(__name__)
-RETRIEVAL_CODE = Path(__file__).resolve().parent.parent / "core" / "retrieval"
+BOT = Path(__file__).resolve().parent.parent
+RETRIEVAL_CODE = (BOT / "core" / "retrieval", BOT / "semantic")
 
 
 class CalibrationFiles:
@@ -97,6 +98,6 @@ class CalibrationFiles:
 def code_digest() -> str:
     """A hash of the retrieval code: what the calibration computes is defined there."""
     digest = hashlib.sha256()
-    for path in sorted(RETRIEVAL_CODE.rglob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(path for folder in RETRIEVAL_CODE for path in folder.rglob("*.py")):
+        digest.update(path.relative_to(BOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
