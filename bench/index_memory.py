@@ -1,18 +1,21 @@
-"""Memory of the FAQ index: resident size after each step of building it, per knowledge base.
+"""Memory and start time of the FAQ index, per knowledge base, with a cold and a warm
+calibration cache.
 
 Each run is a fresh process (memory a process has touched is not given back, so runs must not
-share one). It loads the knowledge base, builds the word indexes with fixed thresholds (no
-calibration) and notes RSS, then builds the index as a worker does (calibrated) and notes RSS
-and the peak. The shipped knowledge base is the baseline of the same run (ratios);
-``--entries`` adds knowledge bases with that many generated entries (``large_kb.py``).
+share one) that loads the knowledge base and builds the FAQ index as a worker does, with the
+calibration cache of ``bot.storage.calibration_files``: **cold** (an empty cache folder: it
+calibrates and writes the file) or **warm** (the folder a cold run of the same knowledge base
+wrote: it reads the gates). It notes RSS after loading and after the index, the peak, and the
+seconds the index took. Runs alternate cold, warm, cold, warm; a knowledge base's cold runs are
+the baseline of its warm ones (ratio of the medians). ``--entries`` adds knowledge bases with
+that many generated entries (``large_kb.py``).
 
-Run: .venv/bin/python bench/index_memory.py [--entries 1000,10000] [--repeats 2]
+Run: PYTHONPATH=. .venv/bin/python bench/index_memory.py [--entries 1000,10000] [--repeats 2]
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import resource
 import statistics
@@ -26,8 +29,10 @@ from common import REPO, print_table
 from large_kb import build
 
 from bot.core.knowledge.loader import load_knowledge
-from bot.core.matching import FaqIndex
-from bot.core.retrieval.decision import DEFAULT_THRESHOLDS
+from bot.core.matching import faq_index
+from bot.storage.calibration_files import CalibrationFiles
+
+MODES = ("cold", "warm")
 
 
 def rss_mb() -> float:
@@ -37,25 +42,26 @@ def rss_mb() -> float:
     return 0.0
 
 
-def one_run(folder: Path) -> dict[str, float]:
-    """In this process: RSS (MB) after loading, after the word indexes, after calibrating."""
-    started = time.monotonic()
+def one_run(folder: Path, cache: Path) -> dict[str, float]:
+    """In this process: RSS (MB) after loading and after the index, its peak, and seconds."""
     kb = load_knowledge(folder)
-    args = (kb.faq, kb.products, kb.policy.languages)
     found = {"loaded": rss_mb()}
-    words = FaqIndex(
-        *args, third_party=kb.third_party, cards=kb.route_cards, thresholds=DEFAULT_THRESHOLDS
-    )
-    gc.collect()
-    found["words"] = rss_mb()
-    del words
-    index = FaqIndex(*args, third_party=kb.third_party, cards=kb.route_cards)
-    gc.collect()
-    found["calibrated"] = rss_mb()
-    found["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.monotonic()
+    index = faq_index(kb, calibration_store=CalibrationFiles(cache))
     found["seconds"] = time.monotonic() - started
+    found["index"] = rss_mb()
+    found["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert index.calibrations
     return found
+
+
+def child(folder: Path, cache: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--run", str(folder), "--cache", str(cache)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return result
 
 
 def main() -> None:
@@ -63,40 +69,40 @@ def main() -> None:
     parser.add_argument("--entries", default="1000,10000", help="generated entries, per row")
     parser.add_argument("--repeats", type=int, default=2, help="runs of every row")
     parser.add_argument("--run", type=Path, help=argparse.SUPPRESS)  # one run, in a child
+    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
-        print(json.dumps(one_run(args.run)))
+        print(json.dumps(one_run(args.run, args.cache)))
         return
     sizes = [0, *(int(n) for n in args.entries.split(",") if n)]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        base: float | None = None
         for size in sizes:
             folder = REPO / "faq_data" if not size else build(Path(tmp) / f"kb{size}", size)
-            runs = [
-                json.loads(
-                    subprocess.run(
-                        [sys.executable, __file__, "--run", str(folder)],
-                        check=True, capture_output=True, text=True,
-                    ).stdout.splitlines()[-1]
-                )
-                for _ in range(args.repeats)
-            ]  # fmt: skip
-            calibrated = statistics.median(r["calibrated"] for r in runs)
-            base = base or calibrated
-            rows.append([
-                f"shipped + {size:,}" if size else "shipped",
-                " / ".join(f"{r['words']:.0f}" for r in runs),
-                " / ".join(f"{r['calibrated']:.0f}" for r in runs),
-                " / ".join(f"{r['peak']:.0f}" for r in runs),
-                f"{calibrated / base:.2f}",
-                " / ".join(f"{r['seconds']:.0f}" for r in runs),
-            ])  # fmt: skip
-    print(f"\nFAQ index memory, {args.repeats} runs per row (each run a fresh process), MB RSS")
+            runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in MODES}
+            for repeat in range(args.repeats):
+                cache = Path(tmp) / f"cache{size}-{repeat}"  # empty: cold; then warm
+                for mode in MODES:
+                    runs[mode].append(child(folder, cache))
+                    print(size, mode, runs[mode][-1], file=sys.stderr, flush=True)
+            base = statistics.median(r["seconds"] for r in runs["cold"])
+            for mode in MODES:
+                found = runs[mode]
+                seconds = statistics.median(r["seconds"] for r in found)
+                rows.append([
+                    f"shipped + {size:,}" if size else "shipped", mode,
+                    " / ".join(f"{r['loaded']:.0f}" for r in found),
+                    " / ".join(f"{r['index']:.0f}" for r in found),
+                    " / ".join(f"{r['peak']:.0f}" for r in found),
+                    " / ".join(f"{r['seconds']:.1f}" for r in found),
+                    f"{seconds / base:.2f}",
+                ])  # fmt: skip
+    print(f"\nFAQ index as a worker builds it, {args.repeats} runs per row (each a fresh process)")
     print_table(
-        ["knowledge base", "word indexes", "calibrated (as a worker)", "peak", "÷ shipped", "s"],
+        ["knowledge base", "calibration cache", "RSS loaded, MB", "RSS with index, MB",
+         "peak, MB", "index s", "s ÷ cold"],
         rows,
-    )
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

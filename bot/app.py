@@ -30,6 +30,7 @@ from bot.helpdesk.tickets import TicketDesk
 from bot.i18n import load_translations
 from bot.mail.settings import EmailSettings
 from bot.semantic import build_semantic
+from bot.storage.calibration_files import CalibrationFiles
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 
@@ -72,7 +73,12 @@ def build_runtime(config: Config, *, migrate: bool = True) -> Runtime:
         log.warning("knowledge base: %s", problem)
     semantic = build_semantic(config)
     log.info("%s", semantic.status)
-    engine = Engine(kb, load_translations(kb.policy.languages), semantic=semantic.scorer)
+    engine = Engine(
+        kb,
+        load_translations(kb.policy.languages),
+        semantic=semantic.scorer,
+        calibration_store=CalibrationFiles.from_config(config),
+    )
     bus: MessageBus = LocalBus()
     limiter: RateLimiter = MemoryRateLimiter()
     presence: Presence = LocalPresence()

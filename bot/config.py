@@ -137,6 +137,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "EMBEDDING_CACHE", _str, "Folder for cached FAQ vectors (default: instance/embeddings)."
     ),
+    Setting(
+        "CALIBRATION_CACHE",
+        _str,
+        "Folder for the calibrated answer gates, one file per knowledge base (default: "
+        "instance/calibration).",
+    ),
     Setting("TIMEZONE", _timezone, "Time zone of times shown to staff."),
     Setting(
         "MAX_MESSAGE_CHARS",
@@ -196,6 +202,7 @@ class Config:
     semantic: bool | None = None
     embedding_model: str = ""
     embedding_cache: str = ""
+    calibration_cache: str = ""
     max_message_chars: int = 20000
     rate_per_conversation: int = 20
     rate_per_ip: int = 60

@@ -11,7 +11,8 @@ from bot.cli.options import data_dir_option
 from bot.config import Config
 from bot.core.knowledge.loader import KnowledgeError, load_knowledge
 from bot.core.language import detect_language
-from bot.core.matching import FaqIndex, FaqMatch, FaqResult
+from bot.core.matching import FaqIndex, FaqMatch, FaqResult, faq_index
+from bot.storage.calibration_files import CalibrationFiles
 
 EXIT_MISSING_DIRECTORY = 2
 
@@ -38,7 +39,8 @@ def ask(
     The decision is "answer" (the bot answers with the first entry), "suggest" (it offers the
     entries as choices) or "none" (no FAQ entry is close; the nearest ones are listed).
     """
-    directory = data_dir if data_dir is not None else Config.from_env().data_dir
+    config = Config.from_env()
+    directory = data_dir if data_dir is not None else config.data_dir
     try:
         kb = load_knowledge(directory)
     except KnowledgeError as exc:
@@ -55,9 +57,7 @@ def ask(
         language, how = guess.language, f"detected, confidence {guess.confidence:.2f}"
     else:
         how = "given"
-    index = FaqIndex(
-        kb.faq, kb.products, languages, third_party=kb.third_party, cards=kb.route_cards
-    )
+    index = faq_index(kb, calibration_store=CalibrationFiles.from_config(config))
     click.echo(f"Language: {language} ({how})")
     _report(index, question, language, product, limit)
 

@@ -10,9 +10,10 @@ from bot.cli.options import data_dir_option
 from bot.config import Config
 from bot.core.knowledge.loader import KnowledgeError, load_knowledge
 from bot.core.knowledge.report import summarize
-from bot.core.matching import FaqIndex
+from bot.core.matching import faq_index
 from bot.core.retrieval.calibration_report import report
 from bot.semantic import build_semantic
+from bot.storage.calibration_files import CalibrationFiles
 
 EXIT_PROBLEMS = 1
 EXIT_MISSING_DIRECTORY = 2
@@ -43,13 +44,8 @@ def check(data_dir: Path | None) -> None:
     click.echo(summarize(kb), nl=False)
     config = Config.from_env()
     semantic = build_semantic(config)
-    index = FaqIndex(
-        kb.faq,
-        kb.products,
-        kb.policy.languages,
-        third_party=kb.third_party,
-        cards=kb.route_cards,
-        semantic=semantic.scorer,
+    index = faq_index(
+        kb, semantic=semantic.scorer, calibration_store=CalibrationFiles.from_config(config)
     )
     click.echo("\n" + semantic.status[0].upper() + semantic.status[1:] + "\n")
     click.echo(report(index.calibrations), nl=False)

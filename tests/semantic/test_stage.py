@@ -12,7 +12,7 @@ from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.turn import CustomerContext, Turn
 from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import FaqEntry, KnowledgeBase
-from bot.core.matching import FaqIndex
+from bot.core.matching import FaqIndex, faq_index
 from bot.core.retrieval.decision import Lead
 from bot.core.retrieval.gate_model import CalibratedGate
 from bot.i18n import load_translations
@@ -27,14 +27,7 @@ def kb() -> KnowledgeBase:
 
 
 def index_with(kb: KnowledgeBase, scorer: object) -> FaqIndex:
-    return FaqIndex(
-        kb.faq,
-        kb.products,
-        kb.policy.languages,
-        third_party=kb.third_party,
-        cards=kb.route_cards,
-        semantic=scorer,  # type: ignore[arg-type]
-    )
+    return faq_index(kb, semantic=scorer)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

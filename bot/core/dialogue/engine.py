@@ -25,8 +25,9 @@ from bot.core.events import TicketRequested
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.knowledge.versions import is_older
 from bot.core.language import detect_language
-from bot.core.matching import FaqIndex
+from bot.core.matching import FaqIndex, faq_index
 from bot.core.ports import Translator
+from bot.core.retrieval.calibration_cache import CalibrationStore
 from bot.core.retrieval.semantic import SemanticScorer
 from bot.core.text import strip_control
 
@@ -73,18 +74,12 @@ class Engine:
         translations: Mapping[str, Translator],
         faq: FaqIndex | None = None,
         semantic: SemanticScorer | None = None,
+        calibration_store: CalibrationStore | None = None,
     ) -> None:
         self.kb = kb
         self.translations = translations
         understanding = Understanding(kb)
-        index = faq or FaqIndex(
-            kb.faq,
-            kb.products,
-            kb.policy.languages,
-            third_party=kb.third_party,
-            cards=kb.route_cards,
-            semantic=semantic,
-        )
+        index = faq or faq_index(kb, semantic=semantic, calibration_store=calibration_store)
         self.services = Services(kb, index, understanding)
 
     def replies(self, language: str, channel: str = "widget") -> Replies:

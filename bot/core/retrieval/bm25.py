@@ -11,7 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from bot.core.retrieval.compact import Postings, pairs_array
+from bot.core.retrieval.compact import Postings, one_float, pairs_array
 from bot.core.retrieval.topk import PostingList
 
 K1 = 1.2
@@ -51,9 +51,12 @@ class Bm25Field:
         self.max_idf = math.log(1 + (entries + 0.5) / 0.5)
         doc_terms: list[dict[str, float]] = []
         best: dict[str, dict[int, float]] = {}
+        # A saturation depends on a term's count and its document's length only, so millions
+        # of them are a few thousand values: one float object each (the same doubles).
+        shared: dict[float, float] = {}
         for index, tf in enumerate(counts):
             norm = K1 * (1 - B + B * lengths[index] / average)
-            saturations = {t: n * (K1 + 1) / (n + norm) for t, n in tf.items()}
+            saturations = {t: one_float(shared, n * (K1 + 1) / (n + norm)) for t, n in tf.items()}
             if max_terms is not None and len(saturations) > max_terms:
                 kept = sorted(saturations, key=lambda t: -saturations[t] * self._idf[t])
                 saturations = {t: saturations[t] for t in kept[:max_terms]}

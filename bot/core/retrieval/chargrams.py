@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
-from bot.core.retrieval.compact import Postings, TermWeights, pairs_array
+from bot.core.retrieval.compact import Postings, TermWeights, one_float, pairs_array
 from bot.core.retrieval.topk import PostingList
 
 GRAM_SIZES = (3, 4, 5)
@@ -67,12 +67,14 @@ class CharGramIndex:
         # Customers reuse the same words; the index is immutable, so their neighbours are too.
         self._similar_cache: dict[str, dict[str, float]] = {}
         best: dict[str, dict[int, float]] = {}
+        shared: dict[float, float] = {}  # equal weights as one float object (most are 1/norm)
         for index, doc in enumerate(documents):
             vector: Counter[str] = Counter()
             for word in doc:
                 vector.update(grams_of[word])
             norm = math.sqrt(sum((n * self._idf[g]) ** 2 for g, n in vector.items())) or 1.0
-            weights = {word: count / norm for word, count in Counter(doc).items()}
+            counts = Counter(doc).items()
+            weights = {word: one_float(shared, count / norm) for word, count in counts}
             doc_words.append(weights)
             for word, weight in weights.items():
                 per_owner = best.setdefault(word, {})

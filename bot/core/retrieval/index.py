@@ -25,7 +25,7 @@ from bot.core.retrieval.calibration import (
     probes,
     words_outcome,
 )
-from bot.core.retrieval.calibration_cache import cached, fingerprint
+from bot.core.retrieval.calibration_cache import CalibrationStore, cached, fingerprint
 from bot.core.retrieval.decision import Gate, Thresholds, decide, lead_of, without_vetoed
 from bot.core.retrieval.fusion import Fusion, fused_ranking
 from bot.core.retrieval.language_index import (
@@ -63,10 +63,11 @@ class FaqIndex:
         thresholds: Thresholds | None = None,
         weights: RankerScores = DEFAULT_WEIGHTS,
         semantic: SemanticScorer | None = None,
+        calibration_store: CalibrationStore | None = None,
     ) -> None:
         """`thresholds` fixes the gate for every language; by default each language's gate is
-        calibrated on this knowledge base (see `bot.core.retrieval.calibration`). `semantic`
-        adds the semantic stage (`bot.core.retrieval.semantic`)."""
+        calibrated on this knowledge base (`bot.core.retrieval.calibration`), or read from the
+        `calibration_store`. `semantic` adds the semantic stage (`...retrieval.semantic`)."""
         products = products or {}
         self.languages = tuple(dict.fromkeys(languages)) or ("nl",)
         self.products = products
@@ -95,7 +96,7 @@ class FaqIndex:
                 third_party,
                 self.meaning.name if self.meaning else None,
             )
-            self.calibrations = cached(key, self._calibrate)
+            self.calibrations = cached(key, self._calibrate, calibration_store)
         self._gates: dict[str, Gate] = {
             lang: thresholds or self.calibrations[lang].gate for lang in self.languages
         }
