@@ -25,6 +25,7 @@ from bot.mail.header_decoding import (
     parse_message_ids,
     raw_header_items,
 )
+from bot.storage import repositories as repo
 from bot.storage.db import Database
 from bot.storage.models import InboundEmail
 
@@ -81,7 +82,7 @@ def store_inbound(
         return Stored(stored.id, stored.duplicate)
     except IntegrityError:  # the same message stored at the same moment by another receiver
         with db.session() as session:
-            found = session.scalar(_BY_HASH, {"digest": row.content_hash})
+            found = repo.read_value(session, _BY_HASH, {"digest": row.content_hash})
         if found is None:
             raise
         return Stored(found, True)
@@ -114,7 +115,7 @@ def inbound_row(
 def add_inbound(session: Session, row: InboundEmail) -> Stored:
     """``row`` added in the caller's transaction (flushed: it has its id), unless a message with
     the same content is stored already."""
-    existing = session.scalar(_BY_HASH, {"digest": row.content_hash})
+    existing = repo.read_value(session, _BY_HASH, {"digest": row.content_hash})
     if existing is not None:
         return Stored(existing, True)
     session.add(row)

@@ -232,4 +232,4 @@ def _earlier_copy(session: Session, row: InboundEmail) -> int | None:
     """An earlier stored copy of the same Message-ID that was not given up."""
     if not row.message_id:
         return None
-    return session.scalar(_EARLIER_COPY, {"message_id": row.message_id, "id": row.id})
+    return repo.read_value(session, _EARLIER_COPY, {"message_id": row.message_id, "id": row.id})
