@@ -27,7 +27,9 @@ _MESSAGE_BY_REF = select(Message).where(
 _TICKET_FOR = select(Ticket).where(Ticket.conversation_id == bindparam("conversation_id"))
 
 
-def read_value(session: Session, query: Select[Any], params: Mapping[str, Any] | None = None) -> Any:
+def read_value(
+    session: Session, query: Select[Any], params: Mapping[str, Any] | None = None
+) -> Any:
     """The first column of the first row of a column-only select (None without a row).
 
     On the session's connection, in its transaction, past the ORM layer: about half the cost
