@@ -8,7 +8,7 @@ import secrets
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
@@ -25,11 +25,13 @@ _MESSAGE_BY_REF = select(Message).where(
     Message.channel_ref == bindparam("channel_ref"),
 )
 _TICKET_FOR = select(Ticket).where(Ticket.conversation_id == bindparam("conversation_id"))
+_T = TypeVar("_T")
+_Ts = TypeVarTuple("_Ts")
 
 
 def read_value(
-    session: Session, query: Select[Any], params: Mapping[str, Any] | None = None
-) -> Any:
+    session: Session, query: Select[_T], params: Mapping[str, Any] | None = None
+) -> _T | None:
     """The first column of the first row of a column-only select (None without a row).
 
     On the session's connection, in its transaction, past the ORM layer: about half the cost
@@ -40,8 +42,8 @@ def read_value(
 
 
 def read_rows(
-    session: Session, query: Select[Any], params: Mapping[str, Any] | None = None
-) -> Sequence[Row[Any]]:
+    session: Session, query: Select[*_Ts], params: Mapping[str, Any] | None = None
+) -> Sequence[Row[*_Ts]]:
     """All rows of a column-only select, as ``read_value`` reads (no ORM layer, no flush)."""
     return session.connection().execute(query, params).all()
 

@@ -86,7 +86,7 @@ def _mark_dead(
     return marked
 
 
-def _outbound(session: Session, message_id: str | None) -> Row[tuple[int | None, str]] | None:
+def _outbound(session: Session, message_id: str | None) -> Row[int | None, str] | None:
     """Our mail that bounced: its conversation and recipient."""
     if not message_id:
         return None
