@@ -184,7 +184,7 @@ def _random_looking(token: str) -> bool:
 
 
 def _has_letters_and_digits(text: str, least: int) -> bool:
-    digits = sum(ch.isdigit() for ch in text)
+    digits = sum(map(str.isdigit, text))
     return digits >= least and len(text) - digits >= least
 
 

@@ -7,7 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.headerregistry import Address
+from email import policy
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -73,6 +74,26 @@ class ThreadContext:
         )
 
 
+class _HeaderClasses(HeaderRegistry):
+    """The standard header classes, each made once: CPython's registry builds a new class at
+    every lookup, twice for each header set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        made = self._made.get(name.lower())
+        if made is None:
+            made = super().__getitem__(name)
+            if len(self._made) < 100:  # our own few header names; never grows without bound
+                self._made[name.lower()] = made
+        return made
+
+
+_COMPOSE_POLICY = policy.default.clone(header_factory=_HeaderClasses())
+
+
 def compose_reply(
     thread: ThreadContext,
     *,
@@ -93,7 +114,7 @@ def compose_reply(
     Raises ValueError when an address or ``message_id`` is unusable; every other header value
     is flattened onto one line, so customer text cannot inject headers.
     """
-    msg = EmailMessage()
+    msg = EmailMessage(policy=_COMPOSE_POLICY)
     msg["From"] = _address(sender_name, sender)
     msg["To"] = _address(thread.recipient_name, thread.recipient)
     # Bot mail echoes only the start of the subject: it must not carry a stranger's words.

@@ -125,7 +125,7 @@ def _scan(
 def _reply_header(lines: list[str], quote: list[bool], start: int) -> tuple[int, bool] | None:
     """(last line, followed by quotes) of a 1-3 line attribution starting at ``start``."""
     first = lines[start]
-    if "@" not in first and not any(ch.isdigit() for ch in first):
+    if "@" not in first and not any(map(str.isdigit, first)):
         return None  # every attribution starts with a date or an address
     for end in range(start, min(start + 3, len(lines))):
         if end > start and lines[end].strip() == ">:" and "<" in lines[end - 1]:
@@ -145,7 +145,7 @@ def _is_attribution(lines: list[str], start: int, end: int, follows: bool) -> bo
     if _is_known_header(lines, start, end):
         return True
     first = lines[start]
-    if not (any(ch.isdigit() for ch in first) or "@" in first):
+    if not (any(map(str.isdigit, first)) or "@" in first):
         return False
     joined = " ".join(line.strip() for line in lines[start : end + 1])
     if len(joined) > _MAX_HEADER_CHARS or not joined.endswith(":"):
@@ -161,7 +161,7 @@ def _is_attribution(lines: list[str], start: int, end: int, follows: bool) -> bo
 
 def _is_known_header(lines: list[str], start: int, end: int) -> bool:
     """A known "On <date> ... wrote:" line in any of our languages; it starts with a date."""
-    if not any(ch.isdigit() for ch in lines[start]):
+    if not any(map(str.isdigit, lines[start])):
         return False
     joined = " ".join(line.strip() for line in lines[start : end + 1]).strip("-_=*~ ")
     return len(joined) <= _MAX_HEADER_CHARS and any(p.match(joined) for p in qp.REPLY_HEADERS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.channels.email.bounced_addresses import mailed_before, mark_bounced
@@ -18,7 +18,9 @@ from bot.storage import repositories as repo
 from bot.storage.models import InboundEmail, OutboundEmail
 
 # Built once: building a select costs more than SQLite takes to run it (about 0.1 ms each).
-_OUTBOUND = select(OutboundEmail).where(OutboundEmail.message_id == bindparam("message_id"))
+_OUTBOUND = select(OutboundEmail.conversation_id, OutboundEmail.recipient).where(
+    OutboundEmail.message_id == bindparam("message_id")
+)
 
 
 def record_bounce(
@@ -84,10 +86,12 @@ def _mark_dead(
     return marked
 
 
-def _outbound(session: Session, message_id: str | None) -> OutboundEmail | None:
+def _outbound(session: Session, message_id: str | None) -> Row[int | None, str] | None:
+    """Our mail that bounced: its conversation and recipient."""
     if not message_id:
         return None
-    return session.scalars(_OUTBOUND, {"message_id": message_id[:300]}).first()
+    found = repo.read_rows(session, _OUTBOUND, {"message_id": message_id[:300]})
+    return found[0] if found else None
 
 
 def _conversation_id(message_id: str | None, settings: EmailSettings) -> int | None:

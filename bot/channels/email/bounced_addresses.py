@@ -51,4 +51,4 @@ def clear_bounce(session: Session, customer: Customer, conversation_id: int | No
 
 def mailed_before(session: Session, address: str) -> bool:
     """Whether we ever queued mail to ``address`` (a bounce for anyone else is not ours)."""
-    return session.scalar(_MAILED, {"address": address.lower()}) is not None
+    return repo.read_value(session, _MAILED, {"address": address.lower()}) is not None

@@ -25,6 +25,7 @@ from bot.mail.header_decoding import (
     parse_message_ids,
     raw_header_items,
 )
+from bot.storage import repositories as repo
 from bot.storage.db import Database
 from bot.storage.models import InboundEmail
 
@@ -32,7 +33,7 @@ LEASE = timedelta(
     seconds=60
 )  # processing takes seconds; a crashed processor's mail waits this long
 MAX_ATTEMPTS = 5
-_HEADER_SCAN_BYTES = 256 * 1024
+HEADER_SCAN_BYTES = 256 * 1024  # the header block read for the row's summary
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 # Header fields relays prepend on the way in; a redelivery differs only in these.
 _TRACE_FIELD = re.compile(
@@ -81,7 +82,7 @@ def store_inbound(
         return Stored(stored.id, stored.duplicate)
     except IntegrityError:  # the same message stored at the same moment by another receiver
         with db.session() as session:
-            found = session.scalar(_BY_HASH, {"digest": row.content_hash})
+            found = repo.read_value(session, _BY_HASH, {"digest": row.content_hash})
         if found is None:
             raise
         return Stored(found, True)
@@ -93,9 +94,13 @@ def inbound_row(
     source: str,
     envelope_sender: str | None = None,
     recipients: Sequence[str] = (),
+    headers: list[tuple[str, str]] | None = None,
 ) -> InboundEmail:
-    """A ``received`` row for ``raw``, read before any transaction begins (the lock is short)."""
-    message_id, from_addr, subject = _summary(raw)
+    """A ``received`` row for ``raw``, read before any transaction begins (the lock is short).
+
+    ``headers``: the header fields as ``header_items`` reads them, when the caller has them.
+    """
+    message_id, from_addr, subject = _summary(header_items(raw) if headers is None else headers)
     return InboundEmail(
         source=source,
         envelope_sender=None if envelope_sender is None else envelope_sender[:500],
@@ -114,7 +119,7 @@ def inbound_row(
 def add_inbound(session: Session, row: InboundEmail) -> Stored:
     """``row`` added in the caller's transaction (flushed: it has its id), unless a message with
     the same content is stored already."""
-    existing = session.scalar(_BY_HASH, {"digest": row.content_hash})
+    existing = repo.read_value(session, _BY_HASH, {"digest": row.content_hash})
     if existing is not None:
         return Stored(existing, True)
     session.add(row)
@@ -122,11 +127,15 @@ def add_inbound(session: Session, row: InboundEmail) -> Stored:
     return Stored(row.id, False, row)
 
 
-def _summary(raw: bytes) -> tuple[str | None, str | None, str | None]:
-    """Message-ID, From address and Subject, read from the header block only (fast for 35 MB)."""
-    block = raw[:_HEADER_SCAN_BYTES]
+def header_items(raw: bytes) -> list[tuple[str, str]]:
+    """The header fields, read from the header block only (fast for 35 MB)."""
+    block = raw[:HEADER_SCAN_BYTES]
     end = _BLANK_LINE.search(block)
-    items = raw_header_items(BytesHeaderParser().parsebytes(block[: end.end()] if end else block))
+    return raw_header_items(BytesHeaderParser().parsebytes(block[: end.end()] if end else block))
+
+
+def _summary(items: list[tuple[str, str]]) -> tuple[str | None, str | None, str | None]:
+    """Message-ID, From address and Subject."""
     raw_from = next((value for name, value in items if name.lower() == "from"), None)
     ids = parse_message_ids(first_decoded(items, "message-id"))
     mailbox = parse_mailbox(raw_from)

@@ -111,10 +111,15 @@ class EmailChannel:
         source: str,
         envelope_sender: str | None = None,
         observe: Callable[[InboundMail], None] | None = None,
+        headers: list[tuple[str, str]] | None = None,
     ) -> Outcome:
-        """Store, then process: what `email process` and the receivers do per message."""
+        """Store, then process: what `email process` and the receivers do per message.
+
+        ``headers``: the header fields as ``inbox.header_items`` reads them, when the caller
+        has read them already (`email replay` does, for the Date).
+        """
         if self.sole_processor:
-            outcome = self._store_and_process(raw, source, envelope_sender, observe)
+            outcome = self._store_and_process(raw, source, envelope_sender, observe, headers)
             if outcome is not None:
                 return outcome
         stored = self.receive(raw, source=source, envelope_sender=envelope_sender)
@@ -126,13 +131,16 @@ class EmailChannel:
         source: str,
         envelope_sender: str | None,
         observe: Callable[[InboundMail], None] | None,
+        headers: list[tuple[str, str]] | None = None,
     ) -> Outcome | None:
         """One transaction instead of three (store, claim, process) when no other processor
         can be there. None when the message needs the usual way: a copy of it is stored
         already, or processing failed (rolled back, so the usual way stores it, runs it again
         and records the error just as it always does)."""
         now = self.clock()
-        row = inbox.inbound_row(raw, source=source, envelope_sender=envelope_sender)
+        row = inbox.inbound_row(
+            raw, source=source, envelope_sender=envelope_sender, headers=headers
+        )
         row.attempts = 1  # what the claim would have counted
         try:
             with self.db.session() as session:
@@ -232,4 +240,4 @@ def _earlier_copy(session: Session, row: InboundEmail) -> int | None:
     """An earlier stored copy of the same Message-ID that was not given up."""
     if not row.message_id:
         return None
-    return session.scalar(_EARLIER_COPY, {"message_id": row.message_id, "id": row.id})
+    return repo.read_value(session, _EARLIER_COPY, {"message_id": row.message_id, "id": row.id})

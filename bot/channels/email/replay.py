@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.pool import StaticPool
 
+from bot.channels.email import inbox
 from bot.channels.email.pipeline import EmailChannel
 from bot.core.dialogue.engine import Engine
 from bot.core.licence_keys import mask_licence_keys
@@ -102,12 +103,15 @@ class Replay:
     def one(self, item: MailFile) -> ReplayRecord | Skipped:
         if item.error:
             return Skipped(item.name, item.error)
-        headers = raw_header_items(_HEADERS.parsebytes(_header_block(item.raw)))
+        block = _header_block(item.raw)
+        headers = raw_header_items(_HEADERS.parsebytes(block))
         if not headers:
             return Skipped(item.name, NOT_A_MESSAGE)
         self.clock.follow(parse_date(first_decoded(headers, "date")))
         seen: list[InboundMail] = []  # the pipeline's own decoded, key-masked mail
-        outcome = self.channel.handle(item.raw, source="replay", observe=seen.append)
+        # The same fields the pipeline would read for its row, unless its scan is shorter.
+        same = headers if len(block) <= inbox.HEADER_SCAN_BYTES else None
+        outcome = self.channel.handle(item.raw, source="replay", observe=seen.append, headers=same)
         if seen:
             return _record(item.name, seen[0], outcome)
         # Not processed again (a duplicate): read it here, keys masked as the pipeline would.

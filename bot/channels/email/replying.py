@@ -201,7 +201,7 @@ class Replier:
         address = recipient.lower()
         since = now - timedelta(days=1)
         params = {"since": since, "address": address, "conversation_id": conversation_id}
-        sent = session.execute(_SENT_SINCE, params).all()
+        sent = repo.read_rows(session, _SENT_SINCE, params)
         to_sender = [row.created_at for row in sent if row.recipient == address]
         decision = self.settings.sender_limit.decide(to_sender, now)
         if not decision.reply:
@@ -229,7 +229,7 @@ def engine_text(new_text: str, subject: str, *, first: bool) -> str:
 
 def _first_bot_mail(session: Session, conversation_id: int) -> bool:
     """No automatic reply went to this conversation yet (the first one links the privacy notice)."""
-    return session.scalar(_BOT_MAIL, {"conversation_id": conversation_id}) is None
+    return repo.read_value(session, _BOT_MAIL, {"conversation_id": conversation_id}) is None
 
 
 def _channel_ref(row: InboundEmail) -> str:

@@ -34,6 +34,7 @@ _CUES = frozenset(
 )
 FUZZY_CHARS = 20_000  # typos come from short chat messages; long pastes get exact matching only
 _MIN_FUZZY_SINGLE = 6
+_KEPT_WORDS = 20_000  # words whose close names a spotter keeps (they recur from text to text)
 _MIN_FUZZY_MULTI = 8
 WEAK = 0.7  # a lone capitalised ordinary word: "Members" in "I use Yoast, Members and Woo"
 _COMPANY_CHARS = 80
@@ -151,6 +152,7 @@ class NameSpotter:
             p for p in fuzzy if len(p.folded) == 1 and len(p.folded[0]) >= _MIN_FUZZY_SINGLE
         ]
         self._single_spellings = [p.folded[0] for p in self._single_choices]
+        self._close_singles: dict[str, list[tuple[NamePattern, float]]] = {}
         multi = [
             p for p in fuzzy if len(p.folded) > 1 and len(" ".join(p.folded)) >= _MIN_FUZZY_MULTI
         ]
@@ -191,20 +193,25 @@ class NameSpotter:
 
     def _fuzzy(self, tokens: list[Token]) -> list[Spot]:
         spots: list[Spot] = []
-        close: dict[str, list[tuple[NamePattern, float]]] = {}
         for index, token in enumerate(tokens):
             if len(token.folded) >= _MIN_FUZZY_SINGLE - 1 and not is_common(token.folded):
-                if token.folded not in close:
-                    close[token.folded] = _close_names(
-                        (token.folded,), self._single_choices, self._single_spellings
-                    )
-                spots += [_fuzzy_spot(p, score, [token]) for p, score in close[token.folded]]
+                close = self._close_single(token.folded)
+                spots += [_fuzzy_spot(p, score, [token]) for p, score in close]
             for pattern in self._multi_candidates(tokens, index):
                 window = tokens[index : index + len(pattern.folded)]
                 written = tuple(t.folded for t in window)
                 found = _close_names(written, [pattern], [" ".join(pattern.folded)])
                 spots += [_fuzzy_spot(p, score, window) for p, score in found]
         return spots
+
+    def _close_single(self, word: str) -> list[tuple[NamePattern, float]]:
+        found = self._close_singles.get(word)
+        if found is None:
+            if len(self._close_singles) >= _KEPT_WORDS:  # bounded; threads only ever read a list
+                self._close_singles.clear()
+            found = _close_names((word,), self._single_choices, self._single_spellings)
+            self._close_singles[word] = found
+        return found
 
     def _multi_candidates(self, tokens: list[Token], index: int) -> set[NamePattern]:
         """Multi-word names whose first or last word is spelt right at this position.

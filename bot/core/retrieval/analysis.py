@@ -89,7 +89,7 @@ class Analyzer:
         concept = self._concept_by_surface.get(surface)
         if concept:
             return concept
-        if any(ch.isdigit() for ch in surface):
+        if any(map(str.isdigit, surface)):
             return surface
         stem = self._stem(surface)
         return self._concept_by_stem.get(stem, stem)

@@ -14,7 +14,6 @@ from functools import partial
 
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
 from bot.core.knowledge.third_party import ThirdPartyCatalogue
-from bot.core.retrieval.analysis import MAX_ANALYSED_CHARS
 from bot.core.retrieval.calibration import (
     Calibration,
     Probe,
@@ -37,6 +36,7 @@ from bot.core.retrieval.language_index import (
 from bot.core.retrieval.learned import WordIndexes
 from bot.core.retrieval.meaning import MeaningIndex
 from bot.core.retrieval.products import ProductMentions, product_adjustments
+from bot.core.retrieval.query_reading import QueryReader
 from bot.core.retrieval.results import FaqMatch, FaqResult, decides_better, faq_only
 from bot.core.retrieval.semantic import SemanticScorer
 
@@ -74,10 +74,11 @@ class FaqIndex:
         self.weights = weights
         self._mentions = ProductMentions(products)
         own_names = [name for product in products.values() for name in product.names]
-        self._third_party = (
+        self._reader = QueryReader(
+            self._mentions,
             ThirdPartyCatalogue(third_party, exclude_slugs=products, exclude_names=own_names)
             if third_party
-            else None
+            else None,
         )
         self._faq = {lang: [e for e in entries if e.language == lang] for lang in self.languages}
         self._cards = {lang: [c for c in cards if c.language == lang] for lang in self.languages}
@@ -306,18 +307,7 @@ class FaqIndex:
     # -- shared steps ------------------------------------------------------------------------------
     def understand(self, query: str, product: str | None) -> tuple[set[str], str]:
         """(our products named or given, the text to match) for a query."""
-        query = query[:MAX_ANALYSED_CHARS]
-        named = set(self._mentions.find(query))
-        if product:
-            named.add(product)
-        # The product is accounted for by the boost; its name would only pull towards every
-        # entry that happens to mention it.
-        text = self._mentions.without_names(query) if named else query
-        # A named third-party plugin or theme ("elementor") also means "third party", which
-        # is how the FAQ talks about them; the name itself stays for entries that mention it.
-        if self._third_party and self._third_party.find_in_text(query):
-            text += " thirdparty"
-        return named, text
+        return self._reader.read(query, product)
 
     @staticmethod
     def rank(index: LanguageIndex, text: str, named: set[str], k: int) -> list[FaqMatch]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.learning.misses import MISS_REASONS, Miss
@@ -19,6 +19,33 @@ from bot.storage.models import MissedGroup, MissedQuestion
 # How many recently seen open groups a new miss is compared with: enough for a week's
 # questions of a busy shop, few enough to compare in a millisecond.
 GROUPS_COMPARED = 300
+# Built once, as they run for every miss: building a statement costs more than running it.
+_SEEDS = (
+    select(MissedGroup.id, MissedQuestion.similarity_key)
+    .join(MissedQuestion, MissedQuestion.id == MissedGroup.seed_id)
+    .where(MissedGroup.status == "open", MissedGroup.language == bindparam("language"))
+    .order_by(MissedGroup.last_seen.desc())
+    .limit(GROUPS_COMPARED)
+)
+_COUNTED = {  # one more question in the group, counted by its reason (in SQL: workers race)
+    reason: update(MissedGroup)
+    .where(MissedGroup.id == bindparam("group_id"))
+    .values(
+        {
+            MissedGroup.size: MissedGroup.size + 1,
+            getattr(MissedGroup, reason): getattr(MissedGroup, reason) + 1,
+            "last_seen": bindparam("now"),
+        }
+    )
+    .execution_options(synchronize_session=False)
+    for reason in MISS_REASONS
+}
+_SEEDED = (
+    update(MissedGroup)
+    .where(MissedGroup.id == bindparam("group_id"), MissedGroup.seed_id.is_(None))
+    .values(seed_id=bindparam("seed_id"))
+    .execution_options(synchronize_session=False)
+)
 
 
 def record_miss(
@@ -34,13 +61,7 @@ def record_miss(
         session.add(group)
         session.flush()
         group_id = group.id
-    reason = getattr(MissedGroup, miss.reason)  # counted in SQL: two workers may add at once
-    session.execute(
-        update(MissedGroup)
-        .where(MissedGroup.id == group_id)
-        .values({MissedGroup.size: MissedGroup.size + 1, reason: reason + 1, "last_seen": now})
-        .execution_options(synchronize_session=False)
-    )
+    session.execute(_COUNTED[miss.reason], {"group_id": group_id, "now": now})
     question = MissedQuestion(
         group_id=group_id,
         conversation_id=conversation_id,
@@ -52,24 +73,13 @@ def record_miss(
     )
     session.add(question)
     session.flush()
-    session.execute(
-        update(MissedGroup)
-        .where(MissedGroup.id == group_id, MissedGroup.seed_id.is_(None))
-        .values(seed_id=question.id)
-        .execution_options(synchronize_session=False)
-    )
+    session.execute(_SEEDED, {"group_id": group_id, "seed_id": question.id})
     return question
 
 
 def _group_for(session: Session, key: str, miss: Miss) -> int | None:
     """The open group of the same language, seen lately, whose first question is most alike."""
-    seeds = session.execute(
-        select(MissedGroup.id, MissedQuestion.similarity_key)
-        .join(MissedQuestion, MissedQuestion.id == MissedGroup.seed_id)
-        .where(MissedGroup.status == "open", MissedGroup.language == miss.language)
-        .order_by(MissedGroup.last_seen.desc())
-        .limit(GROUPS_COMPARED)
-    ).all()
+    seeds = session.execute(_SEEDS, {"language": miss.language}).all()
     return closest_group(key, {group_id: seed for group_id, seed in seeds})
 
 

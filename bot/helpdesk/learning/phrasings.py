@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.knowledge.models import FaqEntry, KnowledgeBase
 from bot.core.matching import FaqIndex
+from bot.storage import repositories as repo
 from bot.storage.models import LearnedPhrasing, MissedGroup
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ _GENERATION = select(  # built once: this runs before every turn
 
 
 def generation(session: Session) -> Generation:
-    count, newest, removed = session.execute(_GENERATION).one()
+    count, newest, removed = repo.read_rows(session, _GENERATION)[0]
     return int(count or 0), int(newest or 0), int(removed or 0)
 
 

@@ -19,7 +19,8 @@ START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 def inbox() -> list[MailFile]:
     """The shared real-world mail, then customers' questions: threads, a rate limit, a copy
-    of a stored message (same bytes) and a second message under a used Message-ID."""
+    of a stored message (same bytes), a second message under a used Message-ID, and a header
+    block longer than the stored row's header scan (its summary reads only the first part)."""
     files = list(read_mail_files([require_email_dir()]))
     own = [
         mail(f"Vraag {n}: werkt de plugin met WooCommerce?", to=HELPDESK, message_id=f"<q{n}@k>")
@@ -27,7 +28,8 @@ def inbox() -> list[MailFile]:
     ]
     own.append(mail("Andere tekst, zelfde Message-ID", to=HELPDESK, message_id="<q0@k>"))
     files += [MailFile(f"own-{n}.eml", raw) for n, raw in enumerate(own)]
-    return [*files, files[0], files[-3]]
+    long_head = b"X-Padding: " + b"x" * 300_000 + b"\r\n" + mail("Lange kop", message_id="<l@k>")
+    return [*files, files[0], files[-3], MailFile("long-head.eml", long_head)]
 
 
 def replayed(engine: Engine, *, one_transaction: bool) -> tuple[list[object], list[object]]:
@@ -40,7 +42,7 @@ def replayed(engine: Engine, *, one_transaction: bool) -> tuple[list[object], li
                 select(
                     InboundEmail.status, InboundEmail.outcome, InboundEmail.reason,
                     InboundEmail.conversation_id, InboundEmail.attempts, InboundEmail.subject,
-                    InboundEmail.lease_until,
+                    InboundEmail.lease_until, InboundEmail.message_id, InboundEmail.from_addr,
                 ).order_by(InboundEmail.id)
             ).all()  # fmt: skip
             outbound = session.execute(

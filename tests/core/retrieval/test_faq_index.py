@@ -231,3 +231,12 @@ def test_an_unknown_language_searches_the_first_language(index: FaqIndex, langua
 
 def test_an_empty_index_never_matches() -> None:
     assert FaqIndex([]).search("factuur", "nl").decision == "none"
+
+
+def test_a_query_read_again_gives_the_same_reading_and_a_set_of_its_own(index: FaqIndex) -> None:
+    query = "agendapro stopt na de update door elementor"
+    first = index.understand(query, None)
+    first[0].add("changed by the caller")
+    assert index.understand(query, None) == index.understand(query, None) != first
+    assert index.understand(query, "other") != index.understand(query, None)
+    assert index.understand(query, None)[1].endswith(" thirdparty")
