@@ -13,8 +13,8 @@ editable install points at one checkout; ``PYTHONPATH`` comes first), started in
 - WebSocket: ``bench/websocket_load.py --levels 100 --seconds 10`` (``--repeats 1`` where the
   script has it), SQLite, one gunicorn worker; its echo server is the same-run control;
 - email: ``bench/email_throughput.py`` (SQLite, 300 messages, 4 clients), plus the process's
-  CPU from the first 250 to the last reply (the bench's own window, read around its
-  ``send_all`` and ``report``, so both trees are measured the same way).
+  CPU from sending the first message to the last reply (the window of the newer script's own
+  CPU row, read around ``send_all`` and ``report``, so both trees are measured the same way).
 
 Run: .venv/bin/python bench/architecture_before_after.py --before /work/wt-before
      [--after .] [--rounds 3] [--benches dialogue,websocket,email] [--log-dir DIR]
