@@ -12,6 +12,7 @@ from bot.config import Config
 from bot.core.knowledge.loader import KnowledgeError, load_knowledge
 from bot.core.language import detect_language
 from bot.core.matching import FaqIndex, FaqMatch, FaqResult, faq_index
+from bot.semantic import build_semantic
 from bot.storage.calibration_files import CalibrationFiles
 
 EXIT_MISSING_DIRECTORY = 2
@@ -57,9 +58,15 @@ def ask(
         language, how = guess.language, f"detected, confidence {guess.confidence:.2f}"
     else:
         how = "given"
-    index = faq_index(kb, calibration_store=CalibrationFiles.from_config(config))
+    # The same index a worker serves: with the semantic stage when it is on, so that the team's
+    # check shows what the search box shows.
+    semantic = build_semantic(config)
+    index = faq_index(
+        kb, semantic=semantic.scorer, calibration_store=CalibrationFiles.from_config(config)
+    )
     click.echo(f"Language: {language} ({how})")
     _report(index, question, language, product, limit)
+    click.echo(semantic.status[0].upper() + semantic.status[1:] + ".")
 
 
 def _report(index: FaqIndex, question: str, language: str, product: str | None, limit: int) -> None:
