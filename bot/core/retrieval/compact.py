@@ -11,7 +11,7 @@ and a tuple-and-array form made queries 30 % slower.)
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator, Mapping, MutableSequence, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableSequence, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -41,50 +41,64 @@ class Pairs(Generic[T]):
         return self._stop - self._start
 
 
+class Rows(Generic[T]):
+    """Numbered rows of (item, value) pairs in two flat containers and an offset per row, the
+    pairs in the order given; read-only once built. `new_items` makes the flat container of
+    items: an ``array("i")`` for entry numbers, a list (a tuple once built) for strings."""
+
+    __slots__ = ("_items", "_offsets", "_values")
+
+    def __init__(
+        self, rows: Iterable[Mapping[T, float]], new_items: Callable[[], MutableSequence[T]]
+    ) -> None:
+        items = new_items()
+        values = array("d")
+        offsets = array("q", [0])
+        for pairs in rows:
+            items.extend(pairs.keys())
+            values.extend(pairs.values())
+            offsets.append(len(values))
+        self._items: Sequence[T] = tuple(items) if isinstance(items, list) else items
+        self._values, self._offsets = values, offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def items(self, row: int) -> Iterator[tuple[T, float]]:
+        start, stop = self._offsets[row], self._offsets[row + 1]
+        return zip(self._items[start:stop], self._values[start:stop], strict=True)
+
+    def pairs(self, row: int) -> Pairs[T]:
+        return Pairs(self._items, self._values, self._offsets[row], self._offsets[row + 1])
+
+
 class PairTable(Generic[T]):
-    """Key -> its (item, value) pairs, in insertion order, and the largest value; read-only.
+    """Key -> its (item, value) pairs (`Rows`), and the largest value; read-only."""
 
-    `new_items` makes the flat container of items: an ``array("i")`` for entry numbers, a list
-    (then a tuple) for strings."""
-
-    __slots__ = ("_rows", "_items", "_maxima", "_offsets", "_values")
+    __slots__ = ("_maxima", "_row_of", "_rows")
 
     def __init__(
         self,
         rows: Mapping[str, Mapping[T, float]],
         new_items: Callable[[], MutableSequence[T]],
     ) -> None:
-        self._rows: dict[str, int] = {}
-        items = new_items()
-        values = array("d")
-        offsets = array("q", [0])
-        maxima = array("d")
-        for key, pairs in rows.items():
-            self._rows[key] = len(self._rows)
-            items.extend(pairs.keys())
-            values.extend(pairs.values())
-            offsets.append(len(values))
-            maxima.append(max(pairs.values()))
-        self._items: Sequence[T] = tuple(items) if isinstance(items, list) else items
-        self._values, self._offsets, self._maxima = values, offsets, maxima
+        self._row_of = {key: row for row, key in enumerate(rows)}
+        self._rows = Rows(rows.values(), new_items)
+        self._maxima = array("d", (max(pairs.values()) for pairs in rows.values()))
 
     def __contains__(self, key: str) -> bool:
-        return key in self._rows
+        return key in self._row_of
 
     def pairs(self, key: str) -> Pairs[T]:
-        row = self._rows[key]
-        return Pairs(self._items, self._values, self._offsets[row], self._offsets[row + 1])
+        return self._rows.pairs(self._row_of[key])
 
     def items(self, key: str) -> Iterator[tuple[T, float]]:
         """The key's pairs (none for an unknown key)."""
-        row = self._rows.get(key)
-        if row is None:
-            return iter(())
-        start, stop = self._offsets[row], self._offsets[row + 1]
-        return zip(self._items[start:stop], self._values[start:stop], strict=True)
+        row = self._row_of.get(key)
+        return iter(()) if row is None else self._rows.items(row)
 
     def max_value(self, key: str) -> float:
-        return self._maxima[self._rows[key]]
+        return self._maxima[self._row_of[key]]
 
 
 def entry_pairs(rows: Mapping[str, Mapping[int, float]]) -> PairTable[int]:
@@ -95,6 +109,11 @@ def entry_pairs(rows: Mapping[str, Mapping[int, float]]) -> PairTable[int]:
 def word_pairs(rows: Mapping[str, Mapping[str, float]]) -> PairTable[str]:
     """Key -> (word, value) pairs."""
     return PairTable(rows, list)
+
+
+def word_rows(rows: Iterable[Mapping[str, float]]) -> Rows[str]:
+    """Numbered rows of (word, value) pairs."""
+    return Rows(rows, list)
 
 
 def shared_by_count(seen: dict[int, float], count: int, value: Callable[[int], float]) -> float:
