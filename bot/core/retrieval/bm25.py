@@ -84,14 +84,15 @@ class Bm25Field:
         total = sum(weight * self.idf(term) for term, weight in query.items())
         if total <= 0:
             return {}
-        return {t: w * self._idf[t] / total for t, w in query.items() if t in self._postings}
+        return {t: w * self._idf[t] / total for t, w in query.items() if t in self._postings.row_of}
 
     def posting_lists(self, factors: Factors, weight: float) -> list[PostingList]:
         """Per query term: (entry, best saturation among its documents), scaled by its factor."""
-        return [
-            PostingList(self._postings.pairs(t), weight * f, self._postings.max_value(t))
-            for t, f in factors.items()
-        ]
+        found = []
+        for term, factor in factors.items():
+            pairs, largest = self._postings.posting(term)
+            found.append(PostingList(pairs, weight * factor, largest))
+        return found
 
     def document_score(self, document: int, factors: Factors) -> float:
         terms = self._doc_terms[document]

@@ -13,13 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
-from bot.core.retrieval.compact import (
-    entry_pairs,
-    one_float,
-    shared_by_count,
-    word_pairs,
-    word_rows,
-)
+from bot.core.retrieval.compact import entry_pairs, one_float, shared_by_count, word_pairs
 from bot.core.retrieval.topk import PostingList
 
 GRAM_SIZES = (3, 4, 5)
@@ -91,9 +85,7 @@ class CharGramIndex:
             for word, weight in weights.items():
                 per_owner = best.setdefault(word, {})
                 per_owner[owners[index]] = max(per_owner.get(owners[index], 0.0), weight)
-        # Read in their own order (not looked up), so flat rows score as fast as dicts.
-        self._doc_words = word_rows(doc_words)
-        del doc_words
+        self._doc_words = doc_words  # dicts: scored for every candidate (see Bm25Field)
         self._postings = entry_pairs(best)
 
     def word_scores(self, words: Mapping[str, float]) -> dict[str, float]:
@@ -120,14 +112,15 @@ class CharGramIndex:
 
     def posting_lists(self, word_scores: dict[str, float], weight: float) -> list[PostingList]:
         """Per similar index word: (entry, its best weight among the entry's documents)."""
-        return [
-            PostingList(self._postings.pairs(w), weight * score, self._postings.max_value(w))
-            for w, score in word_scores.items()
-        ]
+        found = []
+        for word, score in word_scores.items():
+            pairs, largest = self._postings.posting(word)
+            found.append(PostingList(pairs, weight * score, largest))
+        return found
 
     def document_score(self, document: int, word_scores: dict[str, float]) -> float:
-        words = self._doc_words.items(document)
-        return min(1.0, sum(word_scores.get(w, 0.0) * weight for w, weight in words))
+        words = self._doc_words[document]
+        return min(1.0, sum(word_scores.get(w, 0.0) * weight for w, weight in words.items()))
 
     def _similar_words(self, query_word: str) -> dict[str, float]:
         """Index words whose gram vector is close to the query word's, with their dot product."""
@@ -143,7 +136,7 @@ class CharGramIndex:
         weights = {g: n * self._idf.get(g, self._unseen_idf) for g, n in grams.items()}
         dots: dict[str, float] = {}
         for gram, weight in weights.items():
-            for word, word_weight in self._grams_to_words.items(gram):
+            for word, word_weight in self._grams_to_words.items_of(gram):
                 dots[word] = dots.get(word, 0.0) + weight * word_weight
         floor = MIN_WORD_COSINE * math.sqrt(sum(w * w for w in weights.values()))
         return {w: dot for w, dot in dots.items() if dot >= floor * self._word_norms[w]}

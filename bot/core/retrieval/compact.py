@@ -28,9 +28,7 @@ class Pairs(Generic[T]):
 
     __slots__ = ("_items", "_start", "_stop", "_values")
 
-    def __init__(
-        self, items: Sequence[T], values: Sequence[float], start: int, stop: int
-    ) -> None:
+    def __init__(self, items: Sequence[T], values: Sequence[float], start: int, stop: int) -> None:
         self._items, self._values, self._start, self._stop = items, values, start, stop
 
     def __iter__(self) -> Iterator[tuple[T, float]]:
@@ -68,37 +66,33 @@ class Rows(Generic[T]):
         start, stop = self._offsets[row], self._offsets[row + 1]
         return zip(self._items[start:stop], self._values[start:stop], strict=True)
 
-    def pairs(self, row: int) -> Pairs[T]:
-        return Pairs(self._items, self._values, self._offsets[row], self._offsets[row + 1])
 
+class PairTable(Rows[T]):
+    """Key -> its (item, value) pairs, one row each, and the largest value; read-only.
 
-class PairTable(Generic[T]):
-    """Key -> its (item, value) pairs (`Rows`), and the largest value; read-only."""
+    `row_of` (key -> row) is public so that membership tests stay a dict's (hot path)."""
 
-    __slots__ = ("_maxima", "_row_of", "_rows")
+    __slots__ = ("_maxima", "row_of")
 
     def __init__(
         self,
         rows: Mapping[str, Mapping[T, float]],
         new_items: Callable[[], MutableSequence[T]],
     ) -> None:
-        self._row_of = {key: row for row, key in enumerate(rows)}
-        self._rows = Rows(rows.values(), new_items)
+        super().__init__(rows.values(), new_items)
+        self.row_of = {key: row for row, key in enumerate(rows)}
         self._maxima = array("d", (max(pairs.values()) for pairs in rows.values()))
 
-    def __contains__(self, key: str) -> bool:
-        return key in self._row_of
+    def posting(self, key: str) -> tuple[Pairs[T], float]:
+        """The key's pairs and their largest value (one call: read for every query term)."""
+        row = self.row_of[key]
+        offsets = self._offsets
+        return Pairs(self._items, self._values, offsets[row], offsets[row + 1]), self._maxima[row]
 
-    def pairs(self, key: str) -> Pairs[T]:
-        return self._rows.pairs(self._row_of[key])
-
-    def items(self, key: str) -> Iterator[tuple[T, float]]:
+    def items_of(self, key: str) -> Iterator[tuple[T, float]]:
         """The key's pairs (none for an unknown key)."""
-        row = self._row_of.get(key)
-        return iter(()) if row is None else self._rows.items(row)
-
-    def max_value(self, key: str) -> float:
-        return self._maxima[self._row_of[key]]
+        row = self.row_of.get(key)
+        return iter(()) if row is None else self.items(row)
 
 
 def entry_pairs(rows: Mapping[str, Mapping[int, float]]) -> PairTable[int]:
@@ -111,11 +105,6 @@ def word_pairs(rows: Mapping[str, Mapping[str, float]]) -> PairTable[str]:
     return PairTable(rows, list)
 
 
-def word_rows(rows: Iterable[Mapping[str, float]]) -> Rows[str]:
-    """Numbered rows of (word, value) pairs."""
-    return Rows(rows, list)
-
-
 def shared_by_count(seen: dict[int, float], count: int, value: Callable[[int], float]) -> float:
     """`value(count)`, computed once per distinct count: an idf depends on a document frequency
     only, so a field's thousands of terms share a few hundred float objects."""
@@ -123,4 +112,3 @@ def shared_by_count(seen: dict[int, float], count: int, value: Callable[[int], f
     if found is None:
         found = seen[count] = value(count)
     return found
-
