@@ -1,9 +1,9 @@
 """Compact forms of the index's per-term numbers.
 
 An index of 10,000 entries holds millions of (entry, value) pairs under some 200,000 keys
-(terms, words, character grams). As one small array per key they took a fifth of a worker's
-memory in array headers alone; a `PairTable` keeps every key's pairs of a field in two flat
-arrays with an offset per key (compressed sparse rows), the same values in the same order.
+(terms, words, character grams). One small array per key cost a header, a dict entry and a
+float for its largest value each; a `PairTable` keeps the pairs of every key of a field in two
+flat arrays with an offset per key (compressed sparse rows), the same values in the same order.
 (Each document's term weights stay dicts: they are read for every candidate of every query,
 and a tuple-and-array form made queries 30 % slower.)
 """
@@ -11,7 +11,7 @@ and a tuple-and-array form made queries 30 % slower.)
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableSequence, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableSequence, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -24,7 +24,7 @@ def one_float(seen: dict[float, float], value: float) -> float:
 
 
 class Pairs(Generic[T]):
-    """One key's (item, value) pairs, a view of a `PairTable`'s rows; iterable again and again."""
+    """One key's (item, value) pairs, a view into a `PairTable`; iterable again and again."""
 
     __slots__ = ("_items", "_start", "_stop", "_values")
 
@@ -39,48 +39,29 @@ class Pairs(Generic[T]):
         return self._stop - self._start
 
 
-class Rows(Generic[T]):
-    """Numbered rows of (item, value) pairs in two flat containers and an offset per row, the
-    pairs in the order given; read-only once built. `new_items` makes the flat container of
-    items: an ``array("i")`` for entry numbers, a list (a tuple once built) for strings."""
+class PairTable(Generic[T]):
+    """Key -> its (item, value) pairs and their largest value, read-only: the pairs of every
+    key in two flat containers with an offset per key, in the order given. `new_items` makes
+    the container of items: an ``array("i")`` for entry numbers, a list (kept as a tuple) for
+    strings. `row_of` (key -> row) is public so that membership tests stay a dict's (hot path)."""
 
-    __slots__ = ("_items", "_offsets", "_values")
-
-    def __init__(
-        self, rows: Iterable[Mapping[T, float]], new_items: Callable[[], MutableSequence[T]]
-    ) -> None:
-        items = new_items()
-        values = array("d")
-        offsets = array("q", [0])
-        for pairs in rows:
-            items.extend(pairs.keys())
-            values.extend(pairs.values())
-            offsets.append(len(values))
-        self._items: Sequence[T] = tuple(items) if isinstance(items, list) else items
-        self._values, self._offsets = values, offsets
-
-    def __len__(self) -> int:
-        return len(self._offsets) - 1
-
-    def items(self, row: int) -> Iterator[tuple[T, float]]:
-        start, stop = self._offsets[row], self._offsets[row + 1]
-        return zip(self._items[start:stop], self._values[start:stop], strict=True)
-
-
-class PairTable(Rows[T]):
-    """Key -> its (item, value) pairs, one row each, and the largest value; read-only.
-
-    `row_of` (key -> row) is public so that membership tests stay a dict's (hot path)."""
-
-    __slots__ = ("_maxima", "row_of")
+    __slots__ = ("_items", "_maxima", "_offsets", "_values", "row_of")
 
     def __init__(
         self,
         rows: Mapping[str, Mapping[T, float]],
         new_items: Callable[[], MutableSequence[T]],
     ) -> None:
-        super().__init__(rows.values(), new_items)
         self.row_of = {key: row for row, key in enumerate(rows)}
+        items = new_items()
+        values = array("d")
+        offsets = array("q", [0])
+        for pairs in rows.values():
+            items.extend(pairs.keys())
+            values.extend(pairs.values())
+            offsets.append(len(values))
+        self._items: Sequence[T] = tuple(items) if isinstance(items, list) else items
+        self._values, self._offsets = values, offsets
         self._maxima = array("d", (max(pairs.values()) for pairs in rows.values()))
 
     def posting(self, key: str) -> tuple[Pairs[T], float]:
@@ -92,7 +73,10 @@ class PairTable(Rows[T]):
     def items_of(self, key: str) -> Iterator[tuple[T, float]]:
         """The key's pairs (none for an unknown key)."""
         row = self.row_of.get(key)
-        return iter(()) if row is None else self.items(row)
+        if row is None:
+            return iter(())
+        start, stop = self._offsets[row], self._offsets[row + 1]
+        return zip(self._items[start:stop], self._values[start:stop], strict=True)
 
 
 def entry_pairs(rows: Mapping[str, Mapping[int, float]]) -> PairTable[int]:
