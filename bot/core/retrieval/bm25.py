@@ -11,7 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from bot.core.retrieval.compact import Postings, one_float, pairs_array
+from bot.core.retrieval.compact import entry_pairs, one_float, shared_by_count
 from bot.core.retrieval.topk import PostingList
 
 K1 = 1.2
@@ -44,10 +44,12 @@ class Bm25Field:
             for term in tf:
                 entries_with.setdefault(term, set()).add(self.owners[index])
         entries = len(set(self.owners)) or 1
-        self._idf = {
-            term: math.log(1 + (entries - len(ids) + 0.5) / (len(ids) + 0.5))
-            for term, ids in entries_with.items()
-        }
+
+        def idf(df: int) -> float:
+            return math.log(1 + (entries - df + 0.5) / (df + 0.5))
+
+        by_df: dict[int, float] = {}
+        self._idf = {t: shared_by_count(by_df, len(ids), idf) for t, ids in entries_with.items()}
         self.max_idf = math.log(1 + (entries + 0.5) / 0.5)
         doc_terms: list[dict[str, float]] = []
         best: dict[str, dict[int, float]] = {}
@@ -68,8 +70,7 @@ class Bm25Field:
         # Dicts, not `DocumentWeights`: scored for every candidate of every query, where a
         # dict lookup is a third of the time (the memory: about a sixth of the index).
         self._doc_terms = doc_terms
-        self._postings = {term: pairs_array(per_owner.items()) for term, per_owner in best.items()}
-        self._max_saturation = {term: max(p.values()) for term, p in best.items()}
+        self._postings = entry_pairs(best)
 
     def idf(self, term: str) -> float:
         return self._idf.get(term, self.max_idf)
@@ -83,14 +84,15 @@ class Bm25Field:
         total = sum(weight * self.idf(term) for term, weight in query.items())
         if total <= 0:
             return {}
-        return {t: w * self._idf[t] / total for t, w in query.items() if t in self._postings}
+        return {t: w * self._idf[t] / total for t, w in query.items() if t in self._postings.row_of}
 
     def posting_lists(self, factors: Factors, weight: float) -> list[PostingList]:
         """Per query term: (entry, best saturation among its documents), scaled by its factor."""
-        return [
-            PostingList(Postings(self._postings[t]), weight * f, self._max_saturation[t])
-            for t, f in factors.items()
-        ]
+        found = []
+        for term, factor in factors.items():
+            pairs, largest = self._postings.posting(term)
+            found.append(PostingList(pairs, weight * factor, largest))
+        return found
 
     def document_score(self, document: int, factors: Factors) -> float:
         terms = self._doc_terms[document]

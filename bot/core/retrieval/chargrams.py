@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
-from bot.core.retrieval.compact import Postings, TermWeights, one_float, pairs_array
+from bot.core.retrieval.compact import entry_pairs, one_float, shared_by_count, word_pairs
 from bot.core.retrieval.topk import PostingList
 
 GRAM_SIZES = (3, 4, 5)
@@ -52,13 +52,19 @@ class CharGramIndex:
         for doc in documents:
             df.update({g for w in set(doc) for g in grams_of[w]})
         total = len(documents)
-        self._idf = {gram: math.log((1 + total) / (1 + n)) + 1 for gram, n in df.items()}
+
+        def idf(n: int) -> float:
+            return math.log((1 + total) / (1 + n)) + 1
+
+        by_df: dict[int, float] = {}
+        self._idf = {gram: shared_by_count(by_df, n, idf) for gram, n in df.items()}
         self._unseen_idf = math.log(1 + total) + 1
         grams_to_words: dict[str, dict[str, float]] = {}
         for word, grams in grams_of.items():
             for gram, count in grams.items():
                 grams_to_words.setdefault(gram, {})[word] = count * self._idf[gram]
-        self._grams_to_words = {g: TermWeights.of(words) for g, words in grams_to_words.items()}
+        self._grams_to_words = word_pairs(grams_to_words)
+        del grams_to_words
         self._word_norms = {
             word: math.sqrt(sum((n * self._idf[g]) ** 2 for g, n in grams.items()))
             for word, grams in grams_of.items()
@@ -80,8 +86,7 @@ class CharGramIndex:
                 per_owner = best.setdefault(word, {})
                 per_owner[owners[index]] = max(per_owner.get(owners[index], 0.0), weight)
         self._doc_words = doc_words  # dicts: scored for every candidate (see Bm25Field)
-        self._postings = {word: pairs_array(per_owner.items()) for word, per_owner in best.items()}
-        self._max_weight = {word: max(p.values()) for word, p in best.items()}
+        self._postings = entry_pairs(best)
 
     def word_scores(self, words: Mapping[str, float]) -> dict[str, float]:
         """Index word → its share of the cosine with the query (dot product / query norm).
@@ -107,10 +112,11 @@ class CharGramIndex:
 
     def posting_lists(self, word_scores: dict[str, float], weight: float) -> list[PostingList]:
         """Per similar index word: (entry, its best weight among the entry's documents)."""
-        return [
-            PostingList(Postings(self._postings[w]), weight * score, self._max_weight[w])
-            for w, score in word_scores.items()
-        ]
+        found = []
+        for word, score in word_scores.items():
+            pairs, largest = self._postings.posting(word)
+            found.append(PostingList(pairs, weight * score, largest))
+        return found
 
     def document_score(self, document: int, word_scores: dict[str, float]) -> float:
         words = self._doc_words[document]
@@ -130,8 +136,7 @@ class CharGramIndex:
         weights = {g: n * self._idf.get(g, self._unseen_idf) for g, n in grams.items()}
         dots: dict[str, float] = {}
         for gram, weight in weights.items():
-            found = self._grams_to_words.get(gram)
-            for word, word_weight in found.items() if found else ():
+            for word, word_weight in self._grams_to_words.items_of(gram):
                 dots[word] = dots.get(word, 0.0) + weight * word_weight
         floor = MIN_WORD_COSINE * math.sqrt(sum(w * w for w in weights.values()))
         return {w: dot for w, dot in dots.items() if dot >= floor * self._word_norms[w]}

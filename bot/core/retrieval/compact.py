@@ -1,21 +1,20 @@
-"""Compact forms of the index's per-term and per-document numbers.
+"""Compact forms of the index's per-term numbers.
 
-An index of 10,000 entries holds millions of (entry, value) pairs; as Python tuples of ints and
-floats they took a quarter of a worker's memory. These keep the same values (doubles) in the
-same order, in arrays. (Each document's term weights stay dicts: they are read for every
-candidate of every query, and a tuple-and-array form made queries 30 % slower.)
+An index of 10,000 entries holds millions of (entry, value) pairs under some 200,000 keys
+(terms, words, character grams). One small array per key cost a header, a dict entry and a
+float for its largest value each; a `PairTable` keeps the pairs of every key of a field in two
+flat arrays with an offset per key (compressed sparse rows), the same values in the same order.
+(Each document's term weights stay dicts: they are read for every candidate of every query,
+and a tuple-and-array form made queries 30 % slower.)
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableSequence, Sequence
+from typing import Generic, TypeVar
 
-
-def pairs_array(pairs: Iterable[tuple[int, float]]) -> array[float]:
-    """(entry, value) pairs in one array: entry, value, entry, value... Entries are below
-    2**53, so a double holds them exactly. What an index keeps per term; see `Postings`."""
-    return array("d", [number for pair in pairs for number in pair])
+T = TypeVar("T")
 
 
 def one_float(seen: dict[float, float], value: float) -> float:
@@ -24,34 +23,76 @@ def one_float(seen: dict[float, float], value: float) -> float:
     return seen.setdefault(value, value)
 
 
-class Postings:
-    """A `pairs_array` iterated as the list of (entry, value) pairs it was made from."""
+class Pairs(Generic[T]):
+    """One key's (item, value) pairs, a view into a `PairTable`; iterable again and again."""
 
-    __slots__ = ("_pairs",)
+    __slots__ = ("_items", "_start", "_stop", "_values")
 
-    def __init__(self, pairs: array[float]) -> None:
-        self._pairs = pairs
+    def __init__(self, items: Sequence[T], values: Sequence[float], start: int, stop: int) -> None:
+        self._items, self._values, self._start, self._stop = items, values, start, stop
 
-    def __iter__(self) -> Iterator[tuple[int, float]]:
-        numbers = iter(self._pairs)
-        return zip(map(int, numbers), numbers, strict=True)
+    def __iter__(self) -> Iterator[tuple[T, float]]:
+        start, stop = self._start, self._stop
+        return zip(self._items[start:stop], self._values[start:stop], strict=True)
 
     def __len__(self) -> int:
-        return len(self._pairs) // 2
+        return self._stop - self._start
 
 
-class TermWeights:
-    """A read-only term -> weight map, iterated in its order (a tuple and an array)."""
+class PairTable(Generic[T]):
+    """Key -> its (item, value) pairs and their largest value, read-only: the pairs of every
+    key in two flat containers with an offset per key, in the order given. `new_items` makes
+    the container of items: an ``array("i")`` for entry numbers, a list (kept as a tuple) for
+    strings. `row_of` (key -> row) is public so that membership tests stay a dict's (hot path)."""
 
-    __slots__ = ("_terms", "_values")
+    __slots__ = ("_items", "_maxima", "_offsets", "_values", "row_of")
 
-    def __init__(self, terms: Sequence[str], values: Sequence[float]) -> None:
-        self._terms = terms
-        self._values = values
+    def __init__(
+        self,
+        rows: Mapping[str, Mapping[T, float]],
+        new_items: Callable[[], MutableSequence[T]],
+    ) -> None:
+        self.row_of = {key: row for row, key in enumerate(rows)}
+        items = new_items()
+        values = array("d")
+        offsets = array("q", [0])
+        for pairs in rows.values():
+            items.extend(pairs.keys())
+            values.extend(pairs.values())
+            offsets.append(len(values))
+        self._items: Sequence[T] = tuple(items) if isinstance(items, list) else items
+        self._values, self._offsets = values, offsets
+        self._maxima = array("d", (max(pairs.values()) for pairs in rows.values()))
 
-    @classmethod
-    def of(cls, weights: Mapping[str, float]) -> TermWeights:
-        return cls(tuple(weights), array("d", weights.values()))
+    def posting(self, key: str) -> tuple[Pairs[T], float]:
+        """The key's pairs and their largest value (one call: read for every query term)."""
+        row = self.row_of[key]
+        offsets = self._offsets
+        return Pairs(self._items, self._values, offsets[row], offsets[row + 1]), self._maxima[row]
 
-    def items(self) -> Iterator[tuple[str, float]]:
-        return zip(self._terms, self._values, strict=True)
+    def items_of(self, key: str) -> Iterator[tuple[T, float]]:
+        """The key's pairs (none for an unknown key)."""
+        row = self.row_of.get(key)
+        if row is None:
+            return iter(())
+        start, stop = self._offsets[row], self._offsets[row + 1]
+        return zip(self._items[start:stop], self._values[start:stop], strict=True)
+
+
+def entry_pairs(rows: Mapping[str, Mapping[int, float]]) -> PairTable[int]:
+    """Key -> (entry number, value) pairs; entry numbers as 32-bit integers."""
+    return PairTable(rows, lambda: array("i"))
+
+
+def word_pairs(rows: Mapping[str, Mapping[str, float]]) -> PairTable[str]:
+    """Key -> (word, value) pairs."""
+    return PairTable(rows, list)
+
+
+def shared_by_count(seen: dict[int, float], count: int, value: Callable[[int], float]) -> float:
+    """`value(count)`, computed once per distinct count: an idf depends on a document frequency
+    only, so a field's thousands of terms share a few hundred float objects."""
+    found = seen.get(count)
+    if found is None:
+        found = seen[count] = value(count)
+    return found

@@ -15,14 +15,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
-from bot.core.retrieval.compact import Postings
+from bot.core.retrieval.compact import Pairs
 
 
 @dataclass(frozen=True)
 class PostingList:
     """(entry, value) pairs of one query term in one field; it adds weight × value."""
 
-    postings: Postings | Sequence[tuple[int, float]]
+    postings: Pairs[int] | Sequence[tuple[int, float]]
     weight: float
     max_value: float
 
