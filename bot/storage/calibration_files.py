@@ -20,7 +20,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
@@ -102,8 +102,9 @@ class CalibrationReader(CalibrationFiles):
     def save(self, key: str, value: object) -> None:
         return None
 
-    def exclusive(self, key: str) -> AbstractContextManager[None]:
-        return nullcontext()
+    @contextmanager
+    def exclusive(self, key: str) -> Iterator[None]:
+        yield  # nothing is written, so nothing to wait for
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import Row, Select, bindparam, func, insert, select
+from sqlalchemy import Insert, Row, Select, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
@@ -192,11 +192,18 @@ def add_event(
     wrote it), so the next flush has one row less to sort and write. ``conversation_id``
     names a conversation that is flushed already (it has its id).
     """
-    values = {"conversation_id": conversation_id, "kind": kind, "data": data}
+    values: dict[str, Any] = {"conversation_id": conversation_id, "kind": kind, "data": data}
     if created_at is not None:
         values["created_at"] = created_at
-    (event_id,) = session.connection().execute(_INSERT_EVENT, values).inserted_primary_key
-    return int(event_id)
+    return insert_row(session, _INSERT_EVENT, values)
+
+
+def insert_row(session: Session, statement: Insert, values: Mapping[str, Any]) -> int:
+    """One row inserted at once on the session's connection (no unit of work); its id."""
+    key = session.connection().execute(statement, values).inserted_primary_key
+    if key is None:  # only a multi-row insert has none
+        raise ValueError("insert_row inserts one row")
+    return int(key[0])
 
 
 def create_ticket(

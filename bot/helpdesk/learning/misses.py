@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.core.learning.misses import MISS_REASONS, Miss
 from bot.core.learning.similarity import closest_group, similarity_key
 from bot.storage.models import MissedGroup, MissedQuestion
+from bot.storage.repositories import insert_row
 
 # How many recently seen open groups a new miss is compared with: enough for a week's
 # questions of a busy shop, few enough to compare in a millisecond.
@@ -76,9 +77,9 @@ def record_miss(session: Session, conversation_id: int, miss: Miss, now: datetim
         "entry_ref": miss.entry,
         "created_at": now,
     }
-    (question_id,) = connection.execute(_INSERT_QUESTION, question).inserted_primary_key
+    question_id = insert_row(session, _INSERT_QUESTION, question)
     connection.execute(_SEEDED, {"group_id": group_id, "seed_id": question_id})
-    return int(question_id)
+    return question_id
 
 
 def _group_for(session: Session, key: str, miss: Miss) -> int | None:
