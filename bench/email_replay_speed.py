@@ -17,7 +17,9 @@ Rows, each run ``--runs`` times (alternating), median and range:
   spent in the engine's turns (``Engine.handle``);
 - the command itself, `supportbot email replay --json DIR` in a new process over the inbox
   written out as ``.eml`` files: start-up (imports, knowledge base, engine, migrations) and
-  JSON output included; its start-up alone is the same command on a one-mail inbox;
+  JSON output included; its start-up alone is the same command on a one-mail inbox. As on a
+  server that has run, the answer gate's calibration cache (``instance/calibration``) is there:
+  this process writes it;
 - the baseline, measured in the same run on the same bytes: the standard library's parser
   alone (``email.message_from_bytes`` with the default policy).
 
@@ -56,6 +58,7 @@ from bot.core.knowledge.loader import load_knowledge
 from bot.i18n import load_translations
 from bot.mail.mail_files import MailFile, read_mail_files
 from bot.mail.settings import EmailSettings
+from bot.storage.calibration_files import CalibrationFiles
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 REALWORLD = SHARED / "realworld" / "email"
@@ -223,7 +226,10 @@ def main() -> None:
     os.environ.update(ENVIRONMENT)
     config = Config.from_env()
     kb = load_knowledge(config.data_dir)
-    engine = Engine(kb, load_translations(kb.policy.languages))
+    # As a server would, this process keeps the gate's calibration in the instance's cache,
+    # which the command reads (it never writes it).
+    calibrations = CalibrationFiles.from_config(config)
+    engine = Engine(kb, load_translations(kb.policy.languages), calibration_store=calibrations)
     settings = EmailSettings.from_config(config, kb.policy, ENVIRONMENT["SUPPORTBOT_SECRET_KEY"])
     mails = inbox(args.corpus, args.copies)
     replies = answered(engine, settings, mails)  # also warms the engine's caches for both

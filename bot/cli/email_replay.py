@@ -23,6 +23,7 @@ from bot.core.knowledge.loader import load_knowledge
 from bot.i18n import load_translations
 from bot.mail.mail_files import read_mail_files
 from bot.mail.settings import EmailSettings
+from bot.storage.calibration_files import CalibrationReader
 
 _TEXT_WIDTH = 60
 
@@ -45,7 +46,10 @@ def run_replay(paths: list[Path], *, as_json: bool) -> None:
     kb = load_knowledge(config.data_dir)
     for problem in kb.problems:
         click.echo(f"knowledge base: {problem}", err=True)
-    engine = Engine(kb, load_translations(kb.policy.languages))
+    # The answer gate's calibration from the cache the server keeps (one per knowledge base
+    # and ranker code), read only: without it the gate is calibrated again, in memory.
+    calibrations = CalibrationReader.from_config(config)
+    engine = Engine(kb, load_translations(kb.policy.languages), calibration_store=calibrations)
     settings = EmailSettings.from_config(config, kb.policy, _secret(config))
     replay = Replay(engine, settings, start=datetime.now(UTC))
     started = time.perf_counter()

@@ -167,9 +167,22 @@ def _serialized(part: Message) -> bytes:
     return b"\n".join(chunks)
 
 
+class _AsReceived(policy.Compat32):
+    """Header fields written back as they were received: compat32 would fold every field
+    again through ``email.header.Header`` (most of the cost of writing an attached message)."""
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if not isinstance(value, str):  # a Header object: only set by code, never parsed
+            return super().fold_binary(name, value)
+        return f"{name}: {value}{self.linesep}".encode("ascii", "surrogateescape")
+
+
+_AS_RECEIVED = _AsReceived()
+
+
 def _as_bytes(msg: Message) -> bytes:
     try:
-        return msg.as_bytes(policy=policy.compat32)
+        return msg.as_bytes(policy=_AS_RECEIVED)
     except Exception:  # a defective embedded message: keep what the staff can still use
         return b""
 

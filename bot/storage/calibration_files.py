@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Self
 
 from bot.config import Config
 
@@ -35,7 +36,7 @@ class CalibrationFiles:
         self.folder = folder
 
     @classmethod
-    def from_config(cls, config: Config) -> CalibrationFiles:
+    def from_config(cls, config: Config) -> Self:
         folder = config.calibration_cache
         return cls(Path(folder) if folder else config.instance_dir / "calibration")
 
@@ -92,6 +93,18 @@ class CalibrationFiles:
     @staticmethod
     def _name(key: str) -> str:
         return hashlib.sha256(f"{key}\n{code_digest()}".encode()).hexdigest()[:32]
+
+
+class CalibrationReader(CalibrationFiles):
+    """The server's calibration cache, read but never written (`email replay` leaves the
+    instance folder as it was): a missing or stale file means calibrating in memory."""
+
+    def save(self, key: str, value: object) -> None:
+        return None
+
+    @contextmanager
+    def exclusive(self, key: str) -> Iterator[None]:
+        yield  # nothing is written, so nothing to wait for
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy import Insert, Row, Select, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
@@ -25,6 +25,7 @@ _MESSAGE_BY_REF = select(Message).where(
     Message.channel_ref == bindparam("channel_ref"),
 )
 _TICKET_FOR = select(Ticket).where(Ticket.conversation_id == bindparam("conversation_id"))
+_INSERT_EVENT = insert(EventRecord)
 _T = TypeVar("_T")
 _Ts = TypeVarTuple("_Ts")
 
@@ -178,11 +179,31 @@ def messages(
 
 
 def add_event(
-    session: Session, conversation_id: int | None, kind: str, data: dict[str, Any]
-) -> EventRecord:
-    record = EventRecord(conversation_id=conversation_id, kind=kind, data=data)
-    session.add(record)
-    return record
+    session: Session,
+    conversation_id: int | None,
+    kind: str,
+    data: dict[str, Any],
+    *,
+    created_at: datetime | None = None,
+) -> int:
+    """Insert the event at once on the session's connection, in its transaction; its id.
+
+    Past the unit of work (nothing reads an event back as an object in the transaction that
+    wrote it), so the next flush has one row less to sort and write. ``conversation_id``
+    names a conversation that is flushed already (it has its id).
+    """
+    values: dict[str, Any] = {"conversation_id": conversation_id, "kind": kind, "data": data}
+    if created_at is not None:
+        values["created_at"] = created_at
+    return insert_row(session, _INSERT_EVENT, values)
+
+
+def insert_row(session: Session, statement: Insert, values: Mapping[str, Any]) -> int:
+    """One row inserted at once on the session's connection (no unit of work); its id."""
+    key = session.connection().execute(statement, values).inserted_primary_key
+    if key is None:  # only a multi-row insert has none
+        raise ValueError("insert_row inserts one row")
+    return int(key[0])
 
 
 def create_ticket(

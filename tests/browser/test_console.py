@@ -325,9 +325,7 @@ def seed_history(rt: Runtime, days: int = 30) -> None:
                 repo.append_message(session, conversation, "customer", "vraag", created_at=created)
                 conversation.outcome_at = created + timedelta(minutes=5)
                 if rng.random() < 0.55:
-                    repo.add_event(
-                        session, conversation.id, "faq_answered", {}
-                    ).created_at = created
+                    repo.add_event(session, conversation.id, "faq_answered", {}, created_at=created)
                     conversation.outcome = rng.choice(["confirmed", "answer", "answer"])
                     helpful = (
                         rng.choice([None, False]) if conversation.outcome == "answer" else True
@@ -340,8 +338,8 @@ def seed_history(rt: Runtime, days: int = 30) -> None:
                 elif rng.random() < 0.5:
                     missed = {"query": rng.choice(questions), "language": "nl"}
                     repo.add_event(
-                        session, conversation.id, "faq_missed", missed
-                    ).created_at = created
+                        session, conversation.id, "faq_missed", missed, created_at=created
+                    )
                     conversation.outcome = rng.choice(["question", "question", "not_understood"])
                 else:
                     conversation.outcome = "handed_off"

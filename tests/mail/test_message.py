@@ -175,6 +175,20 @@ def test_attached_message_is_an_attachment_not_the_body() -> None:
     assert b"inner body" in mail.attachments[0].data
 
 
+def test_attached_message_keeps_its_header_fields_as_received() -> None:
+    # Folded where its sender folded it, 8-bit bytes as they came: written back, not refolded.
+    inner = (
+        "From: x@y.example\nSubject: a subject, long enough, that its sender folded it\n"
+        "\there, at a tab; and a word in 8 bits: caf\xe9\nX-Long: " + "w" * 120 + "\n\ninner\n"
+    )
+    body = f"--b\nContent-Type: message/rfc822\n\n{inner}--b--\n"
+    raw = raw_message(*BASIC, 'Content-Type: multipart/mixed; boundary="b"', body="")
+    raw += body.encode("latin-1")
+    sent = inner.encode("latin-1")[:-1]  # the last line break belongs to the boundary
+    (attached,) = parse_message(raw).attachments
+    assert attached.data == sent and attached.size == len(sent)
+
+
 # -- the bad-input list from the issue ---------------------------------------------------------
 def test_truncated_mime_keeps_what_arrived() -> None:
     body = (

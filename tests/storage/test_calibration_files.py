@@ -19,7 +19,7 @@ from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching import FaqIndex, faq_index
 from bot.core.retrieval import calibration_cache
-from bot.storage.calibration_files import CalibrationFiles
+from bot.storage.calibration_files import CalibrationFiles, CalibrationReader
 
 BRAMBLE = REPO_ROOT / "tests" / "core" / "dialogue" / "bramble_kb"
 VENDOR_C = REPO_ROOT.parent / "shared" / "eval" / "vendor-c" / "kb"
@@ -151,6 +151,25 @@ def test_an_unwritable_folder_is_logged_and_the_index_still_builds(
     messages = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("not written" in m for m in messages)
     assert any("calibrating without it" in m for m in messages)
+
+
+def test_a_reader_uses_the_servers_file_and_writes_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    kb = load_knowledge(BRAMBLE)
+    folder = tmp_path / "calibration"
+    cold = index_of(kb, CalibrationReader(folder))  # no server file: calibrated in memory
+    assert calibrated(caplog) == 1 and not folder.exists()
+    calibration_cache._cache.clear()
+    index_of(kb, CalibrationFiles(folder))  # the server calibrates and writes its file
+    written = {path: path.read_bytes() for path in folder.iterdir()}
+    calibration_cache._cache.clear()
+    caplog.clear()
+    warm = index_of(kb, CalibrationReader(folder))
+    assert calibrated(caplog) == 0
+    assert warm.calibrations == cold.calibrations
+    assert {path: path.read_bytes() for path in folder.iterdir()} == written
 
 
 BOOT = textwrap.dedent(

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.learning.misses import MISS_REASONS, Miss
 from bot.core.learning.similarity import closest_group, similarity_key
 from bot.storage.models import MissedGroup, MissedQuestion
+from bot.storage.repositories import insert_row
 
 # How many recently seen open groups a new miss is compared with: enough for a week's
 # questions of a busy shop, few enough to compare in a millisecond.
@@ -46,11 +47,15 @@ _SEEDED = (
     .values(seed_id=bindparam("seed_id"))
     .execution_options(synchronize_session=False)
 )
+_INSERT_QUESTION = insert(MissedQuestion)
 
 
-def record_miss(
-    session: Session, conversation_id: int, miss: Miss, now: datetime
-) -> MissedQuestion:
+def record_miss(session: Session, conversation_id: int, miss: Miss, now: datetime) -> int:
+    """Store ``miss`` in its group; the new question's id.
+
+    The count, the question and the seed are written at once on the session's connection,
+    past the unit of work: three statements instead of two flushes and two ORM updates.
+    """
     key = similarity_key(miss.text, miss.language)
     group_id = _group_for(session, key, miss)
     if group_id is None:
@@ -61,20 +66,20 @@ def record_miss(
         session.add(group)
         session.flush()
         group_id = group.id
-    session.execute(_COUNTED[miss.reason], {"group_id": group_id, "now": now})
-    question = MissedQuestion(
-        group_id=group_id,
-        conversation_id=conversation_id,
-        reason=miss.reason,
-        text=miss.text,
-        similarity_key=key,
-        entry_ref=miss.entry,
-        created_at=now,
-    )
-    session.add(question)
-    session.flush()
-    session.execute(_SEEDED, {"group_id": group_id, "seed_id": question.id})
-    return question
+    connection = session.connection()
+    connection.execute(_COUNTED[miss.reason], {"group_id": group_id, "now": now})
+    question = {
+        "group_id": group_id,
+        "conversation_id": conversation_id,
+        "reason": miss.reason,
+        "text": miss.text,
+        "similarity_key": key,
+        "entry_ref": miss.entry,
+        "created_at": now,
+    }
+    question_id = insert_row(session, _INSERT_QUESTION, question)
+    connection.execute(_SEEDED, {"group_id": group_id, "seed_id": question_id})
+    return question_id
 
 
 def _group_for(session: Session, key: str, miss: Miss) -> int | None:
