@@ -137,6 +137,9 @@ def websocket(output: str) -> Measures:
         "/ws errors (both loads)": number(rows[bot, limit]["errors"])
         + number(rows[bot, paced]["errors"]),
     }
+    for load, name in ((limit, "at the limit"), (paced, "at 50/s offered")):
+        if rows[bot, load].get("CPU ms/turn"):  # a websocket_load.py that measures it
+            found[f"/ws server CPU ms per turn {name}"] = number(rows[bot, load]["CPU ms/turn"])
     if (echo, limit) in rows:  # not with --bot-only
         found["control: echo msgs/s at the limit"] = number(rows[echo, limit]["turns/s"])
         found["/ws ÷ echo at the limit"] = found["/ws turns/s at the limit"] / number(
