@@ -83,7 +83,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
         cursor.close()
 
-    line = WriterLine(engine, SQLITE_BUSY_TIMEOUT_S)
+    line = WriterLine.install(engine, SQLITE_BUSY_TIMEOUT_S)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:

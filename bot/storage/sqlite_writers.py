@@ -14,11 +14,13 @@ Between processes (the command line, the email worker) the busy handler still de
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any
 
 from sqlalchemy import Engine, event
 
 _HELD = "supportbot_writer_line"  # in a pooled connection's info: it holds the line
+_LINES: weakref.WeakKeyDictionary[Engine, WriterLine] = weakref.WeakKeyDictionary()
 
 
 class WriterLine:
@@ -28,6 +30,20 @@ class WriterLine:
         self._lock = threading.Lock()
         self._timeout_s = timeout_s
         event.listen(engine, "checkin", self._on_checkin)
+
+    @classmethod
+    def install(cls, engine: Engine, timeout_s: float) -> WriterLine:
+        line = _LINES[engine] = cls(engine, timeout_s)
+        return line
+
+    @classmethod
+    def of(cls, engine: Engine) -> WriterLine | None:
+        return _LINES.get(engine)
+
+    @property
+    def held(self) -> bool:
+        """A transaction of this process holds the line."""
+        return self._lock.locked()
 
     def enter(self, info: dict[str, Any]) -> None:
         """Wait for our turn before ``BEGIN IMMEDIATE`` on the connection with ``info``."""
