@@ -12,6 +12,9 @@ faq_data/) and a Flask app whose only route echoes each frame, started through t
 (wsproto) on the same machine. At each level N it opens N sockets (the bot: N conversations,
 each authenticated), then every socket asks, waits for the answer and asks again (closed loop)
 for ``--seconds``; latency is from sending a frame to the ``turn`` (or the echo) arriving.
+"CPU ms/turn" is the server workers' CPU time (user and system, from ``/proc``) over the row
+divided by its turns, for the floor the bench process's own: on a machine shared with other
+work, the figure that moves least with their load.
 Last, the widget's size: raw, stripped of comments and indentation, and gzipped.
 
 Run: .venv/bin/python bench/websocket_load.py [--levels 100,1000] [--seconds 10] [--repeats 2]
@@ -40,7 +43,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,6 +210,13 @@ class Result:
     seconds: float
     latencies: list[float]
     errors: int = 0
+    cpu_s: float | None = None  # the server's CPU time over the row (the floor: this process's)
+
+    @property
+    def cpu_ms_per_turn(self) -> float | None:
+        if self.cpu_s is None or not self.latencies:
+            return None
+        return self.cpu_s * 1000 / len(self.latencies)
 
     @property
     def rate(self) -> float:
@@ -303,16 +313,24 @@ async def converse(
 
 
 async def measure(
-    target: str, sockets: list[Socket], seconds: float, bot: bool, paced_rate: float
+    target: str,
+    sockets: list[Socket],
+    seconds: float,
+    bot: bool,
+    paced_rate: float,
+    cpu: Callable[[], float] | None = None,
 ) -> list[Result]:
-    """The same open sockets at the server's limit, then at ``paced_rate`` turns per second."""
+    """The same open sockets at the server's limit, then at ``paced_rate`` turns per second;
+    ``cpu``: the server's CPU seconds so far, read before and after each row."""
     results = []
     for mode, pace in (
         (AT_LIMIT, None),
         (f"{paced_rate:.0f}/s offered", len(sockets) / paced_rate),
     ):
+        before = cpu() if cpu else 0.0
         latencies, errors = await converse(sockets, seconds, bot, pace)
-        results.append(Result(target, len(sockets), mode, seconds, latencies, errors))
+        used = cpu() - before if cpu else None
+        results.append(Result(target, len(sockets), mode, seconds, latencies, errors, used))
     for sock in sockets:
         sock.close()
     return results
@@ -332,7 +350,10 @@ async def measure_bot(
     sockets = await open_bot_sockets(server.port, conversations)
     rss.append(max(worker_rss_mb(pid) for pid in server.worker_pids()))
     print(f"{connections} sockets open: RSS per worker {rss[-1]:.0f} MB", file=sys.stderr)
-    return await measure(BOT, sockets, seconds, True, paced_rate)
+    workers = server.worker_pids()
+    return await measure(
+        BOT, sockets, seconds, True, paced_rate, lambda: sum(map(process_cpu_s, workers))
+    )
 
 
 def measure_floor(
@@ -346,11 +367,19 @@ def measure_floor(
             (AT_LIMIT, None),
             (f"{paced_rate:.0f}/s offered", connections / paced_rate),
         ):
+            before = time.process_time()  # the client's loop waits meanwhile: the floor's CPU
             latencies, errors = drive(rt, conversations, CHAT_QUESTIONS, seconds, pace)
-            results.append(Result(FLOOR, connections, mode, seconds, latencies, errors))
+            used = time.process_time() - before
+            results.append(Result(FLOOR, connections, mode, seconds, latencies, errors, used))
         return results
     finally:
         rt.db.dispose()
+
+
+def process_cpu_s(pid: int) -> float:
+    """User and system CPU seconds of process ``pid`` so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def worker_rss_mb(pid: int) -> float:
@@ -558,6 +587,11 @@ class Row:
     def p(self, fraction: float) -> float:
         return statistics.median(r.percentile(fraction) for r in self.runs)
 
+    def cpu_text(self) -> str:
+        """The server's CPU ms per turn, median of the runs (the floor: the bench process's)."""
+        found = [ms for r in self.runs if (ms := r.cpu_ms_per_turn) is not None]
+        return f"{statistics.median(found):.1f}" if found else ""
+
     @property
     def swing(self) -> float:
         rates = [r.rate for r in self.runs]
@@ -595,7 +629,7 @@ def report(
         echo = rows.get((ECHO, held, mode)) if ours else None
         table.append([
             target, held, mode, f"{row.rate:,.0f}", row.runs_text(), f"{row.p(0.50):.1f}",
-            f"{row.p(0.99):.1f}", comparison(row, floor), comparison(row, echo),
+            f"{row.p(0.99):.1f}", row.cpu_text(), comparison(row, floor), comparison(row, echo),
             sum(r.errors for r in row.runs),
         ])  # fmt: skip
     cpus = os.cpu_count()
@@ -610,7 +644,7 @@ def report(
     )
     print_table(
         ["server", "open sockets", "load", "turns/s", "runs", "p50 ms", "p99 ms",
-         "÷ floor", "÷ echo", "errors"],
+         "CPU ms/turn", "÷ floor", "÷ echo", "errors"],
         table,
     )  # fmt: skip
     print()

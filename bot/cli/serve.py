@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import subprocess
@@ -13,6 +12,7 @@ from typing import Any
 import click
 from gunicorn.app.base import BaseApplication
 
+from bot.cli.worker_heap import settle_boot_heap
 from bot.config import Config, app_secret
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def on_worker_forked(server: Any, worker: Any) -> None:
 
 def on_worker_ready(worker: Any) -> None:
     """Gunicorn hook: on a graceful stop, close open chat sockets instead of waiting for them;
-    the boot heartbeat stops (the app is built)."""
+    the boot heartbeat stops (the app is built), and the boot's heap is settled."""
     from bot.channels.sockets import close_sockets_on_sigterm
 
     booted = getattr(worker, "supportbot_booted", None)
@@ -82,16 +82,7 @@ def on_worker_ready(worker: Any) -> None:
         booted.set()
 
     close_sockets_on_sigterm()
-    give_back_freed_memory()
-
-
-def give_back_freed_memory() -> None:
-    """Return to the system the heap pages freed while the app was built (the FAQ index's
-    temporaries; about 20 MB at 10,000 entries): glibc keeps them for reuse otherwise. A C
-    library without `malloc_trim` (musl, macOS) has nothing to do."""
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    if trim is not None:
-        trim(0)
+    settle_boot_heap()
 
 
 def register(group: click.Group) -> None:

@@ -225,7 +225,7 @@ class Conversations(Transcripts):
         widget socket sends its turn frame there, so the notice finds the turn delivered.
         """
         with self.db.session() as session:
-            conversation = repo.authenticate(session, public_id, token, lock=True)
+            conversation = repo.authenticate(session, public_id, token, lock=True, for_turn=True)
             if conversation is None:
                 raise NotFound("no such conversation")
             if admit is not None:

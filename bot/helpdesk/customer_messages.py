@@ -69,12 +69,25 @@ class CustomerMessages:
         payload: dict[str, Any] | None = None,
     ) -> PostedTurn:
         ref = f"client:{client_id}" if client_id else channel_ref
-        if ref and (earlier := repo.message_by_ref(session, conversation.id, ref)) is not None:
+        if ref and (earlier := repo.seq_by_ref(session, conversation.id, ref)) is not None:
             return self._replay(session, conversation, earlier)
         if conversation.message_count >= transcripts.MAX_MESSAGES:
             raise ConversationFull("this conversation is full; please start a new one")
         if not text.strip():
             raise InvalidInput("text is empty", code="empty_text")
+        # The turn's reads (subscriptions, taught phrasings, the ticket) cannot see its own
+        # unflushed rows: flushed once at the end, the conversation's row is updated once.
+        with session.no_autoflush:
+            return self._answer(session, conversation, text, ref, payload)
+
+    def _answer(
+        self,
+        session: Session,
+        conversation: Conversation,
+        text: str,
+        ref: str | None,
+        payload: dict[str, Any] | None,
+    ) -> PostedTurn:
         now = self.clock()
         masked = mask_licence_keys(text)  # a pasted licence key is never stored nor read
         stored_message = repo.append_message(
@@ -89,12 +102,13 @@ class CustomerMessages:
         turn = self.engine.handle(
             state, masked.text, now, context, message_number=stored_message.seq
         )
-        if (miss := missed_question(state, turn)) is not None:
-            record_miss(session, conversation.id, miss, now)  # for the staff's review queue
+        miss = missed_question(state, turn)
         turn = self._apply_events(session, conversation, turn, now)
         stored = self.store_bot_messages(session, conversation, turn)
         save_state(conversation, turn.state)
         record_turn(session, conversation, turn, now)
+        if miss is not None:  # last: it flushes the turn with its question
+            record_miss(session, conversation.id, miss, now)  # for the staff's review queue
         session.flush()
         self._after_commit(session, conversation, turn)
         return PostedTurn(
@@ -108,9 +122,10 @@ class CustomerMessages:
             seqs=(stored_message.seq, conversation.message_count),
         )
 
-    def _replay(self, session: Session, conversation: Conversation, earlier: Message) -> PostedTurn:
-        """A retried message (same client id): answer as before, store nothing twice."""
-        later = repo.messages(session, conversation.id, after_seq=earlier.seq, limit=20)
+    def _replay(self, session: Session, conversation: Conversation, earlier: int) -> PostedTurn:
+        """A retried message (same client id, seq ``earlier``): answer as before, store nothing
+        twice."""
+        later = repo.messages(session, conversation.id, after_seq=earlier, limit=20)
         replies = []
         for message in later:
             if message.role != "bot":

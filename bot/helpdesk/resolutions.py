@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from bot.core.dialogue.turn import Turn
 from bot.core.events import FaqAnswered, FaqFeedback, TicketRequested
 from bot.core.resolution import TICKET_REASONS, turn_ending
-from bot.storage import repositories as repo
 from bot.storage.models import Conversation, FaqAnswer
 
 # A new conversation from the same customer about the same product within this time after an
@@ -33,7 +32,7 @@ def _record_outcome(
 ) -> None:
     if conversation.outcome is None and conversation.handoff_reason is None:
         # first recorded turn of a conversation from before migration 0007: its ticket counts
-        ticket = repo.ticket_for(session, conversation.id)
+        ticket = conversation.ticket  # loaded with the conversation for a turn
         if ticket is not None:
             conversation.handoff_reason = TICKET_REASONS.get(ticket.reason, "person")
     result = turn_ending(turn)

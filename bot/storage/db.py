@@ -1,7 +1,8 @@
 """Engine and session factory for SQLite (embedded default) and PostgreSQL.
 
 SQLite: WAL journal, foreign keys on, and every transaction opened with ``BEGIN IMMEDIATE`` so
-two requests on one conversation serialise instead of failing with "database is locked" halfway.
+two requests on one conversation serialise instead of failing with "database is locked" halfway;
+the threads of one process wait for it in line (``bot.storage.sqlite_writers``).
 PostgreSQL: rows are locked with ``SELECT ... FOR UPDATE`` by the repositories.
 """
 
@@ -16,6 +17,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from bot.storage.sqlite_writers import WriterLine
 
 SQLITE_BUSY_TIMEOUT_S = 30
 PING_AFTER_IDLE_S = 10.0  # PostgreSQL: a connection idle this long is tested before use
@@ -80,9 +83,16 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
         cursor.close()
 
+    line = WriterLine.install(engine, SQLITE_BUSY_TIMEOUT_S)
+
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        line.enter(connection.info)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            line.leave(connection.info)
+            raise
 
 
 class Database:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import Insert, Row, Select, bindparam, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.clock import utcnow
 from bot.storage.models import Conversation, Customer, EventRecord, Message, Ticket
@@ -20,10 +20,17 @@ TOKEN_BYTES = 32  # 256 bits; the SPEC asks for at least 128
 _DUMMY_HASH = hashlib.sha256(b"no such conversation").hexdigest()
 # Built once: building a select costs more than SQLite takes to run it (about 0.1 ms each).
 _CUSTOMER_BY_EMAIL = select(Customer).where(Customer.email == bindparam("email"))
-_MESSAGE_BY_REF = select(Message).where(
+_SEQ_BY_REF = select(Message.seq).where(
     Message.conversation_id == bindparam("conversation_id"),
     Message.channel_ref == bindparam("channel_ref"),
 )
+_BY_PUBLIC_ID = select(Conversation).where(Conversation.public_id == bindparam("public_id"))
+# A customer turn reads the conversation's ticket and customer: joined, one statement, not three.
+# Locked, only the conversation's row is (``FOR UPDATE OF``), as without the joins.
+_FOR_TURN = _BY_PUBLIC_ID.options(
+    joinedload(Conversation.ticket), joinedload(Conversation.customer)
+)
+_FOR_TURN_LOCKED = _FOR_TURN.with_for_update(of=Conversation)
 _TICKET_FOR = select(Ticket).where(Ticket.conversation_id == bindparam("conversation_id"))
 _INSERT_EVENT = insert(EventRecord)
 _T = TypeVar("_T")
@@ -88,13 +95,19 @@ def create_conversation(
 
 
 def authenticate(
-    session: Session, public_id: str, token: str | None, *, lock: bool = False
+    session: Session,
+    public_id: str,
+    token: str | None,
+    *,
+    lock: bool = False,
+    for_turn: bool = False,
 ) -> Conversation | None:
-    """The conversation when the token matches; unknown id and wrong token look the same."""
-    query = select(Conversation).where(Conversation.public_id == public_id[:40])
+    """The conversation when the token matches; unknown id and wrong token look the same.
+    ``for_turn``: with its ticket and customer loaded (a customer turn reads both)."""
+    query = _FOR_TURN if for_turn else _BY_PUBLIC_ID
     if lock and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    conversation = session.scalars(query).first()
+        query = _FOR_TURN_LOCKED if for_turn else query.with_for_update()
+    conversation = session.scalars(query, {"public_id": public_id[:40]}).first()
     expected = conversation.token_hash if conversation else _DUMMY_HASH
     given = hash_token(token or "")
     if not hmac.compare_digest(expected, given) or conversation is None:
@@ -161,9 +174,10 @@ def append_message(
     return message
 
 
-def message_by_ref(session: Session, conversation_id: int, channel_ref: str) -> Message | None:
+def seq_by_ref(session: Session, conversation_id: int, channel_ref: str) -> int | None:
+    """The seq of the conversation's message with ``channel_ref`` (a client id, a Message-ID)."""
     params = {"conversation_id": conversation_id, "channel_ref": channel_ref}
-    return session.scalars(_MESSAGE_BY_REF, params).first()
+    return session.scalar(_SEQ_BY_REF, params)  # autoflushed: a ref stored in this session
 
 
 def messages(
