@@ -66,7 +66,7 @@ def ask(
     )
     click.echo(f"Language: {language} ({how})")
     _report(index, question, language, product, limit)
-    click.echo(semantic.status[0].upper() + semantic.status[1:] + ".")
+    click.echo(semantic.sentence)
 
 
 def _report(index: FaqIndex, question: str, language: str, product: str | None, limit: int) -> None:

@@ -47,7 +47,7 @@ def check(data_dir: Path | None) -> None:
     index = faq_index(
         kb, semantic=semantic.scorer, calibration_store=CalibrationFiles.from_config(config)
     )
-    click.echo("\n" + semantic.status[0].upper() + semantic.status[1:] + "\n")
+    click.echo("\n" + semantic.sentence + "\n")
     click.echo(report(index.calibrations), nl=False)
     if any(problem.severity == "error" for problem in kb.problems):
         raise SystemExit(EXIT_PROBLEMS)

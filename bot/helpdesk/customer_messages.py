@@ -107,7 +107,7 @@ class CustomerMessages:
         stored = self.store_bot_messages(session, conversation, turn)
         save_state(conversation, turn.state)
         record_turn(session, conversation, turn, now)
-        if miss is not None:  # last: it flushes the turn with its question
+        if miss is not None:  # last: a new group's flush then writes the whole turn at once
             record_miss(session, conversation.id, miss, now)  # for the staff's review queue
         session.flush()
         self._after_commit(session, conversation, turn)

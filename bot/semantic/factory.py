@@ -22,7 +22,12 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class SemanticChoice:
     scorer: SemanticScorer | None
-    status: str  # one line for `kb check` and the log
+    status: str  # one line for the log ("semantic stage: on (...)")
+
+    @property
+    def sentence(self) -> str:
+        """The status as a sentence, for the commands that print it (`kb check`, `ask`)."""
+        return self.status[0].upper() + self.status[1:] + "."
 
 
 def extra_installed() -> bool:
