@@ -16,6 +16,7 @@ import hashlib
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.pool import StaticPool
 
 from bot.storage.db import Database
 
@@ -36,7 +37,7 @@ def create_migrated(db: Database) -> None:
     """``db`` (an empty SQLite database) brought to the latest migration."""
     script = current_image()
     if script is None:
-        from bot.storage.migrate import upgrade  # Alembic, only when the image is stale
+        from bot.storage.migrate import upgrade  # noqa: PLC0415 (Alembic: only when stale)
 
         upgrade(db)
         return
@@ -72,9 +73,7 @@ def image_of(db: Database) -> str:
 
 def write_image() -> Path:
     """Migrate a scratch in-memory database and record its schema in ``IMAGE``."""
-    from sqlalchemy.pool import StaticPool
-
-    from bot.storage.migrate import upgrade
+    from bot.storage.migrate import upgrade  # noqa: PLC0415 (Alembic: not for replaying)
 
     db = Database("sqlite://", poolclass=StaticPool)
     try:
