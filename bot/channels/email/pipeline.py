@@ -142,10 +142,14 @@ class EmailChannel:
             raw, source=source, envelope_sender=envelope_sender, headers=headers
         )
         row.attempts = 1  # what the claim would have counted
+        raw, subject = row.raw, row.subject
         try:
             with self.db.session() as session:
-                stored = inbox.add_inbound(session, row)
-                return None if stored.duplicate else self._finish(session, row, now, observe)
+                stored = inbox.insert_inbound(session, row)  # outside the unit of work
+                outcome = None if stored.duplicate else self._finish(session, row, now, observe)
+                if outcome is not None:
+                    inbox.write_processed(session, row, raw, subject)
+                return outcome
         except Exception:  # handed to the usual way, which logs and records it
             return None
 

@@ -31,7 +31,7 @@ from bot.mail.message import InboundMail, parse_message
 from bot.mail.quotes import extract_reply
 from bot.mail.settings import ATTACHMENT_LIMIT, EmailSettings
 from bot.storage.db import Database
-from bot.storage.migrate import upgrade
+from bot.storage.schema_image import create_migrated
 
 NOT_A_MESSAGE = "not an RFC 5322 message: no header fields"
 _HEADERS = BytesHeaderParser(policy=compat32)
@@ -81,7 +81,7 @@ class ReplayClock:
 def in_memory_database() -> Database:
     """A private SQLite database in memory, one connection shared (StaticPool), migrated."""
     db = Database("sqlite://", poolclass=StaticPool)
-    upgrade(db)
+    create_migrated(db)
     return db
 
 

@@ -117,7 +117,11 @@ def _builtin() -> tuple[ThirdPartyComponent, ...]:
     text = (
         resources.files("bot.core.knowledge").joinpath("data/third_party.yaml").read_text("utf-8")
     )
-    components, problems = parse_third_party(yaml.safe_load(text), "third_party.yaml (built-in)")
+    # libyaml's loader (as in ``frontmatter``): the same data, a tenth of the pure-Python
+    # loader's 0.2 s, which every process that reads messages paid at start-up.
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
+    components, problems = parse_third_party(data, "third_party.yaml (built-in)")
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValueError(f"built-in third-party catalogue is broken: {errors[0]}")

@@ -15,18 +15,23 @@ from tests.channels.email.conftest import HELPDESK, mail, settings
 from tests.mail.realworld import require_email_dir
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+KEY = "3f1a9c2e4d5b6a7980f1e2d3c4b5a697"
 
 
 def inbox() -> list[MailFile]:
     """The shared real-world mail, then customers' questions: threads, a rate limit, a copy
-    of a stored message (same bytes), a second message under a used Message-ID, and a header
-    block longer than the stored row's header scan (its summary reads only the first part)."""
+    of a stored message (same bytes), a second message under a used Message-ID, a licence key
+    in subject and body, and a header block longer than the stored row's header scan (its
+    summary reads only the first part)."""
     files = list(read_mail_files([require_email_dir()]))
     own = [
         mail(f"Vraag {n}: werkt de plugin met WooCommerce?", to=HELPDESK, message_id=f"<q{n}@k>")
         for n in range(5)
     ]
     own.append(mail("Andere tekst, zelfde Message-ID", to=HELPDESK, message_id="<q0@k>"))
+    own.append(  # a licence key: the stored raw message and subject are masked
+        mail(f"Mijn sleutel {KEY} werkt niet.", subject=f"Sleutel {KEY}", message_id="<k@k>")
+    )
     files += [MailFile(f"own-{n}.eml", raw) for n, raw in enumerate(own)]
     long_head = b"X-Padding: " + b"x" * 300_000 + b"\r\n" + mail("Lange kop", message_id="<l@k>")
     return [*files, files[0], files[-3], MailFile("long-head.eml", long_head)]
@@ -38,13 +43,13 @@ def replayed(engine: Engine, *, one_transaction: bool) -> tuple[list[object], li
     try:
         results = [_comparable(r) for r in replay.run(inbox())]
         with replay.db.session() as session:
-            inbound = session.execute(
-                select(
-                    InboundEmail.status, InboundEmail.outcome, InboundEmail.reason,
-                    InboundEmail.conversation_id, InboundEmail.attempts, InboundEmail.subject,
-                    InboundEmail.lease_until, InboundEmail.message_id, InboundEmail.from_addr,
-                ).order_by(InboundEmail.id)
-            ).all()  # fmt: skip
+            # Every column but the wall clock's time of arrival, which is there in both.
+            columns = [c for c in InboundEmail.__table__.columns if c.key != "received_at"]
+            inbound = session.execute(select(*columns).order_by(InboundEmail.id)).all()
+            assert (
+                session.scalar(select(InboundEmail.id).where(InboundEmail.received_at.is_(None)))
+                is None
+            )
             outbound = session.execute(
                 select(
                     OutboundEmail.inbound_email_id, OutboundEmail.recipient,
@@ -72,3 +77,5 @@ def test_one_transaction_decides_and_stores_what_three_transactions_do(engine: E
     assert len(replies) >= 3, "the customers' questions are answered"
     reasons = {r["reason"] for r in results if isinstance(r, dict)}
     assert {"duplicate", "rate_limited"} <= reasons
+    assert not [row for row in rows if KEY in repr(row)], "the key is masked in every row"
+    assert [row for row in rows if "Sleutel" in repr(row)], "the mail with the key is stored"
