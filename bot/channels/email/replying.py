@@ -27,7 +27,7 @@ from bot.mail.header_decoding import flatten
 from bot.mail.mail_outcome import QUIET, REPLIED, SUPPRESSED, Outcome
 from bot.mail.mail_texts import MailTexts
 from bot.mail.message import InboundMail
-from bot.mail.quotes import ReplyParts, extract_reply
+from bot.mail.quotes import ReplyParts
 from bot.mail.reply_mail import BOT_KIND, bot_reply
 from bot.mail.settings import EmailSettings
 from bot.storage import repositories as repo
@@ -109,7 +109,7 @@ class Replier:
         """A human message: the engine's turn, and its reply in the outbox."""
         if conversation.customer is not None:
             clear_bounce(session, conversation.customer, conversation.id)
-        parts = extract_reply(mail.text, mail.html)
+        parts = mail.reply_parts
         thread = ThreadContext.automatic_reply_to(mail, row.envelope_sender)
         limit = self._rate_limit(session, thread.recipient, conversation.id, now)
         if not limit.reply:
