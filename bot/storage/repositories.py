@@ -12,6 +12,7 @@ from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import Insert, Row, Select, bindparam, func, insert, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.clock import utcnow
 from bot.storage.models import Conversation, Customer, EventRecord, Message, Ticket
@@ -91,6 +92,8 @@ def create_conversation(
         conversation.created_at = conversation.updated_at = created_at
     session.add(conversation)
     session.flush()
+    # A conversation this new has no ticket: known, so reading it loads nothing.
+    set_committed_value(conversation, "ticket", None)
     return conversation, token
 
 
