@@ -134,7 +134,9 @@ def test_a_new_conversation_reads_its_missing_ticket_without_a_statement_and_see
         statements.append(str(args[2]))
 
     with db.session() as session:
-        conversation, _ = repo.create_conversation(session, channel="email", language="nl", state={})
+        conversation, _ = repo.create_conversation(
+            session, channel="email", language="nl", state={}
+        )
         event.listen(db.engine, "before_cursor_execute", count)
         try:
             assert conversation.ticket is None

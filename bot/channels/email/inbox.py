@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 
-from sqlalchemy import ColumnElement, bindparam, insert, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -56,9 +56,7 @@ _KNOWN = select(
     .limit(1)
     .scalar_subquery(),
 )
-_INSERT = insert(InboundEmail)
 _UPDATE = update(InboundEmail).where(InboundEmail.id == bindparam("row_id"))
-_COLUMNS = tuple(column.key for column in InboundEmail.__table__.columns)
 # What processing writes on the row (``EmailChannel._finish``, licence-key masking).
 _PROCESSED = (
     "status", "processed_at", "lease_until", "outcome", "conversation_id", "reason", "detail"
@@ -161,9 +159,7 @@ def insert_inbound(session: Session, row: InboundEmail) -> Stored:
     existing, earlier = session.connection().execute(_KNOWN, params).one()
     if existing is not None:
         return Stored(existing, True)
-    state = row.__dict__  # the attributes set (the column defaults fill in the others)
-    values = {key: state[key] for key in _COLUMNS if key in state}
-    row.id = repo.insert_row(session, _INSERT, values)
+    repo.insert_new(session, row)
     return Stored(row.id, False, row, earlier, looked_up=True)
 
 

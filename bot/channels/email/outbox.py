@@ -17,9 +17,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Any, Protocol
+from typing import Protocol
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.channels.email.bounced_addresses import is_bounced, mark_bounced
@@ -36,7 +36,6 @@ LEASE = timedelta(minutes=2)  # longer than a relay conversation takes (30 s per
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=4)
 MAX_ATTEMPTS = 20  # about three days of retries at the capped interval
-_INSERT = insert(OutboundEmail)
 
 
 SendFunction = Callable[[str, str, bytes], None]
@@ -58,58 +57,36 @@ def queue_message(
     conversation_id: int | None = None,
     inbound_id: int | None = None,
     status: str = "pending",
+    unit_of_work: bool = True,
 ) -> OutboundEmail:
-    """Store ``msg`` rendered for SMTP (CRLF, wrapped lines); it goes out when a sender runs."""
+    """Store ``msg`` rendered for SMTP (CRLF, wrapped lines); it goes out when a sender runs.
+
+    ``unit_of_work=False``: the row is inserted at once on the session's connection, past the
+    unit of work, and stays outside the session with its id set (for a caller that reads only
+    the id: one statement instead of a flush).
+    """
+    to = msg["To"]
+    recipient = to.addresses[0].addr_spec if getattr(to, "addresses", None) else str(to)
     row = OutboundEmail(
-        **_values(msg, kind, envelope_from, now, conversation_id, inbound_id, status)
+        created_at=now,
+        conversation_id=conversation_id,
+        inbound_email_id=inbound_id,
+        kind=kind,
+        recipient=recipient.lower()[:320],
+        envelope_from=envelope_from,
+        message_id=str(msg["Message-ID"]),
+        subject=str(msg["Subject"] or "")[:500],
+        raw=msg.as_bytes(policy=MAIL_POLICY),
+        status=status,
+        attempts=0,
+        next_attempt_at=now,
     )
+    if not unit_of_work:
+        repo.insert_new(session, row)
+        return row
     session.add(row)
     session.flush()
     return row
-
-
-def insert_message(
-    session: Session,
-    msg: EmailMessage,
-    *,
-    kind: str,
-    envelope_from: str,
-    now: datetime,
-    conversation_id: int | None = None,
-    inbound_id: int | None = None,
-    status: str = "pending",
-) -> int:
-    """As ``queue_message``, the row inserted at once on the session's connection, past the
-    unit of work (for a caller that needs only its id); the row's id."""
-    values = _values(msg, kind, envelope_from, now, conversation_id, inbound_id, status)
-    return repo.insert_row(session, _INSERT, values)
-
-
-def _values(
-    msg: EmailMessage,
-    kind: str,
-    envelope_from: str,
-    now: datetime,
-    conversation_id: int | None,
-    inbound_id: int | None,
-    status: str,
-) -> dict[str, Any]:
-    to = msg["To"]
-    recipient = to.addresses[0].addr_spec if getattr(to, "addresses", None) else str(to)
-    return {
-        "created_at": now,
-        "conversation_id": conversation_id,
-        "inbound_email_id": inbound_id,
-        "kind": kind,
-        "recipient": recipient.lower()[:320],
-        "envelope_from": envelope_from,
-        "message_id": str(msg["Message-ID"]),
-        "subject": str(msg["Subject"] or "")[:500],
-        "raw": msg.as_bytes(policy=MAIL_POLICY),
-        "status": status,
-        "attempts": 0,
-        "next_attempt_at": now,
-    }
 
 
 def backoff(attempts: int) -> timedelta:

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot.channels.email.bounced_addresses import clear_bounce
-from bot.channels.email.outbox import insert_message
+from bot.channels.email.outbox import queue_message
 from bot.core.text import fold
 from bot.helpdesk.conversations import Conversations
 from bot.helpdesk.transcripts import MAX_MESSAGES
@@ -185,12 +185,14 @@ class Replier:
         except ValueError as error:
             repo.add_event(session, conversation.id, "email_not_sent", {"error": str(error)[:300]})
             return Outcome(row.id, SUPPRESSED, "bad_recipient", str(error)[:300], conversation.id)
-        outbound = insert_message(  # past the unit of work: only its id is read
+        outbound = queue_message(
             session, msg, kind=BOT_KIND, envelope_from=self.settings.envelope_from, now=now,
             conversation_id=conversation.id, inbound_id=row.id,
-            status="printed" if self.print_only else "pending",
+            status="printed" if self.print_only else "pending", unit_of_work=False,
         )  # fmt: skip
-        return Outcome(row.id, REPLIED, reply.route, "", conversation.id, outbound, reply.language)
+        return Outcome(
+            row.id, REPLIED, reply.route, "", conversation.id, outbound.id, reply.language
+        )
 
     def _rate_limit(
         self, session: Session, recipient: str, conversation_id: int, now: datetime

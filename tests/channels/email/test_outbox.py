@@ -11,13 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.channels.email.outbox import (
-    LEASE,
-    OutboxSender,
-    backoff,
-    insert_message,
-    queue_message,
-)
+from bot.channels.email.outbox import LEASE, OutboxSender, backoff, queue_message
 from bot.channels.email.smtp_transport import SmtpRelay
 from bot.mail.address_headers import MAIL_POLICY
 from bot.mail.compose import ThreadContext, compose_reply
@@ -229,7 +223,7 @@ def test_one_refused_recipient_does_not_stop_the_rest_of_the_batch(
 def test_a_message_inserted_past_the_unit_of_work_is_stored_as_queued(db: Database) -> None:
     now = START
     rows = []
-    for n, store in enumerate((queue_message, insert_message)):
+    for n, unit_of_work in enumerate((True, False)):
         message = compose_reply(
             ThreadContext(recipient="Anna@Klant.example", subject="Vraag"),
             sender="support@nme.example",
@@ -238,11 +232,12 @@ def test_a_message_inserted_past_the_unit_of_work_is_stored_as_queued(db: Databa
             automated=True,
         )
         with db.session() as session:
-            stored = store(
+            stored = queue_message(
                 session, message, kind="bot", envelope_from="support@nme.example", now=now,
-                status="printed",
+                status="printed", unit_of_work=unit_of_work,
             )  # fmt: skip
-        row_id = stored if isinstance(stored, int) else stored.id
+            assert (stored in session) is unit_of_work
+        row_id = stored.id
         with db.session() as session:
             row = session.get(OutboundEmail, row_id)
             assert row is not None
