@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.message import Message
+from functools import cached_property
 
 from bot.mail.charsets import decode_bytes
 from bot.mail.header_decoding import (
@@ -29,6 +30,7 @@ from bot.mail.mime_parts import (
     clean_text,
     collect,
 )
+from bot.mail.quotes import ReplyParts, extract_reply
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,13 @@ class InboundMail:
     attachments: tuple[Attachment, ...]
     defects: tuple[str, ...]
     size: int
+
+    @cached_property
+    def reply_parts(self) -> ReplyParts:
+        """New text, quoted history and signature (``extract_reply``), read once per mail: the
+        pipeline answers from them and `email replay` reports them. A changed copy of the mail
+        (``dataclasses.replace``) reads its own."""
+        return extract_reply(self.text, self.html)
 
     @property
     def reply_address(self) -> str:

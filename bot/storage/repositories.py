@@ -12,9 +12,11 @@ from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import Insert, Row, Select, bindparam, func, insert, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.clock import utcnow
 from bot.storage.models import Conversation, Customer, EventRecord, Message, Ticket
+from bot.storage.models.base import Base
 
 TOKEN_BYTES = 32  # 256 bits; the SPEC asks for at least 128
 _DUMMY_HASH = hashlib.sha256(b"no such conversation").hexdigest()
@@ -33,6 +35,7 @@ _FOR_TURN = _BY_PUBLIC_ID.options(
 _FOR_TURN_LOCKED = _FOR_TURN.with_for_update(of=Conversation)
 _TICKET_FOR = select(Ticket).where(Ticket.conversation_id == bindparam("conversation_id"))
 _INSERT_EVENT = insert(EventRecord)
+_INSERTS: dict[type[Base], Insert] = {}  # per model, built once (``insert_new``)
 _T = TypeVar("_T")
 _Ts = TypeVarTuple("_Ts")
 
@@ -91,6 +94,8 @@ def create_conversation(
         conversation.created_at = conversation.updated_at = created_at
     session.add(conversation)
     session.flush()
+    # A conversation this new has no ticket: known, so reading it loads nothing.
+    set_committed_value(conversation, "ticket", None)
     return conversation, token
 
 
@@ -210,6 +215,21 @@ def add_event(
     if created_at is not None:
         values["created_at"] = created_at
     return insert_row(session, _INSERT_EVENT, values)
+
+
+def insert_new(session: Session, row: Base) -> int:
+    """``row``, a new mapped object never added to a session, inserted at once on the session's
+    connection (no unit of work); its id is set on it and returned. Only the attributes that
+    were set are written: the column defaults fill in the others, as a flush would."""
+    model = type(row)
+    statement = _INSERTS.get(model)
+    if statement is None:
+        statement = _INSERTS[model] = insert(model)
+    state = row.__dict__
+    values = {c.key: state[c.key] for c in row.__table__.columns if c.key in state}
+    row_id = insert_row(session, statement, values)
+    row.id = row_id  # type: ignore[attr-defined]
+    return row_id
 
 
 def insert_row(session: Session, statement: Insert, values: Mapping[str, Any]) -> int:

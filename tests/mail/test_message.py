@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import tracemalloc
 
@@ -386,3 +387,15 @@ def test_parse_message_never_raises_on_hostile_headers(
     )
     mail = parse_message(raw)
     assert "\n" not in mail.subject + mail.from_name
+
+
+def test_reply_parts_are_read_once_per_mail_and_again_for_a_changed_copy() -> None:
+    body = "Mijn vraag staat hier.\n\nOn Mon, 3 Feb 2025, Support wrote:\n> Oude tekst\n"
+    mail = parse_message(raw_message(*BASIC, body=body))
+    parts = mail.reply_parts
+    assert parts == extract_reply(mail.text, mail.html)
+    assert parts.new_text == "Mijn vraag staat hier." and "Oude tekst" in parts.quoted
+    assert mail.reply_parts is parts  # the pipeline and `email replay` share one reading
+    changed = dataclasses.replace(mail, text="Iets anders.", html=None)
+    assert changed.reply_parts.new_text == "Iets anders."
+    assert mail.reply_parts is parts

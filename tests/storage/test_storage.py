@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.storage import repositories as repo
 from bot.storage.db import Database, normalise_url
@@ -122,3 +122,34 @@ def test_customers_are_matched_by_email_case_insensitively(db: Database) -> None
         first = repo.get_or_create_customer(session, "Jan@Example.org", "Jan")
         again = repo.get_or_create_customer(session, "jan@example.org")
         assert first.id == again.id and again.email == "jan@example.org"
+
+
+def test_a_new_conversation_reads_its_missing_ticket_without_a_statement_and_sees_a_new_one(
+    db: Database,
+) -> None:
+    statements: list[str] = []
+    due = datetime.now(UTC) + timedelta(hours=24)
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    with db.session() as session:
+        conversation, _ = repo.create_conversation(
+            session, channel="email", language="nl", state={}
+        )
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert conversation.ticket is None
+            assert statements == []
+            ticket = repo.create_ticket(
+                session, conversation, prefix="NME", reason="bug", summary="x", due_at=due,
+                details={},
+            )  # fmt: skip
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert conversation.ticket is ticket
+        conversation_id = conversation.id
+    with db.session() as session:
+        stored = session.get(Conversation, conversation_id)
+        assert stored is not None and stored.ticket is not None
+        assert stored.ticket.number == ticket.number

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 
-from sqlalchemy import ColumnElement, bindparam, insert, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -44,9 +44,19 @@ _TRACE_FIELD = re.compile(
 
 # Built once: building a select costs more than SQLite takes to run it (about 0.1 ms each).
 _BY_HASH = select(InboundEmail.id).where(InboundEmail.content_hash == bindparam("digest"))
-_INSERT = insert(InboundEmail)
+# `insert_inbound`'s one look-up: a stored copy of the same content, and a stored copy of the
+# same Message-ID that was not given up (the pipeline's earlier copy, read before the insert).
+_KNOWN = select(
+    _BY_HASH.scalar_subquery(),
+    select(InboundEmail.id)
+    .where(
+        InboundEmail.message_id == bindparam("message_id"),
+        InboundEmail.status != "failed",
+    )
+    .limit(1)
+    .scalar_subquery(),
+)
 _UPDATE = update(InboundEmail).where(InboundEmail.id == bindparam("row_id"))
-_COLUMNS = tuple(column.key for column in InboundEmail.__table__.columns)
 # What processing writes on the row (``EmailChannel._finish``, licence-key masking).
 _PROCESSED = (
     "status", "processed_at", "lease_until", "outcome", "conversation_id", "reason", "detail"
@@ -58,11 +68,15 @@ class Stored:
     """The row a message is stored in; ``duplicate`` when the same message was stored before.
 
     ``row`` is the new row itself, in the session that stored it (None for a duplicate).
+    ``earlier_copy``: from ``insert_inbound`` only, a row stored before with the same
+    Message-ID and not given up (None: there is none); ``looked_up`` says it was read.
     """
 
     id: int
     duplicate: bool
     row: InboundEmail | None = field(default=None, compare=False, repr=False)
+    earlier_copy: int | None = None
+    looked_up: bool = False
 
 
 def content_hash(raw: bytes) -> str:
@@ -138,14 +152,15 @@ def insert_inbound(session: Session, row: InboundEmail) -> Stored:
     """As ``add_inbound``, with ``row`` inserted on the session's connection, past the unit of
     work (an ORM flush of the row, and its update when processed, cost about ten times the
     statements). ``row`` stays outside the session with its id set: what processing changes on
-    it is written by ``write_processed``, in the same transaction."""
-    existing = repo.read_value(session, _BY_HASH, {"digest": row.content_hash})
+    it is written by ``write_processed``, in the same transaction. The same statement reads
+    the earlier copy of its Message-ID (``Stored.earlier_copy``): every row stored before this
+    one is older, so the pipeline need not ask again."""
+    params = {"digest": row.content_hash, "message_id": row.message_id}
+    existing, earlier = session.connection().execute(_KNOWN, params).one()
     if existing is not None:
         return Stored(existing, True)
-    state = row.__dict__  # the attributes set (the column defaults fill in the others)
-    values = {key: state[key] for key in _COLUMNS if key in state}
-    row.id = repo.insert_row(session, _INSERT, values)
-    return Stored(row.id, False, row)
+    repo.insert_new(session, row)
+    return Stored(row.id, False, row, earlier, looked_up=True)
 
 
 def write_processed(session: Session, row: InboundEmail, raw: bytes, subject: str | None) -> None:

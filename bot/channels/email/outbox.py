@@ -26,6 +26,7 @@ from bot.channels.email.bounced_addresses import is_bounced, mark_bounced
 from bot.channels.email.smtp_transport import DeliveryError
 from bot.clock import utcnow
 from bot.mail.address_headers import MAIL_POLICY
+from bot.storage import repositories as repo
 from bot.storage.db import Database
 from bot.storage.models import OutboundEmail
 
@@ -56,8 +57,14 @@ def queue_message(
     conversation_id: int | None = None,
     inbound_id: int | None = None,
     status: str = "pending",
+    unit_of_work: bool = True,
 ) -> OutboundEmail:
-    """Store ``msg`` rendered for SMTP (CRLF, wrapped lines); it goes out when a sender runs."""
+    """Store ``msg`` rendered for SMTP (CRLF, wrapped lines); it goes out when a sender runs.
+
+    ``unit_of_work=False``: the row is inserted at once on the session's connection, past the
+    unit of work, and stays outside the session with its id set (for a caller that reads only
+    the id: one statement instead of a flush).
+    """
     to = msg["To"]
     recipient = to.addresses[0].addr_spec if getattr(to, "addresses", None) else str(to)
     row = OutboundEmail(
@@ -74,6 +81,9 @@ def queue_message(
         attempts=0,
         next_attempt_at=now,
     )
+    if not unit_of_work:
+        repo.insert_new(session, row)
+        return row
     session.add(row)
     session.flush()
     return row

@@ -146,7 +146,9 @@ class EmailChannel:
         try:
             with self.db.session() as session:
                 stored = inbox.insert_inbound(session, row)  # outside the unit of work
-                outcome = None if stored.duplicate else self._finish(session, row, now, observe)
+                outcome = (
+                    None if stored.duplicate else self._finish(session, row, now, observe, stored)
+                )
                 if outcome is not None:
                     inbox.write_processed(session, row, raw, subject)
                 return outcome
@@ -159,12 +161,13 @@ class EmailChannel:
         row: InboundEmail | None,
         now: datetime,
         observe: Callable[[InboundMail], None] | None,
+        stored: inbox.Stored | None = None,
     ) -> Outcome | None:
         """The pipeline on a claimed row, its outcome recorded on the row; None when the row
-        is gone or done already."""
+        is gone or done already. ``stored``: what ``inbox.insert_inbound`` read, if it ran."""
         if row is None or row.status != "received":
             return None
-        outcome = self._pipeline(session, row, now, observe)
+        outcome = self._pipeline(session, row, now, observe, stored)
         row.status, row.processed_at, row.lease_until = "processed", now, None
         row.outcome, row.conversation_id = outcome.outcome, outcome.conversation_id
         row.reason = outcome.reason[:60] or None
@@ -199,12 +202,16 @@ class EmailChannel:
         row: InboundEmail,
         now: datetime,
         observe: Callable[[InboundMail], None] | None = None,
+        stored: inbox.Stored | None = None,
     ) -> Outcome:
         mail = parse_message(row.raw, attachment_limit=ATTACHMENT_LIMIT)
         mail, keys = mask_inbound_mail(row, mail)  # licence keys: stored and read masked only
         if observe is not None:
             observe(mail)
-        earlier = _earlier_copy(session, row)
+        if stored is not None and stored.looked_up:  # read with the content hash
+            earlier = stored.earlier_copy
+        else:
+            earlier = _earlier_copy(session, row)
         if earlier is not None:
             return Outcome(row.id, DUPLICATE, "duplicate", f"same Message-ID as inbound #{earlier}")
         bounce = parse_bounce(mail)

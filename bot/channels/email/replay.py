@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -28,7 +28,6 @@ from bot.mail.header_decoding import first_decoded, parse_date, raw_header_items
 from bot.mail.mail_files import MailFile
 from bot.mail.mail_outcome import FAILED, REPLIED, Outcome
 from bot.mail.message import InboundMail, parse_message
-from bot.mail.quotes import extract_reply
 from bot.mail.settings import ATTACHMENT_LIMIT, EmailSettings
 from bot.storage.db import Database
 from bot.storage.schema_image import create_migrated
@@ -54,7 +53,11 @@ class ReplayRecord:
     detail: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # The fields in order, as ``dataclasses.asdict`` gives them (without its deep copy).
+        return {name: getattr(self, name) for name in _RECORD_FIELDS}
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(ReplayRecord))
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def _header_block(raw: bytes) -> bytes:
 
 
 def _record(name: str, mail: InboundMail, outcome: Outcome) -> ReplayRecord:
-    text = extract_reply(mail.text, mail.html).new_text
+    text = mail.reply_parts.new_text
     if outcome.outcome == REPLIED:
         route = None if outcome.reason in _NON_ENGINE_ROUTES else outcome.reason or None
         return ReplayRecord(name, mail.message_id, True, None, outcome.language, text, route)

@@ -27,7 +27,7 @@ from bot.mail.header_decoding import flatten
 from bot.mail.mail_outcome import QUIET, REPLIED, SUPPRESSED, Outcome
 from bot.mail.mail_texts import MailTexts
 from bot.mail.message import InboundMail
-from bot.mail.quotes import ReplyParts, extract_reply
+from bot.mail.quotes import ReplyParts
 from bot.mail.reply_mail import BOT_KIND, bot_reply
 from bot.mail.settings import EmailSettings
 from bot.storage import repositories as repo
@@ -109,7 +109,7 @@ class Replier:
         """A human message: the engine's turn, and its reply in the outbox."""
         if conversation.customer is not None:
             clear_bounce(session, conversation.customer, conversation.id)
-        parts = extract_reply(mail.text, mail.html)
+        parts = mail.reply_parts
         thread = ThreadContext.automatic_reply_to(mail, row.envelope_sender)
         limit = self._rate_limit(session, thread.recipient, conversation.id, now)
         if not limit.reply:
@@ -188,7 +188,7 @@ class Replier:
         outbound = queue_message(
             session, msg, kind=BOT_KIND, envelope_from=self.settings.envelope_from, now=now,
             conversation_id=conversation.id, inbound_id=row.id,
-            status="printed" if self.print_only else "pending",
+            status="printed" if self.print_only else "pending", unit_of_work=False,
         )  # fmt: skip
         return Outcome(
             row.id, REPLIED, reply.route, "", conversation.id, outbound.id, reply.language

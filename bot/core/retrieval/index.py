@@ -31,6 +31,7 @@ from bot.core.retrieval.language_index import (
     DEFAULT_WEIGHTS,
     LanguageIndex,
     RankerScores,
+    explained,
     fold_explainer,
 )
 from bot.core.retrieval.learned import WordIndexes
@@ -314,13 +315,18 @@ class FaqIndex:
         """One index's k best for this (understood) query, best first; the first few say how
         many of the query's words they contain (evidence for the gate)."""
         adjust = product_adjustments(index.entries, named)
+        best = index.top(text, k, adjust)
+        # The query's distinctive words, read once for the first few (`explained_words` each).
+        distinctive = index.distinctive(text) if best else ()
         return [
             FaqMatch(
                 index.entries[position],
                 min(max(score, 0.0), 1.0),
-                index.explained_words(text, position) if rank < EXPLAINED_RANKS else 0,
+                explained(distinctive, index.entry_terms[position])
+                if rank < EXPLAINED_RANKS
+                else 0,
             )
-            for rank, (position, score) in enumerate(index.top(text, k, adjust))
+            for rank, (position, score) in enumerate(best)
         ]
 
     def _ranked(self, language: str, text: str, named: set[str], k: int) -> list[FaqMatch]:

@@ -22,6 +22,9 @@ MIN_TYPO_LENGTH = 5
 MAX_WORD_LENGTH = 40
 # Closeness of a typo-repaired word to an exact one: a repair is evidence, but weaker.
 TYPO_WEIGHT_PER_EDIT = 0.2
+# Query words resolved lately, kept per index: a turn resolves each word three times or more
+# (terms, bigrams, distinctive words) and customers use the same words.
+RESOLVED_KEPT = 1024
 
 WeightedTerms = list[tuple[str, float]]
 
@@ -39,9 +42,21 @@ class Vocabulary:
         for surface in self._term_of:
             if len(surface) >= MIN_TYPO_LENGTH - 1 and surface.isalpha():
                 self._by_initial.setdefault(surface[0], []).append(surface)
+        self._resolved: dict[Token, WeightedTerms] = {}
 
     def resolve(self, token: Token) -> WeightedTerms:
-        """Index terms for a query word: itself, its compound parts, or its typo repairs."""
+        """Index terms for a query word: itself, its compound parts, or its typo repairs.
+
+        The same list for the same word (the vocabulary never changes): read, never change it.
+        """
+        found = self._resolved.get(token)
+        if found is None:
+            if len(self._resolved) >= RESOLVED_KEPT:
+                self._resolved.clear()  # threads may both add: the same value either way
+            found = self._resolved[token] = self._resolve(token)
+        return found
+
+    def _resolve(self, token: Token) -> WeightedTerms:
         if token.term in self.terms or len(token.surface) > MAX_WORD_LENGTH:
             return [(token.term, 1.0)]
         parts = self.split_compound(token.surface, MIN_QUERY_PART)

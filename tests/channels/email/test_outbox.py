@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.channels.email.outbox import LEASE, OutboxSender, backoff, queue_message
 from bot.channels.email.smtp_transport import SmtpRelay
+from bot.mail.address_headers import MAIL_POLICY
 from bot.mail.compose import ThreadContext, compose_reply
 from bot.mail.message_ids import sign_message_id
 from bot.storage.db import Database
@@ -217,3 +218,35 @@ def test_one_refused_recipient_does_not_stop_the_rest_of_the_batch(
     assert (len(report.sent), len(report.failed)) == (2, 1)
     received = [str(m["Message-ID"]).strip() for m in relay.messages()]
     assert received == [ids[0], ids[2]]
+
+
+def test_a_message_inserted_past_the_unit_of_work_is_stored_as_queued(db: Database) -> None:
+    now = START
+    rows = []
+    for n, unit_of_work in enumerate((True, False)):
+        message = compose_reply(
+            ThreadContext(recipient="Anna@Klant.example", subject="Vraag"),
+            sender="support@nme.example",
+            text="Antwoord",
+            message_id=sign_message_id("bot", f"c{n}", secret="s", domain="nme.example"),
+            automated=True,
+        )
+        with db.session() as session:
+            stored = queue_message(
+                session, message, kind="bot", envelope_from="support@nme.example", now=now,
+                status="printed", unit_of_work=unit_of_work,
+            )  # fmt: skip
+            assert (stored in session) is unit_of_work
+        row_id = stored.id
+        with db.session() as session:
+            row = session.get(OutboundEmail, row_id)
+            assert row is not None
+            columns = OutboundEmail.__table__.columns
+            rows.append({c.key: getattr(row, c.key) for c in columns if c.key != "id"})
+            assert row.raw == message.as_bytes(policy=MAIL_POLICY)
+            assert row.message_id == str(message["Message-ID"])
+    queued, inserted = rows
+    for row in rows:
+        del row["raw"], row["message_id"]
+    assert queued == inserted
+    assert inserted["status"] == "printed" and inserted["recipient"] == "anna@klant.example"

@@ -20,7 +20,7 @@ KEY = "3f1a9c2e4d5b6a7980f1e2d3c4b5a697"
 
 def inbox() -> list[MailFile]:
     """The shared real-world mail, then customers' questions: threads, a rate limit, a copy
-    of a stored message (same bytes), a second message under a used Message-ID, a licence key
+    of a stored message (same bytes), two more messages under a used Message-ID, a licence key
     in subject and body, and a header block longer than the stored row's header scan (its
     summary reads only the first part)."""
     files = list(read_mail_files([require_email_dir()]))
@@ -29,6 +29,7 @@ def inbox() -> list[MailFile]:
         for n in range(5)
     ]
     own.append(mail("Andere tekst, zelfde Message-ID", to=HELPDESK, message_id="<q0@k>"))
+    own.append(mail("Derde tekst, zelfde Message-ID", to=HELPDESK, message_id="<q0@k>"))
     own.append(  # a licence key: the stored raw message and subject are masked
         mail(f"Mijn sleutel {KEY} werkt niet.", subject=f"Sleutel {KEY}", message_id="<k@k>")
     )
@@ -77,5 +78,9 @@ def test_one_transaction_decides_and_stores_what_three_transactions_do(engine: E
     assert len(replies) >= 3, "the customers' questions are answered"
     reasons = {r["reason"] for r in results if isinstance(r, dict)}
     assert {"duplicate", "rate_limited"} <= reasons
+    # Both later messages under <q0@k> name the first one stored, which was answered.
+    copies = [r for r in results if isinstance(r, dict) and "q0@k" in (r["message_id"] or "")]
+    assert [r["reason"] for r in copies[:3]] == [None, "duplicate", "duplicate"]
+    assert copies[1]["detail"] == copies[2]["detail"]
     assert not [row for row in rows if KEY in repr(row)], "the key is masked in every row"
     assert [row for row in rows if "Sleutel" in repr(row)], "the mail with the key is stored"

@@ -8,6 +8,7 @@ import pytest
 
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
 from bot.core.matching import FaqIndex, Thresholds
+from bot.core.retrieval.index import EXPLAINED_RANKS
 
 PRODUCTS = {
     "agendapro": Product("agendapro", "AgendaPro", aliases=("Agenda Pro",)),
@@ -240,3 +241,16 @@ def test_a_query_read_again_gives_the_same_reading_and_a_set_of_its_own(index: F
     assert index.understand(query, None) == index.understand(query, None) != first
     assert index.understand(query, "other") != index.understand(query, None)
     assert index.understand(query, None)[1].endswith(" thirdparty")
+
+
+def test_each_of_the_first_candidates_counts_the_query_words_it_explains(index: FaqIndex) -> None:
+    language_index = index._indexes["nl"]
+    query = "agendapro herinneringmails komen niet aan na de update"
+    named, text = index.understand(query, None)
+    ranked = FaqIndex.rank(language_index, text, named, 10)
+    assert len(ranked) > EXPLAINED_RANKS
+    positions = {entry: n for n, entry in enumerate(language_index.entries)}
+    for rank, match in enumerate(ranked):
+        expected = language_index.explained_words(text, positions[match.entry])
+        assert match.explained == (expected if rank < EXPLAINED_RANKS else 0)
+    assert ranked[0].explained > 0

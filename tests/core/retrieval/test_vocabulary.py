@@ -66,3 +66,17 @@ def test_known_words_resolve_to_themselves(vocabulary: Vocabulary) -> None:
     assert vocabulary.resolve(Token("licentie", DUTCH.term("licentie"))) == [
         (DUTCH.term("licentie"), 1.0)
     ]
+
+
+def test_a_word_resolved_again_gives_the_same_terms_and_the_kept_words_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fresh = Vocabulary(DUTCH, DUTCH.tokens(INDEX_TEXT))
+    words = ["notificatiemails", "licenties", "betalingsbewijs", "formulier", "xyzzy"]
+    first = [resolve(fresh, word) for word in words]
+    assert first == [resolve(fresh, word) for word in words]
+    assert first == [resolve(Vocabulary(DUTCH, DUTCH.tokens(INDEX_TEXT)), w) for w in words]
+    monkeypatch.setattr("bot.core.retrieval.vocabulary.RESOLVED_KEPT", 3)
+    many = Vocabulary(DUTCH, DUTCH.tokens(INDEX_TEXT))
+    assert [resolve(many, word) for word in words * 2] == first * 2
+    assert len(many._resolved) <= 3
