@@ -9,7 +9,7 @@ analysis. `search` (the FAQ search box, `supportbot ask`) returns FAQ entries on
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from functools import partial
 
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
@@ -33,7 +33,7 @@ from bot.core.retrieval.language_index import (
     RankerScores,
     fold_explainer,
 )
-from bot.core.retrieval.learned import WordIndexes
+from bot.core.retrieval.learned import StandIn, WordIndexes
 from bot.core.retrieval.meaning import MeaningIndex
 from bot.core.retrieval.products import ProductMentions, product_adjustments
 from bot.core.retrieval.query_reading import QueryReader
@@ -107,7 +107,7 @@ class FaqIndex:
         return self._words.indexes
 
     @property
-    def _stand_ins(self) -> dict[str, list[LanguageIndex]]:
+    def _stand_ins(self) -> dict[str, list[StandIn]]:
         return self._words.stand_ins
 
     def learn(self, phrasings: Mapping[tuple[str, str], Sequence[str]]) -> None:
@@ -310,9 +310,16 @@ class FaqIndex:
         return self._reader.read(query, product)
 
     @staticmethod
-    def rank(index: LanguageIndex, text: str, named: set[str], k: int) -> list[FaqMatch]:
-        """One index's k best for this (understood) query, best first; the first few say how
-        many of the query's words they contain (evidence for the gate)."""
+    def rank(
+        index: LanguageIndex,
+        text: str,
+        named: set[str],
+        k: int,
+        among: Container[int] | None = None,
+    ) -> list[FaqMatch]:
+        """One index's k best for this (understood) query, best first, among these entries'
+        positions (None: all); the first few say how many of the query's words they contain
+        (evidence for the gate)."""
         adjust = product_adjustments(index.entries, named)
         return [
             FaqMatch(
@@ -320,15 +327,15 @@ class FaqIndex:
                 min(max(score, 0.0), 1.0),
                 index.explained_words(text, position) if rank < EXPLAINED_RANKS else 0,
             )
-            for rank, (position, score) in enumerate(index.top(text, k, adjust))
+            for rank, (position, score) in enumerate(index.top(text, k, adjust, among))
         ]
 
     def _ranked(self, language: str, text: str, named: set[str], k: int) -> list[FaqMatch]:
         """The k best FAQ entries of `language` and its stand-ins, best first."""
         cards = len(self._cards[language])
         matches = faq_only(self.rank(self._indexes[language], text, named, k + cards))[:k]
-        for index in self._stand_ins[language]:
-            matches.extend(self.rank(index, text, named, k))
+        for stand_in in self._stand_ins[language]:
+            matches.extend(self.rank(stand_in.index, text, named, k, stand_in.among))
         matches.sort(key=lambda match: -match.score)
         return matches[:k]
 

@@ -14,7 +14,7 @@ unlike rank fusion (bench/faq_retrieval.py measures both).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -239,9 +239,14 @@ class LanguageIndex:
         return {entry: self.ranker_scores(prepared, entry) for entry in sorted(entries)}
 
     def top(
-        self, query: str, k: int, adjust: Mapping[int, float] | None = None
+        self,
+        query: str,
+        k: int,
+        adjust: Mapping[int, float] | None = None,
+        among: Container[int] | None = None,
     ) -> list[tuple[int, float]]:
-        """The k best (entry position, score) pairs, best first; `adjust` adds to scores."""
+        """The k best (entry position, score) pairs, best first; `adjust` adds to scores;
+        `among`: only these entry positions (None: all)."""
         prepared = self.prepare(query)
         adjust = adjust or {}
 
@@ -249,7 +254,7 @@ class LanguageIndex:
             score = self.combined(self.ranker_scores(prepared, entry))
             return score * prepared.confidence + adjust.get(entry, 0.0)
 
-        best = top_k(self.posting_lists(prepared), exact, k, adjust)
+        best = top_k(self.posting_lists(prepared), exact, k, adjust, among)
         return [(entry, score) for score, entry in best if score > 0]
 
 

@@ -240,3 +240,20 @@ def test_a_query_read_again_gives_the_same_reading_and_a_set_of_its_own(index: F
     assert index.understand(query, None) == index.understand(query, None) != first
     assert index.understand(query, "other") != index.understand(query, None)
     assert index.understand(query, None)[1].endswith(" thirdparty")
+
+
+def test_stand_ins_search_the_other_languages_index_among_its_entries_without_twin(
+    index: FaqIndex,
+) -> None:
+    """No second index for them: the English index itself, limited to "agenda-google"."""
+    (stand_in,) = index._stand_ins["nl"]  # noqa: SLF001
+    assert stand_in.index is index._indexes["en"]  # noqa: SLF001
+    assert [stand_in.index.entries[n].id for n in stand_in.among] == ["agenda-google"]
+    assert index._stand_ins["en"] == []  # noqa: SLF001  every Dutch entry has an English twin
+    # Asked in Dutch, the English invoice entry (it has a Dutch twin) is no stand-in.
+    ranked = index.ranked("where can I find my invoice google", "nl", limit=5)
+    assert {m.entry.key for m in ranked if m.entry.language == "en"} == {("en", "agenda-google")}
+    # Scored as the English index scores it: the same statistics.
+    query = "agendapro koppelen met google calendar"
+    (found,) = [m for m in index.ranked(query, "nl", limit=5) if m.entry.language == "en"]
+    assert found.score == index.ranked(query, "en", limit=1)[0].score
