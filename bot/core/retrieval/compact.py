@@ -52,7 +52,7 @@ class PairTable(Generic[T]):
         rows: Mapping[str, Mapping[T, float]],
         new_items: Callable[[], MutableSequence[T]],
     ) -> None:
-        self.row_of = {key: row for row, key in enumerate(rows)}
+        self.row_of = dict(zip(rows, shared_numbers(len(rows)), strict=True))
         items = new_items()
         values = array("d")
         offsets = array("q", [0])
@@ -77,6 +77,17 @@ class PairTable(Generic[T]):
             return iter(())
         start, stop = self._offsets[row], self._offsets[row + 1]
         return zip(self._items[start:stop], self._values[start:stop], strict=True)
+
+
+_NUMBERS: list[int] = []  # 0, 1, 2, ...: one int object per number, for every table
+
+
+def shared_numbers(count: int) -> list[int]:
+    """0..count-1 as the int objects every table shares (a number past 256 is a 28-byte object
+    of its own each time it is made; a field's table has up to 100,000 rows)."""
+    if len(_NUMBERS) < count:
+        _NUMBERS.extend(range(len(_NUMBERS), count))
+    return _NUMBERS[:count]
 
 
 def entry_pairs(rows: Mapping[str, Mapping[int, float]]) -> PairTable[int]:
