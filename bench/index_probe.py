@@ -35,26 +35,29 @@ from large_kb import build
 
 from bot.core.knowledge.loader import load_knowledge
 from bot.core.matching import FaqIndex
+from bot.core.matching import faq_index as worker_index
 from bot.core.retrieval.decision import Thresholds
 from bot.core.retrieval.results import FaqMatch
+from bot.storage.calibration_files import CalibrationFiles
 
-Query = tuple[str, str]  # (text, language asked in)
+Query = tuple[str, str, str]  # (text, language asked in, the entry's id)
 
 
 def queries(index: FaqIndex, limit: int) -> list[Query]:
-    """Each entry's question in its language, and shortened with a typo in another one."""
+    """Each entry's question in its language, and shortened with a typo in another one (the
+    entry's id is the right answer of both: its own or its twin's)."""
     found: list[Query] = []
     languages = index.languages
     entries = [e for lang in languages for e in index._faq[lang]][:limit]  # noqa: SLF001
     for entry in entries:
-        found.append((entry.question, entry.language))
+        found.append((entry.question, entry.language, entry.id))
         words = entry.question.split()[:5]
         longest = max(range(len(words)), key=lambda n: len(words[n]), default=0)
         if words and len(words[longest]) > 4:
             word = words[longest]
             words[longest] = word[:2] + word[3] + word[2] + word[4:]  # two letters swapped
         other = next((lang for lang in languages if lang != entry.language), entry.language)
-        found.append((" ".join(words), other))
+        found.append((" ".join(words), other, entry.id))
     return found
 
 
@@ -63,10 +66,11 @@ def matches(found: tuple[FaqMatch, ...]) -> list[list[Any]]:
 
 
 def answers(index: FaqIndex, query: Query) -> dict[str, Any]:
-    text, language = query
+    text, language, expected = query
     result = index.search(text, language)
     return {
         "query": [text, language],
+        "expected": expected,
         "candidates": matches(index.candidates(text, language)),
         "decision": result.decision,
         "language": result.language,
@@ -74,9 +78,13 @@ def answers(index: FaqIndex, query: Query) -> dict[str, Any]:
     }
 
 
-def faq_index(entries: int, folder: Path) -> FaqIndex:
+def faq_index(entries: int, folder: Path, calibrated: Path | None = None) -> FaqIndex:
+    """A fixed gate, or with `calibrated` the calibrated one as a worker has it (the gate
+    files in that folder, calibrated there first if none fits)."""
     source = REPO / "faq_data" if not entries else build(folder, entries)
     kb = load_knowledge(source)
+    if calibrated is not None:
+        return worker_index(kb, calibration_store=CalibrationFiles(calibrated))
     return FaqIndex(
         kb.faq,
         kb.products,
@@ -87,9 +95,9 @@ def faq_index(entries: int, folder: Path) -> FaqIndex:
     )
 
 
-def dump(entries: int, limit: int, path: Path) -> None:
+def dump(entries: int, limit: int, path: Path, calibrated: Path | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        index = faq_index(entries, Path(tmp) / "kb")
+        index = faq_index(entries, Path(tmp) / "kb", calibrated)
     found = [answers(index, query) for query in queries(index, limit)]
     path.write_text(json.dumps(found), encoding="utf-8")
     print(f"{len(found)} queries written to {path}")
@@ -106,6 +114,23 @@ def compare(before: Path, after: Path) -> None:
 
     decided = sum(1 for a, b in zip(old, new, strict=True) if verdict(a) != verdict(b))
     print(f"{len(old)} queries: {differ} answered differently, {decided} decided differently")
+    rows = []
+    for kind, start in (("own language", 0), ("other language, typo", 1)):
+        for name, found in (("before", old[start::2]), ("after", new[start::2])):
+            rows.append([kind, name, *(str(n) for n in right_and_wrong(found))])
+    print_table(["queries", "run", "answered right", "answered wrong", "right one shown"], rows)
+
+
+def right_and_wrong(found: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """(answered with the query's entry, answered with another, the entry among those shown)."""
+    right = wrong = shown = 0
+    for answer in found:
+        ids = [match[1] for match in answer["shown"]]
+        if answer["decision"] == "answer":
+            right += ids[0] == answer["expected"]
+            wrong += ids[0] != answer["expected"]
+        shown += answer["expected"] in ids
+    return right, wrong, shown
 
 
 def cpu(rounds: int) -> None:
@@ -153,6 +178,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=2000, help="generated entries")
     parser.add_argument("--limit", type=int, default=1500, help="entries asked about")
     parser.add_argument("--dump", type=Path, help="write every query's answers here")
+    parser.add_argument("--calibrated", type=Path, help="gate files' folder (--dump)")
     parser.add_argument("--compare", type=Path, nargs=2, metavar=("BEFORE", "AFTER"))
     parser.add_argument("--cpu", action="store_true", help="CPU ms per query, this checkout")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the queries (--cpu)")
@@ -166,7 +192,7 @@ def main() -> None:
     elif args.pairs:
         pairs(args.pairs, args.before, args.rounds)
     elif args.dump:
-        dump(args.entries, args.limit, args.dump)
+        dump(args.entries, args.limit, args.dump, args.calibrated)
     else:
         parser.error("one of --dump, --compare, --cpu, --pairs")
 

@@ -40,6 +40,8 @@ EVIDENCE_FULL = 0.9
 # A word counts as explained evidence when its idf is at least this share of the highest: it is
 # not in most of the knowledge base's entries.
 DISTINCTIVE_IDF = 0.25
+# Prepared queries kept per index (an index is immutable, so a query prepares alike each time).
+PREPARED_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class LanguageIndex:
         self.entries = tuple(entries)
         self.analyzer = Analyzer(language)
         self.weights = weights
+        self._prepared: dict[str, PreparedQuery] = {}  # see `prepare`
         phrasings: list[list[Token]] = []
         owners: list[int] = []
         learned = learned or {}
@@ -166,6 +169,16 @@ class LanguageIndex:
         return terms, words
 
     def prepare(self, query: str) -> PreparedQuery:
+        """The query resolved against this index; the last few are kept (a search asks one
+        index twice: for its stand-ins and for its own language's result)."""
+        found = self._prepared.get(query)
+        if found is None:
+            if len(self._prepared) >= PREPARED_KEPT:
+                self._prepared.clear()
+            found = self._prepared[query] = self._prepare(query)
+        return found
+
+    def _prepare(self, query: str) -> PreparedQuery:
         tokens = self.analyzer.tokens(query)
         terms, words = self.query_terms(tokens)
         firsts = [self.vocabulary.resolve(t)[0][0] for t in tokens]

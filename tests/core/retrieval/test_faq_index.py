@@ -257,3 +257,10 @@ def test_stand_ins_search_the_other_languages_index_among_its_entries_without_tw
     query = "agendapro koppelen met google calendar"
     (found,) = [m for m in index.ranked(query, "nl", limit=5) if m.entry.language == "en"]
     assert found.score == index.ranked(query, "en", limit=1)[0].score
+
+
+def test_a_query_is_prepared_once_per_index_and_alike(index: FaqIndex) -> None:
+    english = index._indexes["en"]  # noqa: SLF001
+    first = english.prepare("reminder emails do not arrive")
+    assert english.prepare("reminder emails do not arrive") is first
+    assert first == english._prepare("reminder emails do not arrive")  # noqa: SLF001
