@@ -93,6 +93,10 @@ class Bm25Field:
             found.append(PostingList(pairs, weight * factor, largest))
         return found
 
+    def terms_of(self, document: int) -> Mapping[str, float]:
+        """The document's terms (those kept, see `max_terms`) and their saturations."""
+        return self._doc_terms[document]
+
     def document_score(self, document: int, factors: Factors) -> float:
         terms = self._doc_terms[document]
         return min(1.0, sum(f * terms.get(t, 0.0) for t, f in factors.items()))

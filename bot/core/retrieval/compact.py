@@ -107,3 +107,14 @@ def shared_by_count(seen: dict[int, float], count: int, value: Callable[[int], f
     if found is None:
         found = seen[count] = value(count)
     return found
+
+
+def consecutive_ranges(owners: Sequence[int], size: int) -> list[range]:
+    """Per owner (0..size-1), its positions in `owners`, where each owner's are consecutive."""
+    found = [range(0)] * size
+    start = 0
+    for position in range(1, len(owners) + 1):
+        if position == len(owners) or owners[position] != owners[start]:
+            found[owners[start]] = range(start, position)
+            start = position
+    return found

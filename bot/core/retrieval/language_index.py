@@ -22,6 +22,7 @@ from bot.core.knowledge.models import FaqEntry, Product
 from bot.core.retrieval.analysis import Analyzer, Token
 from bot.core.retrieval.bm25 import Bm25Field, Factors
 from bot.core.retrieval.chargrams import CharGramIndex
+from bot.core.retrieval.compact import consecutive_ranges
 from bot.core.retrieval.topk import PostingList, top_k
 from bot.core.retrieval.vocabulary import Vocabulary
 
@@ -122,26 +123,22 @@ class LanguageIndex:
         self._phrasings = Bm25Field(phrasing_terms, owners)
         self._joined = Bm25Field(joined, every_entry)
         self._grams = CharGramIndex([[t.surface for t in p] for p in phrasings], owners)
-        self._answers = Bm25Field(
-            [self._index_terms(a) for a in answers], every_entry, max_terms=ANSWER_TERMS
-        )
+        answer_terms = [self._index_terms(a) for a in answers]
+        self._answers = Bm25Field(answer_terms, every_entry, max_terms=ANSWER_TERMS)
         self._metas = Bm25Field([self._index_terms(m) for m in metas], every_entry)
         pairs = [[sys.intern(pair) for pair in _bigrams([t.term for t in p])] for p in phrasings]
         self._bigrams = Bm25Field(pairs, owners)
         # An entry's phrasings are consecutive documents: a range each (a list and its numbers
         # cost four times as much).
-        self._phrasings_of = _consecutive(owners, len(self.entries))
-        # Every term an entry can be found by: how many of a query's words an entry explains.
-        # A tuple (a tenth of a frozenset's memory): it is read for the first few candidates.
-        self.entry_terms: list[tuple[str, ...]] = [
-            tuple(
-                dict.fromkeys(
-                    [*joined[position], *self._index_terms(answers[position]),
-                     *self._index_terms(metas[position])]
-                )
-            )
-            for position in range(len(self.entries))
-        ]  # fmt: skip
+        self._phrasings_of = consecutive_ranges(owners, len(self.entries))
+        # Every term an entry can be found by (how many of a query's words an entry explains):
+        # its joined phrasings', its answer's and its tags' documents hold them, but for the
+        # answer's terms past ANSWER_TERMS, kept here (a tuple of all of them per entry cost
+        # 6 MB at 10,000 entries; read for the first few candidates only).
+        self._more_terms = [
+            tuple(t for t in dict.fromkeys(terms) if not _in_any(t, self._entry_documents(n)))
+            for n, terms in enumerate(answer_terms)
+        ]
 
     def _index_terms(self, tokens: Sequence[Token]) -> list[str]:
         terms: list[str] = []
@@ -234,7 +231,26 @@ class LanguageIndex:
     def explained_words(self, query: str, entry: int) -> int:
         """How many of the query's distinctive words the entry contains (any field). Words most
         entries of this knowledge base share ("plugin", "update") explain nothing."""
-        return explained(self.distinctive(query), self.entry_terms[entry])
+        return explained(self.distinctive(query), self.entry_terms_of(entry))
+
+    def entry_terms_of(self, entry: int) -> Container[str]:
+        """Every term the entry can be found by."""
+        return _AnyOf((*self._entry_documents(entry), self._more_terms[entry]))
+
+    @property
+    def entry_terms(self) -> list[tuple[str, ...]]:
+        """Every entry's terms, sorted (built when asked: for calibration)."""
+        return [
+            tuple(sorted({t for terms in self._entry_documents(n) for t in terms}.union(more)))
+            for n, more in enumerate(self._more_terms)
+        ]
+
+    def _entry_documents(self, entry: int) -> tuple[Mapping[str, float], ...]:
+        return (
+            self._joined.terms_of(entry),
+            self._answers.terms_of(entry),
+            self._metas.terms_of(entry),
+        )
 
     def distinctive(self, query: str) -> tuple[tuple[str, ...], ...]:
         """Per query word, the index terms it stands for that are distinctive (see
@@ -271,7 +287,23 @@ class LanguageIndex:
         return [(entry, score) for score, entry in best if score > 0]
 
 
-def explained(distinctive: Sequence[Sequence[str]], entry_terms: Sequence[str]) -> int:
+class _AnyOf:
+    """Membership in any of some containers."""
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: Sequence[Container[str]]) -> None:
+        self._parts = parts
+
+    def __contains__(self, term: object) -> bool:
+        return _in_any(term, self._parts)
+
+
+def _in_any(term: object, parts: Sequence[Container[str]]) -> bool:
+    return any(term in part for part in parts)
+
+
+def explained(distinctive: Sequence[Sequence[str]], entry_terms: Container[str]) -> int:
     """How many query words (their distinctive terms, `LanguageIndex.distinctive`) an entry
     with these terms contains."""
     return sum(1 for terms in distinctive if any(term in entry_terms for term in terms))
@@ -303,17 +335,6 @@ def _interned(tokens: list[Token]) -> list[Token]:
     """The tokens with shared strings: an index then holds each word and term once, not once
     per use (a tenth of a large index's memory)."""
     return [Token(sys.intern(t.surface), sys.intern(t.term)) for t in tokens]
-
-
-def _consecutive(owners: Sequence[int], size: int) -> list[range]:
-    """Per owner (0..size-1), its positions in `owners`, where each owner's are consecutive."""
-    found = [range(0)] * size
-    start = 0
-    for position in range(1, len(owners) + 1):
-        if position == len(owners) or owners[position] != owners[start]:
-            found[owners[start]] = range(start, position)
-            start = position
-    return found
 
 
 def _meta_words(entry: FaqEntry, products: Mapping[str, Product]) -> list[str]:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from bot.core.retrieval.bm25 import Bm25Field
-from bot.core.retrieval.compact import entry_pairs, shared_numbers, word_pairs
-from bot.core.retrieval.language_index import _consecutive
+from bot.core.retrieval.compact import (
+    consecutive_ranges,
+    entry_pairs,
+    shared_numbers,
+    word_pairs,
+)
 
 
 def test_entry_pairs_keep_each_keys_pairs_in_order_with_the_largest_value() -> None:
@@ -46,5 +50,5 @@ def test_tables_share_their_row_numbers() -> None:
 
 
 def test_an_entrys_phrasings_are_a_range_of_documents() -> None:
-    assert _consecutive([0, 0, 1, 2, 2, 2], 3) == [range(0, 2), range(2, 3), range(3, 6)]
-    assert _consecutive([], 0) == []
+    assert consecutive_ranges([0, 0, 1, 2, 2, 2], 3) == [range(0, 2), range(2, 3), range(3, 6)]
+    assert consecutive_ranges([], 0) == []

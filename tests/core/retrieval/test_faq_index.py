@@ -8,6 +8,7 @@ import pytest
 
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
 from bot.core.matching import FaqIndex, Thresholds
+from bot.core.retrieval.language_index import ANSWER_TERMS, LanguageIndex
 
 PRODUCTS = {
     "agendapro": Product("agendapro", "AgendaPro", aliases=("Agenda Pro",)),
@@ -264,3 +265,15 @@ def test_a_query_is_prepared_once_per_index_and_alike(index: FaqIndex) -> None:
     first = english.prepare("reminder emails do not arrive")
     assert english.prepare("reminder emails do not arrive") is first
     assert first == english._prepare("reminder emails do not arrive")  # noqa: SLF001
+
+
+def test_an_entry_contains_its_answers_terms_past_those_its_answer_field_keeps() -> None:
+    words = [f"{a}{b}woord" for a in "bcdfghjklm" for b in "aeiou"]  # 50 distinct words
+    long_answer = entry("long", "nl", "Waar vind ik de instellingen?", " ".join(words))
+    index = LanguageIndex("nl", [long_answer, *ENTRIES[:2]], PRODUCTS)
+    terms = [index.analyzer.term(word) for word in words]
+    kept = index._answers.terms_of(0)  # noqa: SLF001
+    assert len(kept) == ANSWER_TERMS and not all(term in kept for term in terms)
+    assert all(term in index.entry_terms_of(0) for term in terms)
+    assert "factuur" not in index.entry_terms_of(0)
+    assert set(index.entry_terms[0]) >= set(terms)
