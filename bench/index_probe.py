@@ -35,7 +35,7 @@ from large_kb import build
 
 from bot.core.knowledge.loader import load_knowledge
 from bot.core.matching import FaqIndex
-from bot.core.matching import faq_index as worker_index
+from bot.core.matching import faq_index as faq_index_of
 from bot.core.retrieval.decision import Thresholds
 from bot.core.retrieval.results import FaqMatch
 from bot.storage.calibration_files import CalibrationFiles
@@ -84,15 +84,8 @@ def faq_index(entries: int, folder: Path, calibrated: Path | None = None) -> Faq
     source = REPO / "faq_data" if not entries else build(folder, entries)
     kb = load_knowledge(source)
     if calibrated is not None:
-        return worker_index(kb, calibration_store=CalibrationFiles(calibrated))
-    return FaqIndex(
-        kb.faq,
-        kb.products,
-        kb.policy.languages,
-        third_party=kb.third_party,
-        cards=kb.route_cards,
-        thresholds=Thresholds(),
-    )
+        return faq_index_of(kb, calibration_store=CalibrationFiles(calibrated))
+    return faq_index_of(kb, thresholds=Thresholds())
 
 
 def dump(entries: int, limit: int, path: Path, calibrated: Path | None) -> None:
@@ -114,6 +107,8 @@ def compare(before: Path, after: Path) -> None:
 
     decided = sum(1 for a, b in zip(old, new, strict=True) if verdict(a) != verdict(b))
     print(f"{len(old)} queries: {differ} answered differently, {decided} decided differently")
+    engine = sum(1 for a, b in zip(old, new, strict=True) if a["candidates"] != b["candidates"])
+    print(f"the engine's candidates (one language's index, no stand-ins): {engine} differ")
     rows = []
     for kind, start in (("own language", 0), ("other language, typo", 1)):
         for name, found in (("before", old[start::2]), ("after", new[start::2])):

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator, Mapping, MutableSequence, Sequen
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def one_float(seen: dict[float, float], value: float) -> float:
@@ -117,4 +119,15 @@ def consecutive_ranges(owners: Sequence[int], size: int) -> list[range]:
         if position == len(owners) or owners[position] != owners[start]:
             found[owners[start]] = range(start, position)
             start = position
+    return found
+
+
+def remembered(cache: dict[K, V], key: K, limit: int, compute: Callable[[K], V]) -> V:
+    """`compute(key)`, kept in `cache` (emptied when it holds `limit`): for what an immutable
+    index computes alike each time it is asked."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= limit:
+            cache.clear()
+        found = cache[key] = compute(key)
     return found

@@ -22,7 +22,7 @@ from bot.core.knowledge.models import FaqEntry, Product
 from bot.core.retrieval.analysis import Analyzer, Token
 from bot.core.retrieval.bm25 import Bm25Field, Factors
 from bot.core.retrieval.chargrams import CharGramIndex
-from bot.core.retrieval.compact import consecutive_ranges
+from bot.core.retrieval.compact import consecutive_ranges, remembered
 from bot.core.retrieval.topk import PostingList, top_k
 from bot.core.retrieval.vocabulary import Vocabulary
 
@@ -168,12 +168,7 @@ class LanguageIndex:
     def prepare(self, query: str) -> PreparedQuery:
         """The query resolved against this index; the last few are kept (a search asks one
         index twice: for its stand-ins and for its own language's result)."""
-        found = self._prepared.get(query)
-        if found is None:
-            if len(self._prepared) >= PREPARED_KEPT:
-                self._prepared.clear()
-            found = self._prepared[query] = self._prepare(query)
-        return found
+        return remembered(self._prepared, query, PREPARED_KEPT, self._prepare)
 
     def _prepare(self, query: str) -> PreparedQuery:
         tokens = self.analyzer.tokens(query)
