@@ -37,7 +37,13 @@ from bot.core.retrieval.learned import StandIn, WordIndexes
 from bot.core.retrieval.meaning import MeaningIndex
 from bot.core.retrieval.products import ProductMentions, product_adjustments
 from bot.core.retrieval.query_reading import QueryReader
-from bot.core.retrieval.results import FaqMatch, FaqResult, decides_better, faq_only
+from bot.core.retrieval.results import (
+    FaqMatch,
+    FaqResult,
+    decides_better,
+    faq_only,
+    shows_more,
+)
 from bot.core.retrieval.semantic import SemanticScorer
 
 log = logging.getLogger(__name__)
@@ -259,10 +265,11 @@ class FaqIndex:
             if other == first:
                 continue
             # The customer may write in one language about an entry in another: the other
-            # language's result wins when it decides better, or as well with a higher score.
+            # language's result wins when it decides better, or as well with a higher score, or
+            # as well as the customer's best match that is a stand-in of it (`shows_more`).
             ranked = faq_only(self.rank(self._indexes[other], text, named, k + 20))
             fallback = self._result(ranked[:k], other, limit)
-            if decides_better(fallback, result):
+            if decides_better(fallback, result) or shows_more(fallback, result):
                 result = fallback
         if result.decision == "none" and self.meaning is not None:
             result = self._by_meaning(query, first, product, limit) or result

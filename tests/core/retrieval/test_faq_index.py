@@ -9,6 +9,7 @@ import pytest
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
 from bot.core.matching import FaqIndex, Thresholds
 from bot.core.retrieval.language_index import ANSWER_TERMS, LanguageIndex
+from bot.core.retrieval.results import FaqMatch, FaqResult, shows_more
 
 PRODUCTS = {
     "agendapro": Product("agendapro", "AgendaPro", aliases=("Agenda Pro",)),
@@ -277,3 +278,26 @@ def test_an_entry_contains_its_answers_terms_past_those_its_answer_field_keeps()
     assert all(term in index.entry_terms_of(0) for term in terms)
     assert "factuur" not in index.entry_terms_of(0)
     assert set(index.entry_terms[0]) >= set(terms)
+
+
+def test_a_stand_in_best_gives_way_to_its_languages_own_ranking(index: FaqIndex) -> None:
+    """Asked in Dutch, an English stand-in is the best match: the English index's own result
+    (a tie of the same decision and score) shows English entries with a Dutch twin as well."""
+    result = index.search("agendapro google agenda appointments reminder", "nl")
+    assert result.best is not None and result.best.entry.key == ("en", "agenda-google")
+    assert [m.entry.key for m in result.matches[:2]] == [
+        ("en", "agenda-google"),
+        ("en", "agenda-reminders"),
+    ]
+    assert result.language == "en"
+
+
+def test_a_tie_keeps_the_customers_own_best_entry() -> None:
+    dutch, english = ENTRIES[0], ENTRIES[1]
+    own = FaqResult("suggest", (FaqMatch(dutch, 0.5),), "nl")
+    stand_in = FaqResult("suggest", (FaqMatch(english, 0.5), FaqMatch(dutch, 0.4)), "en")
+    other = FaqResult("suggest", (FaqMatch(english, 0.5),), "en")
+    assert not shows_more(other, own)
+    assert shows_more(other, stand_in)
+    assert not shows_more(FaqResult("answer", other.matches, "en"), stand_in)
+    assert not shows_more(FaqResult("suggest", (FaqMatch(english, 0.45),), "en"), stand_in)
