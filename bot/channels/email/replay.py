@@ -31,7 +31,6 @@ from bot.mail.message import InboundMail, parse_message
 from bot.mail.quotes import extract_reply
 from bot.mail.settings import ATTACHMENT_LIMIT, EmailSettings
 from bot.storage.db import Database
-from bot.storage.migrate import upgrade
 
 NOT_A_MESSAGE = "not an RFC 5322 message: no header fields"
 _HEADERS = BytesHeaderParser(policy=compat32)
@@ -80,6 +79,8 @@ class ReplayClock:
 
 def in_memory_database() -> Database:
     """A private SQLite database in memory, one connection shared (StaticPool), migrated."""
+    from bot.storage.migrate import upgrade  # noqa: PLC0415  Alembic: not in a worker
+
     db = Database("sqlite://", poolclass=StaticPool)
     upgrade(db)
     return db
