@@ -32,7 +32,6 @@ from bot.mail.settings import EmailSettings
 from bot.semantic import build_semantic
 from bot.storage.calibration_files import CalibrationFiles
 from bot.storage.db import Database
-from bot.storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +66,9 @@ def create_app(config: Config | None = None, *, migrate: bool = True) -> Flask:
 def build_runtime(config: Config, *, migrate: bool = True) -> Runtime:
     db = Database(config.sqlalchemy_url)
     if migrate:
+        # Here, not at the top: Alembic (and Mako, Pygments) is 11 MB a worker never uses.
+        from bot.storage.migrate import upgrade  # noqa: PLC0415
+
         upgrade(db)
     kb = load_knowledge(config.data_dir)
     for problem in kb.problems:

@@ -17,8 +17,10 @@ def faq_index(
     *,
     semantic: SemanticScorer | None = None,
     calibration_store: CalibrationStore | None = None,
+    thresholds: Thresholds | None = None,
 ) -> FaqIndex:
-    """The knowledge base's FAQ entries and route cards, indexed as a worker serves them."""
+    """The knowledge base's FAQ entries and route cards, indexed as a worker serves them
+    (`thresholds`: a fixed gate instead of the calibrated one, for benchmarks)."""
     return FaqIndex(
         kb.faq,
         kb.products,
@@ -27,4 +29,5 @@ def faq_index(
         cards=kb.route_cards,
         semantic=semantic,
         calibration_store=calibration_store,
+        thresholds=thresholds,
     )

@@ -35,15 +35,14 @@ class Bm25Field:
     ) -> None:
         """`max_terms` keeps only each document's most distinctive terms (static pruning):
         long answers then stop putting every entry on the postings of common words."""
-        self.owners = tuple(owners)
         lengths = [len(doc) for doc in documents]
         average = max(sum(lengths) / len(lengths), 1.0) if lengths else 1.0
         counts = [Counter(doc) for doc in documents]
         entries_with: dict[str, set[int]] = {}
         for index, tf in enumerate(counts):
             for term in tf:
-                entries_with.setdefault(term, set()).add(self.owners[index])
-        entries = len(set(self.owners)) or 1
+                entries_with.setdefault(term, set()).add(owners[index])
+        entries = len(set(owners)) or 1
 
         def idf(df: int) -> float:
             return math.log(1 + (entries - df + 0.5) / (df + 0.5))
@@ -63,7 +62,7 @@ class Bm25Field:
                 kept = sorted(saturations, key=lambda t: -saturations[t] * self._idf[t])
                 saturations = {t: saturations[t] for t in kept[:max_terms]}
             doc_terms.append(saturations)
-            owner = self.owners[index]
+            owner = owners[index]
             for term, saturation in saturations.items():
                 per_owner = best.setdefault(term, {})
                 per_owner[owner] = max(per_owner.get(owner, 0.0), saturation)
@@ -93,6 +92,10 @@ class Bm25Field:
             pairs, largest = self._postings.posting(term)
             found.append(PostingList(pairs, weight * factor, largest))
         return found
+
+    def terms_of(self, document: int) -> Mapping[str, float]:
+        """The document's terms (those kept, see `max_terms`) and their saturations."""
+        return self._doc_terms[document]
 
     def document_score(self, document: int, factors: Factors) -> float:
         terms = self._doc_terms[document]

@@ -13,7 +13,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
-from bot.core.retrieval.compact import entry_pairs, one_float, shared_by_count, word_pairs
+from bot.core.retrieval.compact import (
+    entry_pairs,
+    one_float,
+    remembered,
+    shared_by_count,
+    word_pairs,
+)
 from bot.core.retrieval.topk import PostingList
 
 GRAM_SIZES = (3, 4, 5)
@@ -124,12 +130,8 @@ class CharGramIndex:
 
     def _similar_words(self, query_word: str) -> dict[str, float]:
         """Index words whose gram vector is close to the query word's, with their dot product."""
-        cached = self._similar_cache.get(query_word)
-        if cached is None:
-            if len(self._similar_cache) >= SIMILAR_CACHE_SIZE:
-                self._similar_cache.clear()
-            cached = self._similar_cache[query_word] = self._find_similar_words(query_word)
-        return cached
+        cache, size = self._similar_cache, SIMILAR_CACHE_SIZE
+        return remembered(cache, query_word, size, self._find_similar_words)
 
     def _find_similar_words(self, query_word: str) -> dict[str, float]:
         grams = word_grams(query_word)

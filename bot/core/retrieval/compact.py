@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator, Mapping, MutableSequence, Sequen
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def one_float(seen: dict[float, float], value: float) -> float:
@@ -52,7 +54,7 @@ class PairTable(Generic[T]):
         rows: Mapping[str, Mapping[T, float]],
         new_items: Callable[[], MutableSequence[T]],
     ) -> None:
-        self.row_of = {key: row for row, key in enumerate(rows)}
+        self.row_of = dict(zip(rows, shared_numbers(len(rows)), strict=True))
         items = new_items()
         values = array("d")
         offsets = array("q", [0])
@@ -79,6 +81,17 @@ class PairTable(Generic[T]):
         return zip(self._items[start:stop], self._values[start:stop], strict=True)
 
 
+_NUMBERS: list[int] = []  # 0, 1, 2, ...: one int object per number, for every table
+
+
+def shared_numbers(count: int) -> list[int]:
+    """0..count-1 as the int objects every table shares (a number past 256 is a 28-byte object
+    of its own each time it is made; a field's table has up to 100,000 rows)."""
+    if len(_NUMBERS) < count:
+        _NUMBERS.extend(range(len(_NUMBERS), count))
+    return _NUMBERS[:count]
+
+
 def entry_pairs(rows: Mapping[str, Mapping[int, float]]) -> PairTable[int]:
     """Key -> (entry number, value) pairs; entry numbers as 32-bit integers."""
     return PairTable(rows, lambda: array("i"))
@@ -95,4 +108,26 @@ def shared_by_count(seen: dict[int, float], count: int, value: Callable[[int], f
     found = seen.get(count)
     if found is None:
         found = seen[count] = value(count)
+    return found
+
+
+def consecutive_ranges(owners: Sequence[int], size: int) -> list[range]:
+    """Per owner (0..size-1), its positions in `owners`, where each owner's are consecutive."""
+    found = [range(0)] * size
+    start = 0
+    for position in range(1, len(owners) + 1):
+        if position == len(owners) or owners[position] != owners[start]:
+            found[owners[start]] = range(start, position)
+            start = position
+    return found
+
+
+def remembered(cache: dict[K, V], key: K, limit: int, compute: Callable[[K], V]) -> V:
+    """`compute(key)`, kept in `cache` (emptied when it holds `limit`): for what an immutable
+    index computes alike each time it is asked."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= limit:
+            cache.clear()
+        found = cache[key] = compute(key)
     return found

@@ -9,7 +9,7 @@ analysis. `search` (the FAQ search box, `supportbot ask`) returns FAQ entries on
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from functools import partial
 
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
@@ -34,11 +34,17 @@ from bot.core.retrieval.language_index import (
     explained,
     fold_explainer,
 )
-from bot.core.retrieval.learned import WordIndexes
+from bot.core.retrieval.learned import StandIn, WordIndexes
 from bot.core.retrieval.meaning import MeaningIndex
 from bot.core.retrieval.products import ProductMentions, product_adjustments
 from bot.core.retrieval.query_reading import QueryReader
-from bot.core.retrieval.results import FaqMatch, FaqResult, decides_better, faq_only
+from bot.core.retrieval.results import (
+    FaqMatch,
+    FaqResult,
+    decides_better,
+    faq_only,
+    shows_more,
+)
 from bot.core.retrieval.semantic import SemanticScorer
 
 log = logging.getLogger(__name__)
@@ -108,7 +114,7 @@ class FaqIndex:
         return self._words.indexes
 
     @property
-    def _stand_ins(self) -> dict[str, list[LanguageIndex]]:
+    def _stand_ins(self) -> dict[str, list[StandIn]]:
         return self._words.stand_ins
 
     def learn(self, phrasings: Mapping[tuple[str, str], Sequence[str]]) -> None:
@@ -260,10 +266,11 @@ class FaqIndex:
             if other == first:
                 continue
             # The customer may write in one language about an entry in another: the other
-            # language's result wins when it decides better, or as well with a higher score.
+            # language's result wins when it decides better, or as well with a higher score, or
+            # as well as the customer's best match that is a stand-in of it (`shows_more`).
             ranked = faq_only(self.rank(self._indexes[other], text, named, k + 20))
             fallback = self._result(ranked[:k], other, limit)
-            if decides_better(fallback, result):
+            if decides_better(fallback, result) or shows_more(fallback, result):
                 result = fallback
         if result.decision == "none" and self.meaning is not None:
             result = self._by_meaning(query, first, product, limit) or result
@@ -311,18 +318,25 @@ class FaqIndex:
         return self._reader.read(query, product)
 
     @staticmethod
-    def rank(index: LanguageIndex, text: str, named: set[str], k: int) -> list[FaqMatch]:
-        """One index's k best for this (understood) query, best first; the first few say how
-        many of the query's words they contain (evidence for the gate)."""
+    def rank(
+        index: LanguageIndex,
+        text: str,
+        named: set[str],
+        k: int,
+        among: Container[int] | None = None,
+    ) -> list[FaqMatch]:
+        """One index's k best for this (understood) query, best first, among these entries'
+        positions (None: all); the first few say how many of the query's words they contain
+        (evidence for the gate)."""
         adjust = product_adjustments(index.entries, named)
-        best = index.top(text, k, adjust)
+        best = index.top(text, k, adjust, among)
         # The query's distinctive words, read once for the first few (`explained_words` each).
         distinctive = index.distinctive(text) if best else ()
         return [
             FaqMatch(
                 index.entries[position],
                 min(max(score, 0.0), 1.0),
-                explained(distinctive, index.entry_terms[position])
+                explained(distinctive, index.entry_terms_of(position))
                 if rank < EXPLAINED_RANKS
                 else 0,
             )
@@ -333,8 +347,8 @@ class FaqIndex:
         """The k best FAQ entries of `language` and its stand-ins, best first."""
         cards = len(self._cards[language])
         matches = faq_only(self.rank(self._indexes[language], text, named, k + cards))[:k]
-        for index in self._stand_ins[language]:
-            matches.extend(self.rank(index, text, named, k))
+        for stand_in in self._stand_ins[language]:
+            matches.extend(self.rank(stand_in.index, text, named, k, stand_in.among))
         matches.sort(key=lambda match: -match.score)
         return matches[:k]
 

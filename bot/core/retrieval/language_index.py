@@ -14,7 +14,7 @@ unlike rank fusion (bench/faq_retrieval.py measures both).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -22,6 +22,7 @@ from bot.core.knowledge.models import FaqEntry, Product
 from bot.core.retrieval.analysis import Analyzer, Token
 from bot.core.retrieval.bm25 import Bm25Field, Factors
 from bot.core.retrieval.chargrams import CharGramIndex
+from bot.core.retrieval.compact import consecutive_ranges, remembered
 from bot.core.retrieval.topk import PostingList, top_k
 from bot.core.retrieval.vocabulary import Vocabulary
 
@@ -40,6 +41,8 @@ EVIDENCE_FULL = 0.9
 # A word counts as explained evidence when its idf is at least this share of the highest: it is
 # not in most of the knowledge base's entries.
 DISTINCTIVE_IDF = 0.25
+# Prepared queries kept per index (an index is immutable, so a query prepares alike each time).
+PREPARED_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class LanguageIndex:
         self.entries = tuple(entries)
         self.analyzer = Analyzer(language)
         self.weights = weights
+        self._prepared: dict[str, PreparedQuery] = {}  # see `prepare`
         phrasings: list[list[Token]] = []
         owners: list[int] = []
         learned = learned or {}
@@ -119,26 +123,22 @@ class LanguageIndex:
         self._phrasings = Bm25Field(phrasing_terms, owners)
         self._joined = Bm25Field(joined, every_entry)
         self._grams = CharGramIndex([[t.surface for t in p] for p in phrasings], owners)
-        self._answers = Bm25Field(
-            [self._index_terms(a) for a in answers], every_entry, max_terms=ANSWER_TERMS
-        )
+        answer_terms = [self._index_terms(a) for a in answers]
+        self._answers = Bm25Field(answer_terms, every_entry, max_terms=ANSWER_TERMS)
         self._metas = Bm25Field([self._index_terms(m) for m in metas], every_entry)
         pairs = [[sys.intern(pair) for pair in _bigrams([t.term for t in p])] for p in phrasings]
         self._bigrams = Bm25Field(pairs, owners)
-        self._phrasings_of: list[list[int]] = [[] for _ in self.entries]
-        for document, owner in enumerate(owners):
-            self._phrasings_of[owner].append(document)
-        # Every term an entry can be found by: how many of a query's words an entry explains.
-        # A tuple (a tenth of a frozenset's memory): it is read for the first few candidates.
-        self.entry_terms: list[tuple[str, ...]] = [
-            tuple(
-                dict.fromkeys(
-                    [*joined[position], *self._index_terms(answers[position]),
-                     *self._index_terms(metas[position])]
-                )
-            )
-            for position in range(len(self.entries))
-        ]  # fmt: skip
+        # An entry's phrasings are consecutive documents: a range each (a list and its numbers
+        # cost four times as much).
+        self._phrasings_of = consecutive_ranges(owners, len(self.entries))
+        # Every term an entry can be found by (how many of a query's words an entry explains):
+        # its joined phrasings', its answer's and its tags' documents hold them, but for the
+        # answer's terms past ANSWER_TERMS, kept here (a tuple of all of them per entry cost
+        # 6 MB at 10,000 entries; read for the first few candidates only).
+        self._more_terms = [
+            tuple(t for t in dict.fromkeys(terms) if not _in_any(t, self._entry_documents(n)))
+            for n, terms in enumerate(answer_terms)
+        ]
 
     def _index_terms(self, tokens: Sequence[Token]) -> list[str]:
         terms: list[str] = []
@@ -166,6 +166,11 @@ class LanguageIndex:
         return terms, words
 
     def prepare(self, query: str) -> PreparedQuery:
+        """The query resolved against this index; the last few are kept (a search asks one
+        index twice: for its stand-ins and for its own language's result)."""
+        return remembered(self._prepared, query, PREPARED_KEPT, self._prepare)
+
+    def _prepare(self, query: str) -> PreparedQuery:
         tokens = self.analyzer.tokens(query)
         terms, words = self.query_terms(tokens)
         firsts = [self.vocabulary.resolve(t)[0][0] for t in tokens]
@@ -221,7 +226,26 @@ class LanguageIndex:
     def explained_words(self, query: str, entry: int) -> int:
         """How many of the query's distinctive words the entry contains (any field). Words most
         entries of this knowledge base share ("plugin", "update") explain nothing."""
-        return explained(self.distinctive(query), self.entry_terms[entry])
+        return explained(self.distinctive(query), self.entry_terms_of(entry))
+
+    def entry_terms_of(self, entry: int) -> Container[str]:
+        """Every term the entry can be found by."""
+        return _AnyOf((*self._entry_documents(entry), self._more_terms[entry]))
+
+    @property
+    def entry_terms(self) -> list[tuple[str, ...]]:
+        """Every entry's terms, sorted (built when asked: for calibration)."""
+        return [
+            tuple(sorted({t for terms in self._entry_documents(n) for t in terms}.union(more)))
+            for n, more in enumerate(self._more_terms)
+        ]
+
+    def _entry_documents(self, entry: int) -> tuple[Mapping[str, float], ...]:
+        return (
+            self._joined.terms_of(entry),
+            self._answers.terms_of(entry),
+            self._metas.terms_of(entry),
+        )
 
     def distinctive(self, query: str) -> tuple[tuple[str, ...], ...]:
         """Per query word, the index terms it stands for that are distinctive (see
@@ -239,9 +263,14 @@ class LanguageIndex:
         return {entry: self.ranker_scores(prepared, entry) for entry in sorted(entries)}
 
     def top(
-        self, query: str, k: int, adjust: Mapping[int, float] | None = None
+        self,
+        query: str,
+        k: int,
+        adjust: Mapping[int, float] | None = None,
+        among: Container[int] | None = None,
     ) -> list[tuple[int, float]]:
-        """The k best (entry position, score) pairs, best first; `adjust` adds to scores."""
+        """The k best (entry position, score) pairs, best first; `adjust` adds to scores;
+        `among`: only these entry positions (None: all)."""
         prepared = self.prepare(query)
         adjust = adjust or {}
 
@@ -249,11 +278,27 @@ class LanguageIndex:
             score = self.combined(self.ranker_scores(prepared, entry))
             return score * prepared.confidence + adjust.get(entry, 0.0)
 
-        best = top_k(self.posting_lists(prepared), exact, k, adjust)
+        best = top_k(self.posting_lists(prepared), exact, k, adjust, among)
         return [(entry, score) for score, entry in best if score > 0]
 
 
-def explained(distinctive: Sequence[Sequence[str]], entry_terms: Sequence[str]) -> int:
+class _AnyOf:
+    """Membership in any of some containers."""
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: Sequence[Container[str]]) -> None:
+        self._parts = parts
+
+    def __contains__(self, term: object) -> bool:
+        return _in_any(term, self._parts)
+
+
+def _in_any(term: object, parts: Sequence[Container[str]]) -> bool:
+    return any(term in part for part in parts)
+
+
+def explained(distinctive: Sequence[Sequence[str]], entry_terms: Container[str]) -> int:
     """How many query words (their distinctive terms, `LanguageIndex.distinctive`) an entry
     with these terms contains."""
     return sum(1 for terms in distinctive if any(term in entry_terms for term in terms))

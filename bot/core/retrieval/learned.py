@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from bot.core.knowledge.models import FaqEntry, Product
 from bot.core.retrieval.language_index import LanguageIndex, RankerScores
@@ -38,21 +39,30 @@ def language_indexes(
     }
 
 
+@dataclass(frozen=True)
+class StandIn:
+    """Entries that exist only in another language ("stand-ins"), so that a Dutch question still
+    finds an entry written only in English (e.g. from a readme): that language's own index,
+    searched among these entries only (`among`, their positions in it)."""
+
+    index: LanguageIndex
+    among: frozenset[int]
+
+
 def stand_ins(
     faq: Mapping[str, Sequence[FaqEntry]],
     language: str,
-    products: Mapping[str, Product],
-    weights: RankerScores,
-    learned: Taught,
-) -> list[LanguageIndex]:
-    """Indexes of the entries that exist only in other languages ("stand-ins"), so that a
-    Dutch question still finds an entry written only in English (e.g. from a readme)."""
+    indexes: Mapping[str, LanguageIndex],
+) -> list[StandIn]:
+    """The stand-ins of `language`, one per other language that has any. The other language's
+    index is shared, not built again for them: its statistics (idf, average lengths) count its
+    whole knowledge base and its route cards."""
     own_ids = {entry.id for entry in faq[language]}
-    found: list[LanguageIndex] = []
+    found: list[StandIn] = []
     for other, entries in faq.items():
-        missing = [entry for entry in entries if entry.id not in own_ids]
-        if other != language and missing:
-            found.append(LanguageIndex(other, missing, products, weights, learned))
+        among = frozenset(n for n, entry in enumerate(entries) if entry.id not in own_ids)
+        if other != language and among:
+            found.append(StandIn(indexes[other], among))  # its FAQ entries come first
     return found
 
 
@@ -78,8 +88,8 @@ class WordIndexes:
         found = (self.faq, self.cards, languages, self.products, self.weights, self.learned)
         return language_indexes(*found)
 
-    def _stand_ins(self, language: str) -> list[LanguageIndex]:
-        return stand_ins(self.faq, language, self.products, self.weights, self.learned)
+    def _stand_ins(self, language: str) -> list[StandIn]:
+        return stand_ins(self.faq, language, self.indexes)
 
     def learn(self, phrasings: Mapping[tuple[str, str], Sequence[str]]) -> None:
         entries = (entry for found in self.faq.values() for entry in found)

@@ -50,6 +50,17 @@ def decides_better(candidate: FaqResult, current: FaqResult) -> bool:
     return current.best is None or candidate.best.score > current.best.score
 
 
+def shows_more(candidate: FaqResult, current: FaqResult) -> bool:
+    """Another language's result replaces the customer's that it decides as well as, when the
+    customer's best match is one of that language's entries (a stand-in) scoring no higher:
+    that language's own ranking is the same search, its entries with a twin included (a stand-in
+    is an entry without one)."""
+    if candidate.best is None or current.best is None or candidate.decision != current.decision:
+        return False
+    lead = current.best
+    return lead.entry.language == candidate.language and candidate.best.score >= lead.score
+
+
 def faq_only(matches: Sequence[FaqMatch]) -> list[FaqMatch]:
     """The FAQ entries among matches (no policy route cards)."""
     return [match for match in matches if match.entry.kind == "faq"]

@@ -11,7 +11,7 @@ plugins) have low ceilings, so a query costs about the postings of its rare word
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -38,10 +38,15 @@ Scored = list[tuple[float, int]]
 MAX_EXACT = 16
 
 
-def _add(bounds: dict[int, float], plist: PostingList) -> None:
+def _add(bounds: dict[int, float], plist: PostingList, among: Container[int] | None) -> None:
     weight = plist.weight
+    if among is None:
+        for entry, value in plist.postings:
+            bounds[entry] = bounds.get(entry, 0.0) + weight * value
+        return
     for entry, value in plist.postings:
-        bounds[entry] = bounds.get(entry, 0.0) + weight * value
+        if entry in among:
+            bounds[entry] = bounds.get(entry, 0.0) + weight * value
 
 
 def _score_in_order(
@@ -60,12 +65,16 @@ def _score_in_order(
 
 
 def _threshold(
-    lists: Sequence[PostingList], exact: Callable[[int], float], k: int, scored: dict[int, float]
+    lists: Sequence[PostingList],
+    exact: Callable[[int], float],
+    k: int,
+    scored: dict[int, float],
+    among: Container[int] | None,
 ) -> float:
     """A first k-th best score, from the entries of the lists with the highest ceilings."""
     seeds: dict[int, float] = {}
     for plist in reversed(lists):
-        _add(seeds, plist)
+        _add(seeds, plist, among)
         if len(seeds) >= k:
             break
     for entry, _ in heapq.nlargest(2 * k, seeds.items(), key=itemgetter(1)):
@@ -79,18 +88,23 @@ def top_k(
     exact: Callable[[int], float],
     k: int,
     adjust: Mapping[int, float] | None = None,
+    among: Container[int] | None = None,
 ) -> Scored:
-    """The k best (score, entry) pairs, best first. `exact(entry)` must include `adjust`."""
+    """The k best (score, entry) pairs, best first. `exact(entry)` must include `adjust`.
+    `among`: only these entries are candidates (None: all); a list's ceiling, the largest
+    value over all its entries, stays a bound for the others."""
     adjust = adjust or {}
+    if among is not None:
+        adjust = {e: value for e, value in adjust.items() if e in among}
     lists = sorted((p for p in lists if p.postings and p.weight > 0), key=lambda p: p.ceiling)
     scored: dict[int, float] = {}
-    floor = _threshold(lists, exact, k, scored)
+    floor = _threshold(lists, exact, k, scored, among)
     slack, skipped = 0.0, 0
     while skipped < len(lists) and slack + lists[skipped].ceiling < floor:
         slack += lists[skipped].ceiling
         skipped += 1
     bounds: dict[int, float] = dict.fromkeys(adjust, 0.0)
     for plist in lists[skipped:]:
-        _add(bounds, plist)
+        _add(bounds, plist, among)
     totals = {e: b + slack + adjust.get(e, 0.0) for e, b in bounds.items()}
     return _score_in_order(totals, exact, k, scored)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from bot.core.retrieval.bm25 import Bm25Field
-from bot.core.retrieval.compact import entry_pairs, word_pairs
+from bot.core.retrieval.compact import (
+    consecutive_ranges,
+    entry_pairs,
+    shared_numbers,
+    word_pairs,
+)
 
 
 def test_entry_pairs_keep_each_keys_pairs_in_order_with_the_largest_value() -> None:
@@ -34,3 +39,16 @@ def test_field_postings_are_each_entrys_best_document() -> None:
     assert 0.25 * reset[0] == max(field.document_score(d, {"reset": 0.25}) for d in (0, 1))
     assert lists[1].max_value == reset[0]
     assert dict(lists[2].postings).keys() == {0, 1}
+
+
+def test_tables_share_their_row_numbers() -> None:
+    keys = {f"term{n}": {n: 1.0} for n in range(1_000)}
+    first, second = entry_pairs(keys), word_pairs({k: {"w": 1.0} for k in keys})
+    assert list(first.row_of.values()) == list(range(1_000))
+    assert first.row_of["term999"] is second.row_of["term999"]  # one int object, not two
+    assert shared_numbers(3) == [0, 1, 2]
+
+
+def test_an_entrys_phrasings_are_a_range_of_documents() -> None:
+    assert consecutive_ranges([0, 0, 1, 2, 2, 2], 3) == [range(0, 2), range(2, 3), range(3, 6)]
+    assert consecutive_ranges([], 0) == []

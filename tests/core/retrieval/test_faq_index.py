@@ -9,6 +9,8 @@ import pytest
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent
 from bot.core.matching import FaqIndex, Thresholds
 from bot.core.retrieval.index import EXPLAINED_RANKS
+from bot.core.retrieval.language_index import ANSWER_TERMS, LanguageIndex
+from bot.core.retrieval.results import FaqMatch, FaqResult, shows_more
 
 PRODUCTS = {
     "agendapro": Product("agendapro", "AgendaPro", aliases=("Agenda Pro",)),
@@ -254,3 +256,62 @@ def test_each_of_the_first_candidates_counts_the_query_words_it_explains(index: 
         expected = language_index.explained_words(text, positions[match.entry])
         assert match.explained == (expected if rank < EXPLAINED_RANKS else 0)
     assert ranked[0].explained > 0
+
+
+def test_stand_ins_search_the_other_languages_index_among_its_entries_without_twin(
+    index: FaqIndex,
+) -> None:
+    """No second index for them: the English index itself, limited to "agenda-google"."""
+    (stand_in,) = index._stand_ins["nl"]  # noqa: SLF001
+    assert stand_in.index is index._indexes["en"]  # noqa: SLF001
+    assert [stand_in.index.entries[n].id for n in stand_in.among] == ["agenda-google"]
+    assert index._stand_ins["en"] == []  # noqa: SLF001  every Dutch entry has an English twin
+    # Asked in Dutch, the English invoice entry (it has a Dutch twin) is no stand-in.
+    ranked = index.ranked("where can I find my invoice google", "nl", limit=5)
+    assert {m.entry.key for m in ranked if m.entry.language == "en"} == {("en", "agenda-google")}
+    # Scored as the English index scores it: the same statistics.
+    query = "agendapro koppelen met google calendar"
+    (found,) = [m for m in index.ranked(query, "nl", limit=5) if m.entry.language == "en"]
+    assert found.score == index.ranked(query, "en", limit=1)[0].score
+
+
+def test_a_query_is_prepared_once_per_index_and_alike(index: FaqIndex) -> None:
+    english = index._indexes["en"]  # noqa: SLF001
+    first = english.prepare("reminder emails do not arrive")
+    assert english.prepare("reminder emails do not arrive") is first
+    assert first == english._prepare("reminder emails do not arrive")  # noqa: SLF001
+
+
+def test_an_entry_contains_its_answers_terms_past_those_its_answer_field_keeps() -> None:
+    words = [f"{a}{b}woord" for a in "bcdfghjklm" for b in "aeiou"]  # 50 distinct words
+    long_answer = entry("long", "nl", "Waar vind ik de instellingen?", " ".join(words))
+    index = LanguageIndex("nl", [long_answer, *ENTRIES[:2]], PRODUCTS)
+    terms = [index.analyzer.term(word) for word in words]
+    kept = index._answers.terms_of(0)  # noqa: SLF001
+    assert len(kept) == ANSWER_TERMS and not all(term in kept for term in terms)
+    assert all(term in index.entry_terms_of(0) for term in terms)
+    assert "factuur" not in index.entry_terms_of(0)
+    assert set(index.entry_terms[0]) >= set(terms)
+
+
+def test_a_stand_in_best_gives_way_to_its_languages_own_ranking(index: FaqIndex) -> None:
+    """Asked in Dutch, an English stand-in is the best match: the English index's own result
+    (a tie of the same decision and score) shows English entries with a Dutch twin as well."""
+    result = index.search("agendapro google agenda appointments reminder", "nl")
+    assert result.best is not None and result.best.entry.key == ("en", "agenda-google")
+    assert [m.entry.key for m in result.matches[:2]] == [
+        ("en", "agenda-google"),
+        ("en", "agenda-reminders"),
+    ]
+    assert result.language == "en"
+
+
+def test_a_tie_keeps_the_customers_own_best_entry() -> None:
+    dutch, english = ENTRIES[0], ENTRIES[1]
+    own = FaqResult("suggest", (FaqMatch(dutch, 0.5),), "nl")
+    stand_in = FaqResult("suggest", (FaqMatch(english, 0.5), FaqMatch(dutch, 0.4)), "en")
+    other = FaqResult("suggest", (FaqMatch(english, 0.5),), "en")
+    assert not shows_more(other, own)
+    assert shows_more(other, stand_in)
+    assert not shows_more(FaqResult("answer", other.matches, "en"), stand_in)
+    assert not shows_more(FaqResult("suggest", (FaqMatch(english, 0.45),), "en"), stand_in)

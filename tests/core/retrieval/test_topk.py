@@ -53,3 +53,31 @@ def test_adjusted_entries_count_even_without_postings() -> None:
         return (0.5 if entry == 1 else 0.0) + adjust.get(entry, 0.0)
 
     assert [entry for _, entry in top_k(lists, exact, 2, adjust)] == [2, 1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(lists_strategy, st.integers(1, 5), st.sets(st.integers(0, MAX_EXACT - 1)))
+def test_top_k_among_some_entries_equals_scoring_only_those(
+    raw: list[tuple[dict[int, float], float]], k: int, among: set[int]
+) -> None:
+    """Stand-ins search another language's index among its entries that have no twin."""
+    lists = [PostingList(list(p.items()), w, max(p.values())) for p, w in raw]
+
+    def exact(entry: int) -> float:
+        return sum(w * p.get(entry, 0.0) for p, w in raw)
+
+    found = top_k(lists, exact, k, among=among)
+    kept = [({e: v for e, v in p.items() if e in among}, w) for p, w in raw]
+    expected = brute_force(kept, k)
+    assert [round(s, 9) for s, _ in found] == [round(s, 9) for s, _ in expected]
+    assert {entry for _, entry in found} <= among
+
+
+def test_adjusted_entries_outside_among_are_not_candidates() -> None:
+    lists = [PostingList([(1, 1.0)], 0.5, 1.0)]
+    adjust = {2: 0.8}
+
+    def exact(entry: int) -> float:
+        return (0.5 if entry == 1 else 0.0) + adjust.get(entry, 0.0)
+
+    assert [entry for _, entry in top_k(lists, exact, 2, adjust, among={1})] == [1]
