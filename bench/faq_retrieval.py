@@ -35,7 +35,6 @@ from rapidfuzz import fuzz, process, utils
 from bot.core.knowledge.models import FaqEntry
 from bot.core.matching import FaqIndex
 from bot.core.retrieval.decision import decide, lead_of
-from bot.core.retrieval.fusion import interleaved
 from bot.core.retrieval.semantic import SemanticScorer
 
 TOP = 10
@@ -173,9 +172,8 @@ def baseline(data: DataSet, ranker: WRatioBaseline | Bm25Baseline) -> Scores:
 
 
 def with_meaning(data: DataSet, index: FaqIndex) -> Scores:
-    """The fused ranking (words and meaning) for every query, in the order the chat shows it;
-    answered as the dialogue answers: the words' answer when their gate is certain, else the
-    fused one's."""
+    """The fused ranking (words and meaning) for every query; answered as the dialogue
+    answers: the words' answer when their gate is certain, else the fused one's."""
     scores = Scores()
     for query in data.queries:
         start = time.perf_counter()
@@ -183,9 +181,7 @@ def with_meaning(data: DataSet, index: FaqIndex) -> Scores:
         language = result.language
         ranked = index.fused_candidates(query.text, language, faq_only=True, k=TOP) or ()
         scores.latencies.append(time.perf_counter() - start)
-        # The order the chat shows a fused ranking in (its first, then turns with the words').
-        words = index.ranked(query.text, language, limit=TOP)
-        scores.add([m.entry.id for m in interleaved(ranked, words)], query.expected)
+        scores.add([m.entry.id for m in ranked], query.expected)
         answer = None
         if result.decision == "answer" and result.best is not None:
             answer = result.best.entry

@@ -37,7 +37,6 @@ from bot.core.knowledge.models import FaqEntry, PolicyRoute
 from bot.core.knowledge.versions import is_older
 from bot.core.matching import FaqMatch
 from bot.core.retrieval.decision import Certainty, decide, lead_of
-from bot.core.retrieval.fusion import interleaved
 from bot.core.text import fold
 
 # Routes that are requests to the company (work, money, contact), phrased as such; when several
@@ -74,7 +73,7 @@ def decide_message(ctx: TurnContext) -> Verdict:
     # Words that answer strictly do not wait for the model. Below that, meaning is a second
     # opinion: the fused ranking and its gate decide, unless meaning confirms what the words
     # would answer anyway (a second opinion may overrule an answer, never weaken it).
-    words_ranked, words_lead = ranked, lead_of(ranked)
+    words_lead = lead_of(ranked)
     words_answer = decide(words_lead, gate, certainty) == "answer"
     if decide(words_lead, gate, "strict") != "answer":
         by_meaning = index.fused_candidates(sig.text, language, product=product)
@@ -101,9 +100,7 @@ def decide_message(ctx: TurnContext) -> Verdict:
         verdict = _confident(ctx, top, ranked, strictly)
         if verdict is not None:
             return verdict
-    # Suggestions of a fused ranking take turns with the words' own (`interleaved`).
-    shown = tuple(interleaved(ranked, words_ranked)) if fused else ranked
-    return _without_a_confident_answer(ctx, shown, gate.suggest, bug_report)
+    return _without_a_confident_answer(ctx, ranked, gate.suggest, bug_report)
 
 
 def _confirms(fused: tuple[FaqMatch, ...], words: tuple[FaqMatch, ...]) -> bool:

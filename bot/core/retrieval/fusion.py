@@ -22,7 +22,6 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TypeVar
 
 from bot.core.knowledge.models import FaqEntry
 from bot.core.retrieval.decision import Scored, same_answer, without_vetoed
@@ -128,37 +127,6 @@ def fused_ranking(
         agreement = sum(same_answer(ranked[0].entry, first) for first in firsts) / len(firsts)
         ranked[0] = replace(ranked[0], explained=explain(top), agreement=agreement)
     return ranked
-
-
-M = TypeVar("M", bound=Scored)
-
-
-def interleaved(fused: Sequence[M], words: Sequence[Scored]) -> list[M]:
-    """The fused ranking in the order to show it when it is not sure: its first, then the
-    words' best and its own best not yet shown, in turn (team-draft interleaving).
-
-    Meaning pulls in the neighbours of the entry it puts first, so in a close ranking the fused
-    second and third are often more of the same topic, and the words' own first, which has the
-    customer's words, falls out of a short list. Taking turns keeps each ranker's best in sight
-    without moving the first (the decision's) or changing a score."""
-    by_key = {(m.entry.key, m.entry.kind): m for m in fused}
-    queues = [
-        [by_key[key] for m in words if (key := (m.entry.key, m.entry.kind)) in by_key],
-        list(fused[1:]),
-    ]
-    shown = list(fused[:1])
-    seen = {(m.entry.key, m.entry.kind) for m in shown}
-    turn = 0
-    while any(queues):
-        queue = queues[turn % 2]
-        turn += 1
-        while queue and (queue[0].entry.key, queue[0].entry.kind) in seen:
-            queue.pop(0)
-        if queue:
-            match = queue.pop(0)
-            shown.append(match)
-            seen.add((match.entry.key, match.entry.kind))
-    return shown
 
 
 def _rankers_firsts(
