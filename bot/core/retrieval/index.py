@@ -38,13 +38,7 @@ from bot.core.retrieval.learned import StandIn, WordIndexes
 from bot.core.retrieval.meaning import MeaningIndex
 from bot.core.retrieval.products import ProductMentions, product_adjustments
 from bot.core.retrieval.query_reading import QueryReader
-from bot.core.retrieval.results import (
-    FaqMatch,
-    FaqResult,
-    decides_better,
-    faq_only,
-    shows_more,
-)
+from bot.core.retrieval.results import FaqMatch, FaqResult, decides_better, faq_only, shows_more
 from bot.core.retrieval.semantic import SemanticScorer
 
 log = logging.getLogger(__name__)
@@ -332,15 +326,11 @@ class FaqIndex:
         best = index.top(text, k, adjust, among)
         # The query's distinctive words, read once for the first few (`explained_words` each).
         distinctive = index.distinctive(text) if best else ()
+        first = best[:EXPLAINED_RANKS]
+        counts = [explained(distinctive, index.entry_terms_of(p)) for p, _ in first]
         return [
-            FaqMatch(
-                index.entries[position],
-                min(max(score, 0.0), 1.0),
-                explained(distinctive, index.entry_terms_of(position))
-                if rank < EXPLAINED_RANKS
-                else 0,
-            )
-            for rank, (position, score) in enumerate(best)
+            FaqMatch(index.entries[p], min(max(s, 0.0), 1.0), counts[r] if r < len(counts) else 0)
+            for r, (p, s) in enumerate(best)
         ]
 
     def _ranked(self, language: str, text: str, named: set[str], k: int) -> list[FaqMatch]:

@@ -238,6 +238,7 @@
     }, 200);
     input.addEventListener("input", search);
     input.addEventListener("focus", search);
+    if (input.value) { search(); }  // typed before this script ran (a slow page load)
   }
 
   function insert(textarea, value) {
