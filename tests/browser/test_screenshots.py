@@ -51,7 +51,7 @@ def test_screenshot(browser: Browser, server: LiveServer, tmp_path: Path, name: 
         widget.search.fill("De plugin werkt niet meer")
         widget.search.press("Enter")
         widget.wait_for_turn(1)
-        widget.page.get_by_role("button", name="Polder", exact=True).click()
+        widget.choose("Polder")
         widget.wait_for_turn(2)
         server.staff_reply(
             widget.conversation_id(),

@@ -20,7 +20,13 @@ class WidgetPage:
         self.page = page
         self.server = server
         self.frames: list[dict[str, Any]] = []
+        self.errors: list[str] = []  # uncaught errors and console errors, for failure messages
         page.on("websocket", self._watch)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on(
+            "console",
+            lambda msg: self.errors.append(f"console: {msg.text}") if msg.type == "error" else None,
+        )
         page.set_default_timeout(TIMEOUT_MS)
         expect.set_options(timeout=TIMEOUT_MS)
 
@@ -88,6 +94,22 @@ class WidgetPage:
         self.composer.press("Enter")
         return self.wait_for_turn(turns + 1)
 
+    def choose(self, reply: str) -> None:
+        """Pick a quick reply of the newest bot message, as the customer does: a tap on a
+        touch screen, a click elsewhere. The customer's own bubble shows it at once."""
+        button = self.part(".quick").last.get_by_role("button", name=reply, exact=True)
+        if self._touch():
+            button.tap()
+        else:
+            button.click()
+        expect(self.bubbles("customer").last, self._state()).to_have_text(reply)
+
+    def _touch(self) -> bool:
+        return bool(self.page.evaluate("() => navigator.maxTouchPoints > 0"))
+
+    def _state(self) -> str:
+        return f"frames: {self.frames}; page errors: {self.errors}"
+
     def turn_count(self) -> int:
         return sum(1 for frame in self.frames if frame.get("type") == "turn")
 
@@ -99,7 +121,7 @@ class WidgetPage:
                 break
             self.page.wait_for_timeout(100)
         turns = [frame for frame in self.frames if frame.get("type") == "turn"]
-        assert len(turns) >= count, f"no turn #{count}; frames: {self.frames}"
+        assert len(turns) >= count, f"no turn #{count}; {self._state()}"
         return turns[count - 1]
 
     def stored(self, name: str) -> Any:

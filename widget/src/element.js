@@ -39,6 +39,7 @@ class SupportbotWidget extends HTMLElement {
       this.build();
     }
     this.listeners.forEach(([target, type, listener]) => target.addEventListener(type, listener));
+    this.fitToScreen(); // the launcher, in the visible part of a phone's screen
     this.restore();
   }
 
@@ -88,14 +89,19 @@ class SupportbotWidget extends HTMLElement {
   fitToScreen() {
     // On a phone the panel fills the *visible* viewport: a theme wider than the screen makes
     // the layout viewport (what position:fixed uses) wider than the phone, and the on-screen
-    // keyboard makes the visible part shorter.
+    // keyboard makes the visible part shorter. The launcher (and a desktop-sized panel) moves
+    // into the visible part too, or its corner would sit off-screen, past the phone's edge.
     const view = window.visualViewport;
     const style = this.panel.style;
     const small = window.matchMedia && matchMedia("(max-width: 480px)").matches;
+    const shift = view ? visibleShift(view, this.getBoundingClientRect(), this.dataset.position === "left") : "";
+    this.launcher.style.transform = shift;
     if (!view || !small || this.panel.hidden) {
       ["left", "top", "width", "height"].forEach((name) => style.removeProperty(name));
+      style.transform = shift;
       return;
     }
+    style.transform = "";
     style.left = view.offsetLeft + "px";
     style.top = view.offsetTop + "px";
     style.width = view.width + "px";
@@ -177,6 +183,18 @@ class SupportbotWidget extends HTMLElement {
   }
 }
 
+// How far the widget's corner moves to sit in the visible part of the page, EDGE pixels in
+// from it as style.js puts it in the layout viewport (which position:fixed uses): on a phone a
+// theme wider than the screen makes that viewport larger than what the phone shows.
+const EDGE = 20;
+
+function visibleShift(view, box, left) {
+  const dx = left
+    ? Math.max(0, view.offsetLeft + EDGE - box.left)
+    : Math.min(0, view.offsetLeft + view.width - EDGE - box.right);
+  const dy = Math.min(0, view.offsetTop + view.height - EDGE - box.bottom);
+  return dx || dy ? "translate(" + Math.round(dx) + "px," + Math.round(dy) + "px)" : "";
+}
 
 // The element's other concerns live in their own files, as classes whose methods join the
 // element's prototype: one element for the page, one file per concern for the reader.
