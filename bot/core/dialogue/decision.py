@@ -79,7 +79,7 @@ def decide_message(ctx: TurnContext) -> Verdict:
         by_meaning = index.fused_candidates(sig.text, language, product=product)
         if by_meaning is not None and not (words_answer and _confirms(by_meaning, ranked)):
             ranked, gate, fused = by_meaning, index.gate(language, fused=True), True
-    lead = lead_of(ranked)
+    lead = lead_of(_with_supported_rivals(ctx, ranked))
     confident = decide(lead, gate, certainty) == "answer"
     top = ranked[0] if ranked else None
     strictly = confident and decide(lead, gate, "strict") == "answer"
@@ -101,6 +101,30 @@ def decide_message(ctx: TurnContext) -> Verdict:
         if verdict is not None:
             return verdict
     return _without_a_confident_answer(ctx, ranked, gate.suggest, bug_report)
+
+
+def _with_supported_rivals(ctx: TurnContext, ranked: tuple[FaqMatch, ...]) -> tuple[FaqMatch, ...]:
+    """The ranking as the gate weighs an FAQ entry's lead: a policy route's card below it is a
+    rival only when something besides its wording points at the route (a request's phrasing, a
+    named third-party product, WordPress itself). A card's example phrasings are short and
+    general, so on their own they match many how-to questions a little; the route needs that
+    other evidence to win anyway (`_cued_route`, `_without_a_confident_answer`)."""
+    if not ranked or ranked[0].entry.kind != "faq":
+        return ranked
+    supported = _supported_routes(ctx)
+    return (ranked[0],) + tuple(
+        m for m in ranked[1:] if m.entry.kind == "faq" or m.entry.route in supported
+    )
+
+
+def _supported_routes(ctx: TurnContext) -> set[PolicyRoute]:
+    sig = ctx.signals
+    routes: set[PolicyRoute] = {route for route in CUE_ORDER if route in sig.route_cues}
+    if sig.third_party:
+        routes.add("third_party")
+    if is_wordpress_general(sig, ctx.state.slots.product):
+        routes.add("wordpress_general")
+    return routes
 
 
 def _confirms(fused: tuple[FaqMatch, ...], words: tuple[FaqMatch, ...]) -> bool:

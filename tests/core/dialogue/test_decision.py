@@ -278,3 +278,40 @@ def test_a_third_party_named_yields_to_a_strict_answer_only_when_ours_began_it(
     assert turn.route == route, turn
     if route == "faq":
         assert turn.faq is not None and turn.faq.id == "reminders"
+
+
+# -- a policy route's card is a rival with evidence for its route -------------------------------
+@pytest.mark.parametrize(
+    ("message", "rival_counts"),
+    [
+        ("how do I show the gallery on a page", False),  # a how-to: nothing points at a route
+        ("can you build the gallery into my page for me", True),  # a request for work
+        ("the gallery breaks since I installed WooCommerce", True),  # another vendor's product
+    ],
+)
+def test_a_route_card_below_an_faq_entry_is_its_rival_only_with_other_evidence(
+    bramble: Engine, message: str, rival_counts: bool
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot.core.dialogue.context import TurnContext
+    from bot.core.dialogue.decision import _with_supported_rivals
+    from bot.core.dialogue.turn import CustomerContext
+    from bot.core.retrieval.results import FaqMatch
+
+    signals = bramble.services.understanding.read(message)
+    ctx = TurnContext(
+        services=bramble.services,
+        state=bramble.new_state("en", "widget", None),
+        signals=signals,
+        now=datetime.now(UTC),
+        customer=CustomerContext(),
+        replies=bramble.replies("en", "widget"),
+    )
+    entry = next(e for e in bramble.services.kb.faq if e.language == "en" and e.kind == "faq")
+    route = "customization" if "build" in message else "third_party"
+    card = next(c for c in bramble.services.kb.route_cards if c.route == route)
+    ranked = (FaqMatch(entry, 0.6), FaqMatch(card, 0.55))
+    kept = _with_supported_rivals(ctx, ranked)
+    assert kept == (ranked if rival_counts else ranked[:1])
+    assert _with_supported_rivals(ctx, ranked[::-1]) == ranked[::-1]  # a card first: as ranked
