@@ -33,6 +33,10 @@ _BARE_MSG_ID = re.compile(r"^[^<>\s@]{1,400}@[^<>\s@]{1,255}$")
 
 def flatten(text: str) -> str:
     """One line of text: CR, LF, tabs and other control characters become single spaces."""
+    if text.isprintable() and "  " not in text:
+        # Nothing to replace: every character ``_CONTROL_RUN`` takes but the space is
+        # unprintable, and single spaces stay as they are (most header values and names).
+        return text.strip()
     return _CONTROL_RUN.sub(" ", text).strip()
 
 
