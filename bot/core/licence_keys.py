@@ -30,8 +30,11 @@ _HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 # Each shape below is at least 10 characters of a token with a digit in it (a 32-hex key, three
 # groups of 4 or more, or 10 random-looking ones): a text without such a run has no key.
 _MIN_KEY_CHARS = 10
-_LONG_RUN = re.compile(rf"[A-Za-z0-9-]{{{_MIN_KEY_CHARS},}}")
-_DIGIT = re.compile(r"[0-9]")
+# The start of such a run (one that reaches ``_MIN_KEY_CHARS``) up to its first digit: one
+# scan by the regex engine instead of a Python step per run.
+_LONG_RUN_WITH_DIGIT = re.compile(
+    rf"(?<![A-Za-z0-9-])(?=[A-Za-z0-9-]{{{_MIN_KEY_CHARS}}})[A-Za-z-]*[0-9]"
+)
 # Address-sized pieces of text; one with '@', a slash or a scheme is an email address, a
 # Message-ID, a URL or a path, and nothing in it is masked. (Simple classes: linear time.)
 # Only pieces long enough to hold a key are looked at: shorter ones cannot contain a token of
@@ -115,7 +118,7 @@ def find_licence_keys(text: str) -> tuple[FoundKey, ...]:
 def _may_hold_key(text: str) -> bool:
     """A cheap test first: every key is a run of ``_MIN_KEY_CHARS`` token characters or more
     with a digit."""
-    return any(_DIGIT.search(run.group()) for run in _LONG_RUN.finditer(text))
+    return _LONG_RUN_WITH_DIGIT.search(text) is not None
 
 
 def _is_key(text: str, match: re.Match[str], words: _Words) -> bool:
@@ -137,14 +140,20 @@ class _Words:
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts: list[int] = []
-        self.keyed: list[bool] = []
+        self.keyed: dict[int, bool] = {}
         self.read = False
 
     def _read(self) -> None:
-        matches = list(_WORD.finditer(self.text))
-        self.starts = [match.start() for match in matches]
-        self.keyed = [_KEY_WORD.search(match.group()) is not None for match in matches]
+        self.starts = [match.start() for match in _WORD.finditer(self.text)]
         self.read = True
+
+    def _keyed(self, index: int) -> bool:
+        # Read per word asked about (a few around each token), not for every word of the text.
+        keyed = self.keyed.get(index)
+        if keyed is None:
+            word = _WORD.match(self.text, self.starts[index])
+            keyed = self.keyed[index] = word is not None and bool(_KEY_WORD.search(word.group()))
+        return keyed
 
     def near_key_word(self, start: int, end: int) -> bool:
         """A key word a few words before ``start`` or after ``end`` (within 80 characters)."""
@@ -154,13 +163,13 @@ class _Words:
         for index in range(first - 1, max(first - 1 - _WORDS_BEFORE, -1), -1):
             if self.starts[index] < start - _NEAR_CHARS:
                 break
-            if self.keyed[index]:
+            if self._keyed(index):
                 return True
         after = bisect.bisect_left(self.starts, end)
         for index in range(after, min(after + _WORDS_AFTER, len(self.starts))):
             if self.starts[index] > end + _NEAR_CHARS:
                 break
-            if self.keyed[index]:
+            if self._keyed(index):
                 return True
         return False
 

@@ -64,9 +64,9 @@ def loop_header(mail: InboundMail, ours: str) -> Found:
 
 def foreign_loop(mail: InboundMail) -> Found:
     """Any helpdesk's or mail system's loop marker (X-Loop, X-OTRS-Loop, X-No-Loop ...)."""
-    for name, values in mail.headers.items():
+    for name in mail.headers:  # the values of loop markers only: the others stay undecoded
         if _LOOP_NAME.match(name):
-            for value in values:
+            for value in mail.headers[name]:
                 if value.strip().casefold() not in _OFF or name == "x-loop":
                     return "foreign_loop", f"{name}: {value}"
     return None

@@ -47,6 +47,9 @@ _TEMPORARY_WORDS = re.compile(
     r"\bdela(?:y|yed)\b|\btemporar|\bwill (?:retry|try again)", re.IGNORECASE
 )
 _PERMANENT_WORDS = re.compile(r"\bpermanent", re.IGNORECASE)
+_HEADERS = BytesHeaderParser(policy=compat32)
+# The end of an attached message's header block: its body need not go through the parser.
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,8 @@ def _is_permanent(status: str | None, action: str | None, text: str) -> bool:
 def _original_message_id(mail: InboundMail) -> str | None:
     for attachment in mail.attachments:
         if attachment.content_type in _ORIGINAL_TYPES:
-            headers = BytesHeaderParser(policy=compat32).parsebytes(attachment.data)
+            end = _BLANK_LINE.search(attachment.data)
+            headers = _HEADERS.parsebytes(attachment.data[: end.end()] if end else attachment.data)
             ids = parse_message_ids(str(headers.get("message-id", "")))
             if ids:
                 return ids[0]

@@ -33,6 +33,10 @@ _BARE_MSG_ID = re.compile(r"^[^<>\s@]{1,400}@[^<>\s@]{1,255}$")
 
 def flatten(text: str) -> str:
     """One line of text: CR, LF, tabs and other control characters become single spaces."""
+    if text.isprintable() and "  " not in text:
+        # Nothing to replace: every character ``_CONTROL_RUN`` takes but the space is
+        # unprintable, and single spaces stay as they are (most header values and names).
+        return text.strip()
     return _CONTROL_RUN.sub(" ", text).strip()
 
 
@@ -80,33 +84,63 @@ def _decode_with_compat32(value: str) -> str:
 
 
 class HeaderMap(Mapping[str, tuple[str, ...]]):
-    """Decoded header values by case-insensitive name, in message order."""
+    """Decoded header values by case-insensitive name, in message order.
+
+    ``header_map`` gives one that decodes a name's values when they are first asked for: the
+    rules read a few names of many, and a bounce needs fewer still.
+    """
 
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
         self._values: dict[str, tuple[str, ...]] = {}
+        self._raw: dict[str, list[tuple[str, str]]] = {}  # not decoded yet, in order
         for name, value in items:
             key = name.casefold()
             self._values[key] = (*self._values.get(key, ()), value)
 
+    @classmethod
+    def decoding(cls, raw_items: Iterable[tuple[str, str]]) -> HeaderMap:
+        """The map of ``raw_items`` (name, raw value), each decoded on first use."""
+        headers = cls()
+        for name, value in raw_items:
+            headers._raw.setdefault(name.casefold(), []).append((name, value))
+        return headers
+
+    def _decoded(self, key: str) -> tuple[str, ...] | None:
+        values = self._values.get(key)
+        if values is None:
+            raw = self._raw.get(key)
+            if raw is None:
+                return None
+            values = self._values[key] = tuple(
+                decode_header_value(name, value[:MAX_HEADER_CHARS]) for name, value in raw
+            )
+        return values
+
     def __getitem__(self, name: str) -> tuple[str, ...]:
-        return self._values[name.casefold()]
+        values = self._decoded(name.casefold())
+        if values is None:
+            raise KeyError(name)
+        return values
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
+        return iter(self._raw or self._values)
 
     def __len__(self) -> int:
-        return len(self._values)
+        return len(self._raw or self._values)
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.casefold() in self._values
+        if not isinstance(name, str):
+            return False
+        key = name.casefold()
+        return key in self._raw or key in self._values
 
     def first(self, name: str) -> str | None:
         """The first value of ``name``, or None when the header is absent."""
-        values = self._values.get(name.casefold())
+        values = self._decoded(name.casefold())
         return values[0] if values else None
 
     def __repr__(self) -> str:
-        return f"HeaderMap({len(self._values)} names)"
+        return f"HeaderMap({len(self)} names)"
 
 
 def raw_header_items(msg: Message) -> list[tuple[str, str]]:
@@ -119,10 +153,8 @@ def raw_header_items(msg: Message) -> list[tuple[str, str]]:
 
 
 def header_map(raw_items: Sequence[tuple[str, str]]) -> HeaderMap:
-    """Decode every raw header (each capped in length) into a case-insensitive map."""
-    return HeaderMap(
-        (name, decode_header_value(name, value[:MAX_HEADER_CHARS])) for name, value in raw_items
-    )
+    """Every raw header (each capped in length) decoded into a case-insensitive map."""
+    return HeaderMap.decoding(raw_items)
 
 
 def first_decoded(raw_items: Sequence[tuple[str, str]], name: str) -> str | None:

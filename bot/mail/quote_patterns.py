@@ -9,19 +9,23 @@ from __future__ import annotations
 import re
 
 # "On <date>, <name> wrote:" and its translations; the first line must hold a digit (a date).
-REPLY_HEADERS = tuple(
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        r"^on\s.{4,300}wrote\s*:?$",  # en (Gmail may glue "wrote" to the address)
-        r"^op\s.{4,300}\b(?:schreef|geschreven)\b.{0,200}:$",  # nl
-        r"^am\s.{4,300}\b(?:schrieb|geschrieben)\b.{0,200}:$",  # de
-        r"^le\s.{4,300}\ba\s+[ée]crit\s*:$",  # fr
-        r"^el\s.{4,300}\bescribi[óo]\s*:$",  # es
-        r"^il\s.{4,300}\bha\s+scritto\s*:$",  # it
-        r"^em\s.{4,300}\bescreveu\s*:$",  # pt
-        r"^.{4,300}\bskrev\b.{0,200}:$",  # da, no, sv
-        r"^dnia\s.{4,300}\bnapisa[łl].{0,10}:$",  # pl
-    )
+# One alternation: a line is tried once by the regex engine, not once per language.
+REPLY_HEADER = re.compile(
+    "|".join(
+        f"(?:{pattern})"
+        for pattern in (
+            r"^on\s.{4,300}wrote\s*:?$",  # en (Gmail may glue "wrote" to the address)
+            r"^op\s.{4,300}\b(?:schreef|geschreven)\b.{0,200}:$",  # nl
+            r"^am\s.{4,300}\b(?:schrieb|geschrieben)\b.{0,200}:$",  # de
+            r"^le\s.{4,300}\ba\s+[ée]crit\s*:$",  # fr
+            r"^el\s.{4,300}\bescribi[óo]\s*:$",  # es
+            r"^il\s.{4,300}\bha\s+scritto\s*:$",  # it
+            r"^em\s.{4,300}\bescreveu\s*:$",  # pt
+            r"^.{4,300}\bskrev\b.{0,200}:$",  # da, no, sv
+            r"^dnia\s.{4,300}\bnapisa[łl].{0,10}:$",  # pl
+        )
+    ),
+    re.IGNORECASE,
 )
 
 # A line ending in ":" right above ">"-quoted lines is an attribution in any language when it

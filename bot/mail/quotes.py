@@ -164,7 +164,7 @@ def _is_known_header(lines: list[str], start: int, end: int) -> bool:
     if not any(map(str.isdigit, lines[start])):
         return False
     joined = " ".join(line.strip() for line in lines[start : end + 1]).strip("-_=*~ ")
-    return len(joined) <= _MAX_HEADER_CHARS and any(p.match(joined) for p in qp.REPLY_HEADERS)
+    return len(joined) <= _MAX_HEADER_CHARS and qp.REPLY_HEADER.match(joined) is not None
 
 
 def _quote_follows(lines: list[str], quote: list[bool], index: int) -> bool:

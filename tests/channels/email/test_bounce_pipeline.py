@@ -107,3 +107,14 @@ def test_a_customer_who_writes_again_after_a_bounce_is_answered_again(
     assert again.replied
     cleared = customer(db, "anna@klant.example")
     assert cleared is not None and cleared.email_bounced_at is None
+
+
+def test_a_bounce_naming_an_address_we_mailed_marks_it_whatever_the_case_or_message(
+    channel: EmailChannel, db: Database
+) -> None:
+    our_reply(channel, db)  # to anna@klant.example
+    outcome = channel.handle(dsn("<x@elders.example>", "Anna@Klant.example"), source="smtp")
+    assert (outcome.outcome, outcome.reason) == ("bounce", "hard_bounce")
+    assert outcome.conversation_id is None  # not a bounce of our mail: no conversation
+    marked = customer(db, "anna@klant.example")
+    assert marked is not None and marked.email_bounced_at is not None
