@@ -147,7 +147,8 @@ def echo_app() -> Any:
     from bot.channels.widget.socket_route import server_options
 
     app = Flask("echo")
-    app.config["SOCK_SERVER_OPTIONS"] = server_options()
+    bare = {key: value for key, value in server_options().items() if key != "thread_class"}
+    app.config["SOCK_SERVER_OPTIONS"] = bare  # flask-sock as shipped: a reader thread per socket
     sock = Sock(app)
 
     @sock.route("/echo")  # type: ignore[untyped-decorator]
