@@ -8,10 +8,12 @@ a row whose runs differ by more than ``SWING`` (its comparison is then only as g
 
 Both servers are real: ``supportbot serve`` (gunicorn gthread, one worker, SQLite, the shipped
 faq_data/) and a Flask app whose only route echoes each frame, started through the same
-``gunicorn_options`` with the same ``SOCK_SERVER_OPTIONS``. The client is one asyncio process
-(wsproto) on the same machine. At each level N it opens N sockets (the bot: N conversations,
-each authenticated), then every socket asks, waits for the answer and asks again (closed loop)
-for ``--seconds``; latency is from sending a frame to the ``turn`` (or the echo) arriving.
+``gunicorn_options`` with the same ``SOCK_SERVER_OPTIONS`` but simple-websocket's own reader
+thread per socket (flask-sock as shipped; Supportbot reads in the handler's thread). The client
+is one asyncio process (wsproto) on the same machine. At each level N it opens N sockets (the
+bot: N conversations, each authenticated), then every socket asks, waits for the answer and asks
+again (closed loop) for ``--seconds``; latency is from sending a frame to the ``turn`` (or the
+echo) arriving.
 "CPU ms/turn" is the server workers' CPU time (user and system, from ``/proc``) over the row
 divided by its turns, for the floor the bench process's own: on a machine shared with other
 work, the figure that moves least with their load.
@@ -147,7 +149,8 @@ def echo_app() -> Any:
     from bot.channels.widget.socket_route import server_options
 
     app = Flask("echo")
-    app.config["SOCK_SERVER_OPTIONS"] = server_options()
+    bare = {key: value for key, value in server_options().items() if key != "thread_class"}
+    app.config["SOCK_SERVER_OPTIONS"] = bare  # flask-sock as shipped: a reader thread per socket
     sock = Sock(app)
 
     @sock.route("/echo")  # type: ignore[untyped-decorator]

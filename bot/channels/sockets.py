@@ -18,16 +18,18 @@ from typing import Any, Protocol
 
 from simple_websocket import ConnectionClosed
 
+from bot.channels.socket_reader import CLOSE_GRACE_S, InlineReader
+
 log = logging.getLogger(__name__)
 
 GOING_AWAY = 1001
-CLOSE_GRACE_S = 1.0
 
 
 def close_socket(ws: Any, code: int) -> None:
-    """Close from our side, and make sure simple-websocket's reader thread ends with it.
+    """Close from our side, and make sure the socket's reading ends with it.
 
-    The reader thread waits for the client's close reply. Gunicorn closes the file descriptor as
+    The reader (simple-websocket's thread, or the handler's own ``InlineReader``) waits for the
+    client's close reply. Gunicorn closes the file descriptor as
     soon as the handler returns, and epoll does not wake a thread waiting on a closed descriptor:
     it would linger until its next ping (and, being non-daemon, keep a stopping worker alive).
     So the client gets a moment to reply, then the socket is shut down, which wakes the thread.
@@ -114,10 +116,12 @@ def run_socket(ws: Any, build: Callable[[Send], SocketSession], *, name: str) ->
             ws.send(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
 
     session = build(send)
+    # One thread per socket: with ``InlineReader`` (``server_options``) this thread reads too.
+    receive = ws.thread.receive if isinstance(ws.thread, InlineReader) else ws.receive
     OPEN_SOCKETS.add(ws)  # a stopping worker closes it with 1001: the client reconnects elsewhere
     try:
         while not session.closed:
-            raw = ws.receive(timeout=session.wait_timeout())
+            raw = receive(timeout=session.wait_timeout())
             if raw is None:
                 session.on_timeout()
             else:

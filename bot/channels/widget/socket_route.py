@@ -17,6 +17,7 @@ from flask_sock import Sock
 
 from bot.channels.cors import socket_origin_allowed
 from bot.channels.runtime import runtime
+from bot.channels.socket_reader import InlineReader
 from bot.channels.sockets import Send, hang_up, run_socket
 from bot.channels.widget.session import WidgetSession
 from bot.channels.ws_handshake import refuse_bad_handshake
@@ -31,7 +32,12 @@ sock = Sock()
 
 
 def server_options() -> dict[str, Any]:
-    return {"ping_interval": PING_INTERVAL_S, "max_message_size": MAX_FRAME_BYTES}
+    """Every socket of the app (widget and console): no reader thread, see ``socket_reader``."""
+    return {
+        "ping_interval": PING_INTERVAL_S,
+        "max_message_size": MAX_FRAME_BYTES,
+        "thread_class": InlineReader,
+    }
 
 
 @bp.before_request
