@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal, get_args
@@ -32,6 +33,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "goal": get_args(Goal),
 }
 MAX_TOPIC_CHARS = 2000
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 
 
 @dataclass(frozen=True)
@@ -111,12 +113,16 @@ class ConversationState:
             return cls()
         known = {f.name for f in fields(cls)}
         values = {key: value for key, value in data.items() if key in known}
-        slot_data = values.pop("slots", {}) or {}
+        slot_data = values.pop("slots", None)
         slot_names = {f.name for f in fields(Slots)}
-        slot_values = {k: v for k, v in slot_data.items() if k in slot_names}
-        slot_values["third_party"] = tuple(slot_values.get("third_party") or ())
+        slot_values = {
+            k: v
+            for k, v in (slot_data if isinstance(slot_data, dict) else {}).items()
+            if k in slot_names
+        }
+        slot_values["third_party"] = _strings(slot_values.get("third_party"))
         slot_values["sources"] = _sources(slot_values.get("sources"), slot_names)
-        values["suggestions"] = tuple(values.get("suggestions") or ())
+        values["suggestions"] = _strings(values.get("suggestions"))
         if values.get("step") not in STEPS:
             values.pop("step", None)
         for key, default in asdict(cls()).items():  # a wrongly typed value falls back to default
@@ -125,6 +131,8 @@ class ConversationState:
         for key in ("status", "channel", "goal"):
             if key in values and values[key] not in _ALLOWED[key]:
                 values.pop(key)
+        if not LANGUAGE_TAG.fullmatch(str(values.get("language", "nl"))):
+            values.pop("language")  # the engine replaces a tag its knowledge base lacks
         slot_values = {
             k: v
             for k, v in slot_values.items()
@@ -143,6 +151,13 @@ class ConversationState:
             "version": self.slots.version,
             "status": self.status,
         }
+
+
+def _strings(raw: Any) -> tuple[str, ...]:
+    """A stored list of names or ids, tolerant: anything else is none."""
+    if not isinstance(raw, (list, tuple)):
+        return ()
+    return tuple(item for item in raw if isinstance(item, str))
 
 
 def _sources(raw: Any, slot_names: set[str]) -> tuple[tuple[str, str], ...]:
