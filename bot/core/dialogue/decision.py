@@ -33,6 +33,7 @@ from bot.core.dialogue.changelog_quote import matching_fixes
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.policy import is_wordpress_general
+from bot.core.dialogue.understanding import Signals
 from bot.core.knowledge.models import FaqEntry, PolicyRoute
 from bot.core.knowledge.versions import is_older
 from bot.core.matching import FaqMatch
@@ -62,6 +63,8 @@ class Verdict:
 def decide_message(ctx: TurnContext) -> Verdict:
     """What a message that is not an answer to our own question is about."""
     sig = ctx.signals
+    if is_closing(sig):
+        return Verdict("none")  # thanks or a goodbye: nothing in it asks for an article
     language = ctx.state.language
     index = ctx.services.faq
     product = ctx.state.slots.product
@@ -125,6 +128,15 @@ def _supported_routes(ctx: TurnContext) -> set[PolicyRoute]:
     if is_wordpress_general(sig, ctx.state.slots.product):
         routes.add("wordpress_general")
     return routes
+
+
+def is_closing(sig: Signals) -> bool:
+    """Thanks or a goodbye without a question, a problem or a request: what follows the
+    thanks ("that sorted it", "that's all I needed") is not for the FAQ to answer. Not from a
+    list of words: the intents the message shows, and the absence of the others."""
+    closing = sig.has(Intent.THANKS) or sig.has(Intent.GOODBYE)
+    asks = sig.has(Intent.PROBLEM) or sig.has(Intent.PERSON) or bool(sig.route_cues)
+    return closing and not asks and "?" not in sig.folded
 
 
 def _confirms(fused: tuple[FaqMatch, ...], words: tuple[FaqMatch, ...]) -> bool:

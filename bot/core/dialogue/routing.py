@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from bot.core.dialogue.context import TurnContext
-from bot.core.dialogue.decision import decide_message
+from bot.core.dialogue.decision import decide_message, is_closing
 from bot.core.dialogue.goals import continue_goal, requirements_notes, start_goal
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.policy import OWN_REFERENCE
 from bot.core.dialogue.turn import FaqHit, Suggestion
-from bot.core.dialogue.understanding import Signals
 from bot.core.events import FaqAnswered, FaqMissed, NotUnderstood
 from bot.core.knowledge.models import FaqEntry, PolicyRoute
 
@@ -45,20 +44,11 @@ def route(ctx: TurnContext) -> None:
         return ctx.say("wordpress_general", ctx.replies.core_error())
     if verdict.kind == "problem":
         return start_goal(ctx, "problem")
-    if _closing(ctx.signals):
+    if is_closing(ctx.signals):
         return smalltalk(ctx)  # thanks or goodbye, and nothing in it the bot can act on
     if verdict.kind == "suggest":
         return suggest(ctx, list(verdict.suggestions))
     return no_answer(ctx)
-
-
-def _closing(sig: Signals) -> bool:
-    """Thanks or a goodbye without a question, a problem or a request: what follows the
-    thanks ("that sorted it", "that's all I needed") is not for the FAQ to answer. Decided after
-    the FAQ and the routes had their say (nothing was certain), not from a list of words."""
-    closing = sig.has(Intent.THANKS) or sig.has(Intent.GOODBYE)
-    asks = sig.has(Intent.PROBLEM) or sig.has(Intent.PERSON) or bool(sig.route_cues)
-    return closing and not asks and "?" not in sig.folded
 
 
 def answer_faq(

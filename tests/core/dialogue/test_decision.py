@@ -181,6 +181,9 @@ def test_an_inflected_cue_word_is_not_a_typo_of_it(bramble: Engine) -> None:
         ("en", "thanks a lot, that sorted it!"),
         ("en", "cheers, that's all i needed"),
         ("nl", "top, dat was precies wat ik zocht, bedankt"),
+        # the thanks names what an FAQ entry is about: still nothing to answer
+        ("en", "thanks, the caption colours look right now"),
+        ("en", "great, the smtp password works, thank you"),
     ],
 )
 def test_thanks_with_nothing_to_answer_is_a_closing(chat: Start, language: str, text: str) -> None:
