@@ -1,9 +1,11 @@
 """One decision per fresh message: FAQ entries, policy routes and the problem flow compete on
 evidence, FAQ first.
 
+0. Thanks or a goodbye with no question, problem or request in it is a closing: nothing to rank.
 1. The FAQ index ranks the customer's language's FAQ entries and the policy routes' cards
    together (`FaqIndex.candidates`), and its gate, calibrated on this knowledge base, says
-   whether the best candidate is right with the certainty asked for.
+   whether the best candidate is right with the certainty asked for. Below an FAQ entry, a
+   route's card takes its lead only when other evidence points at the route.
 2. The way a request to the company is phrased ("can you build ...", "my refund", "can I call
    you": `lexicon.ROUTE_CUES`) is evidence that word-based retrieval cannot see. It decides for
    its route unless an FAQ entry is *strictly* certain (a how-to question that mentions a phone
