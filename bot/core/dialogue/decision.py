@@ -49,7 +49,7 @@ CUE_ORDER: tuple[PolicyRoute, ...] = ("customization", "billing", "channels")
 # An onset clause: what the customer dates the trouble from, up to the end of the clause.
 _ONSET = re.compile(r"\b(?:since|after|sinds|na|nadat|sedert)\b([^,.;:!?\n]*)")
 
-VerdictKind = Literal["faq", "route", "problem", "core_error", "suggest", "none"]
+VerdictKind = Literal["faq", "route", "problem", "core_error", "closing", "suggest", "none"]
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,8 @@ class Verdict:
 def decide_message(ctx: TurnContext) -> Verdict:
     """What a message that is not an answer to our own question is about."""
     sig = ctx.signals
-    if is_closing(sig):
-        return Verdict("none")  # thanks or a goodbye: nothing in it asks for an article
+    if _is_closing(sig):
+        return Verdict("closing")  # thanks or a goodbye: nothing in it asks for an article
     language = ctx.state.language
     index = ctx.services.faq
     product = ctx.state.slots.product
@@ -132,7 +132,7 @@ def _supported_routes(ctx: TurnContext) -> set[PolicyRoute]:
     return routes
 
 
-def is_closing(sig: Signals) -> bool:
+def _is_closing(sig: Signals) -> bool:
     """Thanks or a goodbye without a question, a problem or a request: what follows the
     thanks ("that sorted it", "that's all I needed") is not for the FAQ to answer. Not from a
     list of words: the intents the message shows, and the absence of the others."""

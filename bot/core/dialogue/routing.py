@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.dialogue.context import TurnContext
-from bot.core.dialogue.decision import decide_message, is_closing
+from bot.core.dialogue.decision import decide_message
 from bot.core.dialogue.goals import continue_goal, requirements_notes, start_goal
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.policy import OWN_REFERENCE
@@ -44,7 +44,7 @@ def route(ctx: TurnContext) -> None:
         return ctx.say("wordpress_general", ctx.replies.core_error())
     if verdict.kind == "problem":
         return start_goal(ctx, "problem")
-    if is_closing(ctx.signals):
+    if verdict.kind == "closing":
         return smalltalk(ctx)  # thanks or goodbye, and nothing in it the bot can act on
     if verdict.kind == "suggest":
         return suggest(ctx, list(verdict.suggestions))
