@@ -171,3 +171,24 @@ def test_a_knowledge_base_of_bare_questions_has_no_answers_ranker(e5_store: Vect
     assert index.meaning.answer_scores("i want my money back", "en") is None
     ranked = index.fused_candidates("i want my money back", "en")
     assert ranked and ranked[0].agreement in (0.0, 0.5, 1.0)
+
+
+def test_a_request_for_work_is_overruled_only_when_meaning_is_strictly_sure_too(
+    kb: KnowledgeBase, e5_store: VectorStore
+) -> None:
+    """A request's phrasing ("could you set up X for us") is evidence the words cannot see:
+    an article on setting X up overrules it only when the semantic stage, asked as a second
+    opinion, is strictly sure of that article as well as the words are."""
+    engine = Engine(kb, load_translations(kb.policy.languages), semantic=e5_store)
+
+    def say(language: str, text: str) -> Turn:
+        return engine.handle(engine.new_state(language), text, NOW, CustomerContext())
+
+    for language, text in (
+        ("en", "could you set up ticket payments for us, we are not technical"),
+        ("nl", "kunnen jullie betalingen voor tickets instellen voor ons?"),
+    ):
+        assert say(language, text).route == "customization", text
+    # both sure: the article answers the request (we will not do it, but this is how)
+    helped = say("en", "can you enter the smtp password for us?")
+    assert helped.faq is not None and helped.faq.id == "smtp-password"

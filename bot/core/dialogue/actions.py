@@ -21,6 +21,7 @@ from bot.core.dialogue.goals import continue_goal, open_ticket
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.routing import (
     answer_faq,
+    faq_not_helped,
     forget_unrelated_product,
     policy_route,
     route,
@@ -68,23 +69,6 @@ def faq_helped(ctx: TurnContext) -> None:
     ctx.emit(AnswerConfirmed(entry.id if entry is not None else None))
     ctx.goto("idle", "")
     ctx.say("smalltalk", ctx.replies.glad_it_helped())
-
-
-def faq_not_helped(ctx: TurnContext) -> None:
-    """Policy: the FAQ did not help and it concerns our product -> ticket (after the checks)."""
-    entry = (
-        ctx.kb.faq_by_ref(ctx.state.last_faq, ctx.state.language) if ctx.state.last_faq else None
-    )
-    if entry is not None:
-        ctx.emit(FaqFeedback(entry.id, False))
-        if entry.route is not None and entry.route != "third_party":
-            return policy_route(ctx, entry.route)  # still billing (etc.), not a technical ticket
-        if entry.product and not ctx.state.slots.product:
-            ctx.slots(product=entry.product)
-    topic_signals = ctx.services.understanding.read(ctx.state.topic) if ctx.state.topic else None
-    problem = topic_signals is not None and topic_signals.has(Intent.PROBLEM)
-    ctx.update(goal="problem" if problem else "question", ticket_reason="not_helped")
-    continue_goal(ctx)
 
 
 # -- after suggestions ------------------------------------------------------------------------

@@ -88,7 +88,9 @@ def decide_message(ctx: TurnContext) -> Verdict:
     confident = decide(lead, gate, certainty) == "answer"
     top = ranked[0] if ranked else None
     strictly = confident and decide(lead, gate, "strict") == "answer"
-    cued = _cued_route(ctx, ranked, strictly, bug_report)
+    cued = _cued_route(
+        ctx, ranked, strictly and (fused or _meaning_also_strict(ctx, ranked)), bug_report
+    )
     if cued is not None:
         return cued
     # A problem report gets an article of another language only with strict certainty: its
@@ -159,6 +161,21 @@ def _cued_route(
     if top is not None and top.kind == "faq" and strictly and top.route not in cues:
         return None
     return _policy_answer(ctx, cues[0], ranked)
+
+
+def _meaning_also_strict(ctx: TurnContext, ranked: tuple[FaqMatch, ...]) -> bool:
+    """Words strictly certain of an FAQ entry also have the semantic stage's strict certainty
+    (asked only when a request's phrasing is there to overrule: "can you set up X for us"
+    shares its words with the article on setting X up, but means a request for work)."""
+    if not ctx.signals.route_cues or not ranked or ranked[0].entry.kind != "faq":
+        return True
+    sig, language, index = ctx.signals, ctx.state.language, ctx.services.faq
+    by_meaning = index.fused_candidates(sig.text, language, product=ctx.state.slots.product)
+    if by_meaning is None:
+        return True  # no second opinion to ask
+    lead = lead_of(_with_supported_rivals(ctx, by_meaning))
+    same = by_meaning[0].entry == ranked[0].entry
+    return same and decide(lead, index.gate(language, fused=True), "strict") == "answer"
 
 
 def _policy_answer(ctx: TurnContext, route: PolicyRoute, ranked: tuple[FaqMatch, ...]) -> Verdict:

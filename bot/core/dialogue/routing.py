@@ -8,7 +8,7 @@ from bot.core.dialogue.goals import continue_goal, requirements_notes, start_goa
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.policy import OWN_REFERENCE
 from bot.core.dialogue.turn import FaqHit, Suggestion
-from bot.core.events import FaqAnswered, FaqMissed, NotUnderstood
+from bot.core.events import FaqAnswered, FaqFeedback, FaqMissed, NotUnderstood
 from bot.core.knowledge.models import FaqEntry, PolicyRoute
 
 # Policy routes about the customer and the company, not about one of our products.
@@ -29,6 +29,8 @@ def route(ctx: TurnContext) -> None:
     forget_unrelated_product(ctx, verdict.route)
     if verdict.kind == "faq":
         assert verdict.entry is not None
+        if _repeats_the_answer(ctx, verdict.entry):
+            return faq_not_helped(ctx)  # what they add is about the article they just read
         return answer_faq(
             ctx,
             verdict.entry,
@@ -49,6 +51,30 @@ def route(ctx: TurnContext) -> None:
     if verdict.kind == "suggest":
         return suggest(ctx, list(verdict.suggestions))
     return no_answer(ctx)
+
+
+def _repeats_the_answer(ctx: TurnContext, entry: FaqEntry) -> bool:
+    """The message right after an article is answered by that same article: the customer
+    describes what still goes wrong after reading it ("set the batch size to 1, it still
+    hangs"), so sending it again would be a loop; it did not help."""
+    return ctx.state.step == "awaiting_feedback" and entry.ref == ctx.state.last_faq
+
+
+def faq_not_helped(ctx: TurnContext) -> None:
+    """Policy: the FAQ did not help and it concerns our product -> ticket (after the checks)."""
+    entry = (
+        ctx.kb.faq_by_ref(ctx.state.last_faq, ctx.state.language) if ctx.state.last_faq else None
+    )
+    if entry is not None:
+        ctx.emit(FaqFeedback(entry.id, False))
+        if entry.route is not None and entry.route != "third_party":
+            return policy_route(ctx, entry.route)  # still billing (etc.), not a technical ticket
+        if entry.product and not ctx.state.slots.product:
+            ctx.slots(product=entry.product)
+    topic_signals = ctx.services.understanding.read(ctx.state.topic) if ctx.state.topic else None
+    problem = topic_signals is not None and topic_signals.has(Intent.PROBLEM)
+    ctx.update(goal="problem" if problem else "question", ticket_reason="not_helped")
+    continue_goal(ctx)
 
 
 def answer_faq(

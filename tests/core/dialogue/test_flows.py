@@ -117,6 +117,28 @@ def test_faq_answer_that_did_not_help_leads_to_a_ticket(dialogue, lang: str) -> 
     assert FaqFeedback("appointpress-google-calendar", False) in turn.events
 
 
+FOLLOW_UPS = {
+    "nl": "google agenda gekoppeld aan appointpress zoals beschreven, maar nieuwe afspraken "
+    "verschijnen niet in google agenda",
+    "en": "connected google calendar to appointpress the way it says, but new appointments "
+    "don't show up in google calendar",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_follow_up_that_the_same_article_answers_means_it_did_not_help(
+    dialogue, lang: str
+) -> None:
+    """What the customer adds after an article, in its own words ("did it as described, still
+    nothing"), matches that article best; sending it again would loop. It did not help."""
+    chat = dialogue(lang, email="jan@example.org")
+    first = chat.say(TEXTS[lang]["faq"])
+    assert first.faq is not None and first.faq.id == "appointpress-google-calendar"
+    turn = chat.say(FOLLOW_UPS[lang])
+    assert turn.route == "ticket" and turn.faq is None
+    assert FaqFeedback("appointpress-google-calendar", False) in turn.events
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_faq_answer_that_helped_closes_the_topic(dialogue, lang: str) -> None:
     t = TEXTS[lang]
