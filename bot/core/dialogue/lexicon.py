@@ -178,7 +178,8 @@ PROBLEM_CUES: tuple[str, ...] = (
     r"stopped working|won'?t|"
     r"can'?t|cannot|fails?|failed|failing|problems?|wrong|missing|disappeared|blank|"
     r"fatal|warning|exception|not (showing|sending|loading|saving|arriving|displaying|"
-    r"received|updating)|no longer|dubbel|twice|double|duplicate|traag|slow|leeg|empty|"
+    r"received|updating)|no longer|dubbele?|twice|double|duplicate|traag|trage|slow|leeg|lege|"
+    r"kapotte|empty|"
     r"komt niet|komen niet|kwam niet|krijg (ik )?(geen|niets|niks)|ontvang(t|en)? (geen|niets)|"
     r"zie (ik )?(geen|niets|niks)|geen .{1,30} (meer|binnen|aan|verstuurd)|nooit|never|"
     r"anymore|any more|geen .{1,40} meer|wit(te)? (scherm|pagina)|white (screen|page)|"
@@ -191,6 +192,12 @@ PROBLEM_CUES: tuple[str, ...] = (
     r"crash|crashing|fail|failing|get|gets|getting|give|gives|go|going|run|running)\b",
     r"\b(wordt|worden|werd|werden|komt|komen|kwam|gaat|gaan|kan|kunnen|lukt|verschijnt|verschijnen)"
     r" (\w+ ){0,4}?(niet|geen|nooit)\b",
+    # shut out of one's own site: "locks me out", "logt ons steeds uit", "buitengesloten"
+    r"\b(locks|locked|locking|logs|logged|logging|kicks|kicked|kicking|throws|threw|shuts) "
+    r"(\w+ ){0,2}?(me|us|everyone|everybody) (\w+ ){0,3}?out\b|\b(locked|kicked) out\b|"
+    r"\b(sluit (\w+ ){0,2}?(me|mij|ons|iedereen) (\w+ ){0,3}?buiten|(gooit|schopt) (\w+ ){0,2}?"
+    r"(me|mij|ons|iedereen) (\w+ ){0,3}?(eruit|uit)|logt (\w+ ){0,2}?(me|mij|ons|iedereen) "
+    r"(\w+ ){0,3}?uit)\b|buitengesloten",
     r"\bniet (meer )?(verstuurd|verzonden|opgeslagen|geladen|getoond|zichtbaar|ontvangen|"
     r"gesynchroniseerd|aangemaakt|bijgewerkt|geactiveerd|gevonden|gekoppeld)\b",
 )
