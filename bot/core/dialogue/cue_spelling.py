@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from rapidfuzz.distance import OSA
 
-from bot.core.knowledge.name_spotting import common_words
+from bot.core.knowledge.name_patterns import common_words
 from bot.core.language_profiles import DUTCH_WORDS, ENGLISH_WORDS
 from bot.core.retrieval.analysis import STEMMERS
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.core.dialogue.cue_spelling import CueSpelling
@@ -27,6 +28,7 @@ from bot.core.dialogue.mentions import (
 from bot.core.dialogue.narrative import narrative
 from bot.core.knowledge.error_trace import ErrorAnalysis, analyse_error, looks_like_error
 from bot.core.knowledge.models import FaqEntry, KnowledgeBase
+from bot.core.knowledge.name_patterns import tokenize
 from bot.core.knowledge.site_health import (
     SiteHealthReport,
     looks_like_site_health,
@@ -50,6 +52,31 @@ _GENERIC = set(
     "vandaag meer more anymore still nog steeds help hulp please alsjeblieft ineens suddenly "
     "opeens nothing niks niets iets something anything alles everything".split()
 )
+_CODE = re.compile(r"`[^`\n]*`")
+_JOINED = frozenset("-_/.@")  # a word joined to these is part of a slug, path or address
+
+
+def ordinary_words(faq: Iterable[FaqEntry]) -> frozenset[str]:
+    """The words a knowledge base writes in lower case as running text (not in code, slugs,
+    paths or addresses): ordinary words of its domain ("cookie", "notice"), which a catalogue
+    name made only of them ("Cookie Notice") does not own without evidence."""
+    found: set[str] = set()
+    for entry in faq:
+        for text in (*entry.phrasings, entry.answer):
+            text = _CODE.sub(" ", text)
+            for token in tokenize(text):
+                before = text[token.start - 1 : token.start]
+                after = text[token.end : token.end + 2]
+                joined = before in _JOINED or after[:1] in _JOINED - {"."}
+                if (
+                    token.text.islower()
+                    and not joined
+                    and not (after[:1] == "." and after[1:].isalnum())
+                ):
+                    found.add(token.folded)
+    return frozenset(found)
+
+
 _CORRECTION = re.compile(
     r"\b(bedoel|i meant|i mean|sorry|correctie|correction|actually|eigenlijk|"
     r"oops|oeps|typo|verkeerd|wrong)\b"
@@ -91,7 +118,10 @@ class Understanding:
         self.products = ProductFinder(kb.products)
         own_names = [name for product in kb.products.values() for name in product.names]
         self.third_party = ThirdPartyCatalogue(
-            kb.third_party, exclude_slugs=list(kb.products), exclude_names=own_names
+            kb.third_party,
+            exclude_slugs=list(kb.products),
+            exclude_names=own_names,
+            ordinary=ordinary_words(kb.faq),
         )
         self._product_names = sorted(own_names, key=len, reverse=True)
         sources = [

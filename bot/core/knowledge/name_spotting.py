@@ -5,7 +5,9 @@ A name made only of ordinary words ("Members", "Code Snippets") needs context: a
 does not start a sentence ("the Code Snippets settings"). A single capitalised ordinary word is
 weak evidence ("The Total was wrong") and counts only next to another name ("Yoast, Members and
 Woo"); a place name ("Sydney") needs a cue. Distinctive names ("Elementor",
-"sitepress-multilingual-cms", "CF7") match in any case, and with a typo when long enough.
+"sitepress-multilingual-cms", "CF7") match in any case, and with a typo when long enough; a long
+name shortened by one inner word ("yith ajax product filter") matches with a lower score. Which
+names are distinctive, and their spellings: ``name_patterns``.
 """
 
 from __future__ import annotations
@@ -14,18 +16,36 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.text import fold
+from bot.core.knowledge.name_patterns import (
+    NamePattern,
+    Token,
+    common_words,
+    fold_token,
+    is_common,
+    is_distinctive,
+    make_patterns,
+    place_names,
+    tokenize,
+)
 
-# A word, with inner apostrophes ("don't"); a possessive "'s" is not part of the name
-# ("Elementor's editor" names Elementor).
-_TOKEN = re.compile(r"[^\W_]+(?:['’](?![sS]\b)[^\W_]+)*")
+__all__ = [
+    "FUZZY_CHARS",
+    "NamePattern",
+    "NameSpotter",
+    "Spot",
+    "Token",
+    "common_words",
+    "fold_token",
+    "is_common",
+    "is_distinctive",
+    "make_patterns",
+    "tokenize",
+]
+
 _VERSION_AFTER = re.compile(r"[ \t]{0,3}(?:v|versie |version )?\d+\.\d+")
 _SENTENCE_END = frozenset(".!?:;\n\r\"'“”‘’(*#>-•")
 _CUES = frozenset(
@@ -38,68 +58,8 @@ _KEPT_WORDS = 20_000  # words whose close names a spotter keeps (they recur from
 _MIN_FUZZY_MULTI = 8
 WEAK = 0.7  # a lone capitalised ordinary word: "Members" in "I use Yoast, Members and Woo"
 _COMPANY_CHARS = 80
+_SHORTENED_SCORE = 0.9
 _ENOUGH = 25  # occurrences of one spelling worth keeping; a pasted log repeats names endlessly
-
-
-@cache
-def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
-    package = resources.files("bot.core.knowledge")
-    text = package.joinpath("data/common_words.txt").read_text("utf-8")
-    ordinary, _, places = text.partition("[places]")
-    return _word_set(ordinary) | _word_set(places), _word_set(places)
-
-
-def _word_set(text: str) -> frozenset[str]:
-    lines = (line.split("#", 1)[0] for line in text.splitlines())
-    return frozenset(word for line in lines for word in line.split())
-
-
-def common_words() -> frozenset[str]:
-    """Ordinary English and Dutch words (package data) that never identify a product alone."""
-    return _lexicon()[0]
-
-
-def is_common(word: str) -> bool:
-    """In the lexicon, also as a simple plural or inflection ("blocks", "leden", "fixes")."""
-    words = common_words()
-    plural = word[:-1] if word.endswith("s") else ""
-    inflected = word[:-2] if word[-2:] in ("es", "en") else ""
-    return any(stem in words for stem in (word, plural, inflected) if stem)
-
-
-def fold_token(token: str) -> str:
-    """One word, folded. Folding may split a letter into several words ("ﷺ") or erase it
-    ("ͺ"); a token stays one word, so the pieces are joined."""
-    if token.isascii():
-        return token.casefold()
-    return fold(token).replace("’", "'").replace(" ", "")
-
-
-class Token(NamedTuple):
-    text: str
-    folded: str
-    start: int
-    end: int
-
-
-def tokenize(text: str) -> list[Token]:
-    """Word tokens with their folded form; a token that folds to nothing is not a word."""
-    tokens = (
-        Token(m.group(), fold_token(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)
-    )
-    return [token for token in tokens if token.folded]
-
-
-@dataclass(frozen=True)
-class NamePattern:
-    """One way of writing one target: `target` is an index chosen by the caller."""
-
-    target: int
-    canonical: tuple[str, ...]
-    folded: tuple[str, ...]
-    via: str
-    literal: str | None  # slugs must appear exactly as written (hyphens and all)
-    free: bool  # distinctive: matches in any case without context
 
 
 @dataclass(frozen=True)
@@ -111,31 +71,6 @@ class Spot:
     via: str
 
 
-def is_distinctive(tokens: Sequence[str]) -> bool:
-    """True when a name cannot be an ordinary phrase: a rare word, a digit-word, a numbered name."""
-    for token in tokens:
-        if any(ch.isdigit() for ch in token) and any(ch.isalpha() for ch in token):
-            return True
-        if token.isalpha() and len(token) >= 3 and not is_common(token):
-            return True
-    return len(tokens) > 1 and any(token.isdigit() for token in tokens)
-
-
-def make_patterns(target: int, text: str, via: str) -> list[NamePattern]:
-    """The patterns for one name, alias or slug (plus its squashed form: "wprocket")."""
-    canonical = tuple(t.text for t in tokenize(text))
-    if len("".join(canonical)) < 2:
-        return []  # "X" or "-" would match everywhere
-    folded = tuple(fold_token(t) for t in canonical)
-    literal = text.casefold() if via == "slug" and len(folded) > 1 else None
-    free = is_distinctive(folded)
-    patterns = [NamePattern(target, canonical, folded, via, literal, free)]
-    squashed = "".join(folded)
-    if len(folded) > 1 and len(squashed) >= 6 and not is_common(squashed):
-        patterns.append(NamePattern(target, (squashed,), (squashed,), via, None, True))
-    return patterns
-
-
 class NameSpotter:
     """Finds every non-overlapping occurrence of the given patterns in a text."""
 
@@ -143,10 +78,20 @@ class NameSpotter:
         self._by_first: dict[str, list[NamePattern]] = {}
         # One pattern per spelling; the first given wins (callers pass names before slugs).
         unique = {(p.target, p.folded, p.literal): p for p in reversed(list(patterns))}
+        # A shortened spelling two targets share names neither.
+        owners: dict[tuple[str, ...], set[int]] = {}
+        for p in unique.values():
+            owners.setdefault(p.folded, set()).add(p.target)
+        unique = {
+            key: p for key, p in unique.items() if p.via != "short" or len(owners[p.folded]) == 1
+        }
         for pattern in unique.values():
             self._by_first.setdefault(pattern.folded[0], []).append(pattern)
         fuzzy = [
-            p for group in self._by_first.values() for p in group if p.free and p.via != "slug"
+            p
+            for group in self._by_first.values()
+            for p in group
+            if p.free and p.via not in ("slug", "short")
         ]
         self._single_choices = [
             p for p in fuzzy if len(p.folded) == 1 and len(p.folded[0]) >= _MIN_FUZZY_SINGLE
@@ -271,11 +216,13 @@ def _exact_score(
 
     A single capitalised ordinary word scores WEAK: it counts only next to another name.
     """
+    if pattern.via == "short":
+        return _SHORTENED_SCORE
     if pattern.free:
         return 1.0 if _case_agrees(pattern, tokens[index : index + size]) else 0.0
     if _has_cue(text, tokens, index, size):
         return 0.9
-    if size == 1 and pattern.folded[0] in _lexicon()[1]:
+    if size == 1 and pattern.folded[0] in place_names():
         return 0.0
     if not _capitalised_use(pattern, text, tokens[index : index + size]):
         return 0.0
@@ -329,7 +276,7 @@ def _with_company(spots: list[Spot]) -> list[Spot]:
     ]
 
 
-_VIA_RANK = {"name": 0, "alias": 1, "slug": 2, "fuzzy": 3}
+_VIA_RANK = {"name": 0, "alias": 1, "slug": 2, "short": 3, "fuzzy": 4}
 
 
 def _without_overlaps(spots: list[Spot]) -> list[Spot]:

@@ -17,7 +17,8 @@ from typing import Literal, cast
 import yaml
 
 from bot.core.knowledge.models import Problem, ThirdPartyComponent
-from bot.core.knowledge.name_spotting import NamePattern, NameSpotter, make_patterns
+from bot.core.knowledge.name_patterns import NamePattern, make_patterns
+from bot.core.knowledge.name_spotting import NameSpotter
 from bot.core.text import fold
 
 _KEYS = frozenset({"name", "slugs", "kind", "aliases", "vendor"})
@@ -28,7 +29,7 @@ _EDITION_SUFFIX = re.compile(r"-(?:pro|premium|child-theme|child)$")
 _NUMBER_SUFFIX = re.compile(r"-\d+$")
 _NAME_QUALIFIER = re.compile(r"\s*(?:[:|(–—]|\s-\s).*$")
 
-Via = Literal["name", "alias", "slug", "fuzzy"]
+Via = Literal["name", "alias", "slug", "short", "fuzzy"]
 
 
 def normalise_slug(folder: str) -> str:
@@ -154,7 +155,11 @@ class ThirdPartyCatalogue:
         *,
         exclude_slugs: Iterable[str] = (),
         exclude_names: Iterable[str] = (),
+        ordinary: Iterable[str] = (),
     ) -> None:
+        """`ordinary`: words that are ordinary where the text comes from (a knowledge base's own
+        lower-case vocabulary); a name made only of them needs evidence (``name_spotting``)."""
+        plain = frozenset(ordinary)
         own_slugs = {normalise_slug(s) for s in exclude_slugs}
         own_names = {fold(n) for n in exclude_names if n.strip()}
         kept = [c for c in components if not self._is_own(c, own_slugs, own_names)]
@@ -167,7 +172,7 @@ class ThirdPartyCatalogue:
                 if fold(name) in own_names:
                     continue
                 self._names.setdefault(fold(name), component)
-                patterns += make_patterns(index, name, via)
+                patterns += make_patterns(index, name, via, plain)
             for slug in component.slugs:
                 self._slugs.setdefault(normalise_slug(slug), component)
                 patterns += make_patterns(index, slug, "slug")
