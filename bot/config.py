@@ -162,6 +162,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EMAIL_REPLIES_PER_DAY", _int, "Automatic replies per sender, per conversation."),
     Setting("EMAIL_POLL_INTERVAL", _int, "Seconds between IMAP checks of `email poll`."),
     Setting(
+        "EMAIL_PROCESSORS",
+        _int,
+        "Processes answering stored mail beside `serve`'s SMTP listener (0: its threads).",
+    ),
+    Setting(
         "RETENTION_DAYS",
         _days,
         "Days a closed conversation and its mail are kept after their last activity (0: forever).",
@@ -216,6 +221,7 @@ class Config:
     email_replies_per_hour: int = 3
     email_replies_per_day: int = 10
     email_poll_interval: int = 60
+    email_processors: int = 0
     retention_days: int = 365
     raw_mail_retention_days: int = 90
     assumed_after_hours: int = 72

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -84,8 +85,16 @@ def register(group: click.Group) -> None:
     @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
     @click.option("--port", default=2525, show_default=True, type=int, help="SMTP port.")
     @click.option("--no-outbox", is_flag=True, help="Do not send the outbox from this process.")
-    def serve(host: str, port: int, no_outbox: bool) -> None:
+    @click.option(
+        "--processors",
+        default=0,
+        show_default=True,
+        type=click.IntRange(min=0),
+        help="Processes answering the stored mail (`email work`); 0: threads in this one.",
+    )
+    def serve(host: str, port: int, no_outbox: bool, processors: int) -> None:
         """SMTP server for the helpdesk addresses: store, answer 250, then process."""
+        from bot.channels.email.processor_pool import ProcessorPool
         from bot.channels.email.service import email_channel, outbox_sender
         from bot.channels.email.smtp_server import InboundServer, accepts
 
@@ -94,6 +103,8 @@ def register(group: click.Group) -> None:
         sender = None if no_outbox or not runtime.config.smtp_url else outbox_sender(runtime)
         if sender is None and not no_outbox:
             log.warning("SUPPORTBOT_SMTP_URL is not set: replies wait in the outbox")
+        if processors and runtime.db.is_sqlite:
+            log.warning("SQLite has one writer: processing processes are no faster than threads")
         server = InboundServer(
             email_channel(runtime),
             host,
@@ -101,8 +112,35 @@ def register(group: click.Group) -> None:
             max_bytes=settings.max_bytes,
             accept=accepts(settings.inbound_addresses),
             sender=sender,
+            processing=ProcessorPool(processors) if processors else None,
         )
         run_until_signal(server.start, server.stop)
+
+    @email.command("work")
+    @click.option(
+        "--threads", default=2, show_default=True, type=click.IntRange(min=1), help="Threads."
+    )
+    @click.option(
+        "--interval",
+        default=2.0,
+        show_default=True,
+        type=click.FloatRange(min=0.1),
+        help="Seconds without work before the database is looked at for waiting mail.",
+    )
+    @click.option("--fed", is_flag=True, hidden=True, help="Row ids on stdin (`email serve`).")
+    def work(threads: int, interval: float, fed: bool) -> None:
+        """Answer stored mail (no SMTP): next to `email serve` on this or another machine."""
+        from bot.channels.email.processing_threads import ProcessingThreads
+        from bot.channels.email.service import email_channel
+
+        runtime = _runtime()
+        workers = ProcessingThreads(
+            email_channel(runtime), threads=threads, sweep_seconds=interval, label="email work"
+        )
+        start = workers.start
+        if fed:
+            start = lambda: fed_by_stdin(workers)  # noqa: E731
+        run_until_signal(start, workers.stop)
 
     @email.command("poll")
     @click.option("--once", is_flag=True, help="Check once and exit (for cron).")
@@ -202,6 +240,21 @@ def process_one(runtime: Any, raw: bytes, *, print_only: bool) -> None:
     if runtime.config.smtp_url:
         report = outbox_sender(runtime).send_due()
         click.echo(f"sent {len(report.sent)}, retrying {len(report.retrying)}", err=True)
+
+
+def fed_by_stdin(workers: Any) -> None:
+    """`email work --fed`: start, say ``ready`` on stdout, then take the row ids `email serve`
+    writes to stdin; when stdin ends (the receiver stopped or died), stop as on SIGTERM."""
+    workers.start()
+    print("ready", flush=True)
+
+    def read() -> None:
+        for line in sys.stdin.buffer:
+            if line.strip().isdigit():
+                workers.hand(int(line))
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=read, name="email-work-stdin", daemon=True).start()
 
 
 def run_until_signal(start: Any, stop: Any) -> None:

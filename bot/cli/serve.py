@@ -151,6 +151,8 @@ def email_worker_args(config: Config) -> list[str] | None:
         if not port.isdigit():
             raise click.UsageError("SUPPORTBOT_SMTP_LISTEN must be host:port, e.g. 127.0.0.1:2525")
         args = ["email", "serve", "--host", host or "127.0.0.1", "--port", port]
+        if config.email_processors > 0:
+            args += ["--processors", str(config.email_processors)]
         return args if config.outbox_worker else [*args, "--no-outbox"]
     if config.outbox_worker and config.smtp_url:
         return ["email", "outbox"]

@@ -69,7 +69,12 @@ class CustomerMessages:
         payload: dict[str, Any] | None = None,
     ) -> PostedTurn:
         ref = f"client:{client_id}" if client_id else channel_ref
-        if ref and (earlier := repo.seq_by_ref(session, conversation.id, ref)) is not None:
+        known = conversation.message_count > 0  # no message yet: nothing to find
+        if (
+            ref
+            and known
+            and (earlier := repo.seq_by_ref(session, conversation.id, ref)) is not None
+        ):
             return self._replay(session, conversation, earlier)
         if conversation.message_count >= transcripts.MAX_MESSAGES:
             raise ConversationFull("this conversation is full; please start a new one")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.dialogue.turn import SubscriptionInfo
@@ -130,11 +130,6 @@ def subscription_info(row: Subscription) -> SubscriptionInfo:
     return SubscriptionInfo(row.product, last_day(row).isoformat(), row.license_last4 or "")
 
 
-def subscriptions_for_email(session: Session, email: str) -> Sequence[Subscription]:
-    query = select(Subscription).where(Subscription.email == email.strip().lower())
-    return session.scalars(query.order_by(Subscription.id)).all()
-
-
 def subscriptions_by_key(session: Session, key_hashes: Iterable[str]) -> Sequence[Subscription]:
     hashes = sorted(set(key_hashes))
     if not hashes:
@@ -159,10 +154,16 @@ class SubscriptionFeed:
     def customer_subscriptions(
         self, session: Session, conversation_id: int, email: str | None
     ) -> tuple[SubscriptionInfo, ...]:
-        rows = {row.id: row for row in linked_subscriptions(session, conversation_id)}
+        """Those linked to the conversation and those of the customer's address, in one query
+        (asked before every turn)."""
+        linked = select(ConversationSubscription.subscription_id).where(
+            ConversationSubscription.conversation_id == conversation_id
+        )
+        wanted: ColumnElement[bool] = Subscription.id.in_(linked)
         if email:
-            rows.update((row.id, row) for row in subscriptions_for_email(session, email))
-        return tuple(subscription_info(rows[key]) for key in sorted(rows))
+            wanted = or_(wanted, Subscription.email == email.strip().lower())
+        rows = session.scalars(select(Subscription).where(wanted).order_by(Subscription.id))
+        return tuple(subscription_info(row) for row in rows)
 
     def recognise_keys(
         self, session: Session, conversation_id: int, keys: Sequence[FoundKey]

@@ -25,6 +25,10 @@ from tests.channels.email.relay import free_port
             {"smtp_listen": ":2525", "outbox_worker": False},
             ["email", "serve", "--host", "127.0.0.1", "--port", "2525", "--no-outbox"],
         ),
+        (
+            {"smtp_listen": "127.0.0.1:2525", "email_processors": 3},
+            ["email", "serve", "--host", "127.0.0.1", "--port", "2525", "--processors", "3"],
+        ),
     ],
 )
 def test_the_email_child_runs_what_the_settings_ask_for(

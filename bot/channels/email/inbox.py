@@ -204,6 +204,33 @@ def claim(db: Database, inbound_id: int, now: datetime, lease: timedelta = LEASE
         return bool(getattr(result, "rowcount", 0) == 1)
 
 
+def claim_next(db: Database, now: datetime, lease: timedelta = LEASE) -> int | None:
+    """Take the oldest row waiting to be processed, in one statement; None: nothing waits.
+
+    Several processors (threads, processes, machines) claim side by side: PostgreSQL skips
+    rows another transaction is claiming (``FOR UPDATE SKIP LOCKED``), SQLite has one writer
+    at a time; the lease keeps a claimed row from everyone else until it runs out.
+    """
+    waiting = (
+        select(InboundEmail.id)
+        .where(InboundEmail.status == "received", _free(now))
+        .order_by(InboundEmail.id)
+        .limit(1)
+    )
+    if not db.is_sqlite:
+        waiting = waiting.with_for_update(skip_locked=True)
+    statement = (
+        update(InboundEmail)
+        .where(InboundEmail.id == waiting.scalar_subquery())
+        .where(InboundEmail.status == "received", _free(now))
+        .values(lease_until=now + lease, attempts=InboundEmail.attempts + 1)
+        .returning(InboundEmail.id)
+    )
+    with db.session() as session:
+        claimed = session.connection().execute(statement).scalar_one_or_none()
+    return None if claimed is None else int(claimed)
+
+
 def due(db: Database, now: datetime, limit: int = 100) -> list[int]:
     """Rows waiting to be processed (new ones and those whose processor died), oldest first."""
     with db.session() as session:

@@ -93,6 +93,28 @@ class EmailChannel:
         now = self.clock()
         if not inbox.claim(self.db, inbound_id, now):
             return self.recorded(inbound_id)
+        return self._process_claimed(inbound_id, now, observe)
+
+    def take(self, inbound_id: int) -> Outcome | None:
+        """As ``process``, for a processor that has no use for another's outcome: None when
+        the message is answered already or another processor holds it."""
+        now = self.clock()
+        if not inbox.claim(self.db, inbound_id, now):
+            return None
+        return self._process_claimed(inbound_id, now)
+
+    def process_next(self) -> Outcome | None:
+        """Claim the oldest message waiting and answer it; None when nothing waits."""
+        now = self.clock()
+        inbound_id = inbox.claim_next(self.db, now)
+        return None if inbound_id is None else self._process_claimed(inbound_id, now)
+
+    def _process_claimed(
+        self,
+        inbound_id: int,
+        now: datetime,
+        observe: Callable[[InboundMail], None] | None = None,
+    ) -> Outcome:
         try:
             with self.db.session() as session:
                 # Locked and checked again: a processor whose lease ran out may still finish.
@@ -175,8 +197,12 @@ class EmailChannel:
         return outcome
 
     def process_due(self, limit: int = 100) -> list[Outcome]:
-        """Everything still waiting: new rows and those a crashed processor left behind."""
-        return [self.process(i) for i in inbox.due(self.db, self.clock(), limit)]
+        """Everything still waiting (new rows and those a crashed processor left behind), one
+        claimed at a time: rows other processors take meanwhile are theirs."""
+        outcomes: list[Outcome] = []
+        while len(outcomes) < limit and (outcome := self.process_next()) is not None:
+            outcomes.append(outcome)
+        return outcomes
 
     def recorded(self, inbound_id: int) -> Outcome:
         with self.db.session() as session:

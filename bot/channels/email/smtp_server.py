@@ -1,29 +1,27 @@
 """`email serve`: an SMTP server for the helpdesk addresses, behind Postfix or on its own.
 
 DATA is answered ``250`` only after the message is committed to the database; a storage
-failure is a ``451`` (the sending MTA retries). Processing runs on a separate thread that
-also sweeps up rows left unprocessed by a crash, so a restart finishes them, once.
+failure is a ``451`` (the sending MTA retries). Processing runs on separate threads
+(``processing_threads``) or in processes of their own (``processor_pool``) that also sweep up
+rows left unprocessed by a crash, so a restart finishes them, once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import queue
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from bot.channels.email.outbox import OutboxSender
 from bot.channels.email.pipeline import EmailChannel
+from bot.channels.email.processing_threads import ProcessingThreads
 
 log = logging.getLogger(__name__)
-
-SWEEP_SECONDS = 10.0  # how often rows left behind (crash, failed attempt) are looked for
-PROCESSORS = 4  # threads answering stored mail; each message is claimed by one of them
 
 
 def accepts(own: tuple[str, ...]) -> Callable[[str], bool]:
@@ -76,8 +74,19 @@ class HelpdeskHandler:
         return f"250 2.0.0 OK stored as #{stored.id}"
 
 
+class Processing(Protocol):
+    """Who answers what was stored: threads here, or processes of their own."""
+
+    def hand(self, inbound_id: int) -> None: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 class InboundServer:
-    """The SMTP listener, its processing thread and, optionally, an outbox sender thread."""
+    """The SMTP listener, the processing it hands stored mail to and, optionally, an outbox
+    sender thread. ``processing``: by default threads in this process."""
 
     def __init__(
         self,
@@ -88,15 +97,14 @@ class InboundServer:
         max_bytes: int,
         accept: Callable[[str], bool],
         sender: OutboxSender | None = None,
-        processors: int = PROCESSORS,
+        processing: Processing | None = None,
     ) -> None:
         self.channel = channel
-        self.processors = max(1, processors)
+        self.processing = processing or ProcessingThreads(channel)
         self.sender = sender
-        self.pending: queue.Queue[int] = queue.Queue()
         self.stop_event = threading.Event()
-        self.threads: list[threading.Thread] = []
-        handler = HelpdeskHandler(channel, accept, self.pending.put)
+        self.sender_thread: threading.Thread | None = None
+        handler = HelpdeskHandler(channel, accept, self.processing.hand)
         options: dict[str, Any] = {"data_size_limit": max_bytes, "enable_SMTPUTF8": True}
         self.controller = Controller(handler, hostname=host, port=port, **options)
 
@@ -107,48 +115,19 @@ class InboundServer:
         return int(sockets[0].getsockname()[1]) if sockets else int(self.controller.port)
 
     def start(self) -> None:
-        for number in range(self.processors):
-            self._thread(self._process_loop, f"email-inbound-{number}")
+        self.processing.start()
         if self.sender is not None:
             sender = self.sender
-            self._thread(lambda: sender.run(self.stop_event), "email-outbox")
+            self.sender_thread = threading.Thread(
+                target=lambda: sender.run(self.stop_event), name="email-outbox", daemon=True
+            )
+            self.sender_thread.start()
         self.controller.start()
         log.info("email serve: SMTP on %s:%s", self.controller.hostname, self.port)
 
     def stop(self) -> None:
         self.controller.stop()
         self.stop_event.set()
-        for _ in range(self.processors):
-            self.pending.put(0)  # wakes the processing threads
-        for thread in self.threads:
-            thread.join(timeout=30)
-
-    def _thread(self, target: Callable[[], None], name: str) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)
-        thread.start()
-        self.threads.append(thread)
-
-    def _process_loop(self) -> None:
-        self._sweep()  # rows a previous run stored but did not finish
-        while not self.stop_event.is_set():
-            try:
-                inbound_id = self.pending.get(timeout=SWEEP_SECONDS)
-            except queue.Empty:
-                self._sweep()
-                continue
-            if inbound_id and not self.stop_event.is_set():
-                self._process(inbound_id)
-
-    def _process(self, inbound_id: int) -> None:
-        try:
-            outcome = self.channel.process(inbound_id)
-            log.info("email serve: %s", outcome.describe())
-        except Exception:  # the row stays stored; the next sweep tries again
-            log.exception("email serve: processing #%s failed", inbound_id)
-
-    def _sweep(self) -> None:
-        try:
-            for outcome in self.channel.process_due():
-                log.info("email serve (recovered): %s", outcome.describe())
-        except Exception:
-            log.exception("email serve: sweeping stored mail failed")
+        self.processing.stop()
+        if self.sender_thread is not None:
+            self.sender_thread.join(timeout=30)

@@ -104,6 +104,43 @@ def test_only_one_processor_claims_a_row_until_its_lease_runs_out(db: Database) 
     assert inbox.claim(db, stored.id, later)
 
 
+def test_claim_next_takes_the_oldest_free_row_once(db: Database) -> None:
+    first, second, third = (
+        inbox.store_inbound(db, MAIL.replace(b"abc@", f"m{n}@".encode()), source="smtp").id
+        for n in range(3)
+    )
+    assert inbox.claim(db, first, NOW)  # a processor holds the oldest
+    assert inbox.claim_next(db, NOW) == second
+    assert inbox.claim_next(db, NOW) == third
+    assert inbox.claim_next(db, NOW) is None  # all held, none answered yet
+    later = NOW + inbox.LEASE + timedelta(seconds=1)
+    assert inbox.claim_next(db, later) == first  # its processor died: free again
+    with db.session() as session:
+        row = session.get(InboundEmail, first)
+        assert row is not None and row.attempts == 2 and row.lease_until == later + inbox.LEASE
+
+
+def test_processors_claiming_at_once_each_take_different_rows(db: Database) -> None:
+    ids = [
+        inbox.store_inbound(db, MAIL.replace(b"abc@", f"m{n}@".encode()), source="smtp").id
+        for n in range(24)
+    ]
+    claimed: list[int] = []
+    lock = threading.Lock()
+
+    def processor() -> None:
+        while (row_id := inbox.claim_next(db, NOW)) is not None:
+            with lock:
+                claimed.append(row_id)
+
+    threads = [threading.Thread(target=processor) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(claimed) == ids  # each row once, none left out
+
+
 def test_a_processed_row_is_never_claimed_again(db: Database) -> None:
     stored = inbox.store_inbound(db, MAIL, source="smtp")
     with db.session() as session:
@@ -111,6 +148,7 @@ def test_a_processed_row_is_never_claimed_again(db: Database) -> None:
         assert row is not None
         row.status = "processed"
     assert not inbox.claim(db, stored.id, NOW)
+    assert inbox.claim_next(db, NOW) is None
     assert inbox.due(db, NOW + timedelta(days=1)) == []
 
 

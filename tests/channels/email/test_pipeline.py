@@ -411,3 +411,29 @@ def test_only_the_new_text_of_a_reply_quoting_our_mail_reaches_the_engine(
             m for m in repo.messages(session, first.conversation_id or 0) if m.role == "customer"
         ]
     assert last[-1].text == "Het gaat om versie 2.1 van de plugin."
+
+
+# Statements (BEGIN IMMEDIATE included on SQLite) to claim and answer a first mail from a new
+# customer: a round trip each on PostgreSQL, where the answering costs what its statements cost.
+STATEMENTS_TO_ANSWER = {"sqlite": 16, "postgresql": 13}
+
+
+def test_answering_a_first_mail_costs_a_known_number_of_statements(
+    channel: EmailChannel, db: Database
+) -> None:
+    from sqlalchemy import event
+
+    channel.handle(mail(message_id="<warm@klant.example>"), source="smtp")  # caches filled
+    stored = channel.receive(mail(sender="bob@klant.example"), source="smtp")
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        outcome = channel.process(stored.id)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert outcome.replied
+    assert len(statements) <= STATEMENTS_TO_ANSWER[db.engine.dialect.name], statements
