@@ -15,16 +15,16 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from bot.config import REPO_ROOT
 from bot.storage.db import Database
 from bot.storage.models import InboundEmail, OutboundEmail
-from tests.channels.email.conftest import mail
+from tests.channels.email.conftest import expire_leases, mail
 from tests.channels.email.relay import Relay, free_port
 from tests.live_server import hermetic_environ
 from tests.scaleout.conftest import wait_for
@@ -172,12 +172,7 @@ def test_a_processor_killed_mid_run_loses_nothing_and_answers_nothing_twice(
     wait_for(settled, "all but the victim's", 120)
     assert (held() or 0) <= 2  # at most one per thread of the victim
     assert victim not in receiver.processors() and len(receiver.processors()) == 2
-    with db.session() as session:  # the lease (a minute) runs out
-        session.execute(
-            update(InboundEmail)
-            .where(InboundEmail.status == "received")
-            .values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
-        )
+    expire_leases(db)  # the lease (a minute) runs out
     wait_for(lambda: len(relay.delivered) >= count, "the victim's mail, answered", 60)
     time.sleep(0.5)
     answered_once(db, relay, count)

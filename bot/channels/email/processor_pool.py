@@ -13,6 +13,7 @@ closes (the receiver stopped or died) finishes the messages it is answering and 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import subprocess
@@ -146,7 +147,5 @@ def _wait_ready(child: subprocess.Popen[bytes], ready: threading.Event) -> None:
 
 def _close(stream: IO[bytes] | None) -> None:
     if stream is not None:
-        try:
+        with contextlib.suppress(OSError):  # a pipe whose other end is gone
             stream.close()
-        except OSError:  # a pipe whose other end is gone
-            pass

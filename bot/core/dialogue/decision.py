@@ -88,9 +88,7 @@ def decide_message(ctx: TurnContext) -> Verdict:
     confident = decide(lead, gate, certainty) == "answer"
     top = ranked[0] if ranked else None
     strictly = confident and decide(lead, gate, "strict") == "answer"
-    cued = _cued_route(
-        ctx, ranked, strictly and (fused or _meaning_also_strict(ctx, ranked)), bug_report
-    )
+    cued = _cued_route(ctx, ranked, strictly, bug_report, fused)
     if cued is not None:
         return cued
     # A problem report gets an article of another language only with strict certainty: its
@@ -149,9 +147,10 @@ def _confirms(fused: tuple[FaqMatch, ...], words: tuple[FaqMatch, ...]) -> bool:
 
 
 def _cued_route(
-    ctx: TurnContext, ranked: tuple[FaqMatch, ...], strictly: bool, bug_report: bool
+    ctx: TurnContext, ranked: tuple[FaqMatch, ...], strictly: bool, bug_report: bool, fused: bool
 ) -> Verdict | None:
-    """The route a request's phrasing points at, unless a strictly certain FAQ entry answers."""
+    """The route a request's phrasing points at, unless a strictly certain FAQ entry answers
+    (when only the words were asked, the semantic stage must be strictly certain too)."""
     cues = [route for route in CUE_ORDER if route in ctx.signals.route_cues]
     if bug_report:
         cues = [route for route in cues if route == "customization"]
@@ -159,16 +158,15 @@ def _cued_route(
         return None
     top = ranked[0].entry if ranked else None
     if top is not None and top.kind == "faq" and strictly and top.route not in cues:
-        return None
+        if fused or _meaning_also_strict(ctx, ranked):
+            return None
     return _policy_answer(ctx, cues[0], ranked)
 
 
 def _meaning_also_strict(ctx: TurnContext, ranked: tuple[FaqMatch, ...]) -> bool:
-    """Words strictly certain of an FAQ entry also have the semantic stage's strict certainty
-    (asked only when a request's phrasing is there to overrule: "can you set up X for us"
-    shares its words with the article on setting X up, but means a request for work)."""
-    if not ctx.signals.route_cues or not ranked or ranked[0].entry.kind != "faq":
-        return True
+    """The FAQ entry the words are strictly certain of has the semantic stage's strict
+    certainty too (asked only when a request's phrasing is there to overrule: "can you set up X
+    for us" shares its words with the article on setting X up, but means a request for work)."""
     sig, language, index = ctx.signals, ctx.state.language, ctx.services.faq
     by_meaning = index.fused_candidates(sig.text, language, product=ctx.state.slots.product)
     if by_meaning is None:

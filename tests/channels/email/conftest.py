@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.channels.email.pipeline import EmailChannel
 from bot.core.dialogue.engine import Engine
@@ -87,6 +87,16 @@ def outbox(db: Database) -> list[OutboundEmail]:
 def inbound_rows(db: Database) -> list[InboundEmail]:
     with db.session() as session:
         return list(session.scalars(select(InboundEmail).order_by(InboundEmail.id)))
+
+
+def expire_leases(db: Database) -> None:
+    """The clock moves past the leases of waiting rows (a killed processor's minute runs out)."""
+    with db.session() as session:
+        session.execute(
+            update(InboundEmail)
+            .where(InboundEmail.status == "received")
+            .values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
 
 
 Builder = Callable[..., bytes]

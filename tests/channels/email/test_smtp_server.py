@@ -10,11 +10,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
 from bot.channels.email.outbox import OutboxSender
 from bot.channels.email.pipeline import EmailChannel
@@ -24,8 +22,14 @@ from bot.config import REPO_ROOT
 from bot.core.dialogue.engine import Engine
 from bot.helpdesk.conversations import Conversations
 from bot.storage.db import Database
-from bot.storage.models import InboundEmail
-from tests.channels.email.conftest import HELPDESK, inbound_rows, mail, outbox, settings
+from tests.channels.email.conftest import (
+    HELPDESK,
+    expire_leases,
+    inbound_rows,
+    mail,
+    outbox,
+    settings,
+)
 from tests.channels.email.relay import Relay, free_port
 
 
@@ -201,12 +205,7 @@ def test_email_serve_killed_right_after_250_answers_every_mail_once_after_restar
                 client.sendmail(f"klant{n}@klant.example", [helpdesk], raw)
         os.kill(process.pid, signal.SIGKILL)  # no clean shutdown, mid-processing at best
         process.wait(timeout=10)
-        with db.session() as session:  # the killed processor's lease (a minute) runs out
-            session.execute(
-                update(InboundEmail)
-                .where(InboundEmail.status == "received")
-                .values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
-            )
+        expire_leases(db)  # the killed processor's lease (a minute) runs out
         process = _serve(port, env)
         relay.wait_for(3, timeout=150)
         time.sleep(1.0)
