@@ -67,6 +67,7 @@ EXPECTED = {
     "vendor-g": Expected("g", frozenset({"postduif-smtp", "slotgracht-security", "lokker"}), "BVW"),
     "vendor-h": Expected("h", frozenset({"babelbrook", "parcelwise", "sieve-filters"}), "TWL"),
     "vendor-i": Expected("i", frozenset({"pixelpers", "boekvak", "tabelwerk"}), "KKS"),
+    "vendor-j": Expected("j", frozenset({"shiftkit-migrate", "tentpeg-events", "giftwell"}), "TWP"),
 }
 SETS = sorted(path.name for path in EVAL_DIR.glob("vendor-*") if (path / "cases.json").is_file())
 
