@@ -9,10 +9,7 @@ model (`bot.core.retrieval.gate_model`) is fitted on what the gate would have se
 the best candidate was right, FAQ and route queries weighing equally.
 
 With the semantic stage, the same held-out phrasings also choose how much meaning weighs next
-to the words (`bot.core.retrieval.fusion`), and a second gate is fitted on the fused ranking of
-the phrasings the engine would ask it about: those the words' gate is not strictly certain of.
-Its intercept is moved by the odds of all phrasings (the shift is a property of held-out
-phrasings against customers' questions, not of the subset).
+to the words (`bot.core.retrieval.fusion`), and a second gate is fitted on the fused ranking.
 
 A language with only a handful of entries borrows the model fitted on all languages; a knowledge
 base with too few phrasings in all keeps the fixed defaults. The result also says which entries
@@ -218,18 +215,7 @@ def calibrate(
     """A gate per language from its held-out outcomes (and one for the fused ranking)."""
     fused = fused or {}
     words_gates = _gates(outcomes)
-    # The engine asks the fused gate when the words are not strictly certain: its model is
-    # fitted on those probes (the odds it moves from stay those of all of them).
-    fused_gates = _gates(
-        {lang: found for lang, (_, found) in fused.items()},
-        {
-            lang: [
-                not words_gates[lang][0].answers(by_words.lead, "strict")
-                for by_words in outcomes[lang]
-            ]
-            for lang in fused
-        },
-    )
+    fused_gates = _gates({lang: found for lang, (_, found) in fused.items()})
     calibrations = {}
     for language, found in outcomes.items():
         gate, source = words_gates[language]
@@ -267,18 +253,12 @@ def calibrate(
 
 def _gates(
     outcomes: Mapping[str, Sequence[Outcome]],
-    judged: Mapping[str, Sequence[bool]] | None = None,
 ) -> dict[str, tuple[Gate, Literal["own", "pooled", "default"]]]:
-    """A gate per language; `judged` marks the outcomes the gate will be asked about (the
-    model is fitted on those, the prior shift and the suggestion level come from all)."""
-    judged = judged or {}
-    marks = {lang: judged.get(lang) or [True] * len(found) for lang, found in outcomes.items()}
     pooled = [o for found in outcomes.values() for o in found]
-    pooled_marks = [mark for lang in outcomes for mark in marks[lang]]
-    pooled_gate = _fitted(pooled, pooled_marks)
+    pooled_gate = _fitted(pooled)
     gates: dict[str, tuple[Gate, Literal["own", "pooled", "default"]]] = {}
     for language, found in outcomes.items():
-        own = _fitted(found, marks[language])
+        own = _fitted(found)
         if own is not None:
             gates[language] = (own, "own")
         elif pooled_gate is not None:
@@ -288,22 +268,10 @@ def _gates(
     return gates
 
 
-def _fitted(found: Sequence[Outcome], judged: Sequence[bool]) -> CalibratedGate | None:
-    """The gate fitted on the `judged` outcomes (FAQ and route phrasings weighing equally)."""
+def _fitted(found: Sequence[Outcome]) -> CalibratedGate | None:
     faq = [o for o in found if o.expected.kind == "faq"]
     if len(faq) < MIN_FAQ_QUERIES:
         return None
-    asked = [o for o, mark in zip(found, judged, strict=True) if mark]
-    if len({o.right for o in asked if o.expected.kind == "faq"}) < 2:
-        asked = list(found)  # no right and wrong FAQ phrasings to tell apart among them
-    right_scores = sorted(o.lead.best for o in faq if o.right)
-    suggest = right_scores[int(len(right_scores) * SUGGEST_QUANTILE)] if right_scores else 0.25
-    low, high = SUGGEST_RANGE
-    return fit(_samples(asked), round(min(max(suggest, low), high), 3), _samples(found))
-
-
-def _samples(found: Sequence[Outcome]) -> list[Sample]:
-    faq = [o for o in found if o.expected.kind == "faq"]
     routes = [o for o in found if o.expected.kind == "route"]
     groups = [group for group in (faq, routes) if group]
     samples: list[Sample] = []
@@ -311,7 +279,10 @@ def _samples(found: Sequence[Outcome]) -> list[Sample]:
     for group in groups:
         weight = total / len(group) / len(groups)
         samples += [(features(o.lead), float(o.right), weight) for o in group]
-    return samples
+    right_scores = sorted(o.lead.best for o in faq if o.right)
+    suggest = right_scores[int(len(right_scores) * SUGGEST_QUANTILE)] if right_scores else 0.25
+    low, high = SUGGEST_RANGE
+    return fit(samples, round(min(max(suggest, low), high), 3))
 
 
 def _top1(outcomes: Sequence[Outcome]) -> float:

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 # for the same knowledge base: the held-out probes, the gate's model and its fitting, the
 # fusion's weights, the rankers' scores (analysis, stemmers, synonyms, BM25, char-grams), or
 # what a `Calibration` holds. Stored calibrations of other versions are then never read.
-CALIBRATION_VERSION = 2
+CALIBRATION_VERSION = 1
 
 _cache: dict[str, dict[str, Calibration]] = {}
 _lock = Lock()

@@ -59,14 +59,10 @@ class CalibratedGate:
         )
 
 
-def fit(
-    samples: Sequence[Sample], suggest: float, population: Sequence[Sample] | None = None
-) -> CalibratedGate:
-    """The monotone model of `samples`, its intercept moved to customers' odds from the held-out
-    odds of `population` (by default the samples themselves)."""
+def fit(samples: Sequence[Sample], suggest: float) -> CalibratedGate:
+    """The monotone model of `samples`, its intercept moved to customers' odds."""
     bias, *weights = logistic_fit(samples)
-    population = population or samples
-    held_right = sum(s[1] * s[2] for s in population) / sum(s[2] for s in population)
+    held_right = sum(s[1] * s[2] for s in samples) / sum(s[2] for s in samples)
     held_right = min(max(held_right, 0.02), 0.98)
     bias += logit(REAL_TOP1) - logit(held_right)
     return CalibratedGate(bias, tuple(weights), suggest)

@@ -12,7 +12,7 @@ from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import FaqEntry
 from bot.core.matching import FaqIndex
 from bot.core.retrieval import calibration_cache
-from bot.core.retrieval.calibration import Outcome, Probe, calibrate, fused_outcome, probes
+from bot.core.retrieval.calibration import Probe, fused_outcome, probes
 from bot.core.retrieval.decision import DEFAULT_THRESHOLDS, Lead
 from bot.core.retrieval.fusion import Fusion, fused_ranking
 from bot.core.retrieval.gate_model import CalibratedGate, features, logistic_fit
@@ -155,32 +155,3 @@ def test_a_fused_ranking_counts_the_rankers_that_put_its_best_entry_first() -> N
     assert ranked[0].agreement == pytest.approx(1 / 3)  # only the phrasings' meaning
     without = fused_ranking(entries, words, [0.82, 0.98], Fusion(1.0, 0.8), lambda n: 1, None)
     assert without[0].agreement == pytest.approx(1 / 2)
-
-
-def _outcomes(leads: list[tuple[Lead, bool]]) -> list[Outcome]:
-    """FAQ outcomes with these leads, right or taken for another entry."""
-    other = FaqEntry("other", "en", "Where is my invoice?", "In your account.")
-    found = []
-    for number, (lead, right) in enumerate(leads):
-        entry = FaqEntry(f"e{number}", "en", f"Question {number}?", "Answer.")
-        found.append(Outcome(entry, entry if right else other, lead))
-    return found
-
-
-def test_the_fused_gate_learns_from_the_phrasings_it_is_asked_about() -> None:
-    """The engine asks the fused gate only when the words are not strictly certain. Phrasings
-    the words answer for sure (here all right, with the rankers agreeing) must not teach it that
-    agreement is enough: among the others, agreement says nothing here, so an agreeing lead
-    stays below an answer. The prior shift still comes from all phrasings."""
-    easy_words, hard_words = Lead(0.9, 0.1, 3), Lead(0.2, 0.18, 1)
-    agreeing, split = Lead(0.6, 0.5, 2, 1.0), Lead(0.6, 0.5, 2, 0.0)
-    plan = (
-        [(easy_words, agreeing, True)] * 40
-        + [(hard_words, agreeing, right) for right in (True, False) * 10]
-        + [(hard_words, split, right) for right in (True, False) * 10]
-    )
-    words = _outcomes([(w, right) for w, _, right in plan])
-    fused = _outcomes([(f, right) for _, f, right in plan])
-    found = calibrate({"en": words}, {"en": (Fusion(), fused)})["en"]
-    assert found.gate.answers(easy_words, "strict") and not found.gate.answers(hard_words)
-    assert found.fused_gate is not None and not found.fused_gate.answers(agreeing)
