@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Subquery, select
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
@@ -58,6 +59,11 @@ class NoSubscriptions:
         self, session: Session, conversation_id: int, email: str | None
     ) -> tuple[SubscriptionInfo, ...]:
         return ()
+
+    def read_for_turn(
+        self, session: Session, conversation_id: int, email: str | None, beside: Subquery
+    ) -> tuple[tuple[SubscriptionInfo, ...], Sequence[Any]]:
+        return (), tuple(session.execute(select(beside)).one())
 
     def recognise_keys(
         self, session: Session, conversation_id: int, keys: Sequence[FoundKey]

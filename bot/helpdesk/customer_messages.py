@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from sqlalchemy import Subquery
 from sqlalchemy.orm import Session
 
 from bot.core.dialogue.engine import Engine
@@ -19,7 +20,7 @@ from bot.helpdesk import transcripts
 from bot.helpdesk.bus import STAFF_TOPIC, MessageBus, conversation_topic, publish_after_commit
 from bot.helpdesk.errors import ConversationFull, InvalidInput
 from bot.helpdesk.learning.misses import record_miss
-from bot.helpdesk.learning.phrasings import LearnedIndex
+from bot.helpdesk.learning.phrasings import TAUGHT, Generation, LearnedIndex, as_generation
 from bot.helpdesk.notices import NewMessages, Notice, QueueChange, TicketUpdate
 from bot.helpdesk.posted_turn import PostedTurn
 from bot.helpdesk.resolutions import record_turn
@@ -35,6 +36,12 @@ class SubscriptionLookup(Protocol):
     def customer_subscriptions(
         self, session: Session, conversation_id: int, email: str | None
     ) -> tuple[SubscriptionInfo, ...]: ...
+
+    def read_for_turn(
+        self, session: Session, conversation_id: int, email: str | None, beside: Subquery
+    ) -> tuple[tuple[SubscriptionInfo, ...], Sequence[Any]]:
+        """``customer_subscriptions`` and the one row of ``beside``, in one statement."""
+        ...
 
     def recognise_keys(
         self, session: Session, conversation_id: int, keys: Sequence[FoundKey]
@@ -101,8 +108,8 @@ class CustomerMessages:
         )  # fmt: skip
         self.recognise_keys(session, conversation, masked.keys)
         state = ConversationState.from_dict(conversation.state)
-        context = self._customer_context(session, conversation)
-        self.learned.refresh(session)  # what staff taught, on any worker, answers this message
+        context, taught = self._customer_context(session, conversation)
+        self.learned.refresh(session, taught)  # what staff taught, on any worker, answers this
         # numbered as staff see the transcript: the facts panel says which message told what
         turn = self.engine.handle(
             state, masked.text, now, context, message_number=stored_message.seq
@@ -152,12 +159,18 @@ class CustomerMessages:
         if keys:
             self.subscriptions.recognise_keys(session, conversation.id, keys)
 
-    def _customer_context(self, session: Session, conversation: Conversation) -> CustomerContext:
+    def _customer_context(
+        self, session: Session, conversation: Conversation
+    ) -> tuple[CustomerContext, Generation]:
+        """The customer's subscriptions, and the taught phrasings' generation read with them."""
         email = conversation.customer.email if conversation.customer else None
         state_email = (conversation.state.get("slots") or {}).get("email")
         email = email or state_email
-        subscriptions = self.subscriptions.customer_subscriptions(session, conversation.id, email)
-        return CustomerContext(subscriptions=subscriptions, channel_has_email=bool(email))
+        subscriptions, taught = self.subscriptions.read_for_turn(
+            session, conversation.id, email, TAUGHT
+        )
+        context = CustomerContext(subscriptions=subscriptions, channel_has_email=bool(email))
+        return context, as_generation(taught)
 
     def _apply_events(
         self, session: Session, conversation: Conversation, turn: Turn, now: datetime

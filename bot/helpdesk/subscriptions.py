@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Subquery, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.dialogue.turn import SubscriptionInfo
@@ -148,22 +148,42 @@ def linked_subscriptions(session: Session, conversation_id: int) -> Sequence[Sub
     return session.scalars(query).all()
 
 
+def _wanted(conversation_id: int, email: str | None) -> ColumnElement[bool]:
+    """Linked to the conversation, or of the customer's address."""
+    linked = select(ConversationSubscription.subscription_id).where(
+        ConversationSubscription.conversation_id == conversation_id
+    )
+    wanted: ColumnElement[bool] = Subscription.id.in_(linked)
+    if email:
+        wanted = or_(wanted, Subscription.email == email.strip().lower())
+    return wanted
+
+
 class SubscriptionFeed:
     """What `Conversations` asks before each turn, and tells when a customer pastes a key."""
 
     def customer_subscriptions(
         self, session: Session, conversation_id: int, email: str | None
     ) -> tuple[SubscriptionInfo, ...]:
-        """Those linked to the conversation and those of the customer's address, in one query
-        (asked before every turn)."""
-        linked = select(ConversationSubscription.subscription_id).where(
-            ConversationSubscription.conversation_id == conversation_id
-        )
-        wanted: ColumnElement[bool] = Subscription.id.in_(linked)
-        if email:
-            wanted = or_(wanted, Subscription.email == email.strip().lower())
-        rows = session.scalars(select(Subscription).where(wanted).order_by(Subscription.id))
+        """Those linked to the conversation and those of the customer's address, in one query."""
+        query = select(Subscription).where(_wanted(conversation_id, email))
+        rows = session.scalars(query.order_by(Subscription.id))
         return tuple(subscription_info(row) for row in rows)
+
+    def read_for_turn(
+        self, session: Session, conversation_id: int, email: str | None, beside: Subquery
+    ) -> tuple[tuple[SubscriptionInfo, ...], Sequence[Any]]:
+        """``customer_subscriptions`` and the one row of ``beside``, in one statement (asked
+        before every turn): ``beside`` joined with the subscriptions, none or several."""
+        query = (
+            select(beside, Subscription)
+            .select_from(beside)
+            .outerjoin(Subscription, _wanted(conversation_id, email))
+            .order_by(Subscription.id)
+        )
+        rows = session.execute(query).all()
+        found = tuple(subscription_info(row[-1]) for row in rows if row[-1] is not None)
+        return found, tuple(rows[0])[:-1]
 
     def recognise_keys(
         self, session: Session, conversation_id: int, keys: Sequence[FoundKey]

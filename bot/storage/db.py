@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -112,6 +112,22 @@ class Database:
         """A unit of work: committed when the block ends, rolled back on error."""
         with self.sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def one_statement(self) -> Iterator[Connection]:
+        """A connection for one write that is its own transaction, committed when the block ends.
+
+        PostgreSQL runs it in autocommit: the statement commits as it returns, one round trip
+        instead of three (``BEGIN``, the statement, ``COMMIT``). SQLite runs it in a short
+        transaction as ``session`` does (``BEGIN IMMEDIATE``, its writers in line). Only for
+        a single statement: two in this block would be two transactions on PostgreSQL.
+        """
+        if self.is_sqlite:
+            with self.engine.begin() as connection:
+                yield connection
+            return
+        with self.engine.connect() as connection:
+            yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
     def dispose(self) -> None:
         self.engine.dispose()

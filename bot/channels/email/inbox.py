@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 
 from sqlalchemy import ColumnElement, bindparam, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.mail.header_decoding import (
@@ -56,6 +56,14 @@ _KNOWN = select(
     .limit(1)
     .scalar_subquery(),
 )
+_COLUMNS = tuple(InboundEmail.__table__.columns)
+# `store_inbound`'s one statement: the row, or nothing (and no id) when its content is stored.
+_INSERT_UNLESS_KNOWN = {
+    name: dialect.insert(InboundEmail)
+    .on_conflict_do_nothing(index_elements=[InboundEmail.content_hash])
+    .returning(InboundEmail.id)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
 _UPDATE = update(InboundEmail).where(InboundEmail.id == bindparam("row_id"))
 # What processing writes on the row (``EmailChannel._finish``, licence-key masking).
 _PROCESSED = (
@@ -69,14 +77,13 @@ class Stored:
 
     ``row`` is the new row itself, in the session that stored it (None for a duplicate).
     ``earlier_copy``: from ``insert_inbound`` only, a row stored before with the same
-    Message-ID and not given up (None: there is none); ``looked_up`` says it was read.
+    Message-ID and not given up (None: there is none).
     """
 
     id: int
     duplicate: bool
     row: InboundEmail | None = field(default=None, compare=False, repr=False)
     earlier_copy: int | None = None
-    looked_up: bool = False
 
 
 def content_hash(raw: bytes) -> str:
@@ -95,18 +102,23 @@ def store_inbound(
     envelope_sender: str | None = None,
     recipients: Sequence[str] = (),
 ) -> Stored:
-    """Write ``raw`` durably (committed when this returns); a known message is not stored twice."""
+    """Write ``raw`` durably (committed when this returns); a known message is not stored twice.
+
+    One statement, its own transaction (the SMTP client waits): the row is inserted unless a
+    row with its content hash exists, stored before or at this moment by another receiver
+    (whose commit the insert waits for)."""
     row = inbound_row(raw, source=source, envelope_sender=envelope_sender, recipients=recipients)
-    try:
-        with db.session() as session:  # one short write transaction: the SMTP client waits
-            stored = add_inbound(session, row)
-        return Stored(stored.id, stored.duplicate)
-    except IntegrityError:  # the same message stored at the same moment by another receiver
-        with db.session() as session:
-            found = repo.read_value(session, _BY_HASH, {"digest": row.content_hash})
-        if found is None:
-            raise
-        return Stored(found, True)
+    values = {c.key: row.__dict__[c.key] for c in _COLUMNS if c.key in row.__dict__}
+    statement = _INSERT_UNLESS_KNOWN["sqlite" if db.is_sqlite else "postgresql"]
+    with db.one_statement() as connection:
+        new_id = connection.execute(statement, values).scalar()
+    if new_id is not None:
+        return Stored(int(new_id), False)
+    with db.session() as session:
+        found = repo.read_value(session, _BY_HASH, {"digest": row.content_hash})
+    if found is None:  # stored and deleted in between (a purge): nothing to point at
+        raise RuntimeError(f"inbound mail {row.content_hash} vanished while being stored")
+    return Stored(found, True)
 
 
 def inbound_row(
@@ -160,7 +172,7 @@ def insert_inbound(session: Session, row: InboundEmail) -> Stored:
     if existing is not None:
         return Stored(existing, True)
     repo.insert_new(session, row)
-    return Stored(row.id, False, row, earlier, looked_up=True)
+    return Stored(row.id, False, row, earlier)
 
 
 def write_processed(session: Session, row: InboundEmail, raw: bytes, subject: str | None) -> None:
@@ -194,14 +206,17 @@ def _summary(items: list[tuple[str, str]]) -> tuple[str | None, str | None, str 
 
 
 def claim(db: Database, inbound_id: int, now: datetime, lease: timedelta = LEASE) -> bool:
-    """Take the row for processing; False when it is done or another processor holds it."""
-    with db.session() as session:
-        result = session.execute(
-            update(InboundEmail)
-            .where(InboundEmail.id == inbound_id, InboundEmail.status == "received", _free(now))
-            .values(lease_until=now + lease, attempts=InboundEmail.attempts + 1)
-        )
-        return bool(getattr(result, "rowcount", 0) == 1)
+    """Take the row for processing; False when it is done or another processor holds it.
+
+    The lease and the attempt are committed before the processing begins (its own
+    transaction), so a processor that dies mid-way has its attempt counted."""
+    statement = (
+        update(InboundEmail)
+        .where(InboundEmail.id == inbound_id, InboundEmail.status == "received", _free(now))
+        .values(lease_until=now + lease, attempts=InboundEmail.attempts + 1)
+    )
+    with db.one_statement() as connection:
+        return connection.execute(statement).rowcount == 1
 
 
 def claim_next(db: Database, now: datetime, lease: timedelta = LEASE) -> int | None:
@@ -226,8 +241,8 @@ def claim_next(db: Database, now: datetime, lease: timedelta = LEASE) -> int | N
         .values(lease_until=now + lease, attempts=InboundEmail.attempts + 1)
         .returning(InboundEmail.id)
     )
-    with db.session() as session:
-        claimed = session.connection().execute(statement).scalar_one_or_none()
+    with db.one_statement() as connection:
+        claimed = connection.execute(statement).scalar_one_or_none()
     return None if claimed is None else int(claimed)
 
 

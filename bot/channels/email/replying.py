@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.channels.email.bounced_addresses import clear_bounce
@@ -39,23 +39,44 @@ _REPLY_OR_FORWARD = re.compile(
 )
 _COUNTED = ("pending", "sent", "printed", "failed")  # automatic mails that went, or tried to
 # Built once: building a select costs more than SQLite takes to run it (about 0.1 ms each).
-_SENT_SINCE = select(
-    OutboundEmail.created_at, OutboundEmail.recipient, OutboundEmail.conversation_id
+# One read for the rate limits and the privacy link: the automatic mail of the last day to this
+# address or thread, and the thread's first automatic mail whenever it went (none: the next
+# one is the first, and links the privacy notice). Filtered by status and age in Python.
+_FIRST_IN_THREAD = (
+    select(func.min(OutboundEmail.id))
+    .where(
+        OutboundEmail.conversation_id == bindparam("conversation_id"),
+        OutboundEmail.kind == BOT_KIND,
+    )
+    .scalar_subquery()
+)
+_BOT_MAIL_SEEN = select(
+    OutboundEmail.created_at,
+    OutboundEmail.recipient,
+    OutboundEmail.conversation_id,
+    OutboundEmail.status,
 ).where(
     OutboundEmail.kind == BOT_KIND,
-    OutboundEmail.status.in_(_COUNTED),
-    OutboundEmail.created_at >= bindparam("since"),
     or_(
-        OutboundEmail.recipient == bindparam("address"),
-        OutboundEmail.conversation_id == bindparam("conversation_id"),
+        and_(
+            OutboundEmail.status.in_(_COUNTED),
+            OutboundEmail.created_at >= bindparam("since"),
+            or_(
+                OutboundEmail.recipient == bindparam("address"),
+                OutboundEmail.conversation_id == bindparam("conversation_id"),
+            ),
+        ),
+        OutboundEmail.id == _FIRST_IN_THREAD,
     ),
 )
-_BOT_MAIL = (
-    select(OutboundEmail.id)
-    .where(OutboundEmail.conversation_id == bindparam("conversation_id"))
-    .where(OutboundEmail.kind == BOT_KIND)
-    .limit(1)
-)
+
+
+@dataclass(frozen=True)
+class _Limit:
+    """The rate limits' decision, and whether the thread has had an automatic mail yet."""
+
+    decision: AutoReplyDecision
+    first: bool
 
 
 @dataclass(frozen=True)
@@ -112,12 +133,13 @@ class Replier:
         parts = mail.reply_parts
         thread = ThreadContext.automatic_reply_to(mail, row.envelope_sender)
         limit = self._rate_limit(session, thread.recipient, conversation.id, now)
-        if not limit.reply:
-            return self.suppress(session, row, mail, conversation, limit.reason, limit.detail)
+        if not limit.decision.reply:
+            reason, detail = limit.decision.reason, limit.decision.detail
+            return self.suppress(session, row, mail, conversation, reason, detail)
         if parts.used_fallback:
             repo.add_event(session, conversation.id, "email_quote_fallback", {"inbound_id": row.id})
         if not parts.new_text.strip():
-            return self._all_quoted(session, row, mail, conversation, thread, now)
+            return self._all_quoted(session, row, mail, conversation, thread, now, limit.first)
         waiting = conversation.status == "waiting_for_staff"
         text = engine_text(parts.new_text, mail.subject, first=conversation.message_count == 0)
         posted = self.conversations.post_in_session(
@@ -129,7 +151,7 @@ class Replier:
         if not posted.messages:
             return Outcome(row.id, QUIET, "staff_own_conversation", "", conversation.id)
         reply = _Reply(thread, list(posted.messages), posted.language, posted.route)
-        return self._queue(session, row, conversation, reply, now)
+        return self._queue(session, row, conversation, reply, now, limit.first)
 
     def _all_quoted(
         self,
@@ -139,6 +161,7 @@ class Replier:
         conversation: Conversation,
         thread: ThreadContext,
         now: datetime,
+        first: bool,
     ) -> Outcome:
         payload = _payload(row, mail, None, suppressed="all_quoted")
         self.conversations.store_unanswered(
@@ -151,7 +174,7 @@ class Replier:
             return Outcome(row.id, QUIET, "all_quoted", "", conversation.id)
         message = {"text": self._texts(conversation.language).no_new_text(), "links": []}
         reply = _Reply(thread, [message], conversation.language, "all_quoted")
-        return self._queue(session, row, conversation, reply, now)
+        return self._queue(session, row, conversation, reply, now, first)
 
     def _reopen_ticket(
         self, session: Session, conversation: Conversation, inbound_id: int, now: datetime
@@ -171,10 +194,11 @@ class Replier:
         conversation: Conversation,
         reply: _Reply,
         now: datetime,
+        first: bool,
     ) -> Outcome:
-        """The reply into the outbox; an address compose cannot use leaves the turn stored."""
+        """The reply into the outbox; an address compose cannot use leaves the turn stored.
+        ``first``: the thread's first automatic mail (it links the privacy notice)."""
         ticket = conversation.ticket  # loaded already when the engine's turn was stored
-        first = _first_bot_mail(session, conversation.id)
         try:
             msg = bot_reply(
                 self.settings, self._texts(reply.language), reply.thread, reply.messages,
@@ -196,21 +220,24 @@ class Replier:
 
     def _rate_limit(
         self, session: Session, recipient: str, conversation_id: int, now: datetime
-    ) -> AutoReplyDecision:
-        # One query for both limits: automatic mail of the last day to this address or thread.
+    ) -> _Limit:
         address = recipient.lower()
         since = now - timedelta(days=1)
         params = {"since": since, "address": address, "conversation_id": conversation_id}
-        sent = repo.read_rows(session, _SENT_SINCE, params)
+        seen = repo.read_rows(session, _BOT_MAIL_SEEN, params)
+        first = all(row.conversation_id != conversation_id for row in seen)
+        sent = [row for row in seen if row.status in _COUNTED and row.created_at >= since]
         to_sender = [row.created_at for row in sent if row.recipient == address]
         decision = self.settings.sender_limit.decide(to_sender, now)
         if not decision.reply:
-            return AutoReplyDecision(False, decision.reason, f"{decision.detail} to {recipient}")
+            detail = f"{decision.detail} to {recipient}"
+            return _Limit(AutoReplyDecision(False, decision.reason, detail), first)
         in_thread = [row.created_at for row in sent if row.conversation_id == conversation_id]
         decision = self.settings.conversation_limit.decide(in_thread, now)
         if not decision.reply:
-            return AutoReplyDecision(False, decision.reason, decision.detail + " in this thread")
-        return decision
+            detail = decision.detail + " in this thread"
+            return _Limit(AutoReplyDecision(False, decision.reason, detail), first)
+        return _Limit(decision, first)
 
     def _texts(self, language: str) -> MailTexts:
         engine = self.conversations.engine
@@ -225,11 +252,6 @@ def engine_text(new_text: str, subject: str, *, first: bool) -> str:
     if not first or len(topic.split()) < 2 or fold(topic) in fold(new_text):
         return new_text
     return f"{topic}\n\n{new_text}"
-
-
-def _first_bot_mail(session: Session, conversation_id: int) -> bool:
-    """No automatic reply went to this conversation yet (the first one links the privacy notice)."""
-    return repo.read_value(session, _BOT_MAIL, {"conversation_id": conversation_id}) is None
 
 
 def _channel_ref(row: InboundEmail) -> str:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -40,8 +42,17 @@ _GENERATION = select(  # built once: this runs before every turn
 )
 
 
+# The same, for a turn's read that brings it along with others (one round trip for both).
+TAUGHT = _GENERATION.subquery("taught")
+
+
 def generation(session: Session) -> Generation:
-    count, newest, removed = repo.read_rows(session, _GENERATION)[0]
+    return as_generation(repo.read_rows(session, _GENERATION)[0])
+
+
+def as_generation(row: Sequence[Any]) -> Generation:
+    """A ``Generation`` from the three columns of ``_GENERATION`` (``TAUGHT``)."""
+    count, newest, removed = row
     return int(count or 0), int(newest or 0), int(removed or 0)
 
 
@@ -158,9 +169,11 @@ class LearnedIndex:
         self._indexed: Generation | None = None
         self._lock = threading.Lock()
 
-    def refresh(self, session: Session) -> None:
-        """Before answering: index what was taught since, on any worker (cheap when nothing)."""
-        current = generation(session)
+    def refresh(self, session: Session, current: Generation | None = None) -> None:
+        """Before answering: index what was taught since, on any worker (cheap when nothing).
+        ``current``: the generation, when the caller read it already (``TAUGHT``)."""
+        if current is None:
+            current = generation(session)
         if current == self._indexed:
             return
         with self._lock:  # one thread indexes; the others wait for it, then answer with it

@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, event, func, select
 
 from bot.channels.email import inbox
 from bot.storage.db import Database
@@ -92,6 +92,30 @@ def test_the_same_message_from_many_receivers_at_once_is_one_row(db: Database) -
     assert len({r.id for r in results}) == 1
     assert sum(not r.duplicate for r in results) == 1
     assert rows(db) == 1
+
+
+def test_storing_and_claiming_are_one_statement_each_and_one_round_trip_on_postgresql(
+    db: Database,
+) -> None:
+    # The SMTP client waits for the store; every processor for its claim. On PostgreSQL each is
+    # one statement in autocommit (no BEGIN and COMMIT round trips); on SQLite one statement
+    # after its BEGIN IMMEDIATE (in the process: no round trip to save).
+    seen: list[tuple[str, bool]] = []
+
+    def record(connection: Connection, cursor: object, statement: str, *args: object) -> None:
+        autocommit = bool(getattr(connection.connection.dbapi_connection, "autocommit", False))
+        seen.append((statement.split()[0], autocommit))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        stored = inbox.store_inbound(db, MAIL, source="smtp")
+        assert inbox.claim(db, stored.id, NOW)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    if db.is_sqlite:
+        assert seen == [("BEGIN", False), ("INSERT", False), ("BEGIN", False), ("UPDATE", False)]
+    else:
+        assert seen == [("INSERT", True), ("UPDATE", True)]
 
 
 def test_only_one_processor_claims_a_row_until_its_lease_runs_out(db: Database) -> None:

@@ -415,7 +415,7 @@ def test_only_the_new_text_of_a_reply_quoting_our_mail_reaches_the_engine(
 
 # Statements (BEGIN IMMEDIATE included on SQLite) to claim and answer a first mail from a new
 # customer: a round trip each on PostgreSQL, where the answering costs what its statements cost.
-STATEMENTS_TO_ANSWER = {"sqlite": 16, "postgresql": 13}
+STATEMENTS_TO_ANSWER = {"sqlite": 14, "postgresql": 11}
 
 
 def test_answering_a_first_mail_costs_a_known_number_of_statements(
