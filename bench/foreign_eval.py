@@ -3,7 +3,8 @@
 A set is a knowledge base plus ``cases.json`` (the format of ``../shared/eval/README.md``):
 vendors C and D in ``../shared/eval``, and our own in ``bench/eval/*``. Each case is a
 conversation; it counts as right only when every turn passes every check (route, FAQ pick,
-product, version, language, text, and the final ticket). Scores are printed per category, for
+product, version, language, text, and the final ticket); "turns right" also counts each turn on
+its own (issue 10's acceptance counts turns). Scores are printed per category, for
 the ``dev`` and ``heldout`` splits side by side: tune on dev, the held-out figure is the one
 that counts.
 
@@ -103,6 +104,7 @@ class CaseResult:
     problem: str = ""
     faq_answers: int = 0  # turns answered with an FAQ entry
     faq_right: int = 0  # ... whose turn was right
+    turns_right: int = 0  # turns with no problem (the issue's acceptance counts turns)
     turns: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -123,6 +125,7 @@ def play(case: dict[str, Any], post: Post) -> CaseResult:
             result.right, result.problem = False, f"turn {number}: HTTP {status} {turn}"
             return result
         problems = turn_problems(expected, turn, case["lang"])
+        result.turns_right += not problems
         if turn.get("faq"):
             result.faq_answers += 1
             result.faq_right += not problems
@@ -130,8 +133,10 @@ def play(case: dict[str, Any], post: Post) -> CaseResult:
             result.right = False
             result.problem = f"turn {number} ({expected['say'][:60]!r}): " + "; ".join(problems)
     final = case.get("final", {})
-    if result.right and "ticket" in final and bool(turn.get("ticket")) != final["ticket"]:
-        result.right, result.problem = False, f"final ticket {turn.get('ticket')}"
+    if "ticket" in final and bool(turn.get("ticket")) != final["ticket"]:
+        result.turns_right -= result.right  # the last turn was counted right
+        if result.right:
+            result.right, result.problem = False, f"final ticket {turn.get('ticket')}"
     return result
 
 
@@ -257,6 +262,15 @@ def score(results: Sequence[CaseResult]) -> str:
     return f"{right / len(results):.2f} ({right}/{len(results)})"
 
 
+def turn_score(results: Sequence[CaseResult]) -> str:
+    """Turns right, whatever the rest of their conversation did."""
+    turns = sum(len(r.case["turns"]) for r in results)
+    if not turns:
+        return "-"
+    right = sum(r.turns_right for r in results)
+    return f"{right / turns:.2f} ({right}/{turns})"
+
+
 def faq_precision(results: Sequence[CaseResult]) -> str:
     answers = sum(r.faq_answers for r in results)
     if not answers:
@@ -272,6 +286,7 @@ def report(name: str, results: list[CaseResult], splits: Sequence[str]) -> None:
     categories = sorted({cat for cat, _ in by} - {"all"}) + ["all"]
     print(f"\n### {name}\n")
     rows = [[cat, *(score(by[(cat, split)]) for split in splits)] for cat in categories]
+    rows.append(["turns right", *(turn_score(by[("all", split)]) for split in splits)])
     rows.append(
         [
             "FAQ answer precision",
@@ -326,10 +341,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(sets) > 1:
         print("\n### all sets\n")
         rows = [
-            [name, *(score([r for r in res if r.case["split"] == s]) for s in splits)]
+            [
+                name,
+                *(score([r for r in res if r.case["split"] == s]) for s in splits),
+                *(turn_score([r for r in res if r.case["split"] == s]) for s in splits),
+            ]
             for name, res in everything.items()
         ]
-        print_table(["set", *splits], rows)
+        print_table(["set", *splits, *(f"{s}: turns" for s in splits)], rows)
     if args.json:
         args.json.write_text(
             json.dumps(

@@ -43,3 +43,7 @@ def test_a_foreign_set_stays_above_its_floor(evalset: foreign_eval.EvalSet) -> N
     floor, precision_floor = FIRST_MEASURED_FLOORS.get(evalset.name, (FLOOR, PRECISION_FLOOR))
     assert right >= floor, [r.problem for r in results if not r.right]
     assert precision >= precision_floor
+    # Turns are counted one by one: all of a right conversation's, fewer of a wrong one's.
+    for result in results:
+        turns = len(result.case["turns"])
+        assert result.turns_right == turns if result.right else result.turns_right < turns
