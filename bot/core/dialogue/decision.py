@@ -11,8 +11,11 @@ evidence, FAQ first.
    its route unless an FAQ entry is *strictly* certain (a how-to question that mentions a phone
    still gets its FAQ answer). In a bug report about our product (product and version, or an
    error) only the customisation cue counts: a checkout problem that mentions a coupon is a bug.
-3. A candidate that is certain enough answers: leniently for a question, strictly when the
-   customer names an older version of ours (updating first is the policy's answer).
+3. A candidate that is certain enough answers: leniently for a question, strictly for a bug
+   report (our product with its version or an error: the gate was calibrated on how-to
+   phrasings, and a troubleshooting article of a neighbouring symptom would stand in for the
+   details a ticket needs) and when the customer names an older version of ours (updating
+   first is the policy's answer).
 4. Otherwise: a named third-party product, an error of WordPress itself, a problem report (the
    problem flow: version check, details, ticket), a WordPress question, suggestions, nothing.
 
@@ -73,7 +76,7 @@ def decide_message(ctx: TurnContext) -> Verdict:
     ranked = index.candidates(sig.text, language, product=product)
     gate = index.gate(language)
     bug_report = _names_a_bug_of_ours(ctx)
-    certainty: Certainty = "strict" if _outdated(ctx) else "lenient"
+    certainty: Certainty = "strict" if _outdated(ctx) or bug_report else "lenient"
     fused = False
     # Words that answer strictly do not wait for the model. Below that, meaning is a second
     # opinion: the fused ranking and its gate decide, unless meaning confirms what the words

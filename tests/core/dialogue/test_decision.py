@@ -116,6 +116,23 @@ def test_a_problem_the_faq_answers_gets_the_entry_before_any_question(chat: Star
     assert follow_up.state.slots.product == "ticketeer"
 
 
+def test_a_bug_report_gets_an_article_only_when_the_gate_is_strictly_sure(
+    chat: Start, bramble: Engine
+) -> None:
+    """Our product and its current version name a bug: the gate, calibrated on how-to
+    phrasings, must be strictly sure before a troubleshooting article stands in for the
+    details a ticket needs (the reminders article is about reminders that never arrive)."""
+    from bot.core.retrieval.decision import decide, lead_of
+
+    text = "Ticketeer 5.1.2: scheduled messages to attendees are sent in the wrong language"
+    faq = bramble.services.faq
+    lead = lead_of(faq.candidates(text, "en", product="ticketeer"))
+    gate = faq.gate("en")
+    assert decide(lead, gate, "lenient") == "answer" != decide(lead, gate, "strict")
+    turn = chat("en").say(text)
+    assert turn.route == "ask_details" and turn.faq is None, turn
+
+
 def test_a_bug_on_an_older_version_that_the_faq_does_not_cover_is_asked_to_update(
     chat: Start,
 ) -> None:
