@@ -27,10 +27,11 @@ def route(ctx: TurnContext) -> None:
         return start_goal(ctx, "problem")
     verdict = decide_message(ctx)
     forget_unrelated_product(ctx, verdict.route)
+    best = verdict.entry or next(iter(verdict.suggestions), None)
+    if best is not None and _repeats_the_answer(ctx, best):
+        return faq_not_helped(ctx)  # what they add is about the article they just read
     if verdict.kind == "faq":
         assert verdict.entry is not None
-        if _repeats_the_answer(ctx, verdict.entry):
-            return faq_not_helped(ctx)  # what they add is about the article they just read
         return answer_faq(
             ctx,
             verdict.entry,
@@ -54,9 +55,10 @@ def route(ctx: TurnContext) -> None:
 
 
 def _repeats_the_answer(ctx: TurnContext, entry: FaqEntry) -> bool:
-    """The message right after an article is answered by that same article: the customer
-    describes what still goes wrong after reading it ("set the batch size to 1, it still
-    hangs"), so sending it again would be a loop; it did not help."""
+    """The message right after an article is answered by that same article, or would be
+    suggested it first: the customer describes what still goes wrong after reading it ("set
+    the batch size to 1, it still hangs"), so sending or suggesting it again would be a loop;
+    it did not help."""
     return ctx.state.step == "awaiting_feedback" and entry.ref == ctx.state.last_faq
 
 

@@ -139,6 +139,25 @@ def test_a_follow_up_that_the_same_article_answers_means_it_did_not_help(
     assert FaqFeedback("appointpress-google-calendar", False) in turn.events
 
 
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "did exactly that but the appointments are not there",
+        "connected it like the article says, nothing shows up",
+    ],
+)
+def test_a_follow_up_that_would_be_suggested_the_same_article_means_it_did_not_help(
+    dialogue, follow_up: str
+) -> None:
+    """Too few words in common for a confident answer, but the article just read still ranks
+    first: a list of suggestions headed by it would loop as surely as the answer would."""
+    chat = dialogue("en", email="jan@example.org")
+    chat.say(TEXTS["en"]["faq"])
+    turn = chat.say(follow_up)
+    assert turn.route == "ticket" and not turn.suggestions, turn
+    assert FaqFeedback("appointpress-google-calendar", False) in turn.events
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_faq_answer_that_helped_closes_the_topic(dialogue, lang: str) -> None:
     t = TEXTS[lang]
