@@ -68,14 +68,14 @@ class Verdict:
 def decide_message(ctx: TurnContext) -> Verdict:
     """What a message that is not an answer to our own question is about."""
     sig = ctx.signals
-    if _is_closing(sig):
+    bug_report = _names_a_bug_of_ours(ctx)
+    if _is_closing(sig) and not bug_report:
         return Verdict("closing")  # thanks or a goodbye: nothing in it asks for an article
     language = ctx.state.language
     index = ctx.services.faq
     product = ctx.state.slots.product
     ranked = index.candidates(sig.text, language, product=product)
     gate = index.gate(language)
-    bug_report = _names_a_bug_of_ours(ctx)
     certainty: Certainty = "strict" if _outdated(ctx) or bug_report else "lenient"
     fused = False
     # Words that answer strictly do not wait for the model. Below that, meaning is a second
@@ -138,7 +138,8 @@ def _supported_routes(ctx: TurnContext) -> set[PolicyRoute]:
 def _is_closing(sig: Signals) -> bool:
     """Thanks or a goodbye without a question, a problem or a request: what follows the
     thanks ("that sorted it", "that's all I needed") is not for the FAQ to answer. Not from a
-    list of words: the intents the message shows, and the absence of the others."""
+    list of words: the intents the message shows, and the absence of the others. (A bug report,
+    our product with its version, is never a closing, whatever "thank you page" it names.)"""
     closing = sig.has(Intent.THANKS) or sig.has(Intent.GOODBYE)
     asks = sig.has(Intent.PROBLEM) or sig.has(Intent.PERSON) or bool(sig.route_cues)
     return closing and not asks and "?" not in sig.folded

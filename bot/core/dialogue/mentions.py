@@ -47,12 +47,23 @@ def _generation(match: re.Match[str]) -> bool:
     return "." not in match.group(1) and re.match(r"v\.?\s*\d", match.group(0), re.I) is not None
 
 
+def _counts_something(number: str, newest_major: int | None) -> bool:
+    """A dotless number above every release's major version is no version of the product."""
+    return "." not in number and newest_major is not None and int(number) > newest_major
+
+
 def _plausible(version: str) -> bool:
     return not _DATE_LIKE.match(version) and version.count(".") <= 3
 
 
-def find_versions(text: str, product_names: Iterable[str] = ()) -> VersionMentions:
-    """Versions in a message; the product's version is the labelled one or one after its name."""
+def find_versions(
+    text: str, product_names: Iterable[str] = (), newest_major: int | None = None
+) -> VersionMentions:
+    """Versions in a message; the product's version is the labelled one or one after its name.
+
+    A number without a dot right after the name, higher than the newest release's major
+    version (`newest_major`, when known), counts something else ("ShiftKit Pro 10 min ago",
+    "Giftwell 50 donors"): no release of that number exists."""
     taken: list[tuple[int, int]] = []
 
     def first(pattern: re.Pattern[str], group: int = 1) -> str | None:
@@ -73,6 +84,8 @@ def find_versions(text: str, product_names: Iterable[str] = ()) -> VersionMentio
             re.escape(name) + r"[\s:,(]*" + r"(?:" + _VERSION_WORD + r"\.?\s*)?v?" + _NUM, re.I
         )
         match = after_name.search(text)
+        if match and _counts_something(match.group(1), newest_major):
+            match = None
         if match and free(match.span()) and _plausible(match.group(1)):
             product_version = match.group(1)
             taken.append(match.span())

@@ -177,7 +177,7 @@ class Understanding:
             route_cues=route_cues,
             products=tuple(products),
             third_party=tuple(third_party),
-            versions=find_versions(text, self._names_of(products)),
+            versions=find_versions(text, self._names_of(products), self._newest_major(products)),
             email=find_email(text),
             site_health=report,
             error=error,
@@ -188,6 +188,13 @@ class Understanding:
             word_count=len(word_list),
             content_words=self._content_words(folded, products, third_party),
         )
+
+    def _newest_major(self, slugs: list[str]) -> int | None:
+        """The highest major version the named products have released (None: not known)."""
+        products = self.kb.products
+        latest = [products[slug].latest_version for slug in slugs if slug in products]
+        majors = [int(v.split(".")[0]) for v in latest if v and v.split(".")[0].isdigit()]
+        return max(majors) if majors and len(majors) == len(latest) else None
 
     def _names_of(self, slugs: list[str]) -> list[str]:
         chosen = [self.kb.products[slug] for slug in slugs if slug in self.kb.products]

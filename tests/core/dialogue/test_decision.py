@@ -177,6 +177,27 @@ def test_a_version_at_the_end_of_a_sentence_is_read(chat: Start) -> None:
     assert (turn.state.slots.wp_version, turn.state.slots.php_version) == ("6.5", "8.1")
 
 
+def test_a_number_above_every_release_after_the_name_counts_something_else(
+    chat: Start, bramble: Engine
+) -> None:
+    """Gallery Grove's newest release is 2.4.0: "gallery grove 10 minutes ago" is no version
+    10 (no bug report, no details asked), while "gallery grove 2" and "version 10" are."""
+    turn = chat("en").say("bought gallery grove 10 minutes ago, where does the licence key go?")
+    assert (turn.route, turn.faq and turn.faq.id, turn.state.slots.version) == (
+        "faq",
+        "licence-key",
+        None,
+    )
+    read = bramble.services.understanding.read
+    assert read("gallery grove 2 overlaps the captions").versions.product_version == "2"
+    assert read("gallery grove version 10 breaks").versions.product_version == "10"
+
+
+def test_a_bug_report_that_names_a_thank_you_page_is_no_closing(chat: Start) -> None:
+    turn = chat("en").say("ticketeer 5.1.2, after paying the thank you page shows one ticket")
+    assert turn.route == "ask_details", turn
+
+
 def test_a_typo_in_a_cue_word_is_read(chat: Start) -> None:
     conversation = chat("nl")
     turn = conversation.say("de lightbox van gallery grove werkt nie meer")
