@@ -193,7 +193,7 @@ class Understanding:
         """The highest major version the named products have released (None: not known)."""
         products = self.kb.products
         latest = [products[slug].latest_version for slug in slugs if slug in products]
-        majors = [int(v.split(".")[0]) for v in latest if v and v.split(".")[0].isdigit()]
+        majors = [int(v.split(".")[0]) for v in latest if v and v.split(".")[0].isdecimal()]
         return max(majors) if majors and len(majors) == len(latest) else None
 
     def _names_of(self, slugs: list[str]) -> list[str]:
