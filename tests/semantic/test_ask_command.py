@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.cli import build_cli
-from tests.core.dialogue.test_decision import KB_DIR
+from tests.core.dialogue.conftest import KB_DIR
 
 QUERY = "pictures enlarge on a tap"  # no word in common with the lightbox entry's phrasings
 

@@ -12,7 +12,7 @@ from bot.core.matching import faq_index
 from bot.core.retrieval import calibration_cache
 from bot.semantic.vectors import VectorStore
 from bot.storage.calibration_files import CalibrationFiles
-from tests.core.dialogue.test_decision import KB_DIR
+from tests.core.dialogue.conftest import KB_DIR
 
 
 def test_fused_gates_read_from_the_cache_decide_as_computed_ones(

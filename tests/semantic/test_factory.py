@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from bot.cli import build_cli
 from bot.config import Config
 from bot.semantic import build_semantic, factory
-from tests.core.dialogue.test_decision import KB_DIR
+from tests.core.dialogue.conftest import KB_DIR
 from tests.semantic.tiny_model import build
 
 

@@ -18,7 +18,7 @@ from bot.core.retrieval.gate_model import CalibratedGate
 from bot.i18n import load_translations
 from bot.semantic.vectors import VectorStore
 from tests.conftest import NOW
-from tests.core.dialogue.test_decision import KB_DIR
+from tests.core.dialogue.conftest import KB_DIR
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +157,26 @@ def test_an_article_of_another_language_is_overruled_like_one_of_ours(
     alone = say(question)
     assert alone.faq is not None and alone.faq.id == "fotovolgorde"  # the Dutch stand-in
     assert say(f"{question} we also use wp rocket").route == "third_party"
+
+
+def test_an_article_only_in_the_other_language_stands_in_when_none_of_ours_would_answer(
+    kb: KnowledgeBase, e5_store: VectorStore
+) -> None:
+    """Only English has the gallery-menu and caption-colour articles. A Dutch question about
+    them finds a Dutch article a little higher by fused score (meaning across languages lands
+    lower), but none the gate would answer with; the English one it is certain of stands in,
+    said to be in English, rather than a cue's route ("menu") or the wrong Dutch article."""
+    engine = Engine(kb, load_translations(kb.policy.languages), semantic=e5_store)
+    for text, article in (
+        ("hoe zet ik de galerij in het menu", "gallery-menu"),
+        ("kan ik een link naar de galerij in mijn menu zetten", "gallery-menu"),
+        ("hoe verander ik de kleur van de fototeksten", "caption-colours"),
+    ):
+        turn = engine.handle(engine.new_state("nl"), text, NOW, CustomerContext())
+        assert (turn.route, turn.faq and turn.faq.id) == ("faq", article), text
+        assert turn.state.language == "nl" and "Engels" in " ".join(
+            m.text for m in turn.messages
+        ), text
 
 
 def test_a_knowledge_base_of_bare_questions_has_no_answers_ranker(e5_store: VectorStore) -> None:

@@ -35,7 +35,7 @@ from bot.core.retrieval.language_index import (
     fold_explainer,
 )
 from bot.core.retrieval.learned import StandIn, WordIndexes
-from bot.core.retrieval.meaning import MeaningIndex
+from bot.core.retrieval.meaning import MeaningIndex, Translations
 from bot.core.retrieval.products import ProductMentions, product_adjustments
 from bot.core.retrieval.query_reading import QueryReader
 from bot.core.retrieval.results import FaqMatch, FaqResult, decides_better, faq_only, shows_more
@@ -84,7 +84,7 @@ class FaqIndex:
         self._faq = {lang: [e for e in entries if e.language == lang] for lang in self.languages}
         self._cards = {lang: [c for c in cards if c.language == lang] for lang in self.languages}
         self._words = WordIndexes(self._faq, self._cards, self.languages, products, weights)
-        self.meaning, self._twins = self._meaning(semantic)
+        self.meaning, self.translations = self._meaning(semantic)
         self.calibrations: dict[str, Calibration] = {}
         if thresholds is None:
             everything = [
@@ -116,20 +116,18 @@ class FaqIndex:
         before; the gate stays as calibrated on the knowledge base (``learned.WordIndexes``)."""
         self._words.learn(phrasings)
 
-    def _meaning(
-        self, semantic: SemanticScorer | None
-    ) -> tuple[MeaningIndex | None, dict[tuple[str, str], dict[str, str]]]:
-        """The semantic stage and the translations it finds; (None, {}) without it."""
+    def _meaning(self, semantic: SemanticScorer | None) -> tuple[MeaningIndex | None, Translations]:
+        """The semantic stage and the translations it finds; none without it."""
         if semantic is None:
-            return None, {}
+            return None, Translations()
         try:
             meaning = MeaningIndex(
                 semantic, {lang: idx.entries for lang, idx in self._indexes.items()}
             )
-            return meaning, meaning.twins(self.languages)
+            return meaning, meaning.translations(self.languages)
         except Exception:  # the stage is an extra: without it, the words decide alone
             log.error("semantic stage unavailable; FAQ search uses the words only", exc_info=True)
-            return None, {}
+            return None, Translations()
 
     # -- the gate ------------------------------------------------------------------------------
     def _calibrate(self) -> dict[str, Calibration]:
@@ -188,7 +186,7 @@ class FaqIndex:
         for candidate in self._faq.get(language, ()):
             if candidate.id == entry.id:
                 return candidate
-        twin_id = self._twins.get((entry.language, entry.id), {}).get(language)
+        twin_id = self.translations.twin_id(entry, language)
         return next((e for e in self._faq.get(language, ()) if e.id == twin_id), None)
 
     def fused_candidates(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from bot.core.knowledge.models import FaqEntry
 from bot.core.retrieval.calibration import MeaningMatrix
@@ -25,6 +26,23 @@ log = logging.getLogger(__name__)
 TWIN_SIMILARITY = 0.9
 TWIN_LEAD = 0.025
 ARTICLE_CHARS = 500
+
+
+@dataclass(frozen=True)
+class Translations:
+    """What the semantic stage knows of an article in another language (none without it)."""
+
+    twins: Mapping[tuple[str, str], Mapping[str, str]] = field(default_factory=dict)
+    near: frozenset[tuple[str, str, str]] = frozenset()  # (language, id, other language)
+
+    def twin_id(self, entry: FaqEntry, language: str) -> str | None:
+        """The id of `entry`'s translation in `language`."""
+        return self.twins.get((entry.language, entry.id), {}).get(language)
+
+    def has_near(self, entry: FaqEntry, language: str) -> bool:
+        """`language` has an article close in meaning to `entry` (a translation or a close
+        neighbour: the same topic)."""
+        return (entry.language, entry.id, language) in self.near
 
 
 class MeaningIndex:
@@ -94,26 +112,33 @@ class MeaningIndex:
             log.warning("semantic stage failed; the word rankers decide alone", exc_info=True)
             return None
 
-    def twins(self, languages: Sequence[str]) -> dict[tuple[str, str], dict[str, str]]:
-        """Entries that are translations of each other although their ids differ.
+    def translations(self, languages: Sequence[str]) -> Translations:
+        """Entries that are translations of each other although their ids differ, and the
+        entries that have an article close in meaning in another language.
 
         Each FAQ entry is read whole (its phrasings, and the start of its answer);
         two entries of two languages are twins when each is the other's closest, closely
-        (`TWIN_SIMILARITY`) and clearly (`TWIN_LEAD` over the next). (language, id) ->
-        {other language: id}."""
-        found: dict[tuple[str, str], dict[str, str]] = {}
+        (`TWIN_SIMILARITY`) and clearly (`TWIN_LEAD` over the next)."""
+        twins: dict[tuple[str, str], dict[str, str]] = {}
+        near: set[tuple[str, str, str]] = set()
         for a in languages:
             for b in languages:
                 if a >= b:
                     continue
                 forward, backward = self._closest(a, b), self._closest(b, a)
+                for source, target, closest in ((a, b, forward), (b, a, backward)):
+                    near.update(
+                        (source, entry, target)
+                        for entry, (_, similarity, _) in closest.items()
+                        if similarity >= TWIN_SIMILARITY
+                    )
                 for entry_a, (entry_b, similarity, lead) in forward.items():
                     back = backward.get(entry_b)
                     if back and back[0] == entry_a and similarity >= TWIN_SIMILARITY:
                         if min(lead, back[2]) >= TWIN_LEAD:
-                            found.setdefault((a, entry_a), {})[b] = entry_b
-                            found.setdefault((b, entry_b), {})[a] = entry_a
-        return found
+                            twins.setdefault((a, entry_a), {})[b] = entry_b
+                            twins.setdefault((b, entry_b), {})[a] = entry_a
+        return Translations(twins, frozenset(near))
 
     def _closest(self, source: str, target: str) -> dict[str, tuple[str, float, float]]:
         """Each FAQ entry of `source` -> (closest FAQ entry of `target`, similarity, lead)."""

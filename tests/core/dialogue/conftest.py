@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +11,14 @@ from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.state import Channel, ConversationState
 from bot.core.dialogue.turn import CustomerContext, SubscriptionInfo, Turn
 from bot.core.events import TicketRequested
+from bot.core.knowledge.loader import load_knowledge
+from bot.core.knowledge.models import KnowledgeBase
+from bot.i18n import load_translations
 from tests.conftest import NOW
+
+# A fictional vendor whose knowledge base is full of words that are also policy cues (phones,
+# menus, colours, payments, passwords): the decision's and the cues' tests run on it.
+KB_DIR = Path(__file__).parent / "bramble_kb"
 
 
 @dataclass
@@ -54,3 +62,15 @@ def dialogue(engine: Engine):  # type: ignore[no-untyped-def]
         return Dialogue(engine, state, customer)
 
     return start
+
+
+@pytest.fixture(scope="module")
+def bramble_kb() -> KnowledgeBase:
+    kb = load_knowledge(KB_DIR)
+    assert not kb.problems, kb.problems
+    return kb
+
+
+@pytest.fixture(scope="module")
+def bramble(bramble_kb: KnowledgeBase) -> Engine:
+    return Engine(bramble_kb, load_translations(bramble_kb.policy.languages))

@@ -9,7 +9,6 @@ issue it guards. These messages were written knowing the code; the foreign evalu
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -17,25 +16,9 @@ from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.state import Channel
 from bot.core.events import ConflictTestOutcome, FaqAnswered, TicketRequested
-from bot.core.knowledge.loader import load_knowledge
-from bot.core.knowledge.models import KnowledgeBase
-from bot.i18n import load_translations
 from tests.core.dialogue.conftest import Dialogue
 
-KB_DIR = Path(__file__).parent / "bramble_kb"
 Start = Callable[..., Dialogue]
-
-
-@pytest.fixture(scope="module")
-def bramble_kb() -> KnowledgeBase:
-    kb = load_knowledge(KB_DIR)
-    assert not kb.problems, kb.problems
-    return kb
-
-
-@pytest.fixture(scope="module")
-def bramble(bramble_kb: KnowledgeBase) -> Engine:
-    return Engine(bramble_kb, load_translations(bramble_kb.policy.languages))
 
 
 @pytest.fixture
