@@ -11,18 +11,17 @@ has its own typo repair against the knowledge base's vocabulary.
 One edit away is not enough on its own: most words one letter from a cue word are words of
 their own ("plant" is no "plan", "filled" no "billed", "room" no "zoom"). The repair is a
 noisy channel: a word is read as the cue word only when the cue word is far more common in
-Dutch or English (`TYPO_ODDS`, by wordfreq's general-language frequencies), so that a typo is
-the likelier story ("nie" for "niet", "wrok" for "work").
+Dutch or English (`TYPO_ODDS`, by wordfreq's frequencies in `cue_frequencies`), so that a
+typo is the likelier story ("nie" for "niet", "wrok" for "work").
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from rapidfuzz.distance import OSA
-from wordfreq import zipf_frequency
 
+from bot.core.dialogue.cue_frequencies import WORD, cue_words, zipf
 from bot.core.knowledge.name_patterns import common_words
 from bot.core.language_profiles import DUTCH_WORDS, ENGLISH_WORDS
 from bot.core.retrieval.analysis import STEMMERS
@@ -34,18 +33,6 @@ MIN_WORD = 3  # shorter words are too easily another word
 TYPO_ODDS = 2.0
 # A word this common (Zipf 4: ten in a million words) is what it says: "heen" is no "een".
 COMMON_WORD = 4.0
-FREQUENCY_LANGUAGES = ("nl", "en")
-_LITERAL = re.compile(r"[a-z]{3,}")
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-
-
-def cue_words(sources: Iterable[str]) -> frozenset[str]:
-    """The words written in cue patterns (their literal letter runs)."""
-    found = set()
-    for source in sources:
-        cleaned = re.sub(r"\\[a-zA-Z]", " ", source)  # \b, \w, \d are not letters
-        found.update(_LITERAL.findall(cleaned))
-    return frozenset(found)
 
 
 class CueSpelling:
@@ -59,7 +46,7 @@ class CueSpelling:
 
     def repair(self, folded: str) -> str:
         """`folded` with unknown words one edit from a single cue word replaced by it."""
-        return _WORD.sub(lambda match: self._word(match.group()), folded)
+        return WORD.sub(lambda match: self._word(match.group()), folded)
 
     def _word(self, word: str) -> str:
         if len(word) < MIN_WORD or word in self.known:
@@ -77,20 +64,15 @@ class CueSpelling:
             for cue in self._by_length.get(size, ())
             if OSA.distance(word, cue, score_cutoff=1) <= 1 and not _inflection(word, cue)
         ]
-        written = _frequency(word) if candidates else 0.0
+        written = zipf(word) if candidates else 0.0
         if written >= COMMON_WORD:
             return word
-        candidates = [cue for cue in candidates if _frequency(cue) - written >= TYPO_ODDS]
+        candidates = [cue for cue in candidates if zipf(cue) - written >= TYPO_ODDS]
         if len(candidates) > 1:  # a dropped last letter ("nie") is the likeliest, then the
             # same beginning: keep the candidates that agree best with how the word starts
             best = max(_agreement(word, cue) for cue in candidates)
             candidates = [cue for cue in candidates if _agreement(word, cue) == best]
         return candidates[0] if len(candidates) == 1 else word
-
-
-def _frequency(word: str) -> float:
-    """How common the word is in Dutch or English, whichever it is more common in (Zipf)."""
-    return max(zipf_frequency(word, lang, wordlist="small") for lang in FREQUENCY_LANGUAGES)
 
 
 def _inflection(word: str, cue: str) -> bool:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from bot.core.dialogue.cue_frequencies import cue_sources
 from bot.core.dialogue.cue_spelling import CueSpelling
 from bot.core.dialogue.lexicon import (
     PROBLEM_CUES,
@@ -124,18 +125,15 @@ class Understanding:
             ordinary=ordinary_words(kb.faq),
         )
         self._product_names = sorted(own_names, key=len, reverse=True)
-        sources = [
-            *PROBLEM_CUES,
-            *QUESTION_CUES,
-            *(source for group in (*STRONG.values(), *ROUTE_CUES.values()) for source in group),
-        ]
         kb_words = {
             word
             for entry in kb.faq
             for text in (*entry.phrasings, entry.answer)
             for word in words(text)
         }
-        self.spelling = CueSpelling(sources, kb_words | {w for n in own_names for w in words(n)})
+        self.spelling = CueSpelling(
+            cue_sources(), kb_words | {w for n in own_names for w in words(n)}
+        )
         self._troubleshooting = frozenset(
             entry.ref
             for entry in kb.faq

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.dialogue.cue_frequencies import cue_sources, cue_words, frequencies, table
 from bot.core.dialogue.engine import Engine
 from bot.core.dialogue.lexicon import Intent
 
@@ -35,3 +36,10 @@ def test_a_real_word_one_letter_from_a_cue_word_is_left_alone(
     understanding = bramble.services.understanding
     assert not_a_typo_of not in understanding.spelling.repair(text).split()
     assert not understanding.read(text).route_cues & {"billing", "channels"}
+
+
+def test_the_shipped_frequencies_are_wordfreqs_for_the_cue_lexicon() -> None:
+    """The table is generated from the lexicon (`python -m bot.core.dialogue.cue_frequencies`):
+    a cue word added without regenerating it would be repaired as if it were rare."""
+    expected = {word: round(value, 2) for word, value in table(cue_words(cue_sources())).items()}
+    assert frequencies() == expected
