@@ -171,15 +171,16 @@ WORDPRESS_CUES: tuple[str, ...] = (
 WORDPRESS_MENTION = _B + r"(wordpress|wp|wordpress\.org|woordpress|wordpres)(?![\w])"
 
 PROBLEM_CUES: tuple[str, ...] = (
-    r"\b(werkt (het )?niet|doet (het )?niet|doet (het )?niks|doet raar|kapot|stuk|fout(melding|"
-    r"code|en)?|errors?|crash(t|es|ed)?|loopt vast|vastlopen|hangt|bugs?|probleem|problemen|"
-    r"issues?|lukt niet|gaat (het )?(mis|fout)|niet meer|niet (goed|correct|juist)|verdwenen|"
-    r"verdwijnt|broken|breaks|breaking|broke|not working|(does|do)(n'?t| not) work|"
+    r"\b(werkt (het )?niet|doet (het )?niet|doet (het )?niks|doet raar|kapot(te)?|stuk|"
+    r"fout(melding|code|en)?|errors?|crash(t|es|ed)?|loopt vast|vastlopen|hangt|bugs?|probleem|"
+    r"problemen|issues?|lukt niet|gaat (het )?(mis|fout)|niet meer|niet (goed|correct|juist)|"
+    r"verdwenen|verdwijnt|broken|breaks|breaking|broke|not working|(does|do)(n'?t| not) work|"
     r"stopped working|won'?t|"
     r"can'?t|cannot|fails?|failed|failing|problems?|wrong|missing|disappeared|blank|"
     r"fatal|warning|exception|not (showing|sending|loading|saving|arriving|displaying|"
-    r"received|updating)|no longer|dubbel|twice|double|duplicate|traag|slow|leeg|empty|"
-    r"komt niet|komen niet|kwam niet|krijg (ik )?(geen|niets|niks)|ontvang(t|en)? (geen|niets)|"
+    r"received|updating)|no longer|dubbele?|twice|double|duplicate|traag|trage|slow|leeg|lege|"
+    r"empty|komt niet|komen niet|kwam niet|krijg (ik )?(geen|niets|niks)|"
+    r"ontvang(t|en)? (geen|niets)|"
     r"zie (ik )?(geen|niets|niks)|geen .{1,30} (meer|binnen|aan|verstuurd)|nooit|never|"
     r"anymore|any more|geen .{1,40} meer|wit(te)? (scherm|pagina)|white (screen|page)|"
     r"blank (screen|page)|leeg scherm|lege pagina|foutmelding|error \d{3}|\d{3} error)\b",

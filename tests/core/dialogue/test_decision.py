@@ -142,6 +142,22 @@ def test_an_article_only_in_the_other_language_stands_in_and_says_so(chat: Start
 
 
 # -- slots and cues that generalise ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "elementor rekent sinds vandaag dubbele kosten",
+        "sinds de update van elementor krijg ik een lege pagina",
+        "met elementor erbij is alles heel trage geworden",
+        "elementor geeft een kapotte layout",
+    ],
+)
+def test_an_inflected_dutch_adjective_still_reports_a_problem(chat: Start, text: str) -> None:
+    """Dutch adjectives take an -e before a noun ("dubbele kosten", "een lege pagina"): a
+    problem with a named third-party plugin is still a problem, and so third party."""
+    turn = chat("nl").say(text)
+    assert turn.route == "third_party", text
+
+
 def test_a_possessive_names_the_third_party(chat: Start) -> None:
     conversation = chat("en")
     turn = conversation.say("Elementor's editor breaks the Gallery Grove layout")
