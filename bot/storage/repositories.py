@@ -244,11 +244,13 @@ def insert_loaded(session: Session, row: Base) -> int:
             continue
         if column.server_default is not None:
             raise ValueError(f"insert_loaded: {column.key} has a server default")
-        default = column.default
-        value = None if default is None else getattr(default, "arg", None)
-        if default is not None and default.is_callable:
-            value = value(None)  # SQLAlchemy's wrapper of a default function takes a context
-        setattr(row, column.key, value)
+        default: Any = column.default
+        if default is None:
+            setattr(row, column.key, None)
+        elif default.is_callable:  # SQLAlchemy's wrapper of a default function takes a context
+            setattr(row, column.key, default.arg(None))
+        else:
+            setattr(row, column.key, default.arg)
     row_id = insert_new(session, row)
     make_transient_to_detached(row)  # its values count as loaded, not as changes
     session.add(row)
