@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -152,6 +153,10 @@ def compose_reply(
     marker = reply_marker_line(reply_marker) if reply_marker else None
     msg.set_content(f"{marker}\n\n{text}" if marker else text)
     msg.add_alternative(_html_document(html_body or text_to_html(text), marker), subtype="html")
+    # Chosen here, not by the generator (which compiles a regular expression for each message
+    # to search the parts for its guess): "=_" cannot occur in base64 or quoted-printable, and
+    # no one can guess 128 random bits to put in a 7bit part (RFC 2045 §6.7's advice).
+    msg.set_boundary(f"=_{secrets.token_hex(16)}")
     if language and header_text(language):  # after the body: set_content clears Content-*
         msg["Content-Language"] = _fixed("Content-Language", header_text(language))
     return msg
