@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Subquery, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.dialogue.turn import SubscriptionInfo
@@ -159,6 +159,18 @@ def _wanted(conversation_id: int, email: str | None) -> ColumnElement[bool]:
     return wanted
 
 
+def _for_turn(beside: Subquery, *, with_email: bool) -> Select[Any]:
+    """``beside`` with the wanted subscriptions (``_wanted`` with bound parameters)."""
+    linked = select(ConversationSubscription.subscription_id).where(
+        ConversationSubscription.conversation_id == bindparam("conversation_id")
+    )
+    wanted: ColumnElement[bool] = Subscription.id.in_(linked)
+    if with_email:
+        wanted = or_(wanted, Subscription.email == bindparam("email"))
+    query = select(beside, Subscription).select_from(beside).outerjoin(Subscription, wanted)
+    return query.order_by(Subscription.id)
+
+
 class SubscriptionFeed:
     """What `Conversations` asks before each turn, and tells when a customer pastes a key."""
 
@@ -170,18 +182,24 @@ class SubscriptionFeed:
         rows = session.scalars(query.order_by(Subscription.id))
         return tuple(subscription_info(row) for row in rows)
 
+    def __init__(self) -> None:
+        # The statements of ``read_for_turn``, built once per ``beside`` and with or without
+        # an address: building one (and its cache key) cost more than running it.
+        self._for_turn: dict[tuple[Subquery, bool], Select[Any]] = {}
+
     def read_for_turn(
         self, session: Session, conversation_id: int, email: str | None, beside: Subquery
     ) -> tuple[tuple[SubscriptionInfo, ...], Sequence[Any]]:
         """``customer_subscriptions`` and the one row of ``beside``, in one statement (asked
         before every turn): ``beside`` joined with the subscriptions, none or several."""
-        query = (
-            select(beside, Subscription)
-            .select_from(beside)
-            .outerjoin(Subscription, _wanted(conversation_id, email))
-            .order_by(Subscription.id)
-        )
-        rows = session.execute(query).all()
+        key = (beside, bool(email))
+        query = self._for_turn.get(key)
+        if query is None:
+            if len(self._for_turn) >= 8:  # a few module-level subqueries; never unbounded
+                self._for_turn.clear()
+            query = self._for_turn[key] = _for_turn(beside, with_email=bool(email))
+        params = {"conversation_id": conversation_id, "email": (email or "").strip().lower()}
+        rows = session.execute(query, params).all()
         found = tuple(subscription_info(row[-1]) for row in rows if row[-1] is not None)
         return found, tuple(rows[0])[:-1]
 

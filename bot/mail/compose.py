@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -92,6 +93,23 @@ class _HeaderClasses(HeaderRegistry):
 
 
 _COMPOSE_POLICY = policy.default.clone(header_factory=_HeaderClasses())
+_FIXED: dict[tuple[str, str, str], BaseHeader] = {}  # see `_fixed`
+_FIXED_KEPT = 256
+
+
+def _fixed(name: str, value: str, addr_spec: str = "") -> BaseHeader:
+    """The parsed header for a value that repeats (our From, the RFC 3834 marks, X-Loop, the
+    language), made once: parsing a header costs more than the rest of setting it, and a
+    parsed header is immutable, so messages share it. ``addr_spec``: ``value`` is the display
+    name of this mailbox."""
+    key = (name, value, addr_spec)
+    made = _FIXED.get(key)
+    if made is None:
+        if len(_FIXED) >= _FIXED_KEPT:  # a sender name per language and staff member: few
+            _FIXED.clear()
+        given: str | Address = mailbox(value, addr_spec) if addr_spec else value
+        made = _FIXED[key] = _COMPOSE_POLICY.header_factory(name, given)
+    return made
 
 
 def compose_reply(
@@ -115,7 +133,7 @@ def compose_reply(
     is flattened onto one line, so customer text cannot inject headers.
     """
     msg = EmailMessage(policy=_COMPOSE_POLICY)
-    msg["From"] = _address(sender_name, sender)
+    msg["From"] = _fixed("From", flatten(sender_name)[:200], _checked(sender))
     msg["To"] = _address(thread.recipient_name, thread.recipient)
     # Bot mail echoes only the start of the subject: it must not carry a stranger's words.
     limit = AUTOMATED_SUBJECT_CHARS if automated else MAX_SUBJECT_CHARS
@@ -128,15 +146,19 @@ def compose_reply(
         references = [ref for r in thread.parent_references for ref in parse_message_ids(r)]
         msg["References"] = " ".join(trim_references([*references, parent]))
     if automated:
-        msg["Auto-Submitted"] = "auto-replied"
-        msg["X-Auto-Response-Suppress"] = "OOF, AutoReply"
+        msg["Auto-Submitted"] = _fixed("Auto-Submitted", "auto-replied")
+        msg["X-Auto-Response-Suppress"] = _fixed("X-Auto-Response-Suppress", "OOF, AutoReply")
     if loop_header_value and header_text(loop_header_value):
-        msg[LOOP_HEADER] = header_text(loop_header_value)
+        msg[LOOP_HEADER] = _fixed(LOOP_HEADER, header_text(loop_header_value))
     marker = reply_marker_line(reply_marker) if reply_marker else None
     msg.set_content(f"{marker}\n\n{text}" if marker else text)
     msg.add_alternative(_html_document(html_body or text_to_html(text), marker), subtype="html")
+    # Chosen here, not by the generator (which compiles a regular expression for each message
+    # to search the parts for its guess): "=_" cannot occur in base64 or quoted-printable, and
+    # no one can guess 128 random bits to put in a 7bit part (RFC 2045 §6.7's advice).
+    msg.set_boundary(f"=_{secrets.token_hex(16)}")
     if language and header_text(language):  # after the body: set_content clears Content-*
-        msg["Content-Language"] = header_text(language)
+        msg["Content-Language"] = _fixed("Content-Language", header_text(language))
     return msg
 
 
@@ -218,10 +240,14 @@ def header_text(value: str) -> str:
 
 def _address(name: str, addr: str) -> Address:
     """The display name is kept as given (on one line): address_headers.MAIL_POLICY writes it."""
+    return mailbox(flatten(name)[:200], _checked(addr))
+
+
+def _checked(addr: str) -> str:
     clean = addr.strip().strip("<>")
     if not _ADDRESS.fullmatch(clean):
         raise ValueError(f"not an email address: {addr!r}")
-    return mailbox(flatten(name)[:200], clean)
+    return clean
 
 
 def _message_id(value: str) -> str:

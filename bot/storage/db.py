@@ -129,5 +129,13 @@ class Database:
         with self.engine.connect() as connection:
             yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
+    @contextmanager
+    def reads(self) -> Iterator[Connection]:
+        """A connection for a few reads that need no snapshot in common: each sees what was
+        committed when it ran, as in a READ COMMITTED transaction, but on PostgreSQL without
+        the ``BEGIN`` and ``COMMIT`` round trips (autocommit). SQLite as ``one_statement``."""
+        with self.one_statement() as connection:
+            yield connection
+
     def dispose(self) -> None:
         self.engine.dispose()

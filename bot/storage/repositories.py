@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import Insert, Row, Select, bindparam, func, insert, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.clock import utcnow
@@ -86,15 +86,16 @@ def create_conversation(
         language=language,
         state=state,
         status="bot",
-        customer=customer,
+        customer_id=customer.id if customer is not None else None,
         subject=subject,
         message_count=0,
     )
     if created_at is not None:
         conversation.created_at = conversation.updated_at = created_at
-    session.add(conversation)
-    session.flush()
-    # A conversation this new has no ticket: known, so reading it loads nothing.
+    insert_loaded(session, conversation)
+    # Its customer is the one given, and a conversation this new has no ticket: known, so
+    # reading them loads nothing.
+    set_committed_value(conversation, "customer", customer)
     set_committed_value(conversation, "ticket", None)
     return conversation, token
 
@@ -142,8 +143,7 @@ def get_or_create_customer(
     customer = customer_by_email(session, email)
     if customer is None:
         customer = Customer(email=normalise_email(email), name=name, language=language)
-        session.add(customer)
-        session.flush()
+        insert_loaded(session, customer)
     elif name and not customer.name:
         customer.name = name
     return customer
@@ -229,6 +229,31 @@ def insert_new(session: Session, row: Base) -> int:
     values = {c.key: state[c.key] for c in row.__table__.columns if c.key in state}
     row_id = insert_row(session, statement, values)
     row.id = row_id  # type: ignore[attr-defined]
+    return row_id
+
+
+def insert_loaded(session: Session, row: Base) -> int:
+    """``row``, a new mapped object, inserted at once as ``insert_new`` does and then in the
+    session as if it had been read back: persistent, every column as written, no flush (the
+    unit of work's sorting and bookkeeping cost more than the insert). Later changes to it are
+    flushed as usual. Columns not set get their Python-side default here; one with a server
+    default cannot be known without reading it back, so it is refused."""
+    state = row.__dict__
+    for column in row.__table__.columns:
+        if column.key in state or column.primary_key:
+            continue
+        if column.server_default is not None:
+            raise ValueError(f"insert_loaded: {column.key} has a server default")
+        default: Any = column.default
+        if default is None:
+            setattr(row, column.key, None)
+        elif default.is_callable:  # SQLAlchemy's wrapper of a default function takes a context
+            setattr(row, column.key, default.arg(None))
+        else:
+            setattr(row, column.key, default.arg)
+    row_id = insert_new(session, row)
+    make_transient_to_detached(row)  # its values count as loaded, not as changes
+    session.add(row)
     return row_id
 
 

@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.channels.runtime import runtime
 from bot.core.licence_keys import find_licence_keys, licence_key_hash
 from bot.core.shop.records import ShopUpdate, SubscriptionRecord
+from bot.helpdesk.learning.phrasings import TAUGHT
 from bot.helpdesk.subscriptions import (
     SubscriptionFeed,
     apply_shop_update,
@@ -178,6 +179,30 @@ def test_the_feed_joins_the_email_and_the_keys_pasted_in_the_conversation(
         ("mailmagnet", "9999-12-31", ""),
     ]
     assert len(links) == 1
+
+
+def test_a_turn_reads_its_subscriptions_with_one_statement_built_once(
+    db: Database, conversation_id: int
+) -> None:
+    """Every turn asks; the statement is built once (per kind) and reads the same rows as
+    ``customer_subscriptions``, with and without the customer's address."""
+    upsert(db, record(email="other@example.org", expires_at=date(2025, 1, 31)))
+    upsert(db, woo(8, "mailmagnet", email="jan@example.nl"))
+    feed = SubscriptionFeed()
+    run: list[object] = []
+    with db.session() as session:
+        event.listen(session, "do_orm_execute", lambda state: run.append(state.statement))
+        feed.recognise_keys(session, conversation_id, find_licence_keys(f"licentie {KEY}"))
+        run.clear()
+        for email in (" Jan@Example.nl", "jan@example.nl", None, None):
+            found, taught = feed.read_for_turn(session, conversation_id, email, TAUGHT)
+            expected = feed.customer_subscriptions(session, conversation_id, email)
+            assert found == expected and len(taught) == 3
+            assert sorted(s.product for s in found) == (
+                ["appointpress", "mailmagnet"] if email else ["appointpress"]
+            )
+    turns = run[0::2]  # each followed by the customer_subscriptions it is compared with
+    assert turns[0] is turns[1] and turns[2] is turns[3] and turns[0] is not turns[2]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from bot.app import build_runtime
 from bot.channels.runtime import Runtime
 from bot.helpdesk.learning.phrasings import TAUGHT, as_generation, generation
 from bot.helpdesk.subscriptions import SubscriptionFeed
+from bot.storage.models import Conversation
 from tests.conftest import make_config
 
 # A second question in a widget conversation, answered from the FAQ: the conversation locked
@@ -64,3 +65,37 @@ def test_the_subscriptions_come_with_the_taught_generation_even_when_there_are_n
             session, started.conversation_id, "nobody@example.org", TAUGHT
         )
     assert found == () and as_generation(taught) == known
+
+
+def test_a_new_customer_and_conversation_are_written_without_a_flush(rt: Runtime) -> None:
+    """Two inserts at once, no unit of work to sort them; the rows then act as loaded ones:
+    reading them costs no statement, and a later change is flushed as usual."""
+    flushes: list[int] = []
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    with rt.db.session() as session:
+        event.listen(session, "before_flush", lambda *args: flushes.append(1))
+        conversation = rt.conversations.start_in_session(
+            session, channel="email", email="New.Customer@Example.org", name="Ann", subject="Hi"
+        )
+        assert not flushes and conversation.id and conversation.customer_id
+        event.listen(rt.db.engine, "before_cursor_execute", count)
+        try:
+            customer = conversation.customer
+            assert customer is not None and customer.email == "new.customer@example.org"
+            assert (conversation.status, conversation.message_count) == ("bot", 0)
+            assert conversation.ticket is None and conversation.created_at is not None
+            assert customer.created_at is not None and not session.dirty
+        finally:
+            event.remove(rt.db.engine, "before_cursor_execute", count)
+        assert statements == []
+        conversation.subject = "Changed"
+        conversation_id = conversation.id
+    with rt.db.session() as session:
+        again = session.get(Conversation, conversation_id)
+        assert again is not None and again.subject == "Changed" and again.status == "bot"
+        assert again.customer is not None and again.customer.name == "Ann"
+        assert again.state == conversation.state and again.state["language"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 
-from sqlalchemy import ColumnElement, bindparam, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -210,13 +210,9 @@ def claim(db: Database, inbound_id: int, now: datetime, lease: timedelta = LEASE
 
     The lease and the attempt are committed before the processing begins (its own
     transaction), so a processor that dies mid-way has its attempt counted."""
-    statement = (
-        update(InboundEmail)
-        .where(InboundEmail.id == inbound_id, InboundEmail.status == "received", _free(now))
-        .values(lease_until=now + lease, attempts=InboundEmail.attempts + 1)
-    )
+    params = {"row": inbound_id, "now": now, "until": now + lease}
     with db.one_statement() as connection:
-        return connection.execute(statement).rowcount == 1
+        return connection.execute(_CLAIM, params).rowcount == 1
 
 
 def claim_next(db: Database, now: datetime, lease: timedelta = LEASE) -> int | None:
@@ -272,5 +268,17 @@ def record_failure(db: Database, inbound_id: int, error: str, now: datetime) -> 
         return False
 
 
-def _free(now: datetime) -> ColumnElement[bool]:
+def _free(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     return or_(InboundEmail.lease_until.is_(None), InboundEmail.lease_until < now)
+
+
+# Built once (``claim`` runs for every mail): building an update cost more than running it.
+_CLAIM = (
+    update(InboundEmail)
+    .where(
+        InboundEmail.id == bindparam("row"),
+        InboundEmail.status == "received",
+        _free(bindparam("now", type_=InboundEmail.lease_until.type)),
+    )
+    .values(lease_until=bindparam("until"), attempts=InboundEmail.attempts + 1)
+)

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.channels.email.bounced_addresses import is_bounced, mark_bounced
@@ -28,7 +28,7 @@ from bot.clock import utcnow
 from bot.mail.address_headers import MAIL_POLICY
 from bot.storage import repositories as repo
 from bot.storage.db import Database
-from bot.storage.models import OutboundEmail
+from bot.storage.models import Customer, OutboundEmail
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,27 @@ MAX_ATTEMPTS = 20  # about three days of retries at the capped interval
 
 
 SendFunction = Callable[[str, str, bytes], None]
+
+# A delivery's statements, built once (each mail runs them).
+_TO_SEND = select(
+    OutboundEmail.status,
+    OutboundEmail.lease_owner,
+    OutboundEmail.envelope_from,
+    OutboundEmail.recipient,
+    OutboundEmail.raw,
+).where(OutboundEmail.id == bindparam("row"))
+_BOUNCED_AT = select(Customer.email_bounced_at).where(Customer.email == bindparam("email"))
+_SENT = (
+    update(OutboundEmail)
+    .where(OutboundEmail.id == bindparam("row"))
+    .values(
+        status="sent",
+        sent_at=bindparam("sent_at"),
+        lease_until=None,
+        last_error=None,
+        attempts=OutboundEmail.attempts + 1,
+    )
+)
 
 
 class Transport(Protocol):
@@ -165,34 +186,38 @@ class OutboxSender:
         return ids
 
     def _deliver(self, row_id: int, send: SendFunction, report: SendReport) -> None:
-        with self.db.session() as session:
-            row = session.get(OutboundEmail, row_id)
+        """Our leased row to the relay, then marked sent: two reads and one update, each a
+        round trip of its own on PostgreSQL (autocommit: no BEGIN and COMMIT around them)."""
+        with self.db.reads() as connection:
+            row = connection.execute(_TO_SEND, {"row": row_id}).first()
             if row is None or row.status != "pending" or row.lease_owner != self.owner:
                 return
-            if is_bounced(session, row.recipient):
-                row.status, row.lease_until = "suppressed", None
-                row.last_error = "not sent: the address bounced earlier"
-                report.suppressed.append(row_id)
-                return
-            envelope_from, recipient, data = row.envelope_from, row.recipient, row.raw
+            email = repo.normalise_email(row.recipient)
+            bounced = connection.scalar(_BOUNCED_AT, {"email": email}) is not None
+        if bounced and self._held_back(row_id, report):
+            return
         try:
-            send(envelope_from, recipient, data)
+            send(row.envelope_from, row.recipient, row.raw)
         except DeliveryError as error:
             self._failed(row_id, error, report)
             return
-        with self.db.session() as session:
-            session.execute(
-                update(OutboundEmail)
-                .where(OutboundEmail.id == row_id)
-                .values(
-                    status="sent",
-                    sent_at=self.clock(),
-                    lease_until=None,
-                    last_error=None,
-                    attempts=OutboundEmail.attempts + 1,
-                )
-            )
+        with self.db.one_statement() as connection:
+            connection.execute(_SENT, {"row": row_id, "sent_at": self.clock()})
         report.sent.append(row_id)
+
+    def _held_back(self, row_id: int, report: SendReport) -> bool:
+        """The address bounced earlier: checked again in a transaction, the row suppressed.
+        False: send it after all (the address is no longer marked, the row still ours)."""
+        with self.db.session() as session:
+            row = session.get(OutboundEmail, row_id)
+            if row is None or row.status != "pending" or row.lease_owner != self.owner:
+                return True
+            if not is_bounced(session, row.recipient):
+                return False
+            row.status, row.lease_until = "suppressed", None
+            row.last_error = "not sent: the address bounced earlier"
+            report.suppressed.append(row_id)
+            return True
 
     def _failed(self, row_id: int, error: DeliveryError, report: SendReport) -> None:
         now = self.clock()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
@@ -26,10 +27,16 @@ ALLOWED_TAGS = {
 }
 _local = threading.local()  # Markdown instances keep state between calls: one per thread
 _LINK = re.compile(r"(?<![(<\"'])\bhttps?://[^\s<>()]+[^\s<>().,;:!?'\"]")
+# Rendered texts kept: FAQ answers and bot sentences repeat, and Markdown with the sanitiser
+# costs about a millisecond a reply. Bounded (least recently used go first).
+RENDERED_KEPT = 1024
 
 
+@functools.lru_cache(maxsize=RENDERED_KEPT)
 def render(text: str) -> str:
-    """Markdown (FAQ answers, bot sentences) to HTML safe to insert into the widget."""
+    """Markdown (FAQ answers, bot sentences) to HTML safe to insert into the widget.
+
+    A pure function of ``text``, so its result is kept: the same text renders once."""
     converter: markdown.Markdown | None = getattr(_local, "converter", None)
     if converter is None:
         converter = _local.converter = markdown.Markdown(extensions=["sane_lists"])

@@ -100,9 +100,13 @@ class ConversationState:
         return replace(self, slots=slots)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["slots"]["third_party"] = list(self.slots.third_party)
-        data["slots"]["sources"] = dict(self.slots.sources)
+        # Field by field, not ``asdict``: its deep copy costs more than the rest of a turn's
+        # bookkeeping, and every value here is immutable (strings, numbers, tuples).
+        data = {name: getattr(self, name) for name in _STATE_FIELDS}
+        slots = {name: getattr(self.slots, name) for name in _SLOT_FIELDS}
+        slots["third_party"] = list(self.slots.third_party)
+        slots["sources"] = dict(self.slots.sources)
+        data["slots"] = slots
         data["suggestions"] = list(self.suggestions)
         return data
 
@@ -111,10 +115,9 @@ class ConversationState:
         """Tolerant: unknown keys are dropped and bad values fall back to defaults."""
         if not isinstance(data, dict):
             return cls()
-        known = {f.name for f in fields(cls)}
-        values = {key: value for key, value in data.items() if key in known}
+        values = {key: value for key, value in data.items() if key in _STATE_FIELDS}
         slot_data = values.pop("slots", None)
-        slot_names = {f.name for f in fields(Slots)}
+        slot_names = set(_SLOT_FIELDS)
         slot_values = {
             k: v
             for k, v in (slot_data if isinstance(slot_data, dict) else {}).items()
@@ -125,7 +128,7 @@ class ConversationState:
         values["suggestions"] = _strings(values.get("suggestions"))
         if values.get("step") not in STEPS:
             values.pop("step", None)
-        for key, default in asdict(cls()).items():  # a wrongly typed value falls back to default
+        for key, default in _DEFAULTS.items():  # a wrongly typed value falls back to default
             if key in values and not isinstance(values[key], type(default)) and default is not None:
                 values.pop(key)
         for key in ("status", "channel", "goal"):
@@ -151,6 +154,11 @@ class ConversationState:
             "version": self.slots.version,
             "status": self.status,
         }
+
+
+_STATE_FIELDS = tuple(f.name for f in fields(ConversationState))
+_SLOT_FIELDS = tuple(f.name for f in fields(Slots))
+_DEFAULTS = asdict(ConversationState())  # what ``from_dict`` falls back to; made once
 
 
 def _strings(raw: Any) -> tuple[str, ...]:

@@ -128,6 +128,33 @@ def test_only_one_processor_claims_a_row_until_its_lease_runs_out(db: Database) 
     assert inbox.claim(db, stored.id, later)
 
 
+def test_every_claim_runs_the_one_statement_built_once(db: Database) -> None:
+    """A claim per mail: its update is built once, with the row, the time and the lease bound
+    per call; the lease still keeps a claimed row from everyone else until it runs out."""
+    first, second = (
+        inbox.store_inbound(db, MAIL.replace(b"abc@", f"c{n}@".encode()), source="smtp").id
+        for n in range(2)
+    )
+    run: list[object] = []
+
+    def record(connection: Connection, clause: object, *args: object) -> None:
+        run.append(clause)
+
+    event.listen(db.engine, "before_execute", record)
+    try:
+        assert inbox.claim(db, first, NOW) and inbox.claim(db, second, NOW)
+        assert not inbox.claim(db, first, NOW + inbox.LEASE - timedelta(seconds=1))
+    finally:
+        event.remove(db.engine, "before_execute", record)
+    updates = [c for c in run if str(c).startswith("UPDATE")]
+    assert len(updates) == 3 and updates[0] is updates[1] is updates[2]
+    assert inbox.claim(db, first, NOW + inbox.LEASE + timedelta(seconds=1))  # ran out: free
+    with db.session() as session:
+        row = session.get(InboundEmail, first)
+        assert row is not None and row.attempts == 2
+        assert row.lease_until == NOW + 2 * inbox.LEASE + timedelta(seconds=1)
+
+
 def test_claim_next_takes_the_oldest_free_row_once(db: Database) -> None:
     first, second, third = (
         inbox.store_inbound(db, MAIL.replace(b"abc@", f"m{n}@".encode()), source="smtp").id

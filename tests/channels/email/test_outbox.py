@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Connection, event, select
 
 from bot.channels.email.outbox import LEASE, OutboxSender, backoff, queue_message
 from bot.channels.email.smtp_transport import SmtpRelay
@@ -118,6 +118,33 @@ def test_a_sender_that_dies_holding_a_lease_leaves_the_mail_to_another(
     clock.advance(seconds=LEASE.total_seconds() + 1)
     assert len(survivor.send_due().sent) == 1
     assert [str(m["Message-ID"]).strip() for m in relay.messages()] == [message_id]
+
+
+def test_a_delivery_is_two_reads_and_one_update_without_begin_and_commit_on_postgresql(
+    db: Database, relay: Relay
+) -> None:
+    """Per mail: our leased row, the bounce mark, and after the relay's 250 the row marked sent;
+    on PostgreSQL each its own round trip in autocommit (the claim stays one transaction)."""
+    clock = Clock(START)
+    for n in range(2):
+        queue(db, f"klant{n}@klant.example", n, clock)
+    seen: list[tuple[str, bool]] = []
+
+    def record(connection: Connection, cursor: object, statement: str, *args: object) -> None:
+        autocommit = bool(getattr(connection.connection.dbapi_connection, "autocommit", False))
+        seen.append((statement.split()[0], autocommit))
+
+    sender = OutboxSender(db, SmtpRelay.from_url(relay.url), clock=clock)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert len(sender.send_due().sent) == 2
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    per_mail = [("SELECT", True), ("SELECT", True), ("UPDATE", True)]
+    if not db.is_sqlite:
+        assert seen == [("SELECT", False), ("UPDATE", False), *per_mail, *per_mail]
+    assert len(relay.delivered) == 2 and statuses(db) == {"sent": 2}
+    assert sender.send_due().sent == []  # marked sent: never again
 
 
 def test_recipient_refused_with_5xx_is_a_hard_bounce_and_stops_mail_to_it(
