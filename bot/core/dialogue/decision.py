@@ -257,15 +257,11 @@ def _other_language_answer(
 
     Words shared across languages are few (names, numbers, technical terms), so an entry of
     another language that scores *higher* than every candidate of the customer's own language,
-    and is certain by its own language's gate, is strong evidence that only that language
-    has the article. Scores of two languages' rankings are not on one scale, though (the
-    meaning of a question in another language lands lower), so an entry that is certain by its
-    own gate also stands in when nothing of the customer's language would be answered and the
-    customer's language has no article on its topic (`Translations.has_near`: with several
-    articles on a topic in both languages, the customer's may well hold the answer). Not in a
-    problem report (strict certainty): its English error words match English articles.
-    Its twin in the customer's language (same id, or the same by meaning) is preferred when
-    there is one, so the customer reads their own language.
+    and is certain by its own language's gate, is strong evidence that only that language has
+    the article. Scores of two languages' fused rankings are not on one scale (meaning across
+    languages lands lower), so with the semantic stage such an entry also stands in when
+    nothing of the customer's would be answered and none is close in meaning (`has_near`); not
+    in a problem report, whose English error words match English articles. Twins go first.
     """
     index = ctx.services.faq
     language = ctx.state.language
@@ -281,11 +277,9 @@ def _other_language_answer(
     entry = ranked[0].entry
     twin = index.twin(entry, language)
     if own and ranked[0].score <= own[0].score:
-        # Outscored by the customer's language: it stands in (or its translation does) only
-        # where nothing of the customer's language would answer and none is on its topic.
         nearby = twin is None and index.translations.has_near(entry, language)
         own_answers = decide(lead_of(own), index.gate(language, fused=fused)) == "answer"
-        if certainty == "strict" or own_answers or nearby:
+        if not fused or certainty == "strict" or own_answers or nearby:
             return None
     if twin is not None:
         return Verdict("faq", twin, ranked[0].score, twin.route)
