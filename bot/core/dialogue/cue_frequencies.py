@@ -7,10 +7,10 @@ loading wordfreq itself costs each worker about 20 MB, a tenth of its memory bud
 missing from the table is rare in both languages (Zipf 0).
 
 Regenerate the table after changing the cue lexicon (a test compares it with wordfreq, which
-the test extra installs):
+the test extra installs), from the repository's root:
 
-    cd bot/core/dialogue && ../../../.venv/bin/python -m bot.core.dialogue.cue_frequencies \
-        > data/cue_frequencies.txt
+    .venv/bin/python -m bot.core.dialogue.cue_frequencies \
+        > bot/core/dialogue/data/cue_frequencies.txt
 """
 
 from __future__ import annotations
