@@ -68,7 +68,15 @@ def faq_helped(ctx: TurnContext) -> None:
         ctx.emit(FaqFeedback(entry.id, True))
     ctx.emit(AnswerConfirmed(entry.id if entry is not None else None))
     ctx.goto("idle", "")
+    if _asks_more(ctx):
+        return route(ctx)  # "thanks! something else: ..." is a new request
     ctx.say("smalltalk", ctx.replies.glad_it_helped())
+
+
+def _asks_more(ctx: TurnContext) -> bool:
+    """The thanks comes with a new request: a question, or a request to the company (a problem
+    word is not enough: "thanks, the error is gone")."""
+    return bool(ctx.signals.route_cues) or "?" in ctx.signals.text
 
 
 # -- after suggestions ------------------------------------------------------------------------

@@ -177,7 +177,7 @@ PROBLEM_CUES: tuple[str, ...] = (
     r"verdwenen|verdwijnt|broken|breaks|breaking|broke|not working|(does|do)(n'?t| not) work|"
     r"stopped working|won'?t|"
     r"can'?t|cannot|fails?|failed|failing|problems?|wrong|missing|disappeared|blank|"
-    r"fatal|warning|exception|not (showing|sending|loading|saving|arriving|displaying|"
+    r"fatal|warnings?|exceptions?|not (showing|sending|loading|saving|arriving|displaying|"
     r"received|updating)|no longer|dubbele?|twice|double|duplicate|traag|trage|slow|leeg|lege|"
     r"empty|komt niet|komen niet|kwam niet|krijg (ik )?(geen|niets|niks)|"
     r"ontvang(t|en)? (geen|niets)|"

@@ -30,6 +30,17 @@ _ON_VERSION = re.compile(
 _BARE = re.compile(r"(?<![\w./:-])v?(\d{1,3}(?:\.\d{1,4}){1,3})(?![\w/:-]|\.\w)")
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+)(?![\w-])")
 _PLUGIN_PATH = re.compile(r"wp-content[\\/]+(plugins|themes|mu-plugins)[\\/]+([a-z0-9_.-]+)", re.I)
+# What leads up to an address given as the customer's own ("my email is", "mail me at", "send
+# the answer to", "bereikbaar op", "e-mail:"), right before it.
+_CONTACT = re.compile(
+    r"(?:\b(?:my|our|mijn|ons|onze)\s+(?:e-?mail(?:\s*address)?|mail|address|e-?mailadres|"
+    r"mailadres|adres)(?:\s+(?:is|:))?|\b(?:e-?mail|mail|contact|reach|bereik|write)\s+(?:me|mij|us|"
+    r"ons)(?:\s+(?:at|on|op|via))?|\b(?:send|stuur|reply|antwoord)\b[^.@\n]{0,30}?\b(?:to|naar|"
+    r"op|at)|\b(?:bereikbaar|reachable)\s+(?:op|at|via)|\b(?:e-?mail|mail|e-?mailadres|mailadres)"
+    r"\s*:)\s*:?\s*$",
+    re.I,
+)
+FEW_WORDS = 6  # words besides the address in a message that just gives it ("sure, here it is")
 _DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
 
 
@@ -107,6 +118,20 @@ def find_versions(
 def find_email(text: str) -> str | None:
     match = _EMAIL.search(text)
     return match.group(1).strip(".").lower() if match else None
+
+
+def offers_email(text: str) -> bool:
+    """The message's first address is given as the customer's own: the message is little more
+    than the address ("sure, jan@example.nl") or a contact phrase leads up to it ("my email is",
+    "send updates to", "e-mail:"). An address inside a description (a sender, a recipient, a
+    search term) is part of the problem, not where to reach the customer."""
+    match = _EMAIL.search(text)
+    if match is None:
+        return False
+    rest = text[: match.start()] + " " + text[match.end() :]
+    if len(re.findall(r"\w+", rest)) <= FEW_WORDS:
+        return True
+    return _CONTACT.search(text[max(0, match.start() - 60) : match.start()]) is not None
 
 
 def plugin_paths(text: str) -> list[tuple[str, str]]:

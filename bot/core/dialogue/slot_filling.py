@@ -24,7 +24,10 @@ def fill_slots(ctx: TurnContext) -> None:
         changes["wp_version"] = sig.versions.wordpress
     if sig.versions.php:
         changes["php_version"] = sig.versions.php
-    if sig.email and (ctx.state.slots.email is None or ctx.state.step == "awaiting_email"):
+    # Asked for, any address is the answer; otherwise only one given as the customer's own (an
+    # address in a description of the problem is a sender, a recipient or a search term).
+    asked = ctx.state.step == "awaiting_email"
+    if sig.email and (asked or (ctx.state.slots.email is None and sig.email_offered)):
         changes["email"] = sig.email
     if sig.third_party:
         known = list(ctx.state.slots.third_party)

@@ -24,6 +24,7 @@ from bot.core.dialogue.mentions import (
     VersionMentions,
     find_email,
     find_versions,
+    offers_email,
     plugin_paths,
 )
 from bot.core.dialogue.narrative import narrative
@@ -93,7 +94,8 @@ class Signals:
     products: tuple[str, ...] = ()
     third_party: tuple[str, ...] = ()
     versions: VersionMentions = field(default_factory=VersionMentions)
-    email: str | None = None
+    email: str | None = None  # the first address in the message
+    email_offered: bool = False  # ... given as the customer's own (`mentions.offers_email`)
     site_health: SiteHealthReport | None = None
     error: ErrorAnalysis | None = None
     wordpress_cues: int = 0
@@ -177,6 +179,7 @@ class Understanding:
             third_party=tuple(third_party),
             versions=find_versions(text, self._names_of(products), self._newest_major(products)),
             email=find_email(text),
+            email_offered=offers_email(text),
             site_health=report,
             error=error,
             wordpress_cues=matches("wordpress", WORDPRESS_CUES, folded),

@@ -158,6 +158,16 @@ def test_an_inflected_dutch_adjective_still_reports_a_problem(chat: Start, text:
     assert turn.route == "third_party", text
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["elementor is filling my debug.log with warnings", "elementor throws exceptions everywhere"],
+)
+def test_a_plural_problem_noun_still_reports_a_problem(chat: Start, text: str) -> None:
+    """ "warnings" and "exceptions" are as much a problem as "errors"."""
+    turn = chat("en").say(text)
+    assert turn.route == "third_party", text
+
+
 def test_a_possessive_names_the_third_party(chat: Start) -> None:
     conversation = chat("en")
     turn = conversation.say("Elementor's editor breaks the Gallery Grove layout")

@@ -169,6 +169,52 @@ def test_faq_answer_that_helped_closes_the_topic(dialogue, lang: str) -> None:
     assert turn.state.step == "idle"
 
 
+@pytest.mark.parametrize(
+    ("lang", "thanks_and_more"),
+    [
+        ("nl", "gelukt, bedankt. iets anders: ik ben twee keer afgeschreven voor mijn verlenging"),
+        ("en", "that worked, thanks! other thing: can I get an invoice for my renewal?"),
+    ],
+)
+def test_thanks_with_a_new_request_answers_the_request(
+    dialogue, lang: str, thanks_and_more: str
+) -> None:
+    """The thanks counts for the article, and what follows it is a new request (here one for
+    the billing address), not a goodbye."""
+    chat = dialogue(lang)
+    chat.say(TEXTS[lang]["faq"])
+    turn = chat.say(thanks_and_more)
+    assert turn.route == "billing"
+    assert FaqFeedback("appointpress-google-calendar", True) in turn.events
+
+
+@pytest.mark.parametrize(
+    ("lang", "details"),
+    [
+        (
+            "nl",
+            "WordPress 6.6, PHP 8.2. Ik zoek in het logboek op info+nl@winkel.example en krijg "
+            "niets, terwijl de afspraak er wel staat",
+        ),
+        (
+            "en",
+            "WordPress 6.6, PHP 8.2. Searching the log for info+nl@shop.example finds nothing, "
+            "though the appointment is right there",
+        ),
+    ],
+)
+def test_an_address_in_the_details_is_not_taken_as_the_customers(
+    dialogue, lang: str, details: str
+) -> None:
+    """An address in a description of the problem is data (a search term, a sender); the
+    ticket's answer must not go there, so the bot still asks where to reach the customer."""
+    t = TEXTS[lang]
+    chat = dialogue(lang)
+    routes = chat.routes(t["broken"], t["product"], t["latest"], details, t["email"])
+    assert routes == ["ask_product", "ask_version", "ask_details", "ask_email", "ticket"]
+    assert chat.state.slots.email == "jan@example.org"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_request_for_a_person_asks_for_email_then_opens_a_ticket(dialogue, lang: str) -> None:
     t = TEXTS[lang]
