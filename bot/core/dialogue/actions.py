@@ -67,9 +67,15 @@ def faq_helped(ctx: TurnContext) -> None:
     if entry is not None:
         ctx.emit(FaqFeedback(entry.id, True))
     ctx.emit(AnswerConfirmed(entry.id if entry is not None else None))
+    _glad_unless_asked_more(ctx)
+
+
+def _glad_unless_asked_more(ctx: TurnContext) -> None:
+    """Close the topic; a new request in the same message is answered instead ("thanks!
+    something else: ...")."""
     ctx.goto("idle", "")
     if _asks_more(ctx):
-        return route(ctx)  # "thanks! something else: ..." is a new request
+        return route(ctx)
     ctx.say("smalltalk", ctx.replies.glad_it_helped())
 
 
@@ -156,6 +162,13 @@ def receive_details(ctx: TurnContext) -> None:
     continue_goal(ctx)
 
 
+def correction_noted(ctx: TurnContext) -> None:
+    """A corrected product or version is no answer to the question asked: the goal goes on
+    from the start with it (the version checked again, the details still missing asked for)."""
+    ctx.goto("idle")
+    continue_goal(ctx)
+
+
 def receive_email(ctx: TurnContext) -> None:
     if ctx.signals.email:
         return open_ticket(ctx, ctx.state.ticket_reason or "person")
@@ -198,14 +211,15 @@ def cannot_update(ctx: TurnContext) -> None:
 
 def problem_solved(ctx: TurnContext) -> None:
     ctx.emit(AnswerConfirmed())
-    ctx.goto("idle", "")
-    ctx.say("smalltalk", ctx.replies.glad_it_helped())
+    _glad_unless_asked_more(ctx)
 
 
 # -- conflict test ----------------------------------------------------------------------------
 def conflict_persists(ctx: TurnContext) -> None:
+    """The next step of the test; none when it was the last, or when the customer says they
+    already ran with WordPress's default theme (the last step) too."""
     step = ctx.state.conflict_test_step
-    if step < 2 and not ctx.email_channel:
+    if step < 2 and not ctx.email_channel and not ctx.signals.default_theme:
         ctx.update(conflict_test_step=step + 1)
         name = ctx.product.name if ctx.product else ctx.replies._("our product")
         return ctx.say("third_party", ctx.conflict_test.next_step(step + 1, name))
@@ -316,4 +330,5 @@ ACTIONS: Mapping[str, Action] = {
     "ticket_declined": ticket_declined,
     "handoff": handoff,
     "continue_goal": continue_goal,
+    "correction_noted": correction_noted,
 }

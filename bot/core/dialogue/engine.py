@@ -17,7 +17,7 @@ from bot.core.dialogue.context import Services, TurnContext
 from bot.core.dialogue.flow import action_for
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.replies import Replies
-from bot.core.dialogue.slot_filling import fill_slots
+from bot.core.dialogue.slot_filling import fill_slots, replaces_no_release
 from bot.core.dialogue.state import Channel, ConversationState
 from bot.core.dialogue.turn import CustomerContext, Turn
 from bot.core.dialogue.understanding import Understanding
@@ -64,7 +64,8 @@ def corrected(ctx: TurnContext, before: tuple[str | None, str | None]) -> bool:
     slots = ctx.state.slots
     changed = before[0] is not None and (slots.product, slots.version) != before
     busy = ctx.state.goal != "" and ctx.state.step not in ("awaiting_product", "awaiting_version")
-    return changed and busy and ctx.signals.correction
+    typo = before[0] == slots.product and replaces_no_release(ctx.product, before[1], slots.version)
+    return changed and busy and (ctx.signals.correction or typo)
 
 
 class Engine:
@@ -133,7 +134,7 @@ class Engine:
         try:
             prepared = self._advance(state)
             text = strip_control(message)[:MAX_TEXT_CHARS].strip()
-            signals = self.services.understanding.read(text)
+            signals = self.services.understanding.read(text, state.slots.product)
             # the language of the customer's words, not of a pasted report
             prepared = replace(prepared, language=self._language(state, signals.text))
             ctx = TurnContext(

@@ -16,7 +16,7 @@ Row = tuple[Intent | None, str]
 
 ALWAYS: tuple[Row, ...] = (
     (Intent.PERSON, "request_person"),
-    (Intent.CORRECTED, "continue_goal"),
+    (Intent.CORRECTED, "correction_noted"),
 )
 
 FLOW: Mapping[Step, tuple[Row, ...]] = {
@@ -41,8 +41,8 @@ FLOW: Mapping[Step, tuple[Row, ...]] = {
     "awaiting_update": (
         (Intent.CANT_UPDATE, "cannot_update"),
         (Intent.NOT_HELPED, "still_broken_after_update"),
+        (Intent.HELPED, "problem_solved"),  # "updated and that fixed it"
         (Intent.UPDATED, "still_broken_after_update"),
-        (Intent.HELPED, "problem_solved"),
         (None, "route"),
     ),
     "awaiting_conflict_test": (

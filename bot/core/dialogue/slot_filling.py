@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.understanding import Signals
-from bot.core.knowledge.versions import looks_like_version
+from bot.core.knowledge.models import Product
+from bot.core.knowledge.versions import is_older, looks_like_version
 
 MAX_ERROR_CHARS = 4000
+SHORT = 6  # words in a message that does little more than give a version
 
 
 def fill_slots(ctx: TurnContext) -> None:
@@ -59,6 +61,9 @@ def _product_version(ctx: TurnContext, sig: Signals) -> str | None:
         return bare[-1]
     if sig.correction and ctx.state.slots.version is not None:
         return bare[-1]
+    never_released = replaces_no_release(ctx.product, ctx.state.slots.version, bare[0])
+    if len(bare) == 1 and sig.word_count <= SHORT and never_released:
+        return bare[0]  # "my bad, it's 5.1.0" after a "5.10" that was never released
     known_product = sig.products or ctx.state.slots.product
     if known_product and len(bare) == 1 and ctx.state.slots.version is None:
         return bare[0]
@@ -89,3 +94,13 @@ def _from_site_health(ctx: TurnContext, sig: Signals) -> dict[str, object]:
     if third_party:
         changes["third_party"] = tuple(third_party[:50])
     return changes
+
+
+def replaces_no_release(product: Product | None, before: str | None, version: str | None) -> bool:
+    """`version` is a release of the product (not above its latest) and the version the
+    customer gave `before` is above the latest: one that was never released, a typo ("5.10"
+    for 5.1.0). A later version within reach is then the correction, with or without "sorry"."""
+    latest = product.latest_version if product is not None else None
+    if latest is None or before is None or version is None or version == before:
+        return False
+    return is_older(latest, before) and not is_older(latest, version)

@@ -29,7 +29,7 @@ from bot.core.dialogue.mentions import (
 )
 from bot.core.dialogue.narrative import narrative
 from bot.core.knowledge.error_trace import ErrorAnalysis, analyse_error, looks_like_error
-from bot.core.knowledge.models import FaqEntry, KnowledgeBase
+from bot.core.knowledge.models import FaqEntry, KnowledgeBase, ThirdPartyComponent
 from bot.core.knowledge.name_patterns import tokenize
 from bot.core.knowledge.site_health import (
     SiteHealthReport,
@@ -93,6 +93,7 @@ class Signals:
     route_cues: frozenset[str] = frozenset()  # policy routes the phrasing points at (evidence)
     products: tuple[str, ...] = ()
     third_party: tuple[str, ...] = ()
+    default_theme: bool = False  # names a theme that ships with WordPress (Twenty Twenty-Five)
     versions: VersionMentions = field(default_factory=VersionMentions)
     email: str | None = None  # the first address in the message
     email_offered: bool = False  # ... given as the customer's own (`mentions.offers_email`)
@@ -147,7 +148,8 @@ class Understanding:
         the same cues as a customer's problem report, rather than about how to do something."""
         return entry.ref in self._troubleshooting
 
-    def read(self, text: str) -> Signals:
+    def read(self, text: str, product: str | None = None) -> Signals:
+        """The message's signals; `product` is the conversation's product, if known."""
         report = parse_site_health(text) if looks_like_site_health(text) else None
         error = analyse_error(text) if looks_like_error(text) else None
         full_text = text
@@ -168,7 +170,10 @@ class Understanding:
         if "channels" in route_cues:
             intents.discard(Intent.PERSON)  # "live chat with someone": asking how to reach us
         products = self._products(full_text if report is None else text, report, error)
-        third_party = self._third_party(text, report, error)
+        named = [match.component for match in self.third_party.find_in_text(text[:20000])]
+        platforms = self._platforms([*products, *([product] if product else [])])
+        named = [c for c in named if not platforms.intersection((*c.slugs, fold(c.name)))]
+        third_party = self._third_party(named, report, error)
         word_list = words(text)
         return Signals(
             text=text,
@@ -177,6 +182,7 @@ class Understanding:
             route_cues=route_cues,
             products=tuple(products),
             third_party=tuple(third_party),
+            default_theme=any(component.bundled for component in named),
             versions=find_versions(text, self._names_of(products), self._newest_major(products)),
             email=find_email(text),
             email_offered=offers_email(text),
@@ -189,6 +195,12 @@ class Understanding:
             word_count=len(word_list),
             content_words=self._content_words(folded, products, third_party),
         )
+
+    def _platforms(self, slugs: list[str]) -> set[str]:
+        """The plugins these products of ours extend (WooCommerce for a WooCommerce extension),
+        folded: named with the product, such a plugin is where it runs, not another party."""
+        products = self.kb.products
+        return {fold(p) for slug in slugs if slug in products for p in products[slug].platforms}
 
     def _newest_major(self, slugs: list[str]) -> int | None:
         """The highest major version the named products have released (None: not known)."""
@@ -227,10 +239,13 @@ class Understanding:
         return found
 
     def _third_party(
-        self, text: str, report: SiteHealthReport | None, error: ErrorAnalysis | None
+        self,
+        named: list[ThirdPartyComponent],
+        report: SiteHealthReport | None,
+        error: ErrorAnalysis | None,
     ) -> list[str]:
         """Third-party components the message is about (not those merely listed in a paste)."""
-        found = [match.component for match in self.third_party.find_in_text(text[:20000])]
+        found = [c for c in named if not c.bundled]  # WordPress's own theme is no other party
         if report is not None:
             installed = {self.third_party.by_name(p.name) for p in report.plugins}
             found = [component for component in found if component not in installed]

@@ -21,6 +21,8 @@ README_HEADER_FIELDS = {
     "stable tag": "stable_tag",
     "license": "license",
     "license uri": "license_uri",
+    "requires plugins": "requires_plugins",
+    "wc requires at least": "wc_requires",
 }
 README_HEADER_LINE = re.compile(
     r"(?:" + "|".join(map(re.escape, README_HEADER_FIELDS)) + r")\s*:", re.I
@@ -78,6 +80,14 @@ class ReadmeHeaders:
     def contributors(self) -> tuple[str, ...]:
         names = (name.strip().lstrip("@") for name in self.raw.get("contributors", "").split(","))
         return tuple(name for name in names if name)
+
+    def required_plugins(self) -> tuple[str, ...]:
+        """``Requires Plugins: woocommerce, elementor`` (slugs); a ``WC requires at least``
+        header says the same of WooCommerce."""
+        slugs = [s.strip().lower() for s in self.raw.get("requires_plugins", "").split(",")]
+        if self.raw.get("wc_requires", "").strip():
+            slugs.append("woocommerce")
+        return tuple(dict.fromkeys(slug for slug in slugs if slug))
 
     def stable_tag(self) -> str | None:
         tag = self.raw.get("stable_tag", "").strip().strip("\"'")

@@ -98,6 +98,7 @@ class Readme:
     faq: tuple[ReadmeFaq, ...]
     changelog: tuple[ChangelogEntry, ...]
     upgrade_notice: Mapping[str, str]
+    requires_plugins: tuple[str, ...] = ()  # slugs (``Requires Plugins``, ``WC requires at least``)
     warnings: tuple[str, ...] = ()
     # Remarks that matter only for the wordpress.org page (tags, short description length).
     notes: tuple[str, ...] = ()
@@ -128,6 +129,9 @@ class Product:
     example: bool = False
     changelog: tuple[ChangelogEntry, ...] = ()
     shop_refs: tuple[ShopRef, ...] = ()  # product.yaml ``shop:``; names match without it
+    # Plugins it extends (WooCommerce for a WooCommerce extension): names or slugs. Named in a
+    # problem with the product, such a plugin is where it runs, not another party.
+    platforms: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -179,6 +183,9 @@ class ThirdPartyComponent:
     kind: Literal["plugin", "theme"] = "plugin"
     aliases: tuple[str, ...] = ()
     vendor: str | None = None
+    # Ships with WordPress (its default themes): the theme the conflict test switches to, so
+    # never the other party in a problem.
+    bundled: bool = False
 
 
 @dataclass(frozen=True)

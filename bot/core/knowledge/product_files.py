@@ -30,6 +30,8 @@ _FROM_README = {
     "tested_up_to": ("tested_up_to", "Tested up to"),
 }
 _UNVERSIONED_TAGS = ("trunk", "master", "main")
+# A product named for the plugin it extends: "Boekvak Bookings for WooCommerce".
+_FOR_PLATFORM = re.compile(r"\b(?:for|voor)\s+([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})\s*$")
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ def _read_declared(context: LoadContext, path: Path, policy: Policy) -> _Declare
         "readme_language": reader.text("readme_language"),
         "example": reader.boolean("example"),
         "shop_refs": read_shop_refs(reader),
+        "platforms": reader.text_list("platforms") or None,
     }
     for key in _FROM_README:
         values[key] = reader.version(key)
@@ -151,6 +154,7 @@ def _merge(
                 )
             values.setdefault(key, from_readme)
         values["changelog"] = readme.changelog
+        values.setdefault("platforms", readme.requires_plugins or None)
     if "latest_version" not in values:
         context.report(
             folder,
@@ -159,6 +163,9 @@ def _merge(
             "warning",
         )
     name = str(values.pop("name"))
+    named_for = _FOR_PLATFORM.search(name)  # "InvoiceNest for WooCommerce"
+    platforms = [*(values.pop("platforms", None) or ()), *(named_for.groups() if named_for else ())]
+    values["platforms"] = tuple(dict.fromkeys(str(p).strip().lower() for p in platforms))
     return replace(Product(slug=slug, name=name), **values)
 
 

@@ -259,6 +259,7 @@ def _finish(draft: _Draft) -> Readme:
         faq=tuple(ReadmeFaq(question, answer) for question, answer in faq_items.items()),
         changelog=split_changelog(sections.get("changelog", "")),
         upgrade_notice={version: _strip_tags(text) for version, text in notices.items()},
+        requires_plugins=headers.required_plugins(),
         # Evaluated last on purpose: the header checks above append warnings and notes.
         warnings=tuple(draft.warnings),
         notes=tuple(draft.notes),

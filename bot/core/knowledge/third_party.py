@@ -21,7 +21,7 @@ from bot.core.knowledge.name_patterns import NamePattern, make_patterns
 from bot.core.knowledge.name_spotting import NameSpotter
 from bot.core.text import fold
 
-_KEYS = frozenset({"name", "slugs", "kind", "aliases", "vendor"})
+_KEYS = frozenset({"name", "slugs", "kind", "aliases", "vendor", "bundled"})
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _COPY_SUFFIX = re.compile(r"[-_.](?:master|main|trunk|develop|latest)$")
 _VERSION_SUFFIX = re.compile(r"[-_]v?\d+(?:\.\d+)+[a-z0-9]*(?:[-.][a-z0-9]+)*$")
@@ -89,6 +89,9 @@ def _parse_item(
         return None, [Problem(source, None, f"{where}: kind must be plugin or theme")]
     if vendor is not None and not isinstance(vendor, str | int | float):
         return None, [Problem(source, None, f"{where}: vendor must be text")]
+    bundled = fields.get("bundled", False)
+    if not isinstance(bundled, bool):
+        return None, [Problem(source, None, f"{where}: bundled must be true or false")]
     problems = [
         Problem(source, None, f"{where}: unknown key {key!r} ignored", "warning")
         for key in sorted(set(map(str, fields)) - _KEYS)
@@ -99,6 +102,7 @@ def _parse_item(
         kind=kind,
         aliases=tuple(aliases),
         vendor=str(vendor).strip() if vendor is not None else None,
+        bundled=bundled,
     )
     return component, problems
 

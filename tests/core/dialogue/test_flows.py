@@ -188,6 +188,13 @@ def test_thanks_with_a_new_request_answers_the_request(
     assert FaqFeedback("appointpress-google-calendar", True) in turn.events
 
 
+def test_solved_by_the_update_with_a_new_request_answers_the_request(dialogue) -> None:
+    chat = dialogue("en", email="jan@example.org")
+    chat.routes(TEXTS["en"]["broken"], TEXTS["en"]["product"], TEXTS["en"]["old"])
+    turn = chat.say("updated and that fixed it. other thing: can I get an invoice for my renewal?")
+    assert turn.route == "billing"
+
+
 @pytest.mark.parametrize(
     ("lang", "details"),
     [
@@ -305,6 +312,38 @@ def test_third_party_problem_walks_the_conflict_test_one_step_at_a_time(dialogue
         "ticket",
     ]
     assert chat.turns[-1].state.slots.conflict_test == "persists"  # on the ticket
+
+
+def test_a_conflict_test_already_run_on_the_default_theme_skips_the_theme_step(dialogue) -> None:
+    """Twenty Twenty-Five is the theme the test switches to, not another party: a customer
+    who says they ran with it and all plugins off has done both steps."""
+    chat = dialogue("en", email="jan@example.org")
+    chat.say("Since installing WP Rocket the AppointPress calendar is broken")
+    turn = chat.say(
+        "did the test: all plugins off except appointpress, twenty twenty-five as theme, the "
+        "calendar is still broken"
+    )
+    assert turn.route == "ask_version" and turn.state.slots.conflict_test == "persists"
+    assert "Twenty Twenty-Five" not in turn.state.slots.third_party
+
+
+@pytest.mark.parametrize(
+    ("lang", "report", "correction"),
+    [
+        ("en", "AppointPress 3.42: saving an appointment gives a white screen", "my bad, 3.4.2"),
+        ("nl", "AppointPress 3.42: opslaan van een afspraak geeft wit scherm", "tikfout, 3.4.2"),
+    ],
+)
+def test_a_version_that_was_never_released_is_corrected_and_the_details_asked_again(
+    dialogue, lang: str, report: str, correction: str
+) -> None:
+    """ "3.42" does not exist (the latest is 3.4.2): a short message with a real release
+    corrects it, and is no answer to the question for details."""
+    chat = dialogue(lang, email="jan@example.org")
+    chat.say(report)
+    turn = chat.say(correction)
+    assert (turn.route, turn.state.slots.version) == ("ask_details", "3.4.2")
+    assert chat.routes(TEXTS[lang]["details"]) == ["ticket"]
 
 
 def test_conflict_test_that_solves_it_names_the_likely_culprit(dialogue) -> None:
