@@ -28,6 +28,7 @@ from bot.helpdesk.tickets import reopen_for_customer
 from bot.helpdesk.transcripts import message_dict, ticket_ref
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation, Message, Ticket
+from bot.storage.turn_rows import TurnRows, write_turn
 
 
 class SubscriptionLookup(Protocol):
@@ -102,10 +103,11 @@ class CustomerMessages:
     ) -> PostedTurn:
         now = self.clock()
         masked = mask_licence_keys(text)  # a pasted licence key is never stored nor read
-        stored_message = repo.append_message(
-            session, conversation, "customer", masked.text, channel_ref=ref,
+        stored_message = repo.new_message(
+            conversation, "customer", masked.text, channel_ref=ref,
             payload=masked_payload(payload),
         )  # fmt: skip
+        rows = TurnRows(messages=[stored_message])  # written together at the end
         self.recognise_keys(session, conversation, masked.keys)
         state = ConversationState.from_dict(conversation.state)
         context, taught = self._customer_context(session, conversation)
@@ -115,13 +117,15 @@ class CustomerMessages:
             state, masked.text, now, context, message_number=stored_message.seq
         )
         miss = missed_question(state, turn)
-        turn = self._apply_events(session, conversation, turn, now)
-        stored = self.store_bot_messages(session, conversation, turn)
+        turn = self._apply_events(session, conversation, turn, now, rows)
+        stored = bot_messages(conversation, turn)
+        rows.messages += stored
         save_state(conversation, turn.state)
-        record_turn(session, conversation, turn, now)
-        if miss is not None:  # last: a new group's flush then writes the whole turn at once
+        record_turn(session, conversation, turn, now, rows)
+        write_turn(session, conversation, rows)  # one statement on PostgreSQL
+        if miss is not None:
             record_miss(session, conversation.id, miss, now)  # for the staff's review queue
-        session.flush()
+        session.flush()  # what the ORM still holds (a ticket's changes, a new customer's link)
         self._after_commit(session, conversation, turn)
         return PostedTurn(
             public_id=conversation.public_id,
@@ -173,10 +177,11 @@ class CustomerMessages:
         return context, as_generation(taught)
 
     def _apply_events(
-        self, session: Session, conversation: Conversation, turn: Turn, now: datetime
-    ) -> Turn:
+        self, session: Session, conversation: Conversation, turn: Turn, now: datetime,
+        rows: TurnRows,
+    ) -> Turn:  # fmt: skip
         for event in turn.events:
-            repo.add_event(session, conversation.id, event.kind, event.to_dict())
+            rows.add_event(conversation.id, event.kind, event.to_dict())
             if isinstance(event, TicketRequested):
                 turn = self._open_ticket(session, conversation, turn, event)
             elif isinstance(event, CustomerWroteToStaff):  # a waiting or resolved ticket reopens
@@ -235,20 +240,8 @@ class CustomerMessages:
     def store_bot_messages(
         self, session: Session, conversation: Conversation, turn: Turn
     ) -> list[Message]:
-        stored = []
-        for bot_message in turn.messages:
-            data = bot_message.to_dict()
-            stored.append(
-                repo.append_message(
-                    session,
-                    conversation,
-                    "bot",
-                    bot_message.text,
-                    html=bot_message.html,
-                    route=turn.route,
-                    payload={"quick_replies": data["quick_replies"], "links": data["links"]},
-                )
-            )
+        stored = bot_messages(conversation, turn)
+        session.add_all(stored)
         return stored
 
     def _after_commit(self, session: Session, conversation: Conversation, turn: Turn) -> None:
@@ -260,6 +253,20 @@ class CustomerMessages:
             change = QueueChange("ticket" if opened else "conversation", conversation.id)
             notices.append((STAFF_TOPIC, change))
         publish_after_commit(session, self.bus, notices)
+
+
+def bot_messages(conversation: Conversation, turn: Turn) -> list[Message]:
+    """The turn's replies as the conversation's next messages, in no session yet."""
+    messages = []
+    for bot_message in turn.messages:
+        data = bot_message.to_dict()
+        payload = {"quick_replies": data["quick_replies"], "links": data["links"]}
+        html, route = bot_message.html, turn.route
+        message = repo.new_message(
+            conversation, "bot", bot_message.text, html=html, route=route, payload=payload
+        )
+        messages.append(message)
+    return messages
 
 
 def save_state(conversation: Conversation, state: ConversationState) -> None:

@@ -150,7 +150,15 @@ def get_or_create_customer(
 
 
 def append_message(
-    session: Session,
+    session: Session, conversation: Conversation, role: str, text: str, **values: Any
+) -> Message:
+    """The conversation's next message (``new_message``), added to the session."""
+    message = new_message(conversation, role, text, **values)
+    session.add(message)
+    return message
+
+
+def new_message(
     conversation: Conversation,
     role: str,
     text: str,
@@ -162,6 +170,8 @@ def append_message(
     staff_id: int | None = None,
     created_at: datetime | None = None,
 ) -> Message:
+    """The conversation's next message, numbered, in no session yet (a customer turn writes
+    its messages together with its other rows: ``bot.storage.turn_rows``)."""
     conversation.message_count += 1
     message = Message(
         conversation_id=conversation.id,
@@ -175,7 +185,6 @@ def append_message(
         staff_id=staff_id,
     )
     message.created_at = created_at or utcnow()  # set now, so callers can show it before flush
-    session.add(message)
     return message
 
 
