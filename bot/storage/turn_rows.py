@@ -3,21 +3,24 @@ conversation's changed columns updated, past the unit of work.
 
 On PostgreSQL the inserts ride in the update as data-modifying CTEs: one statement, one round
 trip, instead of one per table plus the update (every round trip is a wait for the server and
-then for the GIL, which a busy worker's other threads hold: the long tail of a turn). SQLite
-has no round trips and no DML in ``WITH``: the same statements run one after the other.
+then for the GIL, which a busy worker's other threads hold: the long tail of a turn). Each
+table's rows go as one JSON array (``json_populate_recordset``), so the statement's text does
+not depend on how many rows there are and SQLAlchemy compiles it once (a multi-row ``VALUES``
+is compiled anew on every execution). SQLite has no round trips and no DML in ``WITH``: an
+``executemany`` per table, then the update.
 
-The statements are built once per shape (how many rows of each kind, which columns changed)
-with bound parameters, as building one costs more than running it.
+The statements are built once per set of changed columns, with bound parameters.
 """
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Executable, Table, bindparam, insert, inspect, update
+from sqlalchemy import Connection, Executable, Table, bindparam, insert, inspect, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -33,9 +36,13 @@ ANSWER_COLUMNS = (
     "conversation_id", "faq_id", "language", "answered_at", "helpful", "ticket_after",
 )  # fmt: skip
 _CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
-_SHAPES_KEPT = 256  # statement shapes kept built (a handful occur)
-_Shape = tuple[bool, int, int, int, tuple[str, ...]]
-_built: OrderedDict[_Shape, list[Executable]] = OrderedDict()
+_TABLES: tuple[tuple[str, Table, tuple[str, ...]], ...] = (
+    ("messages", Message.__table__, MESSAGE_COLUMNS),  # type: ignore[arg-type]
+    ("events", EventRecord.__table__, EVENT_COLUMNS),  # type: ignore[arg-type]
+    ("answers", FaqAnswer.__table__, ANSWER_COLUMNS),  # type: ignore[arg-type]
+)
+_SHAPES_KEPT = 64  # sets of changed columns kept built (a handful occur)
+_built: OrderedDict[tuple[bool, tuple[str, ...]], Executable] = OrderedDict()
 
 
 @dataclass
@@ -57,43 +64,61 @@ def write_turn(session: Session, conversation: Conversation, rows: TurnRows) -> 
     """Insert ``rows`` and update ``conversation``'s changed columns, in the session's
     transaction; the conversation is then clean in the session (its values as written).
 
-    A conversation not yet in the database, or changes the ORM must order (a relationship
-    set), are left to the session's flush, which the caller runs after this."""
+    A conversation not yet in the database is flushed first; changes the ORM must order (a
+    relationship set) are left to the session's flush, which the caller runs after this."""
     if inspect(conversation).pending:
         session.flush()
     changes = _changed_columns(conversation)
-    postgres = session.get_bind().dialect.name == "postgresql"
-    shape: _Shape = (
-        postgres, len(rows.messages), len(rows.events), len(rows.answers), tuple(changes)
-    )  # fmt: skip
-    params: dict[str, Any] = {"conversation_id": conversation.id}
-    params.update(changes)
-    for prefix, columns, values in (
-        ("m", MESSAGE_COLUMNS, [_message_values(m) for m in rows.messages]),
-        ("e", EVENT_COLUMNS, rows.events),
-        ("a", ANSWER_COLUMNS, rows.answers),
-    ):
-        for n, row in enumerate(values):
-            params.update({f"{prefix}{n}_{c}": row[c] for c in columns})
+    values = {
+        "messages": [_message_values(m) for m in rows.messages],
+        "events": rows.events,
+        "answers": rows.answers,
+    }
+    if not changes and not any(values.values()):
+        return
     connection = session.connection()
-    for statement in _statements(shape):
-        connection.execute(statement, params)
+    if connection.dialect.name == "postgresql":
+        _write_postgresql(connection, conversation.id, changes, values)
+    else:
+        _write_one_by_one(connection, conversation.id, changes, values)
     _mark_written(session, conversation, changes)
 
 
-def _mark_written(session: Session, conversation: Conversation, changes: dict[str, Any]) -> None:
-    """The conversation's columns as written (and those set again unchanged) count as loaded;
-    with nothing else changed (a relationship), it is clean, as after a flush."""
-    state = inspect(conversation)
-    for key in [k for k in state.committed_state if k in _CONVERSATIONS.columns]:
-        set_committed_value(conversation, key, getattr(conversation, key))
-    if "updated_at" in changes:
-        set_committed_value(conversation, "updated_at", changes["updated_at"])
-    if not state.committed_state:
-        # What a flush does to the rows it wrote (SQLAlchemy has no public call for it): the
-        # session's next flush then has nothing to look at, instead of a pass that finds
-        # nothing to write.
-        state._commit_all(state.dict, session.identity_map)
+def _write_postgresql(
+    connection: Connection,
+    conversation_id: int,
+    changes: dict[str, Any],
+    values: dict[str, list[dict[str, Any]]],
+) -> None:
+    params: dict[str, Any] = {"b_conversation": conversation_id, **changes}
+    for name, _table, columns in _TABLES:
+        params[name] = json.dumps(
+            [_as_json(row, columns) for row in values[name]], ensure_ascii=False
+        )
+    connection.execute(_statement(True, tuple(changes)), params)
+
+
+def _write_one_by_one(
+    connection: Connection,
+    conversation_id: int,
+    changes: dict[str, Any],
+    values: dict[str, list[dict[str, Any]]],
+) -> None:
+    for name, table, _columns in _TABLES:
+        if values[name]:
+            connection.execute(insert(table), values[name])  # one executemany
+    if changes:
+        connection.execute(
+            _statement(False, tuple(changes)), {"b_conversation": conversation_id, **changes}
+        )
+
+
+def _as_json(row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
+    """A row as ``json_populate_recordset`` reads it: times in UTC, ISO 8601."""
+    return {
+        c: row[c].astimezone(UTC).isoformat() if isinstance(row[c], datetime) else row[c]
+        for c in columns
+    }
 
 
 def _changed_columns(conversation: Conversation) -> dict[str, Any]:
@@ -120,45 +145,57 @@ def _message_values(message: Message) -> dict[str, Any]:
     return values
 
 
-def _statements(shape: _Shape) -> list[Executable]:
-    built = _built.get(shape)
+def _statement(postgres: bool, changed: tuple[str, ...]) -> Executable:
+    key = (postgres, changed)
+    built = _built.get(key)
     if built is None:
-        built = _built[shape] = _build(shape)
+        built = _built[key] = _build_postgresql(changed) if postgres else _update(changed)
         if len(_built) > _SHAPES_KEPT:
             _built.popitem(last=False)
     return built
 
 
-def _build(shape: _Shape) -> list[Executable]:
-    postgres, messages, events, answers, changed = shape
-    inserts = [
-        _multi_insert(Message.__table__, "m", MESSAGE_COLUMNS, messages),  # type: ignore[arg-type]
-        _multi_insert(EventRecord.__table__, "e", EVENT_COLUMNS, events),  # type: ignore[arg-type]
-        _multi_insert(FaqAnswer.__table__, "a", ANSWER_COLUMNS, answers),  # type: ignore[arg-type]
-    ]
-    statements: list[Any] = [s for s in inserts if s is not None]
-    if changed:
-        statements.append(
-            update(_CONVERSATIONS)
-            .where(_CONVERSATIONS.c.id == bindparam("conversation_id"))
-            .values({key: bindparam(key, type_=_CONVERSATIONS.c[key].type) for key in changed})
+def _update(changed: tuple[str, ...]) -> Any:
+    return (
+        update(_CONVERSATIONS)
+        .where(_CONVERSATIONS.c.id == bindparam("b_conversation"))
+        .values({key: bindparam(key, type_=_CONVERSATIONS.c[key].type) for key in changed})
+    )
+
+
+def _build_postgresql(changed: tuple[str, ...]) -> Executable:
+    """``WITH`` an insert per table from its JSON array, then the conversation's update (or,
+    nothing changed, a select that runs the inserts all the same: PostgreSQL runs every
+    data-modifying ``WITH`` to completion whether read or not)."""
+    riders = []
+    for name, table, columns in _TABLES:
+        listed = ", ".join(columns)
+        riders.append(
+            f"{name} AS (INSERT INTO {table.name} ({listed}) SELECT {listed} "
+            f"FROM json_populate_recordset(NULL::{table.name}, CAST(:{name} AS json)))"
         )
-    if not postgres or len(statements) < 2:
-        return statements
-    *riders, main = statements
-    for n, rider in enumerate(riders):
-        main = main.add_cte(rider.cte(f"turn_rows_{n}"))
-    return [main]
+    main = "SELECT 1"
+    if changed:
+        assignments = ", ".join(f"{key} = :{key}" for key in changed)
+        main = f"UPDATE conversations SET {assignments} WHERE id = :b_conversation"
+    statement = text(f"WITH {', '.join(riders)} {main}")
+    typed = [bindparam(key, type_=_CONVERSATIONS.c[key].type) for key in changed]
+    return statement.bindparams(*typed) if typed else statement
 
 
-def _multi_insert(table: Table, prefix: str, columns: tuple[str, ...], count: int) -> Any:
-    if not count:
-        return None
-    rows = [
-        {c: bindparam(f"{prefix}{n}_{c}", type_=table.c[c].type) for c in columns}
-        for n in range(count)
-    ]
-    return insert(table).values(rows)
+def _mark_written(session: Session, conversation: Conversation, changes: dict[str, Any]) -> None:
+    """The conversation's columns as written (and those set again unchanged) count as loaded;
+    with nothing else changed (a relationship), it is clean, as after a flush."""
+    state = inspect(conversation)
+    for key in [k for k in state.committed_state if k in _CONVERSATIONS.columns]:
+        set_committed_value(conversation, key, getattr(conversation, key))
+    if "updated_at" in changes:
+        set_committed_value(conversation, "updated_at", changes["updated_at"])
+    if not state.committed_state:
+        # What a flush does to the rows it wrote (SQLAlchemy has no public call for it): the
+        # session's next flush then has nothing to look at, instead of a pass that finds
+        # nothing to write.
+        state._commit_all(state.dict, session.identity_map)
 
 
 def answer_row(
