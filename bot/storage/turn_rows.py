@@ -36,10 +36,10 @@ ANSWER_COLUMNS = (
     "conversation_id", "faq_id", "language", "answered_at", "helpful", "ticket_after",
 )  # fmt: skip
 _CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
-_TABLES: tuple[tuple[str, Table, tuple[str, ...]], ...] = (
-    ("messages", Message.__table__, MESSAGE_COLUMNS),  # type: ignore[arg-type]
-    ("events", EventRecord.__table__, EVENT_COLUMNS),  # type: ignore[arg-type]
-    ("answers", FaqAnswer.__table__, ANSWER_COLUMNS),  # type: ignore[arg-type]
+_TABLES: tuple[tuple[str, Any, tuple[str, ...]], ...] = (  # name, table, columns written
+    ("messages", Message.__table__, MESSAGE_COLUMNS),
+    ("events", EventRecord.__table__, EVENT_COLUMNS),
+    ("answers", FaqAnswer.__table__, ANSWER_COLUMNS),
 )
 _SHAPES_KEPT = 64  # sets of changed columns kept built (a handful occur)
 _built: OrderedDict[tuple[bool, tuple[str, ...]], Executable] = OrderedDict()
