@@ -49,6 +49,18 @@ class SubscriptionLookup(Protocol):
     ) -> None: ...
 
 
+class LookUp:
+    """``CustomerMessages.answer``'s default: the retried message's seq is not read yet."""
+
+
+LOOK_UP = LookUp()
+
+
+def client_ref(client_id: str) -> str:
+    """How a widget or API message's client id is stored (its message's channel ref)."""
+    return f"client:{client_id}"
+
+
 class CustomerMessages:
     def __init__(
         self,
@@ -75,14 +87,15 @@ class CustomerMessages:
         client_id: str | None = None,
         channel_ref: str | None = None,
         payload: dict[str, Any] | None = None,
+        earlier: int | None | LookUp = LOOK_UP,
     ) -> PostedTurn:
-        ref = f"client:{client_id}" if client_id else channel_ref
-        known = conversation.message_count > 0  # no message yet: nothing to find
-        if (
-            ref
-            and known
-            and (earlier := repo.seq_by_ref(session, conversation.id, ref)) is not None
-        ):
+        """``earlier``: the seq of the message with this client id or channel ref, when the
+        caller read it already (``repo.open_for_turn``); otherwise it is looked up here."""
+        ref = client_ref(client_id) if client_id else channel_ref
+        if isinstance(earlier, LookUp):
+            known = conversation.message_count > 0  # no message yet: nothing to find
+            earlier = repo.seq_by_ref(session, conversation.id, ref) if ref and known else None
+        if earlier is not None:
             return self._replay(session, conversation, earlier)
         if conversation.message_count >= transcripts.MAX_MESSAGES:
             raise ConversationFull("this conversation is full; please start a new one")
