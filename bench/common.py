@@ -10,7 +10,9 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ if str(REPO) not in sys.path:  # run as a script from a checkout, without instal
 
 from bot.core.knowledge.models import FaqEntry, Product, ThirdPartyComponent  # noqa: E402
 from bot.core.matching import FaqIndex  # noqa: E402
+from bot.storage.db import Database  # noqa: E402
 
 SHARED = Path(os.environ.get("SUPPORTBOT_SHARED_DIR", "/work/shared"))
 FAQ_BENCH = SHARED / "realworld" / "faq-bench"
@@ -204,3 +207,22 @@ CHAT_QUESTIONS = (
     "Hoe zeg ik mijn abonnement op?",
     "bedankt!",
 )
+
+
+@contextmanager
+def scratch_database(kind: str, postgres: str, workdir: Path, prefix: str) -> Iterator[str]:
+    """The URL of an empty database for one run: a SQLite file in ``workdir``, or a new schema
+    in ``postgres``'s database (``kind`` "postgresql"), dropped afterwards."""
+    if kind != "postgresql":
+        yield f"sqlite:///{workdir / (prefix + '.sqlite3')}"
+        return
+    schema = f"{prefix}_{int(time.time() * 1000)}"
+    admin = Database(postgres)
+    with admin.engine.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{postgres}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.engine.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()

@@ -30,12 +30,12 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from common import scratch_database
 from email_throughput import CACHE, messages
 
 from bot.app import build_runtime
 from bot.channels.email.service import email_channel
 from bot.config import Config
-from bot.storage.db import Database
 
 WARM_UP = 40
 
@@ -104,20 +104,10 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40)
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="email-profile-"))
-    url, schema, admin = f"sqlite:///{workdir / 'profile.sqlite3'}", "", None
-    if options.database == "postgresql":
-        schema = f"email_profile_{int(time.time() * 1000)}"
-        admin = Database(options.postgres)
-        with admin.engine.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = f"{options.postgres}?options=-csearch_path%3D{schema}"
     try:
-        run(options, workdir, url)
+        with scratch_database(options.database, options.postgres, workdir, "email_profile") as url:
+            run(options, workdir, url)
     finally:
-        if admin is not None:
-            with admin.engine.begin() as connection:
-                connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            admin.dispose()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -40,6 +40,7 @@ from bot.helpdesk.bus import (
 from bot.helpdesk.customer_messages import (
     CustomerMessages,
     SubscriptionLookup,
+    client_ref,
     masked_payload,
     save_state,
 )
@@ -230,13 +231,17 @@ class Conversations(Transcripts):
         ``on_commit`` gets the turn once it is committed and before its bus notices go out: the
         widget socket sends its turn frame there, so the notice finds the turn delivered.
         """
+        ref = client_ref(client_id) if client_id else None
         with self.db.session() as session:
-            conversation = repo.authenticate(session, public_id, token, lock=True, for_turn=True)
-            if conversation is None:
+            found = repo.open_for_turn(session, public_id, token, ref)
+            if found is None:
                 raise NotFound("no such conversation")
+            conversation, earlier = found
             if admit is not None:
                 admit()
-            posted = self.answers.answer(session, conversation, text, client_id=client_id)
+            posted = self.answers.answer(
+                session, conversation, text, client_id=client_id, earlier=earlier
+            )
             if on_commit is not None:
                 deliver = on_commit
                 after_commit(session, lambda: deliver(posted), first=True)  # before the notices

@@ -28,6 +28,7 @@ from bot.helpdesk.tickets import reopen_for_customer
 from bot.helpdesk.transcripts import message_dict, ticket_ref
 from bot.storage import repositories as repo
 from bot.storage.models import Conversation, Message, Ticket
+from bot.storage.turn_rows import TurnRows, write_turn
 
 
 class SubscriptionLookup(Protocol):
@@ -46,6 +47,18 @@ class SubscriptionLookup(Protocol):
     def recognise_keys(
         self, session: Session, conversation_id: int, keys: Sequence[FoundKey]
     ) -> None: ...
+
+
+class LookUp:
+    """``CustomerMessages.answer``'s default: the retried message's seq is not read yet."""
+
+
+LOOK_UP = LookUp()
+
+
+def client_ref(client_id: str) -> str:
+    """How a widget or API message's client id is stored (its message's channel ref)."""
+    return f"client:{client_id}"
 
 
 class CustomerMessages:
@@ -74,14 +87,15 @@ class CustomerMessages:
         client_id: str | None = None,
         channel_ref: str | None = None,
         payload: dict[str, Any] | None = None,
+        earlier: int | None | LookUp = LOOK_UP,
     ) -> PostedTurn:
-        ref = f"client:{client_id}" if client_id else channel_ref
-        known = conversation.message_count > 0  # no message yet: nothing to find
-        if (
-            ref
-            and known
-            and (earlier := repo.seq_by_ref(session, conversation.id, ref)) is not None
-        ):
+        """``earlier``: the seq of the message with this client id or channel ref, when the
+        caller read it already (``repo.open_for_turn``); otherwise it is looked up here."""
+        ref = client_ref(client_id) if client_id else channel_ref
+        if isinstance(earlier, LookUp):
+            known = conversation.message_count > 0  # no message yet: nothing to find
+            earlier = repo.seq_by_ref(session, conversation.id, ref) if ref and known else None
+        if earlier is not None:
             return self._replay(session, conversation, earlier)
         if conversation.message_count >= transcripts.MAX_MESSAGES:
             raise ConversationFull("this conversation is full; please start a new one")
@@ -102,10 +116,11 @@ class CustomerMessages:
     ) -> PostedTurn:
         now = self.clock()
         masked = mask_licence_keys(text)  # a pasted licence key is never stored nor read
-        stored_message = repo.append_message(
-            session, conversation, "customer", masked.text, channel_ref=ref,
+        stored_message = repo.new_message(
+            conversation, "customer", masked.text, channel_ref=ref,
             payload=masked_payload(payload),
         )  # fmt: skip
+        rows = TurnRows(messages=[stored_message])  # written together at the end
         self.recognise_keys(session, conversation, masked.keys)
         state = ConversationState.from_dict(conversation.state)
         context, taught = self._customer_context(session, conversation)
@@ -115,13 +130,15 @@ class CustomerMessages:
             state, masked.text, now, context, message_number=stored_message.seq
         )
         miss = missed_question(state, turn)
-        turn = self._apply_events(session, conversation, turn, now)
-        stored = self.store_bot_messages(session, conversation, turn)
+        turn = self._apply_events(session, conversation, turn, now, rows)
+        stored = bot_messages(conversation, turn)
+        rows.messages += stored
         save_state(conversation, turn.state)
-        record_turn(session, conversation, turn, now)
-        if miss is not None:  # last: a new group's flush then writes the whole turn at once
+        record_turn(session, conversation, turn, now, rows)
+        write_turn(session, conversation, rows)  # one statement on PostgreSQL
+        if miss is not None:
             record_miss(session, conversation.id, miss, now)  # for the staff's review queue
-        session.flush()
+        session.flush()  # what the ORM still holds (a ticket's changes, a new customer's link)
         self._after_commit(session, conversation, turn)
         return PostedTurn(
             public_id=conversation.public_id,
@@ -173,10 +190,11 @@ class CustomerMessages:
         return context, as_generation(taught)
 
     def _apply_events(
-        self, session: Session, conversation: Conversation, turn: Turn, now: datetime
-    ) -> Turn:
+        self, session: Session, conversation: Conversation, turn: Turn, now: datetime,
+        rows: TurnRows,
+    ) -> Turn:  # fmt: skip
         for event in turn.events:
-            repo.add_event(session, conversation.id, event.kind, event.to_dict())
+            rows.add_event(conversation.id, event.kind, event.to_dict())
             if isinstance(event, TicketRequested):
                 turn = self._open_ticket(session, conversation, turn, event)
             elif isinstance(event, CustomerWroteToStaff):  # a waiting or resolved ticket reopens
@@ -235,20 +253,8 @@ class CustomerMessages:
     def store_bot_messages(
         self, session: Session, conversation: Conversation, turn: Turn
     ) -> list[Message]:
-        stored = []
-        for bot_message in turn.messages:
-            data = bot_message.to_dict()
-            stored.append(
-                repo.append_message(
-                    session,
-                    conversation,
-                    "bot",
-                    bot_message.text,
-                    html=bot_message.html,
-                    route=turn.route,
-                    payload={"quick_replies": data["quick_replies"], "links": data["links"]},
-                )
-            )
+        stored = bot_messages(conversation, turn)
+        session.add_all(stored)
         return stored
 
     def _after_commit(self, session: Session, conversation: Conversation, turn: Turn) -> None:
@@ -260,6 +266,20 @@ class CustomerMessages:
             change = QueueChange("ticket" if opened else "conversation", conversation.id)
             notices.append((STAFF_TOPIC, change))
         publish_after_commit(session, self.bus, notices)
+
+
+def bot_messages(conversation: Conversation, turn: Turn) -> list[Message]:
+    """The turn's replies as the conversation's next messages, in no session yet."""
+    messages = []
+    for bot_message in turn.messages:
+        data = bot_message.to_dict()
+        payload = {"quick_replies": data["quick_replies"], "links": data["links"]}
+        html, route = bot_message.html, turn.route
+        message = repo.new_message(
+            conversation, "bot", bot_message.text, html=html, route=route, payload=payload
+        )
+        messages.append(message)
+    return messages
 
 
 def save_state(conversation: Conversation, state: ConversationState) -> None:

@@ -7,23 +7,44 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.dialogue.turn import Turn
 from bot.core.events import FaqAnswered, FaqFeedback, TicketRequested
 from bot.core.resolution import TICKET_REASONS, turn_ending
 from bot.storage.models import Conversation, FaqAnswer
+from bot.storage.turn_rows import TurnRows, answer_row
 
 # A new conversation from the same customer about the same product within this time after an
 # answer means it did not last: the ladder's "durable" needs none.
 FOLLOW_UP_DAYS = 7
+# "Did this help?" on the conversation's latest answer with the entry; built once
+_LATEST_ANSWER = (
+    select(FaqAnswer.id)
+    .where(
+        FaqAnswer.conversation_id == bindparam("b_conversation"),
+        FaqAnswer.faq_id == bindparam("b_faq"),
+    )
+    .order_by(FaqAnswer.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_FEEDBACK = (
+    update(FaqAnswer)
+    .where(FaqAnswer.id == _LATEST_ANSWER)
+    .values(helpful=bindparam("b_helpful"))
+    .execution_options(synchronize_session=False)
+)
 
 
-def record_turn(session: Session, conversation: Conversation, turn: Turn, now: datetime) -> None:
-    """After the turn's events are applied and its state saved (product and customer known)."""
+def record_turn(
+    session: Session, conversation: Conversation, turn: Turn, now: datetime, rows: TurnRows
+) -> None:
+    """After the turn's events are applied and its state saved (product and customer known).
+    The turn's FAQ answers join ``rows``, written with the turn's other rows."""
     _record_outcome(session, conversation, turn, now)
-    _record_faq_answers(session, conversation, turn, now)
+    _record_faq_answers(session, conversation, turn, now, rows)
     _mark_follow_up(session, conversation)
 
 
@@ -49,34 +70,24 @@ def _record_outcome(
 
 
 def _record_faq_answers(
-    session: Session, conversation: Conversation, turn: Turn, now: datetime
+    session: Session, conversation: Conversation, turn: Turn, now: datetime, rows: TurnRows
 ) -> None:
+    ticket = turn.event(TicketRequested) is not None  # a ticket follows this turn's answers too
     for event in turn.events:
         if isinstance(event, FaqAnswered):
             language = event.language or turn.state.language
-            session.add(
-                FaqAnswer(
-                    conversation_id=conversation.id,
-                    faq_id=event.faq_id,
-                    language=language,
-                    answered_at=now,
-                    ticket_after=False,
-                )
+            rows.answers.append(
+                answer_row(conversation.id, event.faq_id, language, now, ticket_after=ticket)
             )
         elif isinstance(event, FaqFeedback):
-            session.flush()
-            latest = session.scalars(
-                select(FaqAnswer)
-                .where(
-                    FaqAnswer.conversation_id == conversation.id,
-                    FaqAnswer.faq_id == event.faq_id,
-                )
-                .order_by(FaqAnswer.id.desc())
-                .limit(1)
-            ).first()
-            if latest is not None:
-                latest.helpful = event.helpful
-    if turn.event(TicketRequested) is not None:
+            unwritten = [a for a in rows.answers if a["faq_id"] == event.faq_id]
+            if unwritten:  # answered earlier in this very turn
+                unwritten[-1]["helpful"] = event.helpful
+                continue
+            # the latest earlier answer with this entry, in one statement (they are written)
+            params = {"b_conversation": conversation.id, "b_faq": event.faq_id}
+            session.connection().execute(_FEEDBACK, {**params, "b_helpful": event.helpful})
+    if ticket:
         session.flush()
         session.execute(
             update(FaqAnswer)

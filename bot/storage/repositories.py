@@ -29,8 +29,18 @@ _SEQ_BY_REF = select(Message.seq).where(
 _BY_PUBLIC_ID = select(Conversation).where(Conversation.public_id == bindparam("public_id"))
 # A customer turn reads the conversation's ticket and customer: joined, one statement, not three.
 # Locked, only the conversation's row is (``FOR UPDATE OF``), as without the joins.
-_FOR_TURN = _BY_PUBLIC_ID.options(
-    joinedload(Conversation.ticket), joinedload(Conversation.customer)
+# And the seq of its message with the turn's client id, if any (a retried message): the retry
+# look-up in the same round trip.
+_REF_SEQ = (
+    select(Message.seq)
+    .where(Message.conversation_id == Conversation.id, Message.channel_ref == bindparam("ref"))
+    .limit(1)
+    .scalar_subquery()
+)
+_FOR_TURN = (
+    select(Conversation, _REF_SEQ)
+    .where(Conversation.public_id == bindparam("public_id"))
+    .options(joinedload(Conversation.ticket), joinedload(Conversation.customer))
 )
 _FOR_TURN_LOCKED = _FOR_TURN.with_for_update(of=Conversation)
 _TICKET_FOR = select(Ticket).where(Ticket.conversation_id == bindparam("conversation_id"))
@@ -101,24 +111,35 @@ def create_conversation(
 
 
 def authenticate(
-    session: Session,
-    public_id: str,
-    token: str | None,
-    *,
-    lock: bool = False,
-    for_turn: bool = False,
+    session: Session, public_id: str, token: str | None, *, lock: bool = False
 ) -> Conversation | None:
-    """The conversation when the token matches; unknown id and wrong token look the same.
-    ``for_turn``: with its ticket and customer loaded (a customer turn reads both)."""
-    query = _FOR_TURN if for_turn else _BY_PUBLIC_ID
+    """The conversation when the token matches; unknown id and wrong token look the same."""
+    query = _BY_PUBLIC_ID
     if lock and session.get_bind().dialect.name == "postgresql":
-        query = _FOR_TURN_LOCKED if for_turn else query.with_for_update()
+        query = query.with_for_update()
     conversation = session.scalars(query, {"public_id": public_id[:40]}).first()
+    return conversation if _token_matches(conversation, token) else None
+
+
+def open_for_turn(
+    session: Session, public_id: str, token: str | None, ref: str | None
+) -> tuple[Conversation, int | None] | None:
+    """For a customer turn: the conversation, locked, with its ticket and customer loaded (the
+    turn reads both), and the seq of its message with channel ref ``ref`` (None: none), or
+    None when the token does not match (as ``authenticate``)."""
+    query = _FOR_TURN_LOCKED if session.get_bind().dialect.name == "postgresql" else _FOR_TURN
+    row = session.execute(query, {"public_id": public_id[:40], "ref": ref}).first()
+    conversation = row[0] if row is not None else None
+    if row is None or not _token_matches(conversation, token):
+        return None
+    return row[0], row[1]
+
+
+def _token_matches(conversation: Conversation | None, token: str | None) -> bool:
+    """Compared in constant time, also without a conversation (a made-up id costs the same)."""
     expected = conversation.token_hash if conversation else _DUMMY_HASH
     given = hash_token(token or "")
-    if not hmac.compare_digest(expected, given) or conversation is None:
-        return None
-    return conversation
+    return hmac.compare_digest(expected, given) and conversation is not None
 
 
 def lock_conversation(session: Session, conversation_id: int) -> Conversation | None:
@@ -150,7 +171,15 @@ def get_or_create_customer(
 
 
 def append_message(
-    session: Session,
+    session: Session, conversation: Conversation, role: str, text: str, **values: Any
+) -> Message:
+    """The conversation's next message (``new_message``), added to the session."""
+    message = new_message(conversation, role, text, **values)
+    session.add(message)
+    return message
+
+
+def new_message(
     conversation: Conversation,
     role: str,
     text: str,
@@ -162,6 +191,8 @@ def append_message(
     staff_id: int | None = None,
     created_at: datetime | None = None,
 ) -> Message:
+    """The conversation's next message, numbered, in no session yet (a customer turn writes
+    its messages together with its other rows: ``bot.storage.turn_rows``)."""
     conversation.message_count += 1
     message = Message(
         conversation_id=conversation.id,
@@ -175,7 +206,6 @@ def append_message(
         staff_id=staff_id,
     )
     message.created_at = created_at or utcnow()  # set now, so callers can show it before flush
-    session.add(message)
     return message
 
 
