@@ -10,6 +10,7 @@ from bot.core.dialogue.markup import markdown_escape
 from bot.core.dialogue.policy_replies import PolicyReplies
 from bot.core.dialogue.turn import BotMessage, Link
 from bot.core.knowledge.models import Product
+from bot.core.knowledge.versions import is_older
 
 HEALTH_CHECK_URL = "https://wordpress.org/plugins/health-check/"
 
@@ -148,7 +149,13 @@ class Replies(PolicyReplies):
         self, product: Product | None, version: str | None, missing: Sequence[str]
     ) -> BotMessage:
         intro = self._("To pass this on to our support team, please tell me:")
-        if product and version:
+        latest = product.latest_version if product else None
+        if product and version and latest and is_older(latest, version):
+            intro = self._(
+                "Thanks. %(product)s has no version %(version)s (the latest is %(latest)s): "
+                "please check the number too. To pass this on to our support team, please tell me:"
+            ) % {"product": product.name, "version": version, "latest": latest}
+        elif product and version:
             intro = self._(
                 "Thanks: %(product)s %(version)s is the latest version. To pass this on to our "
                 "support team, please tell me:"

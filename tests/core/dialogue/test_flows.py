@@ -341,6 +341,7 @@ def test_a_version_that_was_never_released_is_corrected_and_the_details_asked_ag
     corrects it, and is no answer to the question for details."""
     chat = dialogue(lang, email="jan@example.org")
     chat.say(report)
+    assert "3.4.2" in chat.text and "3.42 is" not in chat.text  # not "the latest version"
     turn = chat.say(correction)
     assert (turn.route, turn.state.slots.version) == ("ask_details", "3.4.2")
     assert chat.routes(TEXTS[lang]["details"]) == ["ticket"]
