@@ -201,6 +201,8 @@ def _named_now(ctx: TurnContext, version: str | None) -> bool:
 
 
 def cannot_update(ctx: TurnContext) -> None:
+    if "billing" in ctx.signals.route_cues:  # "our licence expired": the reason is billing's
+        return route(ctx)
     product = ctx.product
     ctx.goto("idle", "")
     if product is None:

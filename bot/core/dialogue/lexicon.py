@@ -124,6 +124,11 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
         r"(buy|purchase|kopen|aanschaffen) (a |an |the |een |de )?(licen[cs]e|licentie|plan)|"
         r"wat kost|how much (is|does|do|for)|korting|discount|coupon|kortingscode|"
         r"bestelnummer|ordernummer|order (number|nr))\b",
+        # a lapsed licence ("my key expired", "licentie is verlopen"): renewing is billing's
+        r"\b(licen[cs]es?|licenties?|licentiesleutel|(my|our|mijn|onze|de|the) (licen[cs]e )?key|"
+        r"(my|our|mijn|ons|onze) (subscription|abonnement))\b[^.?!]{0,40}?\b(expired|verlopen|"
+        r"vervallen|afgelopen|ran out|run out|runs out|lapsed|expires|verloopt|verliep)\b",
+        r"\b(expired|verlopen|vervallen|lapsed) (licen[cs]e|licentie|key|sleutel)\b",
     ),
     # asking us to do work (build, change, design, set up), or work others did on our code
     "customization": (
@@ -139,16 +144,21 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
         r"\b(maatwerk|op maat|custom (development|work|feature|code|version|report|"
         r"integration)|feature request|tegen betaling|(we|i)('ll| will) pay|just for (us|me)|"
         r"speciaal voor (ons|mij)|offerte|a quote for|"
-        r"(ontwikkelaar|developer|webbouwer|programmeur|designer|bureau|agency|freelancer|"
-        r"webdesigner) (heeft|has|have|had)\b[^?.!]{0,60}?\b(aangepast|gewijzigd|veranderd|"
-        r"changed|modified|edited|customi[sz]ed|gerommeld|geknutseld|gesleuteld|(zitten|gaan) "
-        r"(te )?(knutselen|rommelen|sleutelen|prutsen|aanpassen|wijzigen|veranderen))|"
         r"(aangepaste|gewijzigde) (versie|code|bestanden) van (jullie|uw|de) (plugin|thema)|"
         r"(changed|modified|edited|altered|hacked|aangepast|gewijzigd|veranderd) (the |de |your |"
         r"jullie |its |the plugin'?s |the theme'?s )?(code|source|files|bestanden|php)\b|"
         r"(ik|we) (heb|hebben) (de|in de) (code|bestanden|plugin|template)\b[^?.!]{0,30}?"
         r"(aangepast|gewijzigd)|(i|we) (edited|modified|changed) the (code|files?|plugin|theme|"
         r"template))\b",
+        # someone the customer hired changed our code: "our web agency patched X's checkout
+        # code", "ons webbureau heeft header.php aangepast" (within one sentence; "header.php"
+        # is not a sentence end)
+        r"\b(ontwikkelaar|developers?|devs?|webbouwer|programmeur|programmer|(web)?designer|"
+        r"\w*bureau|agency|freelancer|contractor|consultant|webmaster)\b"
+        r"(?:(?![.?!;](?:\s|$)).){0,60}?\b(aangepast|gewijzigd|veranderd|herschreven|gepatcht|"
+        r"toegevoegd|changed|modified|edited|altered|patched|rewrote|rewritten|hacked|tweaked|"
+        r"customi[sz]ed|gerommeld|geknutseld|gesleuteld|(zitten|gaan) (te )?(knutselen|rommelen|"
+        r"sleutelen|prutsen|aanpassen|wijzigen|veranderen))\b",
     ),
 }
 

@@ -407,3 +407,20 @@ def test_a_person_request_while_busy_keeps_the_subject_and_product(dialogue, lan
     assert turn.route == "ticket"
     assert _ticket(turn).summary == t["broken"]
     assert chat.state.slots.product == "appointpress"
+
+
+@pytest.mark.parametrize(
+    ("lang", "reason"),
+    [
+        ("nl", "kan niet updaten, onze licentie is in maart verlopen"),
+        ("en", "can't update, our licence ran out in march"),
+    ],
+)
+def test_cannot_update_because_the_licence_lapsed_goes_to_billing(
+    dialogue, lang: str, reason: str
+) -> None:
+    t = TEXTS[lang]
+    chat = dialogue(lang)
+    routes = chat.routes(t["broken"], t["product"], t["old"], reason)
+    assert routes[-2:] == ["update_required", "billing"]
+    assert "billing@example.com" in chat.text

@@ -24,7 +24,39 @@ FIRST_MESSAGE_ROUTES = [
     ("en", "how do I change the permalink structure in wordpress", "wordpress_general"),
     ("nl", "kunnen jullie een koppeling met ons eigen CRM bouwen voor onze site", "customization"),
     ("en", "can you build a custom integration with our CRM for us", "customization"),
+    # work someone the customer hired did on our code ("header.php" is no sentence end)
+    (
+        "nl",
+        "ons webbureau heeft header.php in de appointpress map zelf aangepast en sinds de update "
+        "is de agenda weg",
+        "customization",
+    ),
+    (
+        "en",
+        "our agency changed some of mailmagnet's export code so it skips test lists. since we "
+        "updated the export is empty",
+        "customization",
+    ),
+    (
+        "en",
+        "a contractor rewrote part of appointpress's booking form for our setup, the update "
+        "undid it",
+        "customization",
+    ),
+    (
+        "nl",
+        "onze freelancer heeft in de mailmagnet bestanden een regel toegevoegd voor onze "
+        "nieuwsbrief, na de update is die weg",
+        "customization",
+    ),
     ("nl", "ik wil graag mijn factuur ontvangen", "billing"),
+    # a lapsed licence is renewing, whatever the update screen says
+    (
+        "nl",
+        "de licentie van appointpress pro is verlopen, nu komen er geen updates meer",
+        "billing",
+    ),
+    ("en", "mailmagnet says my key expired last month and updates are disabled", "billing"),
     ("en", "I want a refund for my order", "billing"),
     ("nl", "kan ik jullie bellen?", "channels"),
     ("en", "do you have a phone number I can call?", "channels"),
