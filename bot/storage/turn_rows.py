@@ -76,41 +76,28 @@ def write_turn(session: Session, conversation: Conversation, rows: TurnRows) -> 
     }
     if not changes and not any(values.values()):
         return
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        _write_postgresql(connection, conversation.id, changes, values)
-    else:
-        _write_one_by_one(connection, conversation.id, changes, values)
+    _execute(session.connection(), conversation.id, changes, values)
     _mark_written(session, conversation, changes)
 
 
-def _write_postgresql(
+def _execute(
     connection: Connection,
     conversation_id: int,
     changes: dict[str, Any],
     values: dict[str, list[dict[str, Any]]],
 ) -> None:
+    """PostgreSQL: the one statement, each table's rows a JSON array in it. SQLite: an
+    ``executemany`` per table with rows, then the update if a column changed."""
+    postgres = connection.dialect.name == "postgresql"
     params: dict[str, Any] = {"b_conversation": conversation_id, **changes}
-    for name, _table, columns in _TABLES:
-        params[name] = json.dumps(
-            [_as_json(row, columns) for row in values[name]], ensure_ascii=False
-        )
-    connection.execute(_statement(True, tuple(changes)), params)
-
-
-def _write_one_by_one(
-    connection: Connection,
-    conversation_id: int,
-    changes: dict[str, Any],
-    values: dict[str, list[dict[str, Any]]],
-) -> None:
-    for name, table, _columns in _TABLES:
-        if values[name]:
+    for name, table, columns in _TABLES:
+        if postgres:
+            rows = [_as_json(row, columns) for row in values[name]]
+            params[name] = json.dumps(rows, ensure_ascii=False)
+        elif values[name]:
             connection.execute(insert(table), values[name])  # one executemany
-    if changes:
-        connection.execute(
-            _statement(False, tuple(changes)), {"b_conversation": conversation_id, **changes}
-        )
+    if postgres or changes:
+        connection.execute(_statement(postgres, tuple(changes)), params)
 
 
 def _as_json(row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
