@@ -181,7 +181,7 @@ def _mark_written(session: Session, conversation: Conversation, changes: dict[st
     if not state.committed_state:
         # What a flush does to the rows it wrote (SQLAlchemy has no public call for it): the
         # session's next flush then has nothing to look at, instead of a pass that finds
-        # nothing to write.
+        # nothing to write. tests/storage/test_turn_rows.py pins it to the SQLAlchemy installed.
         state._commit_all(state.dict, session.identity_map)
 
 
