@@ -76,41 +76,28 @@ def write_turn(session: Session, conversation: Conversation, rows: TurnRows) -> 
     }
     if not changes and not any(values.values()):
         return
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        _write_postgresql(connection, conversation.id, changes, values)
-    else:
-        _write_one_by_one(connection, conversation.id, changes, values)
+    _execute(session.connection(), conversation.id, changes, values)
     _mark_written(session, conversation, changes)
 
 
-def _write_postgresql(
+def _execute(
     connection: Connection,
     conversation_id: int,
     changes: dict[str, Any],
     values: dict[str, list[dict[str, Any]]],
 ) -> None:
+    """PostgreSQL: the one statement, each table's rows a JSON array in it. SQLite: an
+    ``executemany`` per table with rows, then the update if a column changed."""
+    postgres = connection.dialect.name == "postgresql"
     params: dict[str, Any] = {"b_conversation": conversation_id, **changes}
-    for name, _table, columns in _TABLES:
-        params[name] = json.dumps(
-            [_as_json(row, columns) for row in values[name]], ensure_ascii=False
-        )
-    connection.execute(_statement(True, tuple(changes)), params)
-
-
-def _write_one_by_one(
-    connection: Connection,
-    conversation_id: int,
-    changes: dict[str, Any],
-    values: dict[str, list[dict[str, Any]]],
-) -> None:
-    for name, table, _columns in _TABLES:
-        if values[name]:
+    for name, table, columns in _TABLES:
+        if postgres:
+            rows = [_as_json(row, columns) for row in values[name]]
+            params[name] = json.dumps(rows, ensure_ascii=False)
+        elif values[name]:
             connection.execute(insert(table), values[name])  # one executemany
-    if changes:
-        connection.execute(
-            _statement(False, tuple(changes)), {"b_conversation": conversation_id, **changes}
-        )
+    if postgres or changes:
+        connection.execute(_statement(postgres, tuple(changes)), params)
 
 
 def _as_json(row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
@@ -194,7 +181,7 @@ def _mark_written(session: Session, conversation: Conversation, changes: dict[st
     if not state.committed_state:
         # What a flush does to the rows it wrote (SQLAlchemy has no public call for it): the
         # session's next flush then has nothing to look at, instead of a pass that finds
-        # nothing to write.
+        # nothing to write. tests/storage/test_turn_rows.py pins it to the SQLAlchemy installed.
         state._commit_all(state.dict, session.identity_map)
 
 

@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import event, select
+import sqlalchemy
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.state import InstanceState
 
 from bot.storage import repositories as repo
 from bot.storage.db import Database
@@ -53,6 +56,14 @@ def a_turn(conversation: Conversation) -> TurnRows:
     return rows
 
 
+def answered(session: Session, conversation_id: int) -> tuple[Conversation, TurnRows]:
+    """The conversation, its state changed by a turn whose rows are not written yet."""
+    conversation = session.get(Conversation, conversation_id)
+    assert conversation is not None
+    conversation.state = {"step": "answered"}
+    return conversation, a_turn(conversation)
+
+
 def test_a_turn_s_rows_read_back_as_written_and_the_conversation_is_left_clean(
     db: Database,
 ) -> None:
@@ -87,13 +98,46 @@ def test_a_turn_s_rows_read_back_as_written_and_the_conversation_is_left_clean(
         assert again.updated_at > before and again.product == "forms"
 
 
+def test_the_private_sqlalchemy_call_still_leaves_a_written_conversation_clean(
+    db: Database,
+) -> None:
+    """``_mark_written`` calls ``InstanceState._commit_all``, SQLAlchemy's private version of
+    what a flush does to the rows it wrote; an upgrade that drops or changes it fails here,
+    named, rather than as slower turns (pyproject's sqlalchemy bound names what was checked)."""
+    version = f"SQLAlchemy {sqlalchemy.__version__}"
+    assert callable(getattr(InstanceState, "_commit_all", None)), (
+        f"{version} has no InstanceState._commit_all, which bot.storage.turn_rows._mark_written "
+        "calls: use what Session.flush now calls on the states it wrote, then move pyproject's "
+        "sqlalchemy bound"
+    )
+    conversation_id = started(db)
+    with db.session() as session:
+        conversation, rows = answered(session, conversation_id)
+        write_turn(session, conversation, rows)
+        state = inspect(conversation)
+        left: dict[str, object] = {
+            "modified": state.modified,
+            "dirty": conversation in session.dirty,
+            "expired": sorted(state.expired_attributes),
+            "changed": sorted(state.committed_state),
+        }
+        with counted(db) as statements:
+            for column in state.mapper.column_attrs:
+                getattr(conversation, column.key)
+            session.flush()
+        left["statements"] = statements
+    clean = {"modified": False, "dirty": False, "expired": [], "changed": [], "statements": []}
+    assert left == clean, (
+        f"{version}: InstanceState._commit_all no longer leaves a written conversation as a "
+        "flush does (clean, nothing expired, read without SQL): see "
+        "bot.storage.turn_rows._mark_written and pyproject's sqlalchemy bound"
+    )
+
+
 def test_the_rows_and_the_conversation_are_one_statement_on_postgresql(db: Database) -> None:
     conversation_id = started(db)
     with db.session() as session:
-        conversation = session.get(Conversation, conversation_id)
-        assert conversation is not None
-        rows = a_turn(conversation)
-        conversation.state = {"step": "answered"}
+        conversation, rows = answered(session, conversation_id)
         with counted(db) as statements:
             write_turn(session, conversation, rows)
     expected = 1 if db.engine.dialect.name == "postgresql" else 4  # messages, event, answer, row

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 
-from sqlalchemy import BindParameter, ColumnElement, bindparam, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, Update, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,7 +27,7 @@ from bot.mail.header_decoding import (
 )
 from bot.storage import repositories as repo
 from bot.storage.db import Database
-from bot.storage.models import InboundEmail
+from bot.storage.models import InboundEmail, OutboundEmail
 
 LEASE = timedelta(
     seconds=60
@@ -69,6 +69,7 @@ _UPDATE = update(InboundEmail).where(InboundEmail.id == bindparam("row_id"))
 _PROCESSED = (
     "status", "processed_at", "lease_until", "outcome", "conversation_id", "reason", "detail"
 )  # fmt: skip
+_built_with_reply: dict[tuple[tuple[str, ...], tuple[str, ...]], Update] = {}
 
 
 @dataclass(frozen=True)
@@ -175,17 +176,62 @@ def insert_inbound(session: Session, row: InboundEmail) -> Stored:
     return Stored(row.id, False, row, earlier)
 
 
-def write_processed(session: Session, row: InboundEmail, raw: bytes, subject: str | None) -> None:
-    """The outcome ``row`` (inserted by ``insert_inbound``) was given, written on the session's
-    connection; ``raw`` and ``subject`` as inserted, written again only when masking changed
-    them."""
+def write_processed(
+    session: Session,
+    row: InboundEmail,
+    raw: bytes,
+    subject: str | None,
+    reply: OutboundEmail | None = None,
+) -> None:
+    """The outcome ``row`` (outside the session) was given, written on the session's connection,
+    with ``reply``, the outbox row of the answer to it, if any (its id is then set on it).
+    ``raw`` and ``subject`` as stored, written again only when masking changed them.
+
+    On PostgreSQL the reply's insert rides in the update (a data-modifying ``WITH``): one
+    round trip; elsewhere an insert, then the update. Either way one transaction, so the
+    reply is queued exactly when the message is marked processed."""
     values = {key: getattr(row, key) for key in _PROCESSED}
-    values["row_id"] = row.id
     if row.raw is not raw:
         values["raw"] = row.raw
     if row.subject is not subject:
         values["subject"] = row.subject
-    session.connection().execute(_UPDATE, values)
+    connection = session.connection()
+    if reply is not None and connection.dialect.name == "postgresql":
+        columns = tuple(c.key for c in OutboundEmail.__table__.columns if c.key in reply.__dict__)
+        # Named apart from the columns: a parameter named as a column of the reply's table
+        # would be added to its insert.
+        params = {f"row_{key}": value for key, value in values.items()}
+        params |= {f"reply_{key}": reply.__dict__[key] for key in columns}
+        params["row_id"] = row.id
+        statement = _update_with_reply(tuple(values), columns)
+        reply.id = connection.execute(statement, params).scalar_one()
+        return
+    if reply is not None:
+        repo.insert_new(session, reply)
+    connection.execute(_UPDATE, values | {"row_id": row.id})
+
+
+def _update_with_reply(keys: tuple[str, ...], reply_columns: tuple[str, ...]) -> Update:
+    """``_UPDATE`` of ``keys`` ``WITH`` the reply's insert, returning the reply's id; built once
+    per set of columns (a handful occur)."""
+    built = _built_with_reply.get((keys, reply_columns))
+    if built is None:
+        table = OutboundEmail.__table__.c
+        reply = (
+            insert(OutboundEmail)
+            .values({k: bindparam(f"reply_{k}", type_=table[k].type) for k in reply_columns})
+            .returning(OutboundEmail.id)
+            .cte("reply")
+        )
+        row = InboundEmail.__table__.c
+        built = _built_with_reply[keys, reply_columns] = (
+            update(InboundEmail)
+            .where(InboundEmail.id == bindparam("row_id"))
+            .values({k: bindparam(f"row_{k}", type_=row[k].type) for k in keys})
+            .returning(select(reply.c.id).scalar_subquery())
+            .add_cte(reply)
+        )
+    return built
 
 
 def header_items(raw: bytes) -> list[tuple[str, str]]:

@@ -76,19 +76,34 @@ def queue_message(
     envelope_from: str,
     now: datetime,
     conversation_id: int | None = None,
+    status: str = "pending",
+) -> OutboundEmail:
+    """Store ``msg`` rendered for SMTP (CRLF, wrapped lines); it goes out when a sender runs."""
+    row = outbound_row(
+        msg, kind=kind, envelope_from=envelope_from, now=now, conversation_id=conversation_id,
+        status=status,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row
+
+
+def outbound_row(
+    msg: EmailMessage,
+    *,
+    kind: str,
+    envelope_from: str,
+    now: datetime,
+    conversation_id: int | None = None,
     inbound_id: int | None = None,
     status: str = "pending",
-    unit_of_work: bool = True,
 ) -> OutboundEmail:
-    """Store ``msg`` rendered for SMTP (CRLF, wrapped lines); it goes out when a sender runs.
-
-    ``unit_of_work=False``: the row is inserted at once on the session's connection, past the
-    unit of work, and stays outside the session with its id set (for a caller that reads only
-    the id: one statement instead of a flush).
-    """
+    """The outbox row for ``msg``, not stored yet (``queue_message``; an automatic reply goes
+    in with its inbound message's outcome, ``inbox.write_processed``). Every column with a
+    default is set: the row may be inserted past the unit of work."""
     to = msg["To"]
     recipient = to.addresses[0].addr_spec if getattr(to, "addresses", None) else str(to)
-    row = OutboundEmail(
+    return OutboundEmail(
         created_at=now,
         conversation_id=conversation_id,
         inbound_email_id=inbound_id,
@@ -102,12 +117,6 @@ def queue_message(
         attempts=0,
         next_attempt_at=now,
     )
-    if not unit_of_work:
-        repo.insert_new(session, row)
-        return row
-    session.add(row)
-    session.flush()
-    return row
 
 
 def backoff(attempts: int) -> timedelta:

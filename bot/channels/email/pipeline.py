@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
@@ -128,6 +129,8 @@ class EmailChannel:
                 query = _CLAIMED if self.db.is_sqlite else _CLAIMED_LOCKED
                 found = session.execute(query, {"id": inbound_id}).first()
                 row, earlier = (None, None) if found is None else (found[0], found[1])
+                if row is not None:
+                    session.expunge(row)  # its outcome is written by ``_finish``, not a flush
                 outcome = self._finish(session, row, now, observe, earlier)
             return outcome or self.recorded(inbound_id)
         except Exception as error:  # recorded on the row and retried; the raw mail stays stored
@@ -173,17 +176,12 @@ class EmailChannel:
             raw, source=source, envelope_sender=envelope_sender, headers=headers
         )
         row.attempts = 1  # what the claim would have counted
-        raw, subject = row.raw, row.subject
         try:
             with self.db.session() as session:
                 stored = inbox.insert_inbound(session, row)  # outside the unit of work
-                earlier = stored.earlier_copy
-                outcome = (
-                    None if stored.duplicate else self._finish(session, row, now, observe, earlier)
-                )
-                if outcome is not None:
-                    inbox.write_processed(session, row, raw, subject)
-                return outcome
+                if stored.duplicate:
+                    return None
+                return self._finish(session, row, now, observe, stored.earlier_copy)
         except Exception:  # handed to the usual way, which logs and records it
             return None
 
@@ -195,16 +193,19 @@ class EmailChannel:
         observe: Callable[[InboundMail], None] | None,
         earlier: int | None,
     ) -> Outcome | None:
-        """The pipeline on a claimed row, its outcome recorded on the row; None when the row
-        is gone or done already. ``earlier``: a stored copy of its Message-ID, read with it."""
+        """The pipeline on a claimed row (outside the session), its outcome written on the row
+        together with the reply to it; None when the row is gone or done already.
+        ``earlier``: a stored copy of its Message-ID, read with it."""
         if row is None or row.status != "received":
             return None
-        outcome = self._pipeline(session, row, now, observe, earlier)
+        raw, subject = row.raw, row.subject  # as stored: licence-key masking may change them
+        outcome, reply = self._pipeline(session, row, now, observe, earlier)
         row.status, row.processed_at, row.lease_until = "processed", now, None
         row.outcome, row.conversation_id = outcome.outcome, outcome.conversation_id
         row.reason = outcome.reason[:60] or None
         row.detail = outcome.detail[:500] or None
-        return outcome
+        inbox.write_processed(session, row, raw, subject, reply)
+        return outcome if reply is None else replace(outcome, outbound_id=reply.id)
 
     def process_due(self, limit: int = 100) -> list[Outcome]:
         """Everything still waiting (new rows and those a crashed processor left behind), one
@@ -239,22 +240,25 @@ class EmailChannel:
         now: datetime,
         observe: Callable[[InboundMail], None] | None,
         earlier: int | None,
-    ) -> Outcome:
+    ) -> tuple[Outcome, OutboundEmail | None]:
+        """The message's outcome, and the reply to queue (written with the outcome)."""
         mail = parse_message(row.raw, attachment_limit=ATTACHMENT_LIMIT)
         mail, keys = mask_inbound_mail(row, mail)  # licence keys: stored and read masked only
         if observe is not None:
             observe(mail)
         if earlier is not None:
-            return Outcome(row.id, DUPLICATE, "duplicate", f"same Message-ID as inbound #{earlier}")
+            same = f"same Message-ID as inbound #{earlier}"
+            return Outcome(row.id, DUPLICATE, "duplicate", same), None
         bounce = parse_bounce(mail)
         if bounce is not None:
-            return record_bounce(session, self.conversations, self.settings, row, bounce, now)
+            return record_bounce(session, self.conversations, self.settings, row, bounce, now), None
         decision = reply_decision(mail, self.settings, row.envelope_sender)
         match = find_conversation(session, mail, self.settings)
         if not decision.reply:
-            return self.replier.suppress(
+            suppressed = self.replier.suppress(
                 session, row, mail, match.conversation, decision.reason, decision.detail
             )
+            return suppressed, None
         conversation = match.conversation
         if conversation is None or conversation.message_count >= MAX_MESSAGES - 10:
             conversation = self._open(session, mail)  # a full conversation starts over

@@ -1,4 +1,5 @@
-"""Store a customer's mail in its conversation and, when allowed, put the bot's reply in the outbox.
+"""Store a customer's mail in its conversation and, when allowed, compose the bot's reply: its
+outbox row, which the pipeline writes with the mail's outcome (``inbox.write_processed``).
 
 Rate limits come before the engine: a message over the limit is stored for staff but gets no
 engine turn, so the conversation state never runs ahead of what the customer was told.
@@ -17,7 +18,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.channels.email.bounced_addresses import clear_bounce
-from bot.channels.email.outbox import queue_message
+from bot.channels.email.outbox import outbound_row
 from bot.core.text import fold
 from bot.helpdesk.conversations import Conversations
 from bot.helpdesk.transcripts import MAX_MESSAGES
@@ -126,8 +127,9 @@ class Replier:
         mail: InboundMail,
         conversation: Conversation,
         now: datetime,
-    ) -> Outcome:
-        """A human message: the engine's turn, and its reply in the outbox."""
+    ) -> tuple[Outcome, OutboundEmail | None]:
+        """A human message: the engine's turn, and its reply for the outbox (written with the
+        message's outcome, ``inbox.write_processed``)."""
         if conversation.customer is not None:
             clear_bounce(session, conversation.customer, conversation.id)
         parts = mail.reply_parts
@@ -135,7 +137,7 @@ class Replier:
         limit = self._rate_limit(session, thread.recipient, conversation.id, now)
         if not limit.decision.reply:
             reason, detail = limit.decision.reason, limit.decision.detail
-            return self.suppress(session, row, mail, conversation, reason, detail)
+            return self.suppress(session, row, mail, conversation, reason, detail), None
         if parts.used_fallback:
             repo.add_event(session, conversation.id, "email_quote_fallback", {"inbound_id": row.id})
         if not parts.new_text.strip():
@@ -149,7 +151,7 @@ class Replier:
         if waiting:  # written to staff, not to the bot: the ticket needs them
             self._reopen_ticket(session, conversation, row.id, now)
         if not posted.messages:
-            return Outcome(row.id, QUIET, "staff_own_conversation", "", conversation.id)
+            return Outcome(row.id, QUIET, "staff_own_conversation", "", conversation.id), None
         reply = _Reply(thread, list(posted.messages), posted.language, posted.route)
         return self._queue(session, row, conversation, reply, now, limit.first)
 
@@ -162,7 +164,7 @@ class Replier:
         thread: ThreadContext,
         now: datetime,
         first: bool,
-    ) -> Outcome:
+    ) -> tuple[Outcome, OutboundEmail | None]:
         payload = _payload(row, mail, None, suppressed="all_quoted")
         self.conversations.store_unanswered(
             session, conversation, _stored_text(mail.text, mail.subject),
@@ -171,7 +173,7 @@ class Replier:
         repo.add_event(session, conversation.id, "email_all_quoted", {"inbound_id": row.id})
         if conversation.status == "waiting_for_staff":
             self._reopen_ticket(session, conversation, row.id, now)
-            return Outcome(row.id, QUIET, "all_quoted", "", conversation.id)
+            return Outcome(row.id, QUIET, "all_quoted", "", conversation.id), None
         message = {"text": self._texts(conversation.language).no_new_text(), "links": []}
         reply = _Reply(thread, [message], conversation.language, "all_quoted")
         return self._queue(session, row, conversation, reply, now, first)
@@ -195,9 +197,10 @@ class Replier:
         reply: _Reply,
         now: datetime,
         first: bool,
-    ) -> Outcome:
-        """The reply into the outbox; an address compose cannot use leaves the turn stored.
-        ``first``: the thread's first automatic mail (it links the privacy notice)."""
+    ) -> tuple[Outcome, OutboundEmail | None]:
+        """The reply's outbox row (its id set when written); an address compose cannot use
+        leaves the turn stored. ``first``: the thread's first automatic mail (it links the
+        privacy notice)."""
         ticket = conversation.ticket  # loaded already when the engine's turn was stored
         try:
             msg = bot_reply(
@@ -207,16 +210,16 @@ class Replier:
                 privacy_url=self.settings.privacy_url(reply.language) if first else "",
             )  # fmt: skip
         except ValueError as error:
-            repo.add_event(session, conversation.id, "email_not_sent", {"error": str(error)[:300]})
-            return Outcome(row.id, SUPPRESSED, "bad_recipient", str(error)[:300], conversation.id)
-        outbound = queue_message(
-            session, msg, kind=BOT_KIND, envelope_from=self.settings.envelope_from, now=now,
+            detail = str(error)[:300]
+            repo.add_event(session, conversation.id, "email_not_sent", {"error": detail})
+            return Outcome(row.id, SUPPRESSED, "bad_recipient", detail, conversation.id), None
+        outbound = outbound_row(
+            msg, kind=BOT_KIND, envelope_from=self.settings.envelope_from, now=now,
             conversation_id=conversation.id, inbound_id=row.id,
-            status="printed" if self.print_only else "pending", unit_of_work=False,
+            status="printed" if self.print_only else "pending",
         )  # fmt: skip
-        return Outcome(
-            row.id, REPLIED, reply.route, "", conversation.id, outbound.id, reply.language
-        )
+        replied = Outcome(row.id, REPLIED, reply.route, "", conversation.id, None, reply.language)
+        return replied, outbound
 
     def _rate_limit(
         self, session: Session, recipient: str, conversation_id: int, now: datetime

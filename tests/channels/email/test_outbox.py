@@ -11,14 +11,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Connection, event, select
 
-from bot.channels.email.outbox import LEASE, OutboxSender, backoff, queue_message
+from bot.channels.email.inbox import store_inbound, write_processed
+from bot.channels.email.outbox import LEASE, OutboxSender, backoff, outbound_row, queue_message
 from bot.channels.email.smtp_transport import SmtpRelay
 from bot.mail.address_headers import MAIL_POLICY
 from bot.mail.compose import ThreadContext, compose_reply
 from bot.mail.message_ids import sign_message_id
 from bot.storage.db import Database
-from bot.storage.models import Customer, OutboundEmail
+from bot.storage.models import Customer, InboundEmail, OutboundEmail
 from tests.channels.email.clock import Clock
+from tests.channels.email.conftest import mail
 from tests.channels.email.relay import Relay
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -247,10 +249,13 @@ def test_one_refused_recipient_does_not_stop_the_rest_of_the_batch(
     assert received == [ids[0], ids[2]]
 
 
-def test_a_message_inserted_past_the_unit_of_work_is_stored_as_queued(db: Database) -> None:
+def test_a_reply_written_with_its_inbound_outcome_is_stored_as_a_queued_one(db: Database) -> None:
+    """``inbox.write_processed`` inserts the reply past the unit of work (in the inbound row's
+    update on PostgreSQL): the same row ``queue_message`` stores, and the outcome with it."""
     now = START
+    inbound = store_inbound(db, mail(), source="cli").id
     rows = []
-    for n, unit_of_work in enumerate((True, False)):
+    for n, with_outcome in enumerate((False, True)):
         message = compose_reply(
             ThreadContext(recipient="Anna@Klant.example", subject="Vraag"),
             sender="support@nme.example",
@@ -259,11 +264,25 @@ def test_a_message_inserted_past_the_unit_of_work_is_stored_as_queued(db: Databa
             automated=True,
         )
         with db.session() as session:
-            stored = queue_message(
-                session, message, kind="bot", envelope_from="support@nme.example", now=now,
-                status="printed", unit_of_work=unit_of_work,
-            )  # fmt: skip
-            assert (stored in session) is unit_of_work
+            if not with_outcome:
+                stored = queue_message(
+                    session, message, kind="bot", envelope_from="support@nme.example", now=now,
+                    status="printed",
+                )  # fmt: skip
+            else:
+                received = session.get(InboundEmail, inbound)
+                assert received is not None
+                session.expunge(received)
+                received.status, received.outcome, received.processed_at = (
+                    "processed",
+                    "replied",
+                    now,
+                )
+                stored = outbound_row(
+                    message, kind="bot", envelope_from="support@nme.example", now=now,
+                    inbound_id=inbound, status="printed",
+                )  # fmt: skip
+                write_processed(session, received, received.raw, received.subject, stored)
         row_id = stored.id
         with db.session() as session:
             row = session.get(OutboundEmail, row_id)
@@ -272,7 +291,11 @@ def test_a_message_inserted_past_the_unit_of_work_is_stored_as_queued(db: Databa
             rows.append({c.key: getattr(row, c.key) for c in columns if c.key != "id"})
             assert row.raw == message.as_bytes(policy=MAIL_POLICY)
             assert row.message_id == str(message["Message-ID"])
+    with db.session() as session:
+        written = session.get(InboundEmail, inbound)
+        assert written is not None and (written.status, written.outcome) == ("processed", "replied")
     queued, inserted = rows
+    assert (queued.pop("inbound_email_id"), inserted.pop("inbound_email_id")) == (None, inbound)
     for row in rows:
         del row["raw"], row["message_id"]
     assert queued == inserted
