@@ -202,6 +202,9 @@ PROBLEM_CUES: tuple[str, ...] = (
     r"crash|crashing|fail|failing|get|gets|getting|give|gives|go|going|run|running)\b",
     r"\b(wordt|worden|werd|werden|komt|komen|kwam|gaat|gaan|kan|kunnen|lukt|verschijnt|verschijnen)"
     r" (\w+ ){0,4}?(niet|geen|nooit)\b",
+    # gone: "the header is gone", "is de header op alle pagina's weg" (not "onderweg")
+    r"\b(is|are|was|were|has|have) (\w+ ){0,2}?gone\b|"
+    r"\b(is|zijn|was|waren) (\S+ ){0,6}?weg(?= *(?:[.,;:!?]|$| (?:en|maar|sinds|na|nadat)\b))",
     r"\bniet (meer )?(verstuurd|verzonden|opgeslagen|geladen|getoond|zichtbaar|ontvangen|"
     r"gesynchroniseerd|aangemaakt|bijgewerkt|geactiveerd|gevonden|gekoppeld)\b",
 )

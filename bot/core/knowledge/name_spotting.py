@@ -50,7 +50,12 @@ _VERSION_AFTER = re.compile(r"[ \t]{0,3}(?:v|versie |version )?\d+\.\d+")
 _SENTENCE_END = frozenset(".!?:;\n\r\"'“”‘’(*#>-•")
 _CUES = frozenset(
     "plugin plugins plug-in theme themes thema themas thema's extensie extensies addon addons "
-    "add-on module premium versie version child".split()
+    "add-on module premium versie version child "
+    # what one installs or switches on is software: "since we installed charitable", "een
+    # collega heeft smush geinstalleerd" (an ordinary word next to these is a product's name)
+    "install installs installed installing installeer installeert installeren geinstalleerd "
+    "activate activates activated activating activeer activeert activeren geactiveerd "
+    "deactivate deactivated deactiveren gedeactiveerd uninstall uninstalled".split()
 )
 FUZZY_CHARS = 20_000  # typos come from short chat messages; long pastes get exact matching only
 _MIN_FUZZY_SINGLE = 6

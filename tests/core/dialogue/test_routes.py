@@ -20,6 +20,9 @@ FIRST_MESSAGE_ROUTES = [
     ("en", "AppointPress 3.1 doesn't send reminders anymore", "update_required"),
     ("nl", "Yoast SEO geeft een foutmelding sinds de update", "third_party"),
     ("en", "Elementor is broken since I updated", "third_party"),
+    # "gone" / "weg" is a problem as much as "disappeared"
+    ("nl", "na het updaten van elementor is de header op alle pagina's weg", "third_party"),
+    ("en", "after updating elementor the header is gone on every page", "third_party"),
     ("nl", "hoe verander ik de permalinks van mijn wordpress site", "wordpress_general"),
     ("en", "how do I change the permalink structure in wordpress", "wordpress_general"),
     ("nl", "kunnen jullie een koppeling met ons eigen CRM bouwen voor onze site", "customization"),

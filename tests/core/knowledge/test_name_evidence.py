@@ -65,3 +65,15 @@ def test_a_name_made_of_the_knowledge_bases_ordinary_words_needs_evidence() -> N
 def test_elsewhere_the_same_name_is_distinctive() -> None:
     catalogue = ThirdPartyCatalogue([NOTICE])
     assert names_in(catalogue, "notably banner text won't translate") == [NOTICE.name]
+
+
+def test_what_one_installs_or_switches_on_is_a_product_even_in_ordinary_words() -> None:
+    """Common words ("smush", "charitable") are a name as the object of installing/activating."""
+    catalogue = ThirdPartyCatalogue(builtin_components())
+    assert names_in(catalogue, "since I installed smush the images are grey") == ["Smush"]
+    assert names_in(catalogue, "een collega heeft smush geinstalleerd, nu is alles grijs") == [
+        "Smush"
+    ]
+    assert names_in(catalogue, "we activated members and now the menu is empty") == ["Members"]
+    assert names_in(catalogue, "my images look smushed and the members area is slow") == []
+    assert names_in(catalogue, "I installed new images and the members page is empty") == []
