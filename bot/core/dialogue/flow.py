@@ -46,8 +46,8 @@ FLOW: Mapping[Step, tuple[Row, ...]] = {
         (None, "route"),
     ),
     "awaiting_conflict_test": (
+        (Intent.NOT_HELPED, "conflict_persists"),  # "with Bookly off it still spins": no culprit
         (Intent.CULPRIT, "conflict_culprit_named"),
-        (Intent.NOT_HELPED, "conflict_persists"),
         (Intent.HELPED, "conflict_resolved"),
         (Intent.NO, "conflict_skipped"),
         (None, "route"),

@@ -65,6 +65,8 @@ STRONG: dict[Intent, tuple[str, ...]] = {
         r"resolved)|not what i|niet wat ik|dat is (het )?niet|that'?s not (it|what)|"
         r"geen antwoord op mijn vraag|beantwoordt mijn vraag niet|doesn'?t answer|"
         r"none of (these|them|those)|geen van (deze|allen|beide|de)|is er nog|still there)\b",
+        # the symptom persists: "de kalender blijft draaien", "it keeps spinning"
+        r"\b(blijft|blijven)\b(?! (\w+ )?(werken|goed|mooi)\b)|\b(keeps|kept) (on )?\w+ing\b",
     ),
     Intent.HELPED: (
         r"\b(dat hielp|heeft geholpen|helpt|opgelost|het werkt( weer)?|werkt (nu|weer)|"

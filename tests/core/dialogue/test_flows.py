@@ -328,6 +328,26 @@ def test_a_conflict_test_already_run_on_the_default_theme_skips_the_theme_step(d
 
 
 @pytest.mark.parametrize(
+    ("lang", "report"),
+    [
+        ("en", "done: WP Rocket off, all other plugins off too. the calendar keeps spinning"),
+        ("nl", "gedaan: wp rocket uit, alle andere plugins ook uit. de agenda blijft draaien"),
+    ],
+)
+def test_a_third_party_switched_off_while_the_symptom_persists_is_no_culprit(
+    dialogue, lang: str, report: str
+) -> None:
+    """Naming the other plugin as switched off, with the trouble still there, is the test's
+    "persists", not the culprit found."""
+    chat = dialogue(lang, email="jan@example.org")
+    chat.say("Since installing WP Rocket the AppointPress calendar is broken")
+    turn = chat.say(report)
+    assert turn.state.slots.conflict_test != "resolved: WP Rocket"
+    assert turn.state.step != "awaiting_ticket_confirm"
+    assert turn.route == "third_party" and turn.state.conflict_test_step == 2  # the theme step
+
+
+@pytest.mark.parametrize(
     ("lang", "report", "correction"),
     [
         ("en", "AppointPress 3.42: saving an appointment gives a white screen", "my bad, 3.4.2"),
