@@ -37,7 +37,7 @@ from typing import Literal
 from bot.core.dialogue.changelog_quote import matching_fixes
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.lexicon import Intent
-from bot.core.dialogue.policy import is_wordpress_general
+from bot.core.dialogue.policy import VENDOR_REFERENCE, is_wordpress_general
 from bot.core.dialogue.understanding import Signals
 from bot.core.knowledge.models import FaqEntry, PolicyRoute
 from bot.core.knowledge.versions import is_older
@@ -204,6 +204,8 @@ def _confident(
     assert route is not None
     if _names_a_bug_of_ours(ctx) and not (route == "third_party" and sig.third_party):
         return None  # our product, its version or an error: the problem flow decides
+    if route == "third_party" and not sig.third_party and VENDOR_REFERENCE.search(sig.folded):
+        return None  # "one of your plugins" is ours, not another party's
     if route == "customization" and sig.has(Intent.PROBLEM) and route not in sig.route_cues:
         return None  # a malfunction described is not a request for work
     return _policy_answer(ctx, route, ranked)
@@ -325,8 +327,7 @@ def _mentions(entry: FaqEntry, names: tuple[str, ...]) -> bool:
 
 
 def _outdated(ctx: TurnContext) -> bool:
-    """The customer names a version of our product older than the latest: updating comes first,
-    so an FAQ answer needs strict certainty."""
+    """An older version of ours named: updating comes first (an FAQ answer needs strictness)."""
     product, version = ctx.product, ctx.state.slots.version
     if product is None or version is None or product.latest_version is None:
         return False
@@ -342,8 +343,7 @@ def _update_fixes_it(ctx: TurnContext) -> bool:
 
 
 def _names_a_bug_of_ours(ctx: TurnContext) -> bool:
-    """A bug report: our product named with its version (who names a version in a how-to?),
-    or with a pasted error."""
+    """A bug report: our product with its version (who names one in a how-to?) or an error."""
     sig = ctx.signals
     if not sig.products:
         return False

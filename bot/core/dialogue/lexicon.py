@@ -124,7 +124,8 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
         r"(licen[cs]e|plan|subscription)|(my|our|mijn|ons|onze) (purchase|aankoop|"
         r"subscription|abonnement|receipt|kwitantie|renewal|verlenging|payment|betaling)|"
         r"(buy|purchase|kopen|aanschaffen) (a |an |the |een |de )?(licen[cs]e|licentie|plan)|"
-        r"wat kost|how much (is|does|do|for)|korting|discount|coupon|kortingscode|"
+        r"wat kost|how much (is|does|do|for)|what (does|do|will) (it|that|this|they) cost|"
+        r"korting|discount|coupon|kortingscode|"
         r"bestelnummer|ordernummer|order (number|nr))\b",
         # a lapsed licence ("my key expired", "licentie is verlopen"): renewing is billing's
         r"\b(licen[cs]es?|licenties?|licentiesleutel|(my|our|mijn|onze|de|the) (licen[cs]e )?key|"

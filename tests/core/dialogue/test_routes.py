@@ -16,6 +16,13 @@ FIRST_MESSAGE_ROUTES = [
     ("en", "how can I import my subscribers into mailmagnet from a csv file", "faq"),
     ("nl", "de plugin werkt niet meer sinds gisteren", "ask_product"),
     ("en", "the plugin stopped working yesterday", "ask_product"),
+    # "one of your plugins" is ours, unnamed: which one?, not another vendor's
+    (
+        "nl",
+        "sinds ik een van jullie plugins heb geactiveerd werkt mijn site niet meer",
+        "ask_product",
+    ),
+    ("en", "since i activated one of your plugins my site stopped working", "ask_product"),
     ("nl", "AppointPress 3.1 stuurt geen herinneringen meer", "update_required"),
     ("en", "AppointPress 3.1 doesn't send reminders anymore", "update_required"),
     ("nl", "Yoast SEO geeft een foutmelding sinds de update", "third_party"),
@@ -53,6 +60,7 @@ FIRST_MESSAGE_ROUTES = [
         "customization",
     ),
     ("nl", "ik wil graag mijn factuur ontvangen", "billing"),
+    ("en", "we want the licence for 5 sites instead of 1, what does that cost?", "billing"),
     # a lapsed licence is renewing, whatever the update screen says
     (
         "nl",
