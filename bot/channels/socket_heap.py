@@ -8,13 +8,14 @@ every turn in flight waited it out. Full collections come when turns' objects pi
 of turns leaves them), so the pause grew with the sockets held open, not with the turns: the
 99th percentile of ``/ws`` at 1,000 sockets (``docs/benchmarks.md``).
 
-So once a socket has handled its first frame (the widget's ``auth``), what exists is frozen
-(``gc.freeze``, O(1), as the boot's objects are in ``bot.cli.worker_heap``): later collections
-walk what turns make, not what sockets keep. A frozen object is still freed by reference
-counting; one in a reference cycle is not, so when as many settled sockets have closed since
-the last sweep as are open (and at least ``SWEEP_MIN``), one sweep unfreezes, collects and
-freezes again: one full pause per generation of sockets, not one per burst of turns, and what
-closed sockets leave in cycles stays below what the open ones hold.
+So once a socket has handled its first frame and stays open (the widget: authenticated), what
+exists is frozen (``gc.freeze``, O(1), as the boot's objects are in ``bot.cli.worker_heap``):
+later collections walk what turns make, not what sockets keep. A frozen object is still freed
+by reference counting; one in a reference cycle is not, so when as many settled sockets have
+closed since the last sweep as are open (and at least ``SWEEP_MIN``), one sweep unfreezes,
+collects and freezes again: one full pause per generation of sockets, not one per burst of
+turns, and what closed sockets leave in cycles stays below what the open ones hold. A refused
+first frame settles nothing, so a flood of bad handshakes cannot set off sweeps.
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ def run_socket(ws: Any, build: Callable[[Send], SocketSession], *, name: str) ->
                 session.on_timeout()
             else:
                 session.on_text(raw)
-                if not settled:
+                if not settled and not session.closed:  # a refused first frame keeps nothing
                     settled = True
                     SOCKET_HEAP.settled()
     except ConnectionClosed:

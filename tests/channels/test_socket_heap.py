@@ -136,3 +136,19 @@ def test_a_few_sockets_closing_never_sweep(unfrozen: None) -> None:
     for _ in range(5):
         heap.closed()
     assert heap.sweeps == 0 and heap.open == 0
+
+
+class RefusingSession(KeepingSession):
+    """Refuses its first frame, as the widget refuses a wrong token."""
+
+    def on_text(self, raw: str | bytes) -> None:
+        self.closed = True
+
+
+def test_a_refused_first_frame_settles_nothing(unfrozen: None) -> None:
+    settled_before = SOCKET_HEAP.open
+    client_end, thread = open_socket(RefusingSession)
+    thread.join(5)
+    assert not thread.is_alive()
+    assert SOCKET_HEAP.open == settled_before and gc.get_freeze_count() == 0
+    client_end.close()
