@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from simple_websocket import ConnectionClosed
 
+from bot.channels.socket_heap import SOCKET_HEAP
 from bot.channels.socket_reader import CLOSE_GRACE_S, InlineReader
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,7 @@ def run_socket(ws: Any, build: Callable[[Send], SocketSession], *, name: str) ->
     # One thread per socket: with ``InlineReader`` (``server_options``) this thread reads too.
     receive = ws.thread.receive if isinstance(ws.thread, InlineReader) else ws.receive
     OPEN_SOCKETS.add(ws)  # a stopping worker closes it with 1001: the client reconnects elsewhere
+    settled = False  # the first frame built what the socket keeps: see ``socket_heap``
     try:
         while not session.closed:
             raw = receive(timeout=session.wait_timeout())
@@ -126,6 +128,9 @@ def run_socket(ws: Any, build: Callable[[Send], SocketSession], *, name: str) ->
                 session.on_timeout()
             else:
                 session.on_text(raw)
+                if not settled and not session.closed:  # a refused first frame keeps nothing
+                    settled = True
+                    SOCKET_HEAP.settled()
     except ConnectionClosed:
         raise  # the client went away: flask-sock ends the request quietly
     except Exception:
@@ -135,6 +140,8 @@ def run_socket(ws: Any, build: Callable[[Send], SocketSession], *, name: str) ->
     finally:
         OPEN_SOCKETS.discard(ws)
         session.release()
+        if settled:
+            SOCKET_HEAP.closed()
     with lock:
         close_socket(ws, session.close_code)
 
