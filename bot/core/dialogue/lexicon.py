@@ -106,16 +106,23 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
         r"(?<![\w/.-])(bellen|opbellen|(jullie|uw|een|het) telefoonnummer|telefonisch|"
         r"terugbellen|(call|phone|ring) (you|me|us)|give (me|us) a (call|ring)|call me back|"
         r"your (phone|support|telephone) (number|line)|a (support|telephone) (number|line)|"
-        r"(is there|do you have|have you got) a phone number|(by|over the|via|per) (phone|"
-        r"telefoon|whats ?app|facebook|messenger|twitter|instagram|linkedin|skype|zoom|teams)|"
-        r"(on|op) (whats ?app|facebook|messenger|twitter|instagram|linkedin)|"
+        r"(is there|do you have|have you got) a phone number|"
+        # reaching us somewhere else, not a code shared "op facebook" by the customer's visitors
+        r"(you|jullie|u|your|uw|support|contact|reach|bereik\w*)\b[^.?!]{0,40}?\b(by|over the|"
+        r"via|per|on|op) (phone|telefoon|whats ?app|facebook|messenger|twitter|instagram|linkedin|"
+        r"skype|zoom|teams)|"
         r"(do you|hebben jullie|heb je|heeft u) (have |offer )?(a |een )?(phone|telefoon|"
         r"whats ?app|live ?chat|chat)|live ?chat|chatten met|video ?call|videobellen|"
         r"teams meeting|zoom (call|meeting)|(appen|whatsappen|dm) (jullie|u|you))(?![\w/.-])",
     ),
     # the customer's own purchase from us: money, licences, subscriptions
     "billing": (
-        r"\b(refund(ed|s)?|terugbetal\w*|geld terug|money back|chargeback|dubbel betaald|"
+        # a refund of the customer's own money ("iemand wil zijn geld terug", "how do I refund
+        # an order" are about the customer's customers)
+        r"\b((mijn|ons|my|our) (geld|money) (terug\w*|back)|(ik|we|wij|i)('d|'m)? (\S+ ){0,6}?"
+        r"(geld terug|money back|terugbetaling|(a|my|our|the|een) refund|refunded)\b|"
+        r"(refund|terugbetalen|terugstorten) "
+        r"(me|us|mij|ons)|chargeback|dubbel betaald|"
         r"(charged|billed)( me| us)? (twice|double)|twice charged|double charged|afgeschreven|"
         r"(abonnement|licentie|verlenging) (opzeggen|annuleren|stopzetten|verlengen|upgraden|"
         r"uitbreiden|overzetten)|(opzeggen|annuleren|stopzetten) (van )?(mijn |het |ons )?"
@@ -125,7 +132,12 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
         r"subscription|abonnement|receipt|kwitantie|renewal|verlenging|payment|betaling)|"
         r"(buy|purchase|kopen|aanschaffen) (a |an |the |een |de )?(licen[cs]e|licentie|plan)|"
         r"wat kost|how much (is|does|do|for)|what (does|do|will) (it|that|this|they) cost|"
-        r"korting|discount|coupon|kortingscode|"
+        # a discount from us, not one the customer's own shop gives ("can each subscriber get a
+        # discount code", "free shipping after the coupon" are product questions)
+        r"(do you|hebben jullie|geven jullie|bieden jullie|heeft u|is there|are there|any|"
+        r"krijg ik|can i get|can we get) (\w+ ){0,3}?(korting|discount|coupon)|"
+        r"(korting|discount|coupon)\w*( code)? (\w+ ){0,6}?(jullie|your|uw) (winkel|shop|store|"
+        r"checkout|webshop|website|site|kassa)|"
         r"bestelnummer|ordernummer|order (number|nr))\b",
         # a lapsed licence ("my key expired", "licentie is verlopen"): renewing is billing's
         r"\b(licen[cs]es?|licenties?|licentiesleutel|(my|our|mijn|onze|de|the) (licen[cs]e )?key|"

@@ -1,0 +1,46 @@
+"""Route cues are the customer's request to the company, not the same words about their own site
+(issue 10: "a cue word overrides a matching FAQ entry")."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.dialogue.lexicon import ROUTE_CUES, matches
+from bot.core.text import fold
+
+
+def cues(text: str) -> set[str]:
+    return {route for route, sources in ROUTE_CUES.items() if matches(route, sources, fold(text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        ("i want my money back", "billing"),
+        ("kan ik mijn geld terugkrijgen, ik gebruik de plugin niet meer", "billing"),
+        ("that doesn't help, i just want the refund done", "billing"),
+        ("refund me please", "billing"),
+        ("do you have a discount for nonprofits?", "billing"),
+        ("mijn kortingscode werkt niet bij het afrekenen in jullie winkel", "billing"),
+        ("can i message you on facebook instead of this", "channels"),
+        ("zitten jullie op facebook of instagram voor vragen", "channels"),
+        ("is there a way to contact you via whatsapp", "channels"),
+    ],
+)
+def test_a_request_to_us_is_cued(text: str, route: str) -> None:
+    assert route in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "iemand wil zijn geld terug voor een ticket omdat hij ziek is, hoe doe ik dat",
+        "how do i refund an order in my shop",
+        "kan iedere nieuwe aanmelder een eigen kortingscode krijgen? nu deelt iedereen dezelfde "
+        "code op facebook",
+        "does the free shipping amount count before or after a discount code",
+        "how do I share the form on facebook",
+    ],
+)
+def test_the_same_words_about_the_customers_own_site_are_no_request(text: str) -> None:
+    assert not cues(text) & {"billing", "channels"}
