@@ -147,8 +147,9 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
     ),
     # asking us to do work (build, change, design, set up), or work others did on our code
     "customization": (
-        r"\b(can|could|would|will) (you|u|your team|one of you|someone (from|at|of) your"
-        r"( team| company)?)( guys| please)?\b(?! (please )?(tell|explain|show|help|point|"
+        r"\b(can|could|would|will|possible for) (you|u|your (team|developers?|devs?|programmers?|"
+        r"engineers?|staff|people)|one of you|someone (from|at|of) your( team| company)?)"
+        r"( guys| please)?\b(?! (please )?(tell|explain|show|help|point|"
         r"advise|confirm|check|let|send|give))[^?.!]{0,80}?\b(build|develop|code|program|create|"
         r"make|design|add|write|set ?up|configure|customi[sz]e|modify|change|adapt|integrate|"
         r"implement|extend|recreate|style)\b",

@@ -25,6 +25,8 @@ def cues(text: str) -> set[str]:
         ("can i message you on facebook instead of this", "channels"),
         ("zitten jullie op facebook of instagram voor vragen", "channels"),
         ("is there a way to contact you via whatsapp", "channels"),
+        ("could your developers build that connector for us? please send a quote", "customization"),
+        ("is it possible for you to change the plugin so it also copies our crm", "customization"),
     ],
 )
 def test_a_request_to_us_is_cued(text: str, route: str) -> None:
@@ -40,7 +42,9 @@ def test_a_request_to_us_is_cued(text: str, route: str) -> None:
         "code op facebook",
         "does the free shipping amount count before or after a discount code",
         "how do I share the form on facebook",
+        "can your plugin create a pdf invoice for every order",
+        "could your team explain how to add a form to a page",
     ],
 )
 def test_the_same_words_about_the_customers_own_site_are_no_request(text: str) -> None:
-    assert not cues(text) & {"billing", "channels"}
+    assert not cues(text) & {"billing", "channels", "customization"}
