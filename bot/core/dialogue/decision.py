@@ -49,9 +49,9 @@ from bot.core.text import fold
 # cues fire, the most specific request wins.
 CUE_ORDER: tuple[PolicyRoute, ...] = ("customization", "billing", "channels")
 
-# An onset clause: what the customer dates the trouble from, up to the end of the clause.
+# An onset clause: what the customer dates the trouble from, to the end of the clause.
 _ONSET = re.compile(r"\b(?:since|after|sinds|na|nadat|sedert)\b([^,.;:!?\n]*)")
-
+CLOSING_CONTENT = 12  # content words a closing may carry ("gelukt met 1025, ziet er top uit")
 VerdictKind = Literal["faq", "route", "problem", "core_error", "closing", "suggest", "none"]
 
 
@@ -114,9 +114,8 @@ def decide_message(ctx: TurnContext) -> Verdict:
 def _with_supported_rivals(ctx: TurnContext, ranked: tuple[FaqMatch, ...]) -> tuple[FaqMatch, ...]:
     """The ranking as the gate weighs an FAQ entry's lead: a policy route's card below it is a
     rival only when something besides its wording points at the route (a request's phrasing, a
-    named third-party product, WordPress itself). A card's example phrasings are short and
-    general, so on their own they match many how-to questions a little; the route needs that
-    other evidence to win anyway (`_cued_route`, `_without_a_confident_answer`)."""
+    named third-party product, WordPress itself). A card's short, general examples match many
+    how-to questions a little; the route needs other evidence to win anyway (`_cued_route`)."""
     if not ranked or ranked[0].entry.kind != "faq":
         return ranked
     supported = _supported_routes(ctx)
@@ -136,12 +135,13 @@ def _supported_routes(ctx: TurnContext) -> set[PolicyRoute]:
 
 
 def _is_closing(sig: Signals) -> bool:
-    """Thanks or a goodbye without a question, a problem or a request: what follows the
-    thanks ("that sorted it", "that's all I needed") is not for the FAQ to answer. Not from a
-    list of words: the intents the message shows, and the absence of the others. (A bug report,
-    our product with its version, is never a closing, whatever "thank you page" it names.)"""
+    """Thanks or a goodbye without a question, a problem, a request or a body of its own ("Hi,
+    ... our consultant wants to know whether ... Cheers, Ben" signs off, it does not close): what
+    follows the thanks ("that sorted it") is not for the FAQ to answer. (A bug report, our
+    product with its version, is never a closing, whatever "thank you page" it names.)"""
     closing = sig.has(Intent.THANKS) or sig.has(Intent.GOODBYE)
-    asks = sig.has(Intent.PROBLEM) or sig.has(Intent.PERSON) or bool(sig.route_cues)
+    body = sig.content_words > CLOSING_CONTENT
+    asks = sig.has(Intent.PROBLEM, Intent.PERSON) or bool(sig.route_cues) or body
     return closing and not asks and "?" not in sig.folded
 
 

@@ -13,6 +13,14 @@ FIRST_MESSAGE_ROUTES = [
     ("en", "hi there", "smalltalk"),
     ("en", "thanks a lot", "smalltalk"),
     ("nl", "hoe koppel ik mijn google agenda aan appointpress", "faq"),
+    # thanks in a sign-off under a question without a question mark does not close anything
+    (
+        "en",
+        "Hi, we are a small physiotherapy practice and take bookings with AppointPress. Our "
+        "assistant wants to know how she can connect google calendar to appointpress so both "
+        "show the same appointments. Cheers, Ben",
+        "faq",
+    ),
     ("en", "how can I import my subscribers into mailmagnet from a csv file", "faq"),
     ("nl", "de plugin werkt niet meer sinds gisteren", "ask_product"),
     ("en", "the plugin stopped working yesterday", "ask_product"),
