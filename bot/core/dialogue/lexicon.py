@@ -229,7 +229,7 @@ QUESTION_CUES: tuple[str, ...] = (
     r"^(hoe|how|waar|where|wat|what|welke|which|wanneer|when|waarom|why|kan ik|can i|kun(t|nen)? "
     r"(ik|je|u|jullie)|could|is (het|it|er|there) (mogelijk|possible)|is there|do you|does|"
     r"is het|heb(ben)? jullie|have you|mag ik|may i|moet ik|should i|do i)\b",
-    r"\?\s*$",
+    r"\?(\s|$)",  # a question mark ending a sentence, also above a sign-off ("... zijn?\n\nGroet")
 )
 
 _compiled: dict[str, list[re.Pattern[str]]] = {}

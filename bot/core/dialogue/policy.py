@@ -11,13 +11,17 @@ import re
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.understanding import Signals
 
-_OURS = r"(plugins?|plug-ins?|thema'?s?|themes?|products?|producten|extensies?|add-?ons?)"
+# "the plugin", "your theme": one product of ours is the subject ("a couple of your plugins" on
+# the site is context: a WordPress question can still be WordPress's)
 OWN_REFERENCE = re.compile(
     r"\b(jullie|your|uw|je|de|the|this|deze|dit|het|mijn|my|our|onze) "
-    rf"({_OURS}|licentie|license|licence)\b"
+    r"(plugin|plug-in|thema|theme|product|extensie|add-?on|licentie|license|licence)\b"
 )
 # "one of your plugins", "een van jullie thema's": the vendor's own product, not yet named
-VENDOR_REFERENCE = re.compile(rf"\b(jullie|your|uw) {_OURS}\b")
+VENDOR_REFERENCE = re.compile(
+    r"\b(jullie|your|uw) (plugins?|plug-ins?|thema'?s?|themes?|products?|producten|extensies?|"
+    r"add-?ons?)\b"
+)
 
 
 def is_wordpress_general(sig: Signals, known_product: str | None = None) -> bool:

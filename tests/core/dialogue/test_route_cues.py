@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.dialogue.lexicon import ROUTE_CUES, matches
+from bot.core.dialogue.lexicon import QUESTION_CUES, ROUTE_CUES, matches
 from bot.core.text import fold
 
 
@@ -48,3 +48,9 @@ def test_a_request_to_us_is_cued(text: str, route: str) -> None:
 )
 def test_the_same_words_about_the_customers_own_site_are_no_request(text: str) -> None:
     assert not cues(text) & {"billing", "channels", "customization"}
+
+
+def test_a_question_mark_above_a_sign_off_is_a_question() -> None:
+    text = "Sinds kort is de upload 0 bytes. Wat kan dit zijn?\n\nGroet, Marloes"
+    assert matches("question", QUESTION_CUES, fold(text))
+    assert not matches("question", QUESTION_CUES, fold("de knop 'verder?' doet niets"))

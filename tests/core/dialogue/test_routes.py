@@ -40,6 +40,12 @@ FIRST_MESSAGE_ROUTES = [
     ("en", "after updating elementor the header is gone on every page", "third_party"),
     ("nl", "hoe verander ik de permalinks van mijn wordpress site", "wordpress_general"),
     ("en", "how do I change the permalink structure in wordpress", "wordpress_general"),
+    (
+        "en",
+        "Hi there, our club website runs on WordPress with a couple of your plugins. Which user "
+        "role should I give volunteers so they can write posts but not change settings? Thanks",
+        "wordpress_general",
+    ),
     ("nl", "kunnen jullie een koppeling met ons eigen CRM bouwen voor onze site", "customization"),
     ("en", "can you build a custom integration with our CRM for us", "customization"),
     # work someone the customer hired did on our code ("header.php" is no sentence end)
