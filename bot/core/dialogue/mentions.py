@@ -115,23 +115,19 @@ def find_versions(
     return VersionMentions(product_version, wordpress, php, bare)
 
 
-def find_email(text: str) -> str | None:
-    match = _EMAIL.search(text)
-    return match.group(1).strip(".").lower() if match else None
-
-
-def offers_email(text: str) -> bool:
-    """The message's first address is given as the customer's own: the message is little more
-    than the address ("sure, jan@example.nl") or a contact phrase leads up to it ("my email is",
-    "send updates to", "e-mail:"). An address inside a description (a sender, a recipient, a
-    search term) is part of the problem, not where to reach the customer."""
+def email_in(text: str) -> tuple[str | None, bool]:
+    """The message's first address, and whether it is given as the customer's own: the message
+    is little more than the address ("sure, jan@example.nl") or a contact phrase leads up to it
+    ("my email is", "send updates to", "e-mail:"). An address inside a description (a sender, a
+    recipient, a search term) is part of the problem, not where to reach the customer."""
     match = _EMAIL.search(text)
     if match is None:
-        return False
+        return None, False
+    address = match.group(1).strip(".").lower()
     rest = text[: match.start()] + " " + text[match.end() :]
     if len(re.findall(r"\w+", rest)) <= FEW_WORDS:
-        return True
-    return _CONTACT.search(text[max(0, match.start() - 60) : match.start()]) is not None
+        return address, True
+    return address, _CONTACT.search(text[max(0, match.start() - 60) : match.start()]) is not None
 
 
 def plugin_paths(text: str) -> list[tuple[str, str]]:

@@ -22,9 +22,8 @@ from bot.core.dialogue.lexicon import (
 from bot.core.dialogue.mentions import (
     ProductFinder,
     VersionMentions,
-    find_email,
+    email_in,
     find_versions,
-    offers_email,
     plugin_paths,
 )
 from bot.core.dialogue.narrative import narrative
@@ -175,6 +174,7 @@ class Understanding:
         named = [c for c in named if not platforms.intersection((*c.slugs, fold(c.name)))]
         third_party = self._third_party(named, report, error)
         word_list = words(text)
+        email, email_offered = email_in(text)
         return Signals(
             text=text,
             folded=folded,
@@ -184,8 +184,8 @@ class Understanding:
             third_party=tuple(third_party),
             default_theme=any(component.bundled for component in named),
             versions=find_versions(text, self._names_of(products), self._newest_major(products)),
-            email=find_email(text),
-            email_offered=offers_email(text),
+            email=email,
+            email_offered=email_offered,
             site_health=report,
             error=error,
             wordpress_cues=matches("wordpress", WORDPRESS_CUES, folded),
