@@ -107,8 +107,9 @@ class WidgetSession:
         was_polling, self._polling = self._polling, not self.rt.bus.connected
         if was_polling or self._polling:
             self._poll()
-        if self._checks is not None:
-            return  # the worker's ``IdleChecks`` checks the token and refreshes the lease
+        if self._checks is not None and not (was_polling and not self._polling):
+            return  # the worker's ``IdleChecks`` checks the token and refreshes the lease...
+        # ...except when the bus has just come back: the lease Redis lost is put back at once
         now = self.clock()
         if was_polling and self._polling and now - self._checked_at < REFRESH_EVERY_S:
             return  # one of the short polling waits: the periodic check below is not due yet
