@@ -1,17 +1,17 @@
 """What idle widget sockets cost the server: the workers' CPU per second with N sockets open and
 nothing said, for two source trees (a baseline and this one), alternately, in the same run.
 
-Each run is a fresh ``supportbot serve`` (gunicorn gthread, one worker, SQLite unless
-``--database-url``, Redis for presence and the bus as behind several workers) started from the
-tree's own code. The client (one asyncio process, ``websocket_load.Socket``: it answers pings,
-as a browser does) opens N authenticated sockets at once, as after a worker restart, waits
+Each run is a fresh ``supportbot serve`` (gunicorn gthread, one worker, a new SQLite file or with
+``--postgres`` a new schema, Redis for presence and the bus as behind several workers) started
+from the tree's own code. The client (one asyncio process, ``websocket_load.Socket``: it answers
+pings, as a browser does) opens N authenticated sockets at once, as after a worker restart, waits
 ``SETTLE_S``, then reads the worker's CPU time (user and system, ``/proc``) every second for
 ``--seconds``. "CPU ms/s" is the mean over the window; "worst 1 s" the largest one-second
 sample, which shows whether the periodic work comes in bursts. The window should span at least
 two periods (the token check and presence refresh every 30 s, pings every 25 s).
 
 Run: .venv/bin/python bench/idle_sockets.py --base /tmp/base [--sockets 1000] [--seconds 65]
-     [--repeats 2] [--redis-url redis://127.0.0.1:6379/14] [--database-url postgresql://...]
+     [--repeats 2] [--floor] [--redis-url redis://127.0.0.1:6379/14] [--postgres postgresql://...]
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import print_table
+from common import print_table, scratch_database
 from websocket_load import create_conversations, open_bot_sockets, process_cpu_s
 
 from tests.live_server import LiveServer
@@ -54,7 +54,7 @@ async def hold_idle(server: LiveServer, sockets: int, seconds: float) -> dict[st
         sock.close()
     return {
         "cpu_ms_s": (last_cpu - start_cpu) / (last_t - start_t) * 1000,
-        "worst_1s_ms": max(samples),
+        "worst_1s_ms": max(samples, default=0.0),
         "alive": alive,
     }
 
@@ -69,9 +69,12 @@ def one_run(args: argparse.Namespace) -> None:
         "SUPPORTBOT_REDIS_URL": args.redis_url,
         "SUPPORTBOT_REDIS_PREFIX": f"bench-idle-{os.getpid()}:",
     }
-    if args.database_url:
-        env["SUPPORTBOT_DATABASE_URL"] = args.database_url
-    with tempfile.TemporaryDirectory(prefix="idle-sockets-") as workdir:
+    kind = "postgresql" if args.postgres else "sqlite"
+    with (
+        tempfile.TemporaryDirectory(prefix="idle-sockets-") as workdir,
+        scratch_database(kind, args.postgres, Path(workdir), "bench_idle") as url,
+    ):
+        env["SUPPORTBOT_DATABASE_URL"] = url
         server = LiveServer(Path(workdir), env=env, threads=args.sockets + 50).start()
         try:
             result = asyncio.run(hold_idle(server, args.sockets, args.seconds))
@@ -80,11 +83,11 @@ def one_run(args: argparse.Namespace) -> None:
     print(json.dumps(result))
 
 
-def run_tree(tree: Path, args: argparse.Namespace) -> dict[str, float]:
-    command = [sys.executable, __file__, "--one-run", "--sockets", str(args.sockets)]
+def run_tree(tree: Path, args: argparse.Namespace, sockets: int) -> dict[str, float]:
+    command = [sys.executable, __file__, "--one-run", "--sockets", str(sockets)]
     command += ["--seconds", str(args.seconds), "--redis-url", args.redis_url]
-    if args.database_url:
-        command += ["--database-url", args.database_url]
+    if args.postgres:
+        command += ["--postgres", args.postgres]
     env = {**os.environ, "PYTHONPATH": str(tree)}
     done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -99,18 +102,24 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=65.0, help="measuring window per run")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each tree, alternating")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
-    parser.add_argument("--database-url", default="", help="default: a new SQLite file")
+    parser.add_argument(
+        "--postgres", default="", help="PostgreSQL URL: each run in a new schema (default: SQLite)"
+    )
+    parser.add_argument("--floor", action="store_true", help="and a row without sockets")
     parser.add_argument("--one-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_run:
         return one_run(args)
     if args.base is None:
         parser.error("--base is required")
-    trees = {"base": args.base.resolve(), "this tree": Path(__file__).resolve().parents[1]}
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+    here = Path(__file__).resolve().parents[1]
+    rows_to_run = [("base", args.base.resolve(), args.sockets), ("this tree", here, args.sockets)]
+    if args.floor:
+        rows_to_run.append(("this tree, no sockets", here, 0))
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in rows_to_run}
     for repeat in range(args.repeats):
-        for name, tree in trees.items():
-            runs[name].append(run_tree(tree, args))
+        for name, tree, sockets in rows_to_run:
+            runs[name].append(run_tree(tree, args, sockets))
             print(f"run {repeat + 1} {name}: {runs[name][-1]}", file=sys.stderr)
     rows = []
     for name, results in runs.items():
@@ -124,7 +133,8 @@ def main() -> None:
             min(int(r["alive"]) for r in results),
             f"SWING {swing:.0%}" if swing > SWING else "",
         ])  # fmt: skip
-    print(f"{args.sockets} idle sockets, one worker, {args.seconds:.0f} s window per run")
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"{args.sockets} idle sockets, one worker, {database}, {args.seconds:.0f} s a run")
     print_table(["tree", "CPU ms/s (runs)", "median", "worst 1 s (ms)", "alive", ""], rows)
 
 

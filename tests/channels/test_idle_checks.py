@@ -21,20 +21,13 @@ from bot.helpdesk.conversations import Started
 from bot.helpdesk.presence import REFRESH_EVERY_S
 from bot.helpdesk.privacy.anonymise import revoked_token_hash
 from bot.storage.models import Conversation
+from tests.channels.widget.test_session import Clock
 from tests.conftest import make_config
 from tests.live_server import reachable_redis_url
 
 SOCKETS = 120  # on 60 conversations: a customer with two tabs open
 ADDRESSES = itertools.count()
 PRESENCE_COMMANDS = ("zadd", "expire", "zremrangebyscore", "zrem")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

@@ -86,10 +86,10 @@ class WidgetSession:
         self._polling = False  # the bus was down at the last timeout
         self._checked_at = float("-inf")  # token checked, lease refreshed
         # With ``checks`` (the server), the worker checks tokens and refreshes presence for all
-        # its sockets at once; the socket only wakes to notice a bus outage, each at its own
-        # pace, so sockets that connected together drift apart instead of waking together.
+        # its sockets at once; the socket only wakes to notice a bus outage. Its first wait is
+        # shortened at random, so sockets that connected together do not wake together after.
         self._checks = checks
-        self._idle_wait = REFRESH_EVERY_S * random.uniform(0.75, 1.25)
+        self._idle_wait = REFRESH_EVERY_S * random.uniform(0.5, 1.0)
 
     # -- the socket loop's side ----------------------------------------------------------------
     def wait_timeout(self) -> float:
@@ -105,6 +105,7 @@ class WidgetSession:
             self._fail("auth_timeout", "send the 'auth' frame first")
             return
         was_polling, self._polling = self._polling, not self.rt.bus.connected
+        self._idle_wait = REFRESH_EVERY_S
         if was_polling or self._polling:
             self._poll()
         if self._checks is not None and not (was_polling and not self._polling):
