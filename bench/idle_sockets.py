@@ -7,8 +7,10 @@ from the tree's own code. The client (one asyncio process, ``websocket_load.Sock
 pings, as a browser does) opens N authenticated sockets at once, as after a worker restart, waits
 ``SETTLE_S``, then reads the worker's CPU time (user and system, ``/proc``) every second for
 ``--seconds``. "CPU ms/s" is the mean over the window; "worst 1 s" the largest one-second
-sample, which shows whether the periodic work comes in bursts. The window should span at least
-two periods (the token check and presence refresh every 30 s, pings every 25 s).
+sample, which shows whether the periodic work comes in bursts; "presence cmds/s" the Redis
+commands presence uses, from ``INFO commandstats`` (anyone else using that Redis adds to it).
+The window should span at least two periods (the token check and presence refresh every 30 s,
+pings every 25 s).
 
 Run: .venv/bin/python bench/idle_sockets.py --base /tmp/base [--sockets 1000] [--seconds 65]
      [--repeats 2] [--floor] [--redis-url redis://127.0.0.1:6379/14] [--postgres postgresql://...]
@@ -27,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import redis
 from common import print_table, scratch_database
 from websocket_load import create_conversations, open_bot_sockets, process_cpu_s
 
@@ -36,11 +39,23 @@ SETTLE_S = 5.0
 SWING = 0.15  # runs of one tree further apart than this (relative) are flagged
 
 
-async def hold_idle(server: LiveServer, sockets: int, seconds: float) -> dict[str, float]:
+def presence_commands(redis_url: str) -> int:
+    """Presence's Redis commands so far (``INFO commandstats``; others using this Redis add)."""
+    client = redis.Redis.from_url(redis_url)
+    stats = client.info("commandstats")
+    client.close()
+    names = ("zadd", "expire", "zremrangebyscore", "zrem")
+    return sum(int(stats.get(f"cmdstat_{name}", {}).get("calls", 0)) for name in names)
+
+
+async def hold_idle(
+    server: LiveServer, sockets: int, seconds: float, redis_url: str
+) -> dict[str, float]:
     conversations = await asyncio.to_thread(create_conversations, server, sockets)
     opened = await open_bot_sockets(server.port, conversations)
     await asyncio.sleep(SETTLE_S)
     (worker,) = server.worker_pids()
+    commands = presence_commands(redis_url)
     samples: list[float] = []
     last_cpu, last_t = process_cpu_s(worker), time.monotonic()
     start_cpu, start_t = last_cpu, last_t
@@ -49,6 +64,7 @@ async def hold_idle(server: LiveServer, sockets: int, seconds: float) -> dict[st
         cpu, now = process_cpu_s(worker), time.monotonic()
         samples.append((cpu - last_cpu) / (now - last_t) * 1000)
         last_cpu, last_t = cpu, now
+    commands = presence_commands(redis_url) - commands
     alive = sum(1 for sock in opened if sock.task is not None and not sock.task.done())
     for sock in opened:
         sock.close()
@@ -56,6 +72,7 @@ async def hold_idle(server: LiveServer, sockets: int, seconds: float) -> dict[st
         "cpu_ms_s": (last_cpu - start_cpu) / (last_t - start_t) * 1000,
         "worst_1s_ms": max(samples, default=0.0),
         "alive": alive,
+        "redis_per_s": commands / (last_t - start_t),
     }
 
 
@@ -77,7 +94,7 @@ def one_run(args: argparse.Namespace) -> None:
         env["SUPPORTBOT_DATABASE_URL"] = url
         server = LiveServer(Path(workdir), env=env, threads=args.sockets + 50).start()
         try:
-            result = asyncio.run(hold_idle(server, args.sockets, args.seconds))
+            result = asyncio.run(hold_idle(server, args.sockets, args.seconds, args.redis_url))
         finally:
             server.stop()
     print(json.dumps(result))
@@ -130,12 +147,16 @@ def main() -> None:
             " / ".join(f"{value:.1f}" for value in cpu),
             f"{statistics.median(cpu):.1f}",
             " / ".join(f"{r['worst_1s_ms']:.0f}" for r in results),
+            " / ".join(f"{r.get('redis_per_s', 0):.0f}" for r in results),
             min(int(r["alive"]) for r in results),
             f"SWING {swing:.0%}" if swing > SWING else "",
         ])  # fmt: skip
     database = "PostgreSQL" if args.postgres else "SQLite"
     print(f"{args.sockets} idle sockets, one worker, {database}, {args.seconds:.0f} s a run")
-    print_table(["tree", "CPU ms/s (runs)", "median", "worst 1 s (ms)", "alive", ""], rows)
+    print_table(
+        ["tree", "CPU ms/s (runs)", "median", "worst 1 s (ms)", "presence cmds/s", "alive", ""],
+        rows,
+    )
 
 
 if __name__ == "__main__":
