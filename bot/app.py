@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from bot.channels import api, shop_webhook
 from bot.channels.console.blueprint import init_console
 from bot.channels.email.staff_mail import StaffMail
+from bot.channels.idle_checks import IdleChecks
 from bot.channels.mail_status import mail_status
 from bot.channels.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.channels.runtime import EXTENSION_KEY, Runtime, runtime
@@ -117,6 +118,7 @@ def build_runtime(config: Config, *, migrate: bool = True) -> Runtime:
         desk=desk,
         secret=secret,
         email=email,
+        idle_checks=IdleChecks(conversations, presence),
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from bot.channels.idle_checks import IdleChecks
 from bot.channels.ratelimit import RateLimiter
 from bot.config import Config
 from bot.core.dialogue.engine import Engine
@@ -34,6 +35,7 @@ class Runtime:
     desk: TicketDesk  # the ticket use cases, with the staff mailer
     secret: str  # signs sessions and Message-IDs (bot.config.app_secret)
     email: EmailSettings
+    idle_checks: IdleChecks  # the open widget sockets' periodic token check and presence
 
 
 def runtime(app: Flask | None = None) -> Runtime:

@@ -16,6 +16,7 @@ drives it through a real socket pair.
 
 from __future__ import annotations
 
+import random
 import selectors
 import threading
 import time
@@ -46,7 +47,10 @@ class InlineReader:
         self._owner = threading.get_ident()
         self._selector.register(self._ws.sock, selectors.EVENT_READ)
         if self._ws.ping_interval:
-            self._next_ping = time.monotonic() + self._ws.ping_interval
+            # The first ping somewhere in the first interval: sockets that connected together
+            # (after a worker restart) would otherwise ping, and wake, together ever after.
+            first = self._ws.ping_interval * random.uniform(0.5, 1.0)
+            self._next_ping = time.monotonic() + first
 
     def is_alive(self) -> bool:
         return not self._ended.is_set()

@@ -3,6 +3,8 @@ state, the ticket as stored. Also the conversation size limit, which posting enf
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,6 +16,7 @@ from bot.storage import repositories as repo
 from bot.storage.db import Database
 from bot.storage.models import Conversation, Message
 
+CHECK_BATCH = 500  # conversation ids per query of ``tokens_still_valid``
 MAX_MESSAGES = 2000  # per conversation; beyond this a new conversation is needed
 
 
@@ -26,6 +29,19 @@ class Transcripts:
         with self.db.sessions() as session:
             conversation = repo.authenticate(session, public_id, token)
             return conversation.id if conversation else None
+
+    def tokens_still_valid(self, tokens: Sequence[tuple[int, str]]) -> list[bool]:
+        """For (conversation id, token) pairs, whether each token still opens its conversation:
+        one query per ``CHECK_BATCH`` conversations, for a worker's open sockets."""
+        stored: dict[int, str] = {}
+        ids = sorted({conversation_id for conversation_id, _ in tokens})
+        with self.db.sessions() as session:
+            for start in range(0, len(ids), CHECK_BATCH):
+                stored.update(repo.token_hashes(session, ids[start : start + CHECK_BATCH]))
+        return [
+            hmac.compare_digest(stored.get(conversation_id, ""), repo.hash_token(token))
+            for conversation_id, token in tokens
+        ]
 
     def messages_after(
         self, conversation_id: int, seq: int, limit: int = 200

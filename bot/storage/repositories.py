@@ -121,6 +121,14 @@ def authenticate(
     return conversation if _token_matches(conversation, token) else None
 
 
+def token_hashes(session: Session, conversation_ids: Sequence[int]) -> dict[int, str]:
+    """The stored token hash of each of these conversations (missing ones are left out)."""
+    query = select(Conversation.id, Conversation.token_hash).where(
+        Conversation.id.in_(conversation_ids)
+    )
+    return {row[0]: row[1] for row in read_rows(session, query)}
+
+
 def open_for_turn(
     session: Session, public_id: str, token: str | None, ref: str | None
 ) -> tuple[Conversation, int | None] | None:

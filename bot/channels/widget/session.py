@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import functools
 import logging
+import random
 import threading
 import time
 from collections.abc import Callable
 
 from bot.channels import rate_keys
+from bot.channels.idle_checks import IdleChecks
 from bot.channels.runtime import Runtime
 from bot.channels.turn_json import turn_json
 from bot.channels.widget.delivery import Delivery
@@ -62,6 +64,7 @@ class WidgetSession:
         budget: FrameBudget | None = None,
         clock: Callable[[], float] = time.monotonic,
         hang_up: HangUp | None = None,
+        checks: IdleChecks | None = None,
     ) -> None:
         self.rt = rt
         self._send_frame = send
@@ -82,6 +85,11 @@ class WidgetSession:
         self._lease: Lease | None = None
         self._polling = False  # the bus was down at the last timeout
         self._checked_at = float("-inf")  # token checked, lease refreshed
+        # With ``checks`` (the server), the worker checks tokens and refreshes presence for all
+        # its sockets at once; the socket only wakes to notice a bus outage. Its first wait is
+        # shortened at random, so sockets that connected together do not wake together after.
+        self._checks = checks
+        self._idle_wait = REFRESH_EVERY_S * random.uniform(0.5, 1.0)
 
     # -- the socket loop's side ----------------------------------------------------------------
     def wait_timeout(self) -> float:
@@ -90,15 +98,19 @@ class WidgetSession:
             return max(self._deadline - self.clock(), 0.0)
         if self._polling or not self.rt.bus.connected:
             return POLL_EVERY_S
-        return REFRESH_EVERY_S
+        return REFRESH_EVERY_S if self._checks is None else self._idle_wait
 
     def on_timeout(self) -> None:
         if self.conversation_id is None:
             self._fail("auth_timeout", "send the 'auth' frame first")
             return
         was_polling, self._polling = self._polling, not self.rt.bus.connected
+        self._idle_wait = REFRESH_EVERY_S
         if was_polling or self._polling:
             self._poll()
+        if self._checks is not None and not (was_polling and not self._polling):
+            return  # the worker's ``IdleChecks`` checks the token and refreshes the lease...
+        # ...except when the bus has just come back: the lease Redis lost is put back at once
         now = self.clock()
         if was_polling and self._polling and now - self._checked_at < REFRESH_EVERY_S:
             return  # one of the short polling waits: the periodic check below is not due yet
@@ -144,6 +156,22 @@ class WidgetSession:
             unsubscribe()
         if lease is not None:
             lease.release()
+        if self._checks is not None:
+            self._checks.discard(self)
+
+    # -- the worker's periodic checks (``IdleChecks``) ---------------------------------------------
+    def check_target(self) -> tuple[int, str, Lease | None] | None:
+        if self.closed or self.conversation_id is None:
+            return None
+        return self.conversation_id, self._token, self._lease
+
+    def revoke(self) -> None:
+        with self._lock:
+            if self.closed:
+                return
+            self._fail("not_found", "no such conversation")
+        if self._hang_up is not None:
+            self._hang_up(self.close_code)
 
     # -- frames ----------------------------------------------------------------------------------
     def _dispatch(self, frame: Frame) -> None:
@@ -191,6 +219,8 @@ class WidgetSession:
                 return self._fail(error.code, error.message)
             self._checked_at = self.clock()
             delivery.ready({"type": "ready", "state": state}, int(state.get("last_seq") or 0))
+        if self._checks is not None:
+            self._checks.add(self)
 
     def _auth_again(self, frame: Frame) -> None:
         raise FrameError("already_authenticated", "this socket is already authenticated")
@@ -269,10 +299,7 @@ class WidgetSession:
         elif isinstance(notice, TicketUpdate):
             self._send({"type": "ticket_update", "number": notice.number, "status": notice.status})
         elif isinstance(notice, Erased):  # the token opens nothing now: as a wrong one
-            with self._lock:
-                self._fail("not_found", "no such conversation")
-            if self._hang_up is not None:
-                self._hang_up(self.close_code)
+            self.revoke()
 
     # -- output ----------------------------------------------------------------------------------
     def _send(self, frame: Frame) -> None:

@@ -56,6 +56,12 @@ def widget_socket(ws: Any) -> None:
     rt, client_ip = runtime(), request.remote_addr or "unknown"
 
     def build(send: Send) -> WidgetSession:
-        return WidgetSession(rt, send, client_ip=client_ip, hang_up=lambda code: hang_up(ws, code))
+        return WidgetSession(
+            rt,
+            send,
+            client_ip=client_ip,
+            hang_up=lambda code: hang_up(ws, code),
+            checks=rt.idle_checks,  # the periodic token check and presence, once per worker
+        )
 
     run_socket(ws, build, name="widget")
