@@ -68,6 +68,9 @@ EXPECTED = {
     "vendor-h": Expected("h", frozenset({"babelbrook", "parcelwise", "sieve-filters"}), "TWL"),
     "vendor-i": Expected("i", frozenset({"pixelpers", "boekvak", "tabelwerk"}), "KKS"),
     "vendor-j": Expected("j", frozenset({"shiftkit-migrate", "tentpeg-events", "giftwell"}), "TWP"),
+    "vendor-k": Expected(
+        "k", frozenset({"lanternfly-gallery", "keepsake-wishlist", "chorus-testimonials"}), "MRW"
+    ),
 }
 SETS = sorted(path.name for path in EVAL_DIR.glob("vendor-*") if (path / "cases.json").is_file())
 
