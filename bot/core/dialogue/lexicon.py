@@ -35,6 +35,7 @@ class Intent(StrEnum):
 
 _B = r"(?<![\w-])"  # word start that also refuses a hyphen before (wp-admin is one token)
 _E = r"(?![\w-])"
+_SOMEONE = r"iemand|persoon|mens|medewerker|collega|someone|somebody|person|human|agent|staff"
 
 STRONG: dict[Intent, tuple[str, ...]] = {
     Intent.GREETING: (
@@ -57,6 +58,11 @@ STRONG: dict[Intent, tuple[str, ...]] = {
         r"contact (met )?(iemand|support|de helpdesk)|"
         r"(ticket|supportverzoek) (aanmaken|openen|indienen)|(open|create|submit|raise) a "
         r"(ticket|support request)|doorverbinden|escalate|escaleren)\b",
+        # conversing with a person, a few words between ("speak to an actual person", "praten
+        # met een echte medewerker"), or the Dutch verb last ("iemand van jullie support spreken")
+        rf"\b(speak|talk|chat|spreken|praten|chatten) (to|with|met) (\w+ ){{0,2}}({_SOMEONE})\b",
+        rf"\b({_SOMEONE})\b(\W+\w+){{0,4}}?\W+(spreken|praten)\b",
+        r"\b(geen|not an?|no) ?(chat)?bot\b",  # "a person, not a bot"
     ),
     Intent.NOT_HELPED: (
         r"\b((hielp|helpt|help) (me )?(niet|niks)|niet geholpen|niks aan|did ?n'?t help|"
@@ -144,6 +150,13 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
         r"(my|our|mijn|ons|onze) (subscription|abonnement))\b[^.?!]{0,40}?\b(expired|verlopen|"
         r"vervallen|afgelopen|ran out|run out|runs out|lapsed|expires|verloopt|verliep)\b",
         r"\b(expired|verlopen|vervallen|lapsed) (licen[cs]e|licentie|key|sleutel)\b",
+        # the customer moving their own licence to another plan ("how do i go from the 1 site
+        # plan to the 5 site plan"); moving *members* between plans is a product question
+        r"\b(i|we|ik|wij)\b(\W+\w+){0,3}?\W+(go|move|switch|upgrade|change|overstappen|overgaan|"
+        r"upgraden|wisselen|stap\w*) (over )?(from|to|van|naar) [\w -]{0,30}?\b(plan|licen[cs]e|"
+        r"licentie|pakket|abonnement|tier)\b",
+        r"\b(stap|ga)\w* (ik|we|wij) (over )?(van|naar) [\w -]{0,30}?\b(plan|licentie|pakket|"
+        r"abonnement)\b",  # the Dutch question's order: "hoe stap ik over van ... naar"
     ),
     # asking us to do work (build, change, design, set up), or work others did on our code
     "customization": (
@@ -223,6 +236,8 @@ PROBLEM_CUES: tuple[str, ...] = (
     r"\b(is|zijn|was|waren) (\S+ ){0,6}?weg(?= *(?:[.,;:!?]|$| (?:en|maar|sinds|na|nadat)\b))",
     r"\bniet (meer )?(verstuurd|verzonden|opgeslagen|geladen|getoond|zichtbaar|ontvangen|"
     r"gesynchroniseerd|aangemaakt|bijgewerkt|geactiveerd|gevonden|gekoppeld)\b",
+    # a change the trouble is dated from: "since their update the button sits on top of ..."
+    r"\b(since|sinds|sedert) (\w+ ){0,3}?(update|updates|upgrade|updating|upgrading)\b",
 )
 
 QUESTION_CUES: tuple[str, ...] = (

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.core.knowledge.models import Product
+from bot.core.retrieval.dutch_stemmer import stem_dutch
+from bot.core.retrieval.english_stemmer import stem_english
+from bot.core.retrieval.stopwords import is_stop_word
 from bot.core.text import fold
 
 _NUM = r"(\d{1,3}(?:\.\d{1,4}){1,3}(?:[-.]?(?:beta|rc|alpha)\d*)?|\d{1,2}(?![\d.,:/]))"
@@ -150,6 +153,19 @@ class ProductFinder:
             (re.compile(r"(?<![\w])" + re.escape(n).replace(r"\ ", r"[\s_-]?") + r"(?![\w])"), s)
             for n, s in self._names
         ]
+        self._by_name_word = _name_words(products)
+
+    def described(self, text: str) -> str | None:
+        """The one product whose name holds a word of the text that no other product's name
+        holds: how customers answer "which product?" ("the wishlist one" is Keepsake Wishlist,
+        "die van de popups" Lokker Popups). The platform a product is for says nothing."""
+        slugs = {
+            slug
+            for word in re.findall(r"\w+", fold(text[:2000]))
+            for stem in _stems(word)
+            if (slug := self._by_name_word.get(stem))
+        }
+        return slugs.pop() if len(slugs) == 1 else None
 
     def find(self, text: str) -> str | None:
         """The slug of the product the text names, or None."""
@@ -184,3 +200,21 @@ class ProductFinder:
                 if score > best[0]:
                     best = (score, slug)
         return best[1] if best[0] >= 86 else None
+
+
+def _stems(word: str) -> set[str]:
+    return {word, stem_english(word), stem_dutch(word)}
+
+
+def _name_words(products: Mapping[str, Product]) -> dict[str, str]:
+    """Stem -> the slug of the only product whose name or alias has a word of that stem."""
+    owners: dict[str, set[str]] = {}
+    for product in products.values():
+        platforms = {fold(platform) for platform in product.platforms}
+        for name in product.names:
+            for word in re.findall(r"\w+", fold(name)):
+                if len(word) < 3 or is_stop_word(word) or word in platforms or word.isdigit():
+                    continue
+                for stem in _stems(word):
+                    owners.setdefault(stem, set()).add(product.slug)
+    return {stem: next(iter(slugs)) for stem, slugs in owners.items() if len(slugs) == 1}

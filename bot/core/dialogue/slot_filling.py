@@ -15,6 +15,8 @@ def fill_slots(ctx: TurnContext) -> None:
     sig = ctx.signals
     changes: dict[str, object] = {}
     product = sig.product
+    if product is None and ctx.state.step == "awaiting_product":  # "the wishlist one"
+        product = ctx.services.understanding.products.described(sig.text)
     if product and product != ctx.state.slots.product:
         changes["product"] = product
         if ctx.state.slots.product is not None:

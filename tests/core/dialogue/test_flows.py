@@ -444,3 +444,16 @@ def test_cannot_update_because_the_licence_lapsed_goes_to_billing(
     routes = chat.routes(t["broken"], t["product"], t["old"], reason)
     assert routes[-2:] == ["update_required", "billing"]
     assert "billing@example.com" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer"), [("en", "the newsletter one"), ("nl", "die van de bookings")]
+)
+def test_which_product_is_answered_with_a_word_of_its_name(
+    dialogue, lang: str, answer: str
+) -> None:
+    """ "The newsletter one" answers "which product?" when only MailMagnet's names (MailMagnet
+    Newsletter) have that word; the flow goes on to the version."""
+    chat = dialogue(lang)
+    assert chat.routes(TEXTS[lang]["broken"], answer) == ["ask_product", "ask_version"]
+    assert chat.state.slots.product == ("mailmagnet" if lang == "en" else "appointpress")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.dialogue.mentions import email_in
+from bot.core.dialogue.mentions import ProductFinder, email_in
+from bot.core.knowledge.models import Product
 
 
 @pytest.mark.parametrize(
@@ -37,3 +38,42 @@ def test_an_address_given_as_the_customers_own(text: str) -> None:
 )
 def test_an_address_in_a_description_is_not_the_customers(text: str) -> None:
     assert not email_in(text)[1], text
+
+
+PRODUCTS = {
+    "keepsake-wishlist": Product(
+        slug="keepsake-wishlist",
+        name="Keepsake Wishlist for WooCommerce",
+        aliases=("Keepsake",),
+        platforms=("woocommerce",),
+    ),
+    "lanternfly-gallery": Product(slug="lanternfly-gallery", name="Lanternfly Gallery"),
+    "lokker": Product(slug="lokker", name="Lokker Popups", aliases=("Lokker Pro",)),
+    "sieve": Product(slug="sieve", name="Sieve Product Filters", aliases=("Sieve Pro",)),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("the wishlist one", "keepsake-wishlist"),
+        ("de galerij? nee, the gallery one i mean", "lanternfly-gallery"),
+        ("die van de popup", "lokker"),  # a singular of the name's plural
+        ("it's the filters plugin", "sieve"),
+    ],
+)
+def test_a_product_described_by_a_word_only_its_name_has(text: str, slug: str) -> None:
+    assert ProductFinder(PRODUCTS).described(text) == slug
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the pro one",  # two products have a Pro alias
+        "the woocommerce one",  # the platform a product is for
+        "the gallery or the wishlist, not sure",
+        "the plugin on our shop",
+    ],
+)
+def test_a_description_that_fits_no_single_product_names_none(text: str) -> None:
+    assert ProductFinder(PRODUCTS).described(text) is None

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.dialogue.lexicon import QUESTION_CUES, ROUTE_CUES, matches
+from bot.core.dialogue.lexicon import (
+    PROBLEM_CUES,
+    QUESTION_CUES,
+    ROUTE_CUES,
+    STRONG,
+    Intent,
+    matches,
+)
 from bot.core.text import fold
 
 
@@ -27,6 +34,8 @@ def cues(text: str) -> set[str]:
         ("is there a way to contact you via whatsapp", "channels"),
         ("could your developers build that connector for us? please send a quote", "customization"),
         ("is it possible for you to change the plugin so it also copies our crm", "customization"),
+        ("how do i go from the 1 site plan to the 3 site plan, just buy it again?", "billing"),
+        ("hoe stap ik over van de persoonlijke licentie naar het bureaupakket", "billing"),
     ],
 )
 def test_a_request_to_us_is_cued(text: str, route: str) -> None:
@@ -44,6 +53,7 @@ def test_a_request_to_us_is_cued(text: str, route: str) -> None:
         "how do I share the form on facebook",
         "can your plugin create a pdf invoice for every order",
         "could your team explain how to add a form to a page",
+        "how do i move members from the gold plan to the silver plan when they stop paying",
     ],
 )
 def test_the_same_words_about_the_customers_own_site_are_no_request(text: str) -> None:
@@ -54,3 +64,40 @@ def test_a_question_mark_above_a_sign_off_is_a_question() -> None:
     text = "Sinds kort is de upload 0 bytes. Wat kan dit zijn?\n\nGroet, Marloes"
     assert matches("question", QUESTION_CUES, fold(text))
     assert not matches("question", QUESTION_CUES, fold("de knop 'verder?' doet niets"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i would like to speak to an actual person please",
+        "ik wil graag iemand van jullie support spreken, geen bot",
+        "kan ik met een echte medewerker praten",
+        "can i chat with a human",
+    ],
+)
+def test_conversing_with_a_person_asks_for_one(text: str) -> None:
+    assert matches("person", STRONG[Intent.PERSON], fold(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do i talk about our staff on the about page",
+        "can my visitors chat with each other under a photo",
+        "ik wil 35 medewerkers tegelijk inschrijven",
+    ],
+)
+def test_people_in_a_product_question_ask_for_no_person(text: str) -> None:
+    assert not matches("person", STRONG[Intent.PERSON], fold(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "since their update the compare button sits right on top of the wishlist heart",
+        "sinds jullie laatste update doet de plugin heel raar op mijn site",
+    ],
+)
+def test_trouble_dated_from_an_update_is_a_problem(text: str) -> None:
+    assert matches("problem", PROBLEM_CUES, fold(text))
+    assert not matches("problem", PROBLEM_CUES, fold("how do i update the gallery plugin"))
