@@ -16,8 +16,9 @@ evidence, FAQ first.
    phrasings, and a troubleshooting article of a neighbouring symptom would stand in for the
    details a ticket needs) and when the customer names an older version of ours (updating
    first is the policy's answer).
-4. Otherwise: a named third-party product, an error of WordPress itself, a problem report (the
-   problem flow: version check, details, ticket), a WordPress question, suggestions, nothing.
+4. Otherwise: a third-party product named in a problem or a statement (whatever words its symptom
+   takes), an error of WordPress itself, a problem report (the problem flow: version check,
+   details, ticket), a WordPress question, suggestions, nothing.
 
 Evidence outside the wording can overrule a certain FAQ answer, each for a reason of the policy:
 - a problem with another vendor's plugin or theme, named in the message, is a third-party
@@ -238,7 +239,7 @@ def _without_a_confident_answer(
     ctx: TurnContext, ranked: tuple[FaqMatch, ...], suggest_from: float, bug_report: bool
 ) -> Verdict:
     sig = ctx.signals
-    if _third_party_involved(ctx):
+    if _third_party_involved(ctx) or (sig.third_party and not sig.has(Intent.QUESTION)):
         return Verdict("route", route="third_party")
     if sig.error is not None and sig.error.core_only:
         return Verdict("core_error")
@@ -265,9 +266,7 @@ def _other_language_answer(
     nothing of the customer's would be answered and none is close in meaning (`has_near`); not
     in a problem report, whose English error words match English articles. Twins go first.
     """
-    index = ctx.services.faq
-    language = ctx.state.language
-    product = ctx.state.slots.product
+    index, language, product = ctx.services.faq, ctx.state.language, ctx.state.slots.product
     other, ranked = (
         index.fused_other_languages(ctx.signals.text, language, product=product)
         if fused

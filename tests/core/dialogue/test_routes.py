@@ -38,6 +38,10 @@ FIRST_MESSAGE_ROUTES = [
     # "gone" / "weg" is a problem as much as "disappeared"
     ("nl", "na het updaten van elementor is de header op alle pagina's weg", "third_party"),
     ("en", "after updating elementor the header is gone on every page", "third_party"),
+    # a statement about another vendor's product that the FAQ does not answer reports on it,
+    # whatever words its symptom takes
+    ("en", "elementor's image carousel widget shows the photos squashed on tablets", "third_party"),
+    ("nl", "de slider van revolution slider toont de foto's uitgerekt op tablets", "third_party"),
     ("nl", "hoe verander ik de permalinks van mijn wordpress site", "wordpress_general"),
     ("en", "how do I change the permalink structure in wordpress", "wordpress_general"),
     (
