@@ -31,7 +31,6 @@ Evidence outside the wording can overrule a certain FAQ answer, each for a reaso
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,18 +39,22 @@ from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.policy import VENDOR_REFERENCE, is_wordpress_general
 from bot.core.dialogue.understanding import Signals
+from bot.core.dialogue.whose import (
+    began_with_ours,
+    culprit_is_theirs,
+    mentions,
+    statement_on_theirs,
+    third_party_involved,
+)
 from bot.core.knowledge.models import FaqEntry, PolicyRoute
 from bot.core.knowledge.versions import is_older
 from bot.core.matching import FaqMatch
 from bot.core.retrieval.decision import Certainty, decide, lead_of
-from bot.core.text import fold
 
 # Routes that are requests to the company (work, money, contact), phrased as such; when several
 # cues fire, the most specific request wins.
 CUE_ORDER: tuple[PolicyRoute, ...] = ("customization", "billing", "channels")
 
-# An onset clause: what the customer dates the trouble from, to the end of the clause.
-_ONSET = re.compile(r"\b(?:since|after|sinds|na|nadat|sedert)\b([^,.;:!?\n]*)")
 CLOSING_CONTENT = 12  # content words a closing may carry ("gelukt met 1025, ziet er top uit")
 VerdictKind = Literal["faq", "route", "problem", "core_error", "closing", "suggest", "none"]
 
@@ -224,9 +227,9 @@ def _evidence_against(
     strictly certain FAQ answer about ours then stands (as it does against a request's
     phrasing, `_cued_route`). A pasted error trace whose culprit is another vendor's, or trouble
     that began with theirs ("since I turned on WP Rocket"), keeps the third-party route."""
-    third_party = _third_party_involved(ctx)
-    if third_party and (_culprit_is_theirs(ctx) or not (strictly and _began_with_ours(ctx))):
-        if not _mentions(entry, ctx.signals.third_party):
+    third_party = third_party_involved(ctx)
+    if third_party and (culprit_is_theirs(ctx) or not (strictly and began_with_ours(ctx))):
+        if not mentions(entry, ctx.signals.third_party):
             return Verdict("route", route="third_party")
     if _update_fixes_it(ctx):
         return Verdict("problem")
@@ -239,7 +242,7 @@ def _without_a_confident_answer(
     ctx: TurnContext, ranked: tuple[FaqMatch, ...], suggest_from: float, bug_report: bool
 ) -> Verdict:
     sig = ctx.signals
-    if _third_party_involved(ctx) or (sig.third_party and not sig.has(Intent.QUESTION)):
+    if third_party_involved(ctx) or statement_on_theirs(sig):
         return Verdict("route", route="third_party")
     if sig.error is not None and sig.error.core_only:
         return Verdict("core_error")
@@ -285,44 +288,6 @@ def _other_language_answer(
     if twin is not None:
         return Verdict("faq", twin, ranked[0].score, twin.route)
     return Verdict("faq", entry, ranked[0].score, entry.route, other_language=True)
-
-
-def _third_party_involved(ctx: TurnContext) -> bool:
-    """Another vendor's product named with a problem, or alongside ours. A pasted error trace
-    decides by itself: its culprit is another vendor's, or two products collide."""
-    sig = ctx.signals
-    error = sig.error
-    if error is not None and error.quoted and error.culprit is not None:
-        return bool(sig.third_party) and _culprit_is_theirs(ctx)
-    return bool(sig.third_party) and (
-        sig.has(Intent.PROBLEM) or bool(sig.products) or error is not None
-    )
-
-
-def _began_with_ours(ctx: TurnContext) -> bool:
-    """The customer dates the trouble from a change to our product ("since I activated ...",
-    "na de update van ..."): the product nearest the first onset word that has one is ours."""
-    sig = ctx.signals
-    ours = [fold(name) for slug in sig.products for name in ctx.kb.products[slug].names]
-    theirs = [fold(name) for name in sig.third_party]
-    for clause in _ONSET.findall(sig.folded):
-        named = [(clause.find(n), n in ours) for n in (*ours, *theirs) if n and n in clause]
-        if named:
-            return min(named)[1]  # the product nearest the onset word
-    return False
-
-
-def _culprit_is_theirs(ctx: TurnContext) -> bool:
-    """A pasted error trace points at another vendor's code."""
-    error = ctx.signals.error
-    if error is None or not error.quoted or error.culprit is None:
-        return False
-    return error.culprit.slug not in ctx.kb.products or error.conflict
-
-
-def _mentions(entry: FaqEntry, names: tuple[str, ...]) -> bool:
-    text = fold(" ".join((*entry.phrasings, entry.answer, *entry.tags)))
-    return any(fold(name) in text for name in names)
 
 
 def _outdated(ctx: TurnContext) -> bool:

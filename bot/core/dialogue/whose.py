@@ -1,0 +1,60 @@
+"""Whose product is in trouble: evidence that a problem is another vendor's (the third-party
+route) rather than ours, read from what the message names, how it dates the trouble and what a
+pasted error trace points at."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.dialogue.context import TurnContext
+from bot.core.dialogue.lexicon import Intent
+from bot.core.dialogue.understanding import Signals
+from bot.core.knowledge.models import FaqEntry
+from bot.core.text import fold
+
+# An onset clause: what the customer dates the trouble from, to the end of the clause.
+_ONSET = re.compile(r"\b(?:since|after|sinds|na|nadat|sedert)\b([^,.;:!?\n]*)")
+
+
+def third_party_involved(ctx: TurnContext) -> bool:
+    """Another vendor's product named with a problem, or alongside ours. A pasted error trace
+    decides by itself: its culprit is another vendor's, or two products collide."""
+    sig = ctx.signals
+    error = sig.error
+    if error is not None and error.quoted and error.culprit is not None:
+        return bool(sig.third_party) and culprit_is_theirs(ctx)
+    return bool(sig.third_party) and (
+        sig.has(Intent.PROBLEM) or bool(sig.products) or error is not None
+    )
+
+
+def statement_on_theirs(sig: Signals) -> bool:
+    """A statement naming another vendor's product (no question, no pasted error to decide)."""
+    return bool(sig.third_party) and sig.error is None and not sig.has(Intent.QUESTION)
+
+
+def began_with_ours(ctx: TurnContext) -> bool:
+    """The customer dates the trouble from a change to our product ("since I activated ...",
+    "na de update van ..."): the product nearest the first onset word that has one is ours."""
+    sig = ctx.signals
+    ours = [fold(name) for slug in sig.products for name in ctx.kb.products[slug].names]
+    theirs = [fold(name) for name in sig.third_party]
+    for clause in _ONSET.findall(sig.folded):
+        named = [(clause.find(n), n in ours) for n in (*ours, *theirs) if n and n in clause]
+        if named:
+            return min(named)[1]  # the product nearest the onset word
+    return False
+
+
+def culprit_is_theirs(ctx: TurnContext) -> bool:
+    """A pasted error trace points at another vendor's code."""
+    error = ctx.signals.error
+    if error is None or not error.quoted or error.culprit is None:
+        return False
+    return error.culprit.slug not in ctx.kb.products or error.conflict
+
+
+def mentions(entry: FaqEntry, names: tuple[str, ...]) -> bool:
+    """The FAQ entry itself is about one of these products."""
+    text = fold(" ".join((*entry.phrasings, entry.answer, *entry.tags)))
+    return any(fold(name) in text for name in names)
