@@ -118,7 +118,7 @@ def suggestions_declined(ctx: TurnContext) -> None:
 
 # -- slots asked for ------------------------------------------------------------------------
 def receive_product(ctx: TurnContext) -> None:
-    if ctx.signals.products or ctx.state.slots.product is not None:  # named or described
+    if ctx.product is not None:  # named, or described ("the wishlist one")
         return continue_goal(ctx)
     if ctx.signals.third_party:
         return third_party(ctx)
