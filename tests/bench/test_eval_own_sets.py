@@ -71,6 +71,7 @@ EXPECTED = {
     "vendor-k": Expected(
         "k", frozenset({"lanternfly-gallery", "keepsake-wishlist", "chorus-testimonials"}), "MRW"
     ),
+    "vendor-l": Expected("l", frozenset({"wierde", "vindpunt", "kiekje-feed"}), "HZW"),
 }
 SETS = sorted(path.name for path in EVAL_DIR.glob("vendor-*") if (path / "cases.json").is_file())
 
