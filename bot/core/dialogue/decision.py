@@ -37,7 +37,7 @@ from typing import Literal
 from bot.core.dialogue.changelog_quote import matching_fixes
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.lexicon import Intent
-from bot.core.dialogue.policy import VENDOR_REFERENCE, is_wordpress_general
+from bot.core.dialogue.policy import VENDOR_REFERENCE, disowns_ours, is_wordpress_general
 from bot.core.dialogue.understanding import Signals
 from bot.core.dialogue.whose import (
     began_with_ours,
@@ -246,8 +246,8 @@ def _without_a_confident_answer(
         return Verdict("route", route="third_party")
     if sig.error is not None and sig.error.core_only:
         return Verdict("core_error")
-    if sig.has(Intent.PROBLEM) or bug_report:
-        return Verdict("problem")
+    if (sig.has(Intent.PROBLEM) or bug_report) and not disowns_ours(sig):
+        return Verdict("problem")  # not when "this isn't about your plugins": no flow of ours
     if is_wordpress_general(sig, ctx.state.slots.product):
         return Verdict("route", route="wordpress_general")
     plausible = tuple(m.entry for m in ranked if m.entry.kind == "faq" and m.score >= suggest_from)

@@ -43,6 +43,8 @@ _CONTACT = re.compile(
     r"\s*:)\s*:?\s*$",
     re.I,
 )
+# "Gevel (gevel) version 2.9.0": a slug or a note in brackets between a name and its version
+_SLUG_AFTER = r"(?:\s*\([^()\n]{1,40}\))?"
 FEW_WORDS = 6  # words besides the address in a message that just gives it ("sure, here it is")
 _DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
 
@@ -53,6 +55,7 @@ class VersionMentions:
     wordpress: str | None = None
     php: str | None = None
     bare: tuple[str, ...] = ()
+    after_name: str | None = None  # the product name `product_version` follows, if it does
 
 
 def _generation(match: re.Match[str]) -> bool:
@@ -92,16 +95,17 @@ def find_versions(
     def free(span: tuple[int, int]) -> bool:
         return all(span[1] <= a or span[0] >= b for a, b in taken)
 
-    product_version = None
+    product_version = owner = None
     for name in product_names:
         after_name = re.compile(
-            re.escape(name) + r"[\s:,(]*" + r"(?:" + _VERSION_WORD + r"\.?\s*)?v?" + _NUM, re.I
+            re.escape(name) + _SLUG_AFTER + r"[\s:,(]*(?:" + _VERSION_WORD + r"\.?\s*)?v?" + _NUM,
+            re.I,
         )
         match = after_name.search(text)
         if match and _counts_something(match.group(1), newest_major):
             match = None
         if match and free(match.span()) and _plausible(match.group(1)):
-            product_version = match.group(1)
+            product_version, owner = match.group(1), name
             taken.append(match.span())
             break
     for pattern in (_LABELLED, _ON_VERSION):
@@ -115,7 +119,7 @@ def find_versions(
     bare = tuple(
         m.group(1) for m in _BARE.finditer(text) if free(m.span()) and _plausible(m.group(1))
     )
-    return VersionMentions(product_version, wordpress, php, bare)
+    return VersionMentions(product_version, wordpress, php, bare, owner)
 
 
 def email_in(text: str) -> tuple[str | None, bool]:

@@ -23,6 +23,19 @@ VENDOR_REFERENCE = re.compile(
     r"add-?ons?)\b"
 )
 
+# "dit gaat niet over jullie producten", "this isn't about your plugin", "heeft niks met jullie
+# thema te maken": the customer says the question is not about a product of ours
+DISOWNED = re.compile(
+    r"\b(niet|geen|niks|niets|not|nothing|isn'?t|aren'?t|unrelated)\b[^.?!:]{0,25}?\b(over|about|"
+    r"to do with|related to|to|met|gerelateerd aan|van) (een van )?(jullie|your|uw|je) (plugins?|"
+    r"plug-ins?|thema'?s?|themes?|products?|producten|extensies?|add-?ons?)\b"
+)
+
+
+def disowns_ours(sig: Signals) -> bool:
+    """The customer says the message is not about our products, and names none of them."""
+    return not sig.products and DISOWNED.search(sig.folded) is not None
+
 
 def is_wordpress_general(sig: Signals, known_product: str | None = None) -> bool:
     """About WordPress itself: no product of ours involved, nor a reference to 'the plugin'."""

@@ -17,11 +17,13 @@ def fill_slots(ctx: TurnContext) -> None:
     product = sig.product
     if product is None and ctx.state.step == "awaiting_product":  # "the wishlist one"
         product = ctx.services.understanding.products.described(sig.text)
+    if _stays_on(ctx, sig):
+        product = ctx.state.slots.product
     if product and product != ctx.state.slots.product:
         changes["product"] = product
         if ctx.state.slots.product is not None:
             changes["version"] = None  # the version belonged to the other product
-    version = _product_version(ctx, sig)
+    version = _product_version(ctx, sig) if sig.version_of in (None, product) else None
     if version:
         changes["version"] = version
     if sig.versions.wordpress:
@@ -44,6 +46,16 @@ def fill_slots(ctx: TurnContext) -> None:
     from_report = _from_site_health(ctx, sig)
     if from_report:  # the report wins over what the words said (partial pastes are read too)
         ctx.slots("site_health", **from_report)
+
+
+def _stays_on(ctx: TurnContext, sig: Signals) -> bool:
+    """Another product of ours named beside the conversation's ("theme Wierde 2.3.1, only
+    Vindpunt active"), or in the details we asked for, is part of the setup described; only a
+    correction ("sorry, I meant Vindpunt") moves the conversation to it."""
+    current = ctx.state.slots.product
+    if current is None or not sig.products or sig.correction:
+        return False
+    return current in sig.products or ctx.state.step == "awaiting_details"
 
 
 def _product_version(ctx: TurnContext, sig: Signals) -> str | None:

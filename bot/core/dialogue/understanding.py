@@ -94,6 +94,7 @@ class Signals:
     third_party: tuple[str, ...] = ()
     default_theme: bool = False  # names a theme that ships with WordPress (Twenty Twenty-Five)
     versions: VersionMentions = field(default_factory=VersionMentions)
+    version_of: str | None = None  # the product whose name the product version follows
     email: str | None = None  # the first address in the message
     email_offered: bool = False  # ... given as the customer's own (`mentions.offers_email`)
     site_health: SiteHealthReport | None = None
@@ -175,6 +176,10 @@ class Understanding:
         third_party = self._third_party(named, report, error)
         word_list = words(text)
         email, email_offered = email_in(text)
+        versions = find_versions(text, self._names_of(products), self._newest_major(products))
+        version_of = self.products.find(versions.after_name) if versions.after_name else None
+        if version_of in products:  # "theme Wierde 2.3.1 ... only Vindpunt on": Wierde's version
+            products = [version_of, *(slug for slug in products if slug != version_of)]
         return Signals(
             text=text,
             folded=folded,
@@ -183,7 +188,8 @@ class Understanding:
             products=tuple(products),
             third_party=tuple(third_party),
             default_theme=any(component.bundled for component in named),
-            versions=find_versions(text, self._names_of(products), self._newest_major(products)),
+            versions=versions,
+            version_of=version_of,
             email=email,
             email_offered=email_offered,
             site_health=report,

@@ -12,6 +12,13 @@ from bot.core.dialogue.understanding import Signals
 from bot.core.knowledge.models import FaqEntry
 from bot.core.text import fold
 
+# Moving away from a product: "we're switching from X to ...", "we stappen over van X naar ...",
+# "importing from X" (the clause up to "from"/"van", which names what is left behind).
+_LEAVING = re.compile(
+    r"\b(?:switch|mov|migrat|import|overstap|stap\w* over|overgestapt|verhuiz|vervang|replac|"
+    r"overzet|overgaan|gaan over)\w*\b[^,.;:!?\n]{0,40}?\b(?:from|van)\s+"
+    r"(?:de |het |the |our |ons |onze )?([^,.;:!?\n]+)"
+)
 # An onset clause: what the customer dates the trouble from, to the end of the clause.
 _ONSET = re.compile(r"\b(?:since|after|sinds|na|nadat|sedert)\b([^,.;:!?\n]*)")
 
@@ -23,9 +30,18 @@ def third_party_involved(ctx: TurnContext) -> bool:
     error = sig.error
     if error is not None and error.quoted and error.culprit is not None:
         return bool(sig.third_party) and culprit_is_theirs(ctx)
+    alongside_ours = bool(sig.products) and not left_behind(sig)
     return bool(sig.third_party) and (
-        sig.has(Intent.PROBLEM) or bool(sig.products) or error is not None
+        sig.has(Intent.PROBLEM) or alongside_ours or error is not None
     )
+
+
+def left_behind(sig: Signals) -> bool:
+    """Every other vendor's product named is one the customer moves away from ("we're
+    switching from Agile Store Locator to Vindpunt, can I keep my locations?"): a predecessor,
+    not a product running alongside ours (with a problem it may still be both)."""
+    sources = _LEAVING.findall(sig.folded)
+    return all(any(clause.startswith(fold(name)) for clause in sources) for name in sig.third_party)
 
 
 def statement_on_theirs(sig: Signals) -> bool:

@@ -457,3 +457,47 @@ def test_which_product_is_answered_with_a_word_of_its_name(
     chat = dialogue(lang)
     assert chat.routes(TEXTS[lang]["broken"], answer) == ["ask_product", "ask_version"]
     assert chat.state.slots.product == ("mailmagnet" if lang == "en" else "appointpress")
+
+
+@pytest.mark.parametrize(
+    ("lang", "setup"),
+    [
+        ("nl", "WordPress 6.6, PHP 8.2, thema Polder 1.6.0. Ook met alleen AppointPress aan"),
+        ("en", "WordPress 6.6, PHP 8.2, theme Polder 1.6.0, same with only AppointPress active"),
+        ("nl", "wp 6.6, php 8.2, alleen in safari. geen andere plugins behalve MailMagnet"),
+        ("en", "wp 6.6, php 8.2, only in safari. no other plugins except MailMagnet"),
+        ("en", "WordPress 6.6, PHP 8.2. Active theme: Polder (polder) version 1.6.0. Blank form"),
+    ],
+)
+def test_another_product_of_ours_in_the_details_is_part_of_the_setup(
+    dialogue, lang: str, setup: str
+) -> None:
+    """The details asked for list the site's setup: a theme of ours with its version, or another
+    plugin of ours that is active, neither moves the conversation nor lends it a version."""
+    t = TEXTS[lang]
+    chat = dialogue(lang, email="jan@example.org")
+    assert chat.routes(t["broken"], t["product"], t["latest"]) == [
+        "ask_product",
+        "ask_version",
+        "ask_details",
+    ]
+    turn = chat.say(setup)
+    slots = chat.state.slots
+    assert (slots.product, slots.version) == ("appointpress", "3.4.2")
+    assert turn.route == "ticket"
+
+
+def test_a_correction_in_the_details_still_moves_the_conversation(dialogue) -> None:
+    t = TEXTS["en"]
+    chat = dialogue("en", email="jan@example.org")
+    chat.routes(t["broken"], t["product"], t["latest"])
+    chat.say("sorry, I meant MailMagnet 2.8.1, not AppointPress")
+    assert (chat.state.slots.product, chat.state.slots.version) == ("mailmagnet", "2.8.1")
+
+
+def test_the_version_after_a_products_name_is_that_products(engine) -> None:
+    sig = engine.services.understanding.read(
+        "theme Polder 1.6.0 with AppointPress: the booking form is blank"
+    )
+    assert sig.product == "polder" and sig.version_of == "polder"
+    assert sig.products == ("polder", "appointpress")

@@ -50,6 +50,38 @@ FIRST_MESSAGE_ROUTES = [
         "role should I give volunteers so they can write posts but not change settings? Thanks",
         "wordpress_general",
     ),
+    # the customer says it is not about our products: no flow asking which product of ours
+    (
+        "nl",
+        "Goedemorgen,\n\nDit gaat niet over jullie producten, maar misschien weten jullie het: hoe "
+        "zorg ik dat een vrijwilliger alleen berichten kan schrijven en niet bij de instellingen "
+        "van de site kan komen?\n\nGroet,\nHenk",
+        "wordpress_general",
+    ),
+    (
+        "en",
+        "Morning,\n\nthis isn't about your plugins, but maybe you know: how do I stop a volunteer "
+        "from getting to the settings while they can still write posts?\n\nCheers,\nHenk",
+        "wordpress_general",
+    ),
+    # another vendor's plugin the customer moves away from is no third-party problem
+    (
+        "nl",
+        "we stappen over van MailPoet naar MailMagnet, hoe importeer ik onze bestaande abonnees?",
+        "faq",
+    ),
+    (
+        "en",
+        "we're switching from MailPoet to MailMagnet, how do we import our existing subscribers?",
+        "faq",
+    ),
+    # ... unless it is in trouble beside ours during the move
+    (
+        "en",
+        "we're switching from MailPoet to MailMagnet and while both are active the signup form "
+        "on the homepage shows up twice",
+        "third_party",
+    ),
     ("nl", "kunnen jullie een koppeling met ons eigen CRM bouwen voor onze site", "customization"),
     ("en", "can you build a custom integration with our CRM for us", "customization"),
     # work someone the customer hired did on our code ("header.php" is no sentence end)
