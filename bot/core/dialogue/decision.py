@@ -43,6 +43,7 @@ from bot.core.dialogue.whose import (
     began_with_ours,
     culprit_is_theirs,
     mentions,
+    statement_on_ours,
     statement_on_theirs,
     third_party_involved,
 )
@@ -248,6 +249,8 @@ def _without_a_confident_answer(
         return Verdict("core_error")
     if (sig.has(Intent.PROBLEM) or bug_report) and not disowns_ours(sig):
         return Verdict("problem")  # not when "this isn't about your plugins": no flow of ours
+    if statement_on_ours(sig):
+        return Verdict("problem")  # what our product does, reported: which version, details
     if is_wordpress_general(sig, ctx.state.slots.product):
         return Verdict("route", route="wordpress_general")
     plausible = tuple(m.entry for m in ranked if m.entry.kind == "faq" and m.score >= suggest_from)

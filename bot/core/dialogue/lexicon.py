@@ -238,6 +238,11 @@ PROBLEM_CUES: tuple[str, ...] = (
     r"gesynchroniseerd|aangemaakt|bijgewerkt|geactiveerd|gevonden|gekoppeld)\b",
     # a change the trouble is dated from: "since their update the button sits on top of ..."
     r"\b(since|sinds|sedert) (\w+ ){0,3}?(update|updates|upgrade|updating|upgrading)\b",
+    # asking the cause of what was just described: "Wat kan dit zijn?", "Any ideas?"
+    r"\b(wat kan (dit|dat|het) zijn|hoe kan (dit|dat)|wat (is|gaat) (hier )?(er )?(mis|"
+    r"aan de hand)|what could (this|that|it) be|what (is|'s) (going on|happening)|"
+    r"why (is|does) (this|that) happen\w*|any (ideas|idea|clue|thoughts)|enig idee|"
+    r"iemand een idee)\b(?= *(?:[?.!]|$))",
 )
 
 QUESTION_CUES: tuple[str, ...] = (

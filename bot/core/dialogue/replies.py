@@ -209,13 +209,22 @@ class Replies(PolicyReplies):
         return self.message(text, quick)
 
     def cannot_update(self, product: Product) -> BotMessage:
+        """Updating is not possible (the update does not show) or not allowed (a client's site):
+        why the latest version matters, and how to get there or test on it."""
+        text = self._(
+            "We can only look into possible bugs on the latest version of %(product)s, "
+            "%(latest)s. If the update does not show up, check that your licence key is activated "
+            "and your subscription is active (old versions are supported until it expires; for "
+            "renewals, mail %(billing)s). If you may not update this site, please try %(latest)s "
+            "on a staging copy: if the problem is still there, tell me and I will take it further."
+        )
         return self.message(
-            self._(
-                "If the update does not show up, check that your licence key for %(product)s is "
-                "activated and your subscription is active. Old versions are supported until your "
-                "subscription expires; for renewals, mail %(billing)s."
-            )
-            % {"product": product.name, "billing": self.policy.billing_email}
+            text
+            % {
+                "product": product.name,
+                "latest": product.latest_version,  # asked to update, so it has one
+                "billing": self.policy.billing_email,
+            }
         )
 
     def changelog_heading(self, count: int) -> str:

@@ -8,6 +8,7 @@ import re
 
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.lexicon import Intent
+from bot.core.dialogue.policy import VENDOR_REFERENCE, disowns_ours
 from bot.core.dialogue.understanding import Signals
 from bot.core.knowledge.models import FaqEntry
 from bot.core.text import fold
@@ -47,6 +48,13 @@ def left_behind(sig: Signals) -> bool:
 def statement_on_theirs(sig: Signals) -> bool:
     """A statement naming another vendor's product (no question, no pasted error to decide)."""
     return bool(sig.third_party) and sig.error is None and not sig.has(Intent.QUESTION)
+
+
+def statement_on_ours(sig: Signals) -> bool:
+    """A statement about our product, named or "one of your plugins" (no question, no request
+    to the company, not disowned): what it does, reported."""
+    ours = bool(sig.products) or VENDOR_REFERENCE.search(sig.folded) is not None
+    return ours and not sig.has(Intent.QUESTION) and not sig.route_cues and not disowns_ours(sig)
 
 
 def began_with_ours(ctx: TurnContext) -> bool:

@@ -501,3 +501,24 @@ def test_the_version_after_a_products_name_is_that_products(engine) -> None:
     )
     assert sig.product == "polder" and sig.version_of == "polder"
     assert sig.products == ("polder", "appointpress")
+
+
+@pytest.mark.parametrize(
+    ("lang", "refusal"),
+    [
+        ("nl", "kan niet bijwerken, het is de site van een klant, die moet elke update goedkeuren"),
+        ("en", "can't update, it's a client's site and they have to sign off every update"),
+    ],
+)
+def test_cannot_update_is_told_why_the_latest_version_counts_and_how_to_test_it(
+    dialogue, lang: str, refusal: str
+) -> None:
+    t = TEXTS[lang]
+    chat = dialogue(lang)
+    chat.routes(t["broken"], t["product"], t["old"])
+    turn = chat.say(refusal)
+    assert turn.route == "update_required"
+    text = chat.text
+    assert "3.4.2" in text and "billing@" in text
+    assert ("testkopie" if lang == "nl" else "staging copy") in text
+    assert not turn.event(TicketRequested)

@@ -82,6 +82,32 @@ FIRST_MESSAGE_ROUTES = [
         "on the homepage shows up twice",
         "third_party",
     ),
+    # a statement about what our product does is a report, whatever words its symptom takes
+    (
+        "nl",
+        "een van jullie plugins geeft sinds gisteren een gele balk bovenin het dashboard",
+        "ask_product",
+    ),
+    (
+        "en",
+        "one of your plugins puts a yellow bar at the top of the dashboard since yesterday",
+        "ask_product",
+    ),
+    # asking the cause of what was described ("any ideas?") reports a problem
+    (
+        "en",
+        "Hi,\n\nwe run a small bakery and take orders with AppointPress. When a customer moves the "
+        "calendar to next week, the chosen time resets and they have to start again. Any ideas?"
+        "\n\nThanks, Sophie",
+        "ask_version",
+    ),
+    (
+        "nl",
+        "Hallo,\n\nwij gebruiken AppointPress voor de kapsalon. Als een klant in de agenda naar "
+        "volgende week bladert, springt de gekozen tijd terug en moet ze opnieuw beginnen. Wat kan "
+        "dit zijn?\n\nGroet, Marloes",
+        "ask_version",
+    ),
     ("nl", "kunnen jullie een koppeling met ons eigen CRM bouwen voor onze site", "customization"),
     ("en", "can you build a custom integration with our CRM for us", "customization"),
     # work someone the customer hired did on our code ("header.php" is no sentence end)
