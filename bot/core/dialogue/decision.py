@@ -213,6 +213,8 @@ def _confident(
         return None  # "one of your plugins" is ours, not another party's
     if route == "customization" and sig.has(Intent.PROBLEM) and route not in sig.route_cues:
         return None  # a malfunction described is not a request for work
+    if route == "wordpress_general" and third_party_involved(ctx):
+        return None  # WordPress's wording ("a 404 on the sitemap"), another vendor's problem
     return _policy_answer(ctx, route, ranked)
 
 

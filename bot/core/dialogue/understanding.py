@@ -93,6 +93,7 @@ class Signals:
     products: tuple[str, ...] = ()
     third_party: tuple[str, ...] = ()
     default_theme: bool = False  # names a theme that ships with WordPress (Twenty Twenty-Five)
+    opens_with_third_party: bool = False  # the first words name another vendor's product
     versions: VersionMentions = field(default_factory=VersionMentions)
     version_of: str | None = None  # the product whose name the product version follows
     email: str | None = None  # the first address in the message
@@ -170,9 +171,16 @@ class Understanding:
         if "channels" in route_cues:
             intents.discard(Intent.PERSON)  # "live chat with someone": asking how to reach us
         products = self._products(full_text if report is None else text, report, error)
-        named = [match.component for match in self.third_party.find_in_text(text[:20000])]
+        spotted = self.third_party.find_in_text(text[:20000])
         platforms = self._platforms([*products, *([product] if product else [])])
-        named = [c for c in named if not platforms.intersection((*c.slugs, fold(c.name)))]
+        spotted = [
+            m
+            for m in spotted
+            if not platforms.intersection((*m.component.slugs, fold(m.component.name)))
+        ]
+        named = [match.component for match in spotted]
+        opening = len(text) - len(text.lstrip())
+        opens_with_third_party = bool(spotted) and spotted[0].start <= opening
         third_party = self._third_party(named, report, error)
         word_list = words(text)
         email, email_offered = email_in(text)
@@ -188,6 +196,7 @@ class Understanding:
             products=tuple(products),
             third_party=tuple(third_party),
             default_theme=any(component.bundled for component in named),
+            opens_with_third_party=opens_with_third_party,
             versions=versions,
             version_of=version_of,
             email=email,

@@ -32,8 +32,9 @@ def third_party_involved(ctx: TurnContext) -> bool:
     if error is not None and error.quoted and error.culprit is not None:
         return bool(sig.third_party) and culprit_is_theirs(ctx)
     alongside_ours = bool(sig.products) and not left_behind(sig)
+    their_subject = sig.opens_with_third_party and not sig.products  # "Solid Security locks me out"
     return bool(sig.third_party) and (
-        sig.has(Intent.PROBLEM) or alongside_ours or error is not None
+        sig.has(Intent.PROBLEM) or alongside_ours or their_subject or error is not None
     )
 
 

@@ -330,6 +330,31 @@ def test_a_third_party_named_yields_to_a_strict_answer_only_when_ours_began_it(
         assert turn.faq is not None and turn.faq.id == "reminders"
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Envira Gallery cuts the gallery off on my phone, what can i do"),
+        ("nl", "Envira Gallery valt buiten het scherm op mijn telefoon, wat kan ik doen"),
+        ("en", "WP Mail SMTP keeps asking for the SMTP password, where do I enter it"),
+        # WordPress's wording, their product: not the WordPress forum's question
+        ("en", "yoast seo gives a 404 on sitemap_index.xml since this morning"),
+        ("nl", "yoast seo geeft sinds vanochtend een 404 op sitemap_index.xml"),
+    ],
+)
+def test_a_message_that_opens_with_another_vendors_product_is_about_it(
+    chat: Start, language: str, text: str
+) -> None:
+    """Its subject is theirs, whatever our article on the same symptom says (none of ours named)."""
+    assert chat(language).say(text).route == "third_party"
+
+
+def test_a_wordpress_question_that_mentions_another_vendors_product_stays_wordpress(
+    chat: Start,
+) -> None:
+    turn = chat("en").say("how do I update wordpress itself when wordfence is installed")
+    assert turn.route == "wordpress_general"
+
+
 # -- a policy route's card is a rival with evidence for its route -------------------------------
 @pytest.mark.parametrize(
     ("message", "rival_counts"),
