@@ -24,11 +24,15 @@ VENDOR_REFERENCE = re.compile(
 )
 
 # "dit gaat niet over jullie producten", "this isn't about your plugin", "heeft niks met jullie
-# thema te maken": the customer says the question is not about a product of ours
+# thema te maken": the customer says the question is not about a product of ours ("it doesn't
+# work with your plugin", "geen updates meer van jullie plugin" are about one)
+_YOURS = (
+    r"(een van )?(jullie|your|uw|je) (plugins?|plug-ins?|thema'?s?|themes?|products?|producten|"
+    r"extensies?|add-?ons?)\b"
+)
 DISOWNED = re.compile(
-    r"\b(niet|geen|niks|niets|not|nothing|isn'?t|aren'?t|unrelated)\b[^.?!:]{0,25}?\b(over|about|"
-    r"to do with|related to|to|met|gerelateerd aan|van) (een van )?(jullie|your|uw|je) (plugins?|"
-    r"plug-ins?|thema'?s?|themes?|products?|producten|extensies?|add-?ons?)\b"
+    r"\b(niet|geen|not|nothing|isn'?t|aren'?t)\b (\w+ ){0,3}?(over|about|to do with|related to|"
+    r"gerelateerd aan) " + _YOURS + r"|\b(niks|niets) (\w+ )?met " + _YOURS + r" te maken\b"
 )
 
 

@@ -64,6 +64,9 @@ FIRST_MESSAGE_ROUTES = [
         "from getting to the settings while they can still write posts?\n\nCheers,\nHenk",
         "wordpress_general",
     ),
+    # ... which a problem with one of them is not
+    ("nl", "sinds gisteren krijg ik geen updates meer van jullie plugin", "ask_product"),
+    ("en", "since yesterday the contact form doesn't work with your plugin", "ask_product"),
     # another vendor's plugin the customer moves away from is no third-party problem
     (
         "nl",
