@@ -47,8 +47,11 @@ def left_behind(sig: Signals) -> bool:
 
 
 def statement_on_theirs(sig: Signals) -> bool:
-    """A statement naming another vendor's product (no question, no pasted error to decide)."""
-    return bool(sig.third_party) and sig.error is None and not sig.has(Intent.QUESTION)
+    """A statement naming another vendor's product (no question, no pasted error to decide);
+    not a list of the site's setup ("WordPress 6.8, PHP 8.3, theme Kadence")."""
+    setup = bool(sig.versions.wordpress or sig.versions.php)
+    asked = sig.has(Intent.QUESTION)
+    return bool(sig.third_party) and sig.error is None and not asked and not setup
 
 
 def statement_on_ours(sig: Signals) -> bool:

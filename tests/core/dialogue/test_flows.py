@@ -522,3 +522,27 @@ def test_cannot_update_is_told_why_the_latest_version_counts_and_how_to_test_it(
     assert "3.4.2" in text and "billing@" in text
     assert ("testkopie" if lang == "nl" else "staging copy") in text
     assert not turn.event(TicketRequested)
+
+
+@pytest.mark.parametrize(
+    ("lang", "setup"),
+    [
+        (
+            "en",
+            "WordPress 6.6, PHP 8.2, theme Astra. Steps: open the booking page, the sync stays off",
+        ),
+        (
+            "nl",
+            "WordPress 6.6, PHP 8.2, thema Astra. Stappen: boekingspagina open, agenda blijft leeg",
+        ),
+    ],
+)
+def test_a_theme_named_in_the_setup_after_an_answer_is_no_third_party_report(
+    dialogue, lang: str, setup: str
+) -> None:
+    """WordPress and PHP versions with the theme beside them list the site's setup: the theme
+    is context, not the subject of a statement about another vendor's product."""
+    t = TEXTS[lang]
+    chat = dialogue(lang, email="jan@example.org")
+    assert chat.say(t["faq"]).route == "faq"
+    assert chat.say(setup).route != "third_party"
