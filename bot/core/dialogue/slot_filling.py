@@ -49,13 +49,16 @@ def fill_slots(ctx: TurnContext) -> None:
 
 
 def _stays_on(ctx: TurnContext, sig: Signals) -> bool:
-    """Another product of ours named beside the conversation's ("theme Wierde 2.3.1, only
-    Vindpunt active"), or in the details we asked for, is part of the setup described; only a
-    correction ("sorry, I meant Vindpunt") moves the conversation to it."""
+    """Another product of ours named in the details we asked for ("theme Wierde 2.3.1, only
+    Vindpunt active"), or beside the conversation's without a version of its own, is part of the
+    setup described; a correction ("sorry, I meant Vindpunt") or, outside the details, the other
+    product's version ("AppointPress is fine, but MailMagnet 2.8.1 ...") moves the conversation."""
     current = ctx.state.slots.product
     if current is None or not sig.products or sig.correction:
         return False
-    return current in sig.products or ctx.state.step == "awaiting_details"
+    if ctx.state.step == "awaiting_details":
+        return True
+    return current in sig.products and sig.version_of in (None, current)
 
 
 def _product_version(ctx: TurnContext, sig: Signals) -> str | None:

@@ -546,3 +546,20 @@ def test_a_theme_named_in_the_setup_after_an_answer_is_no_third_party_report(
     chat = dialogue(lang, email="jan@example.org")
     assert chat.say(t["faq"]).route == "faq"
     assert chat.say(setup).route != "third_party"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "AppointPress is fine, but MailMagnet 2.8.1 sends no confirmation mails anymore"),
+        ("nl", "AppointPress werkt prima, maar MailMagnet 2.8.1 verstuurt geen bevestigingsmails"),
+    ],
+)
+def test_another_product_of_ours_with_its_own_version_becomes_the_subject(
+    dialogue, lang: str, text: str
+) -> None:
+    chat = dialogue(lang)
+    assert chat.say(TEXTS[lang]["faq"]).route == "faq"
+    assert chat.state.slots.product == "appointpress"
+    chat.say(text)
+    assert (chat.state.slots.product, chat.state.slots.version) == ("mailmagnet", "2.8.1")
