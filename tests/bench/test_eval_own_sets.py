@@ -72,6 +72,7 @@ EXPECTED = {
         "k", frozenset({"lanternfly-gallery", "keepsake-wishlist", "chorus-testimonials"}), "MRW"
     ),
     "vendor-l": Expected("l", frozenset({"wierde", "vindpunt", "kiekje-feed"}), "HZW"),
+    "vendor-m": Expected("m", frozenset({"kindling-donations", "foghorn-podcast", "heron"}), "SLM"),
 }
 SETS = sorted(path.name for path in EVAL_DIR.glob("vendor-*") if (path / "cases.json").is_file())
 
