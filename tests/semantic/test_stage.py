@@ -100,6 +100,24 @@ def test_a_certain_answer_by_words_does_not_wait_for_the_model(
     assert watched.queries >= 1
 
 
+def test_a_bug_report_asks_meaning_even_when_the_words_are_certain(
+    kb: KnowledgeBase, e5_store: VectorStore
+) -> None:
+    """A wrong article costs a bug report a detour before its ticket: meaning may overrule the
+    words' strict certainty there (and here it agrees, so the article stands)."""
+    watched = Watched(e5_store)
+    engine = Engine(kb, load_translations(kb.policy.languages), semantic=watched)  # type: ignore[arg-type]
+    watched.queries = 0
+    turn = engine.handle(
+        engine.new_state("en"),
+        "Our attendees stopped getting their reminder mails. We are on Ticketeer 5.1.2.",
+        NOW,
+        CustomerContext(),
+    )
+    assert turn.faq is not None and turn.faq.id == "reminders"
+    assert watched.queries >= 1
+
+
 def test_a_failing_model_leaves_the_words_to_decide(
     kb: KnowledgeBase, e5_store: VectorStore, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -83,12 +83,13 @@ def decide_message(ctx: TurnContext) -> Verdict:
     gate = index.gate(language)
     certainty: Certainty = "strict" if _outdated(ctx) or bug_report else "lenient"
     fused = False
-    # Words that answer strictly do not wait for the model. Below that, meaning is a second
-    # opinion: the fused ranking and its gate decide, unless meaning confirms what the words
-    # would answer anyway (a second opinion may overrule an answer, never weaken it).
+    # Words that answer a question strictly do not wait for the model. Below that, and for a
+    # bug report whatever the words say, meaning is a second opinion: the fused ranking and its
+    # gate decide, unless meaning confirms what the words would answer anyway (a second opinion
+    # may overrule an answer, never weaken it).
     words_lead = lead_of(ranked)
     words_answer = decide(words_lead, gate, certainty) == "answer"
-    if decide(words_lead, gate, "strict") != "answer":
+    if certainty == "strict" or decide(words_lead, gate, "strict") != "answer":
         by_meaning = index.fused_candidates(sig.text, language, product=product)
         if by_meaning is not None and not (words_answer and _confirms(by_meaning, ranked)):
             ranked, gate, fused = by_meaning, index.gate(language, fused=True), True

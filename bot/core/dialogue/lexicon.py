@@ -157,6 +157,11 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
         r"licentie|pakket|abonnement|tier)\b",
         r"\b(stap|ga)\w* (ik|we|wij) (over )?(van|naar) [\w -]{0,30}?\b(plan|licentie|pakket|"
         r"abonnement)\b",  # the Dutch question's order: "hoe stap ik over van ... naar"
+        # from one licence of ours to another, the verb left out ("kunnen we van de licentie
+        # voor 1 site naar de agency licentie?")
+        r"\b(from|van) (the |a |my |our |de |het |mijn |onze |ons )?[\w -]{0,30}?\b(licen[cs]e|"
+        r"licentie)\b[^.?!]{0,20}?\b(to|naar) (the |a |de |het |een )?[\w -]{0,30}?\b(licen[cs]e|"
+        r"licentie)\b",
     ),
     # asking us to do work (build, change, design, set up), or work others did on our code
     "customization": (
@@ -250,6 +255,14 @@ QUESTION_CUES: tuple[str, ...] = (
     r"(ik|je|u|jullie)|could|is (het|it|er|there) (mogelijk|possible)|is there|do you|does|"
     r"is het|heb(ben)? jullie|have you|mag ik|may i|moet ik|should i|do i)\b",
     r"\?(\s|$)",  # a question mark ending a sentence, also above a sign-off ("... zijn?\n\nGroet")
+    # a question opening a later clause or line ("hi, we have 80 stores, how do i get them in
+    # without typing each one"): a question word before its verb and subject, not "what
+    # happens is" or "wat ik ook probeer"; Dutch yes/no questions only after a full stop or a
+    # new line ("sinds de update, kan ik niet meer inloggen" is a statement)
+    r"[.,;:!?\n] *((how|where|what|which|why|when)(['’]s| (do|does|did|can|could|should|"
+    r"would|will|is|are|to))|(hoe|waar|wat|welke|waarom|wanneer) \w+ (ik|je|jij|we|wij|u|jullie)|"
+    r"(can|could|do|should|may) (i|we|you)|is (there|it possible))\b",
+    r"[.!?\n] *(kan|kun|kunt|kunnen|mag|moet|heb|hebben) (ik|je|jij|we|wij|u|jullie)\b",
 )
 
 _compiled: dict[str, list[re.Pattern[str]]] = {}

@@ -78,6 +78,9 @@ def ordinary_words(faq: Iterable[FaqEntry]) -> frozenset[str]:
     return frozenset(found)
 
 
+# What the customer wants to avoid ("a test donation without real money being charged",
+# "zonder dat er geld wordt afgeschreven"): a request's words inside it ask for nothing.
+_WITHOUT = re.compile(r"\b(without|zonder)\b[^,.;:!?\n]*")
 _CORRECTION = re.compile(
     r"\b(bedoel|i meant|i mean|sorry|correctie|correction|actually|eigenlijk|"
     r"oops|oeps|typo|verkeerd|wrong)\b"
@@ -165,8 +168,9 @@ class Understanding:
             intents.add(Intent.QUESTION)
         if error is not None:
             intents.add(Intent.PROBLEM)
+        requested = _WITHOUT.sub(" ", cued)
         route_cues = frozenset(
-            route for route, sources in ROUTE_CUES.items() if matches(route, sources, cued)
+            route for route, sources in ROUTE_CUES.items() if matches(route, sources, requested)
         )
         if "channels" in route_cues:
             intents.discard(Intent.PERSON)  # "live chat with someone": asking how to reach us

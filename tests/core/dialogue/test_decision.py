@@ -86,7 +86,42 @@ def test_a_policy_entry_of_the_knowledge_base_answers_under_its_route(chat: Star
     assert "money@bramble.test" in conversation.text
 
 
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        ("kan ik een proefbestelling doen zonder dat er echt geld wordt afgeschreven", None),
+        ("can I try a ticket order without being charged or asking for a refund", None),
+        ("er is twee keer afgeschreven zonder dat ik iets kocht", "billing"),
+    ],
+)
+def test_a_request_inside_what_the_customer_wants_to_avoid_asks_for_nothing(
+    bramble: Engine, text: str, route: str | None
+) -> None:
+    cues = bramble.services.understanding.read(text).route_cues
+    assert cues == ({route} if route else set())
+
+
 # -- FAQ first ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "we have 400 guests this year, how do i get their names out of ticketeer into excel",
+        ),
+        ("en", "new to ticketeer, where do i see who has signed up"),
+        ("nl", "we hebben 400 gasten, hoe krijg ik hun namen uit ticketeer in excel"),
+        ("nl", "nieuw met ticketeer. waar zie ik wie zich heeft aangemeld"),
+    ],
+)
+def test_a_question_after_an_opening_clause_is_no_report_on_our_product(
+    chat: Start, language: str, text: str
+) -> None:
+    conversation = chat(language)
+    turn = conversation.say(text)
+    assert turn.route not in ("ask_version", "ask_details"), conversation.text
+
+
 def test_a_problem_the_faq_answers_gets_the_entry_before_any_question(chat: Start) -> None:
     conversation = chat("en", email="ann@site.test")
     turn = conversation.say(

@@ -36,6 +36,10 @@ def cues(text: str) -> set[str]:
         ("is it possible for you to change the plugin so it also copies our crm", "customization"),
         ("how do i go from the 1 site plan to the 3 site plan, just buy it again?", "billing"),
         ("hoe stap ik over van de persoonlijke licentie naar het bureaupakket", "billing"),
+        (
+            "kunnen we van de licentie voor 1 site naar de agency licentie, het verschil betalen?",
+            "billing",
+        ),
     ],
 )
 def test_a_request_to_us_is_cued(text: str, route: str) -> None:
@@ -64,6 +68,34 @@ def test_a_question_mark_above_a_sign_off_is_a_question() -> None:
     text = "Sinds kort is de upload 0 bytes. Wat kan dit zijn?\n\nGroet, Marloes"
     assert matches("question", QUESTION_CUES, fold(text))
     assert not matches("question", QUESTION_CUES, fold("de knop 'verder?' doet niets"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i have a spreadsheet of 80 stores, how do i get them into the locator without typing each",
+        "Hallo,\n\nhoe kan ik de kaart groter maken",
+        "we run two shops. can we show both on one map",
+        "Goedemiddag. Kan ik de kaart groter maken",
+        "nieuw hier, waar vind ik de instellingen van het thema",
+        "new to the theme, where's the layout stuff like container width",
+    ],
+)
+def test_a_question_opening_a_later_clause_is_a_question(text: str) -> None:
+    assert matches("question", QUESTION_CUES, fold(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sinds de update, kan ik niet meer inloggen",
+        "de kaart is grijs, wat ik ook probeer",
+        "i click save, what happens then is that the page reloads",
+        "the feed is empty when i open the page",
+    ],
+)
+def test_the_same_words_inside_a_statement_ask_nothing(text: str) -> None:
+    assert not matches("question", QUESTION_CUES, fold(text))
 
 
 @pytest.mark.parametrize(
