@@ -36,6 +36,8 @@ def cues(text: str) -> set[str]:
         ("is it possible for you to change the plugin so it also copies our crm", "customization"),
         ("how do i go from the 1 site plan to the 3 site plan, just buy it again?", "billing"),
         ("hoe stap ik over van de persoonlijke licentie naar het bureaupakket", "billing"),
+        ("onze bv heeft een nieuwe naam, kan de licentie daarop overgezet worden?", "billing"),
+        ("our licence was renewed twice this year", "billing"),
         (
             "kunnen we van de licentie voor 1 site naar de agency licentie, het verschil betalen?",
             "billing",
