@@ -176,7 +176,10 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
         r"advise|confirm|check|let|send|give))[^?.!]{0,80}?\b(build|develop|code|program|create|"
         r"make|design|add|write|set ?up|configure|customi[sz]e|modify|change|adapt|integrate|"
         r"implement|extend|recreate|style)\b",
-        r"\b(kunnen|kun|kan|willen|wil|zouden|zou) (jullie|je|u|iemand van jullie)\b(?! (me|mij|"
+        # "je" is often anyone ("kan je op het formulier vaste bedragen zetten?" asks how): it
+        # addresses us only with work for the customer in the clause ("voor ons", "onze site")
+        r"\b((kunnen|kun|kan|willen|wil|zouden|zou) (jullie|u|iemand van jullie)|(kunnen|kun|kan|"
+        r"willen|wil|zouden|zou) je(?=[^?.!]{0,120}\b(ons|onze|mijn|m'n|me|mij)\b))\b(?! (me|mij|"
         r"ons) (uitleggen|vertellen|laten zien|helpen))[^?.!]{0,80}?\b(aanpassen|bouwen|maken|"
         r"toevoegen|programmeren|ontwikkelen|wijzigen|ontwerpen|inrichten|instellen|configureren|"
         r"koppelen|nabouwen|stylen|ombouwen|zetten|plaatsen|inbouwen|schrijven|opzetten)\b",

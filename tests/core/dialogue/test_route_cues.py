@@ -38,6 +38,8 @@ def cues(text: str) -> set[str]:
         ("hoe stap ik over van de persoonlijke licentie naar het bureaupakket", "billing"),
         ("onze bv heeft een nieuwe naam, kan de licentie daarop overgezet worden?", "billing"),
         ("our licence was renewed twice this year", "billing"),
+        ("kun je onze site zo aanpassen dat het formulier blauw is", "customization"),
+        ("kun je een koppeling met ons boekhoudpakket bouwen?", "customization"),
         (
             "kunnen we van de licentie voor 1 site naar de agency licentie, het verschil betalen?",
             "billing",
@@ -60,6 +62,7 @@ def test_a_request_to_us_is_cued(text: str, route: str) -> None:
         "can your plugin create a pdf invoice for every order",
         "could your team explain how to add a form to a page",
         "how do i move members from the gold plan to the silver plan when they stop paying",
+        "kan je op het formulier vaste knoppen zetten zoals 10, 25 en 50 euro?",  # anyone can
     ],
 )
 def test_the_same_words_about_the_customers_own_site_are_no_request(text: str) -> None:
