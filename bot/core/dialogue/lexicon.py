@@ -157,13 +157,13 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
         r"licentie|pakket|abonnement|tier)\b",
         r"\b(stap|ga)\w* (ik|we|wij) (over )?(van|naar) [\w -]{0,30}?\b(plan|licentie|pakket|"
         r"abonnement)\b",  # the Dutch question's order: "hoe stap ik over van ... naar"
-        # from one licence of ours to another, the verb left out ("kunnen we van de licentie
-        # voor 1 site naar de agency licentie?")
         # a licence of ours changed, in any word order or in the passive ("kan de licentie en
         # het account daarop overgezet worden?", "our licence was renewed twice")
         r"\b(licen[cs]es?|licenties?)\b[^.?!]{0,40}?\b(opgezegd|geannuleerd|stopgezet|verlengd|"
         r"geupgraded|uitgebreid|overgezet|omgezet|overgedragen|cancell?ed|renewed|upgraded|"
         r"transferred)\b",
+        # from one licence of ours to another, the verb left out ("kunnen we van de licentie
+        # voor 1 site naar de agency licentie?")
         r"\b(from|van) (the |a |my |our |de |het |mijn |onze |ons )?[\w -]{0,30}?\b(licen[cs]e|"
         r"licentie)\b[^.?!]{0,20}?\b(to|naar) (the |a |de |het |een )?[\w -]{0,30}?\b(licen[cs]e|"
         r"licentie)\b",
