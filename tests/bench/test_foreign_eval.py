@@ -29,6 +29,7 @@ FIRST_MEASURED_FLOORS = {
     "vendor-i": (0.76, 0.76),
     "vendor-j": (0.76, 0.78),
     "vendor-m": (0.65, 0.7),
+    "vendor-n": (0.6, 0.7),
 }
 PRECISION_FLOOR = 0.8
 
