@@ -21,8 +21,9 @@ from bot.core.dialogue.slot_filling import fill_slots, replaces_no_release
 from bot.core.dialogue.state import Channel, ConversationState
 from bot.core.dialogue.turn import CustomerContext, Turn
 from bot.core.dialogue.understanding import Understanding
+from bot.core.dialogue.whose import without_advice
 from bot.core.events import TicketRequested
-from bot.core.knowledge.models import KnowledgeBase
+from bot.core.knowledge.models import FaqEntry, KnowledgeBase
 from bot.core.knowledge.versions import is_older
 from bot.core.language import detect_language
 from bot.core.matching import FaqIndex, faq_index
@@ -134,7 +135,10 @@ class Engine:
         try:
             prepared = self._advance(state)
             text = strip_control(message)[:MAX_TEXT_CHARS].strip()
-            signals = self.services.understanding.read(text, state.slots.product)
+            signals = without_advice(
+                self.services.understanding.read(text, state.slots.product),
+                self._article_just_given(prepared),
+            )
             # the language of the customer's words, not of a pasted report
             prepared = replace(prepared, language=self._language(state, signals.text))
             ctx = TurnContext(
@@ -155,6 +159,12 @@ class Engine:
             log.exception("engine failed in step %s", state.step)
             reply = self.replies(prepared.language, prepared.channel).fallback()
             return Turn("fallback", prepared, (reply,), ticket=prepared.ticket)
+
+    def _article_just_given(self, state: ConversationState) -> FaqEntry | None:
+        """The article the customer is reading, if the last turn answered with one."""
+        if state.step != "awaiting_feedback" or not state.last_faq:
+            return None
+        return self.services.kb.faq_by_ref(state.last_faq, state.language)
 
     @staticmethod
     def _respond(ctx: TurnContext) -> None:

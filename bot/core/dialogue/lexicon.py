@@ -39,8 +39,9 @@ _SOMEONE = r"iemand|persoon|mens|medewerker|collega|someone|somebody|person|huma
 
 STRONG: dict[Intent, tuple[str, ...]] = {
     Intent.GREETING: (
-        r"^(hallo|hoi|hey+|hi|hello|hiya|goedemorgen|goedemiddag|goedenavond|good (morning|"
-        r"afternoon|evening)|dag|beste|yo|heey|morning|moi|goeiedag|goedendag)\b",
+        # "goedemorgen", "goeiemorgen", "goedenavond", "goeiedag": "goeie" is spoken "goede"
+        r"^(hallo|hoi|hey+|hi|hello|hiya|goe(de|ie)n?(morgen|middag|avond|dag)|good (morning|"
+        r"afternoon|evening)|dag|beste|yo|heey|morning|moi)\b",
     ),
     Intent.THANKS: (
         r"\b(bedankt|dank ?(je|u|jullie)( wel)?|dankjewel|dankuwel|thanks|thank (you|u)|thx|"
@@ -109,7 +110,10 @@ ROUTE_CUES: dict[str, tuple[str, ...]] = {
     "channels": (
         # asking to reach us another way; not a phone or a social network as a product topic
         # ("the gallery is cut off on my phone"), nor inside slugs or paths
-        r"(?<![\w/.-])(bellen|opbellen|(jullie|uw|een|het) telefoonnummer|telefonisch|"
+        r"(?<![\w/.-])(((ik|we|wij|u|je|jullie|me|mij|ons|kan|kun|kunt|kunnen|mag|mogen|wil|"
+        # calling us ("kan ik jullie bellen", "bellen?"), not "klanten bellen dat de shop dicht is"
+        r"willen|graag|even|liever)\b[^.?!,\n]{0,40}?\b|^)(op)?bellen\b|(op)?bellen *\?|"
+        r"(jullie|uw|een|het) telefoonnummer|telefonisch|"
         r"terugbellen|(call|phone|ring) (you|me|us)|give (me|us) a (call|ring)|call me back|"
         r"your (phone|support|telephone) (number|line)|a (support|telephone) (number|line)|"
         r"(is there|do you have|have you got) a phone number|"
@@ -271,6 +275,17 @@ QUESTION_CUES: tuple[str, ...] = (
     r"would|will|is|are|to))|(hoe|waar|wat|welke|waarom|wanneer) \w+ (ik|je|jij|we|wij|u|jullie)|"
     r"(can|could|do|should|may) (i|we|you)|is (there|it possible))\b",
     r"[.!?\n] *(kan|kun|kunt|kunnen|mag|moet|heb|hebben) (ik|je|jij|we|wij|u|jullie)\b",
+    # a sentence opening with its verb, then a subject, asks yes or no ("kunnen sollicitanten
+    # ook een cv uploaden", "can smulkaart take over my recipes", "werkt het ook met ..."); not
+    # a statement without its subject ("kan niet inloggen", "is broken since the update",
+    # "heb de plugin bijgewerkt") nor one with a negation ("kan de pagina niet vinden")
+    r"(^|[.!?\n] *)((kan|kun|kunt|kunnen|mag|mogen|moet|moeten|zou|zouden|wil|willen) "
+    r"(?!(niet|geen|nooit|nergens|niks|niets|meer|maar|ook niet|gewoon|al|nog)\b)|"
+    r"(werkt|ondersteunt|heeft|geeft|bestaat|zit|staat|komt|gaat|zijn) (het|de|dit|dat|er|u|je|"
+    r"jullie|mijn|onze|ons)\b|"
+    r"(can|could|will|would|should|may|might|do|did) (?!(not|never|no)\b)|"
+    r"(is|are) (the|this|that|there|it|my|our|your|a|an|any|all|these|those)\b)"
+    r"(?![^.!?\n]*\b(niet|geen|nooit|nergens|niks|niets|not|never|n't)\b)",
 )
 
 _compiled: dict[str, list[re.Pattern[str]]] = {}

@@ -64,9 +64,17 @@ def _generation(match: re.Match[str]) -> bool:
     return "." not in match.group(1) and re.match(r"v\.?\s*\d", match.group(0), re.I) is not None
 
 
-def _counts_something(number: str, newest_major: int | None) -> bool:
-    """A dotless number above every release's major version is no version of the product."""
-    return "." not in number and newest_major is not None and int(number) > newest_major
+def _counts_something(match: re.Match[str], newest_major: int | None) -> bool:
+    """A dotless number after a name is no version of the product when it is above every
+    release's major version, or when it opens a note in brackets ("Werfbord Pro (1 site)": a
+    number in brackets is a version only when it is all the brackets hold, "Gevel (v2)")."""
+    number = match.group(1)
+    if "." in number:
+        return False
+    if newest_major is not None and int(number) > newest_major:
+        return True
+    bracketed = "(" in match.group(0)[: match.start(1) - match.start(0)]
+    return bracketed and re.match(r"\s*\)", match.string[match.end() :]) is None
 
 
 def _plausible(version: str) -> bool:
@@ -102,7 +110,7 @@ def find_versions(
             re.I,
         )
         match = after_name.search(text)
-        if match and _counts_something(match.group(1), newest_major):
+        if match and _counts_something(match, newest_major):
             match = None
         if match and free(match.span()) and _plausible(match.group(1)):
             product_version, owner = match.group(1), name

@@ -5,6 +5,7 @@ pasted error trace points at."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.lexicon import Intent
@@ -86,3 +87,18 @@ def mentions(entry: FaqEntry, names: tuple[str, ...]) -> bool:
     """The FAQ entry itself is about one of these products."""
     text = fold(" ".join((*entry.phrasings, entry.answer, *entry.tags)))
     return any(fold(name) in text for name in names)
+
+
+def without_advice(sig: Signals, article: FaqEntry | None) -> Signals:
+    """Right after an article, the other vendors' products it names are its advice ("empty the
+    cache of your caching plugin (WP Rocket, ...)"): a customer reporting on following it
+    ("cache geleegd in wp rocket, steigerwerk 2.4.0") names no other vendor's product in
+    trouble."""
+    if article is None or not sig.third_party:
+        return sig
+    kept = tuple(name for name in sig.third_party if not mentions(article, (name,)))
+    if kept == sig.third_party:
+        return sig
+    return replace(
+        sig, third_party=kept, opens_with_third_party=sig.opens_with_third_party and bool(kept)
+    )

@@ -237,6 +237,14 @@ def test_a_number_above_every_release_after_the_name_counts_something_else(
     assert read("gallery grove version 10 breaks").versions.product_version == "10"
 
 
+def test_a_number_opening_a_note_in_brackets_is_no_version(bramble: Engine) -> None:
+    """ "Gallery Grove Pro (1 site)" counts sites; "Gallery Grove (2)" is its version."""
+    read = bramble.services.understanding.read
+    text = "our licence for gallery grove (1 site) should become the 5 site licence"
+    assert read(text).versions.product_version is None
+    assert read("gallery grove (2) overlaps the captions").versions.product_version == "2"
+
+
 def test_a_bug_report_that_names_a_thank_you_page_is_no_closing(chat: Start) -> None:
     turn = chat("en").say("ticketeer 5.1.2, after paying the thank you page shows one ticket")
     assert turn.route == "ask_details", turn

@@ -549,6 +549,31 @@ def test_a_theme_named_in_the_setup_after_an_answer_is_no_third_party_report(
 
 
 @pytest.mark.parametrize(
+    ("lang", "question", "followed"),
+    [
+        (
+            "nl",
+            "Bezoekers zien nog de oude versie van de pagina",
+            "cache geleegd in wp rocket en bij de host, nog steeds de oude pagina. polder 1.6.0",
+        ),
+        (
+            "en",
+            "Visitors still see the old version of the page",
+            "emptied the cache in wp rocket and at the host, still the old page. polder 1.6.0",
+        ),
+    ],
+)
+def test_following_the_articles_advice_in_another_vendors_plugin_is_no_third_party_report(
+    dialogue, lang: str, question: str, followed: str
+) -> None:
+    """The article says to empty the cache of WP Rocket (or another caching plugin): the
+    customer who did so and still has the problem reports on our advice, not on WP Rocket."""
+    chat = dialogue(lang, email="jan@example.org")
+    assert chat.say(question).faq.id == "changes-not-visible"
+    assert chat.say(followed).route != "third_party"
+
+
+@pytest.mark.parametrize(
     ("lang", "text"),
     [
         ("en", "AppointPress is fine, but MailMagnet 2.8.1 sends no confirmation mails anymore"),

@@ -93,6 +93,60 @@ def test_a_question_opening_a_later_clause_is_a_question(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "kunnen sollicitanten bij de vacatures ook hun cv uploaden in plaats van te mailen",
+        "mogen bezoekers zelf een foto toevoegen aan het recept",
+        "werkt het ook met een ander thema",
+        "can the plugin take over the recipes i made with another one",
+        "will google drop us. we are in maintenance for a weekend",
+        "is there a limit on the number of galleries",
+        "are the reminders sent in the attendee's language",
+    ],
+)
+def test_a_sentence_opening_with_its_verb_and_a_subject_asks(text: str) -> None:
+    """Yes/no questions put the verb first, whatever their subject ("kunnen sollicitanten",
+    "can the plugin"), with or without a question mark."""
+    assert matches("question", QUESTION_CUES, fold(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kan niet meer inloggen sinds de update",
+        "kan de pagina met de vacatures niet vinden",
+        "heb de plugin bijgewerkt en nu is de galerij weg",
+        "is broken since the last update",
+        "can't save the settings page",
+        "cannot open the lightbox on a phone",
+    ],
+)
+def test_a_statement_without_its_subject_or_with_a_negation_asks_nothing(text: str) -> None:
+    assert not matches("question", QUESTION_CUES, fold(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "calls_us"),
+    [
+        ("klanten bellen nog steeds dat de webshop in onderhoud staat", False),
+        ("de hele dag bellen mensen dat het formulier niet werkt", False),
+        ("kan ik jullie bellen?", True),
+        ("ik wil liever even bellen", True),
+        ("bellen?", True),
+    ],
+)
+def test_calling_is_a_channel_request_only_when_the_customer_calls_us(
+    text: str, calls_us: bool
+) -> None:
+    assert ("channels" in cues(text)) is calls_us
+
+
+@pytest.mark.parametrize("text", ["goeiemorgen!", "goedemorgen", "goeienavond", "goedendag"])
+def test_a_greeting_in_its_spoken_form_is_a_greeting(text: str) -> None:
+    assert matches("greeting", STRONG[Intent.GREETING], fold(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "sinds de update, kan ik niet meer inloggen",
         "de kaart is grijs, wat ik ook probeer",
         "i click save, what happens then is that the page reloads",
