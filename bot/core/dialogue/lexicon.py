@@ -263,7 +263,11 @@ PROBLEM_CUES: tuple[str, ...] = (
 )
 
 QUESTION_CUES: tuple[str, ...] = (
-    r"^(hoe|how|waar|where|wat|what|welke|which|wanneer|when|waarom|why|kan ik|can i|kun(t|nen)? "
+    # "when" asks only with its verb right after it ("when does ...", "wanneer komt ..."); with
+    # a subject it opens a condition ("when wpml is on, ...", "wanneer ik opsla, ...")
+    r"^(when (do|does|did|is|are|was|were|will|can|could|should|would)|wanneer (?!(ik|je|jij|"
+    r"we|wij|u|jullie|hij|zij|ze|het|de|een|er|mijn|onze|ons|iemand|die|dat|dit)\b)|"
+    r"hoe|how|waar|where|wat|what|welke|which|waarom|why|kan ik|can i|kun(t|nen)? "
     r"(ik|je|u|jullie)|could|is (het|it|er|there) (mogelijk|possible)|is there|do you|does|"
     r"is het|heb(ben)? jullie|have you|mag ik|may i|moet ik|should i|do i)\b",
     r"\?(\s|$)",  # a question mark ending a sentence, also above a sign-off ("... zijn?\n\nGroet")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Literal
 
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.lexicon import Intent
@@ -32,7 +33,11 @@ def third_party_involved(ctx: TurnContext) -> bool:
     error = sig.error
     if error is not None and error.quoted and error.culprit is not None:
         return bool(sig.third_party) and culprit_is_theirs(ctx)
-    alongside_ours = bool(sig.products) and not left_behind(sig)
+    # Beside ours in a question ("does Kluis back up a site that runs WP Rocket?") another
+    # vendor's product is the setting, not the trouble, unless the trouble is dated from it
+    # ("since we added Plausible, is this known to you?"); in a statement it is the trouble.
+    beside = not sig.has(Intent.QUESTION) or trouble_began_with(ctx) == "theirs"
+    alongside_ours = bool(sig.products) and not left_behind(sig) and beside
     their_subject = sig.opens_with_third_party and not sig.products  # "Solid Security locks me out"
     return bool(sig.third_party) and (
         sig.has(Intent.PROBLEM) or alongside_ours or their_subject or error is not None
@@ -64,15 +69,21 @@ def statement_on_ours(sig: Signals) -> bool:
 
 def began_with_ours(ctx: TurnContext) -> bool:
     """The customer dates the trouble from a change to our product ("since I activated ...",
-    "na de update van ..."): the product nearest the first onset word that has one is ours."""
+    "na de update van ...")."""
+    return trouble_began_with(ctx) == "ours"
+
+
+def trouble_began_with(ctx: TurnContext) -> Literal["ours", "theirs"] | None:
+    """Whose product the customer dates the trouble from: the product nearest the first onset
+    word ("since", "sinds", "na") that has one in its clause."""
     sig = ctx.signals
     ours = [fold(name) for slug in sig.products for name in ctx.kb.products[slug].names]
     theirs = [fold(name) for name in sig.third_party]
     for clause in _ONSET.findall(sig.folded):
         named = [(clause.find(n), n in ours) for n in (*ours, *theirs) if n and n in clause]
         if named:
-            return min(named)[1]  # the product nearest the onset word
-    return False
+            return "ours" if min(named)[1] else "theirs"  # the product nearest the onset word
+    return None
 
 
 def culprit_is_theirs(ctx: TurnContext) -> bool:

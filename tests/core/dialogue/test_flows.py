@@ -549,6 +549,37 @@ def test_a_theme_named_in_the_setup_after_an_answer_is_no_third_party_report(
 
 
 @pytest.mark.parametrize(
+    ("lang", "text", "route"),
+    [
+        (
+            "en",
+            "We build our pages with Elementor. How do I connect AppointPress to Google Calendar?",
+            "faq",
+        ),
+        (
+            "nl",
+            "Onze pagina's zijn met Elementor gemaakt. Hoe koppel ik AppointPress aan Google "
+            "Agenda?",
+            "faq",
+        ),
+        (
+            "en",
+            "Since we installed WP Rocket, AppointPress sends its reminders an hour late. Is "
+            "this known to you?",
+            "third_party",
+        ),
+        ("en", "AppointPress with Elementor: the reminders go out an hour late", "third_party"),
+    ],
+)
+def test_another_vendors_product_beside_ours_in_a_question_is_the_setting(
+    dialogue, lang: str, text: str, route: str
+) -> None:
+    """A question names another vendor's product as the site's setting; it is the trouble in
+    a statement, or when the customer dates the trouble from it."""
+    assert dialogue(lang, email="jan@example.org").say(text).route == route
+
+
+@pytest.mark.parametrize(
     ("lang", "question", "followed"),
     [
         (

@@ -100,6 +100,8 @@ def test_a_question_opening_a_later_clause_is_a_question(text: str) -> None:
         "will google drop us. we are in maintenance for a weekend",
         "is there a limit on the number of galleries",
         "are the reminders sent in the attendee's language",
+        "when does the reminder go out",
+        "wanneer komt de nieuwe versie uit",
     ],
 )
 def test_a_sentence_opening_with_its_verb_and_a_subject_asks(text: str) -> None:
@@ -112,6 +114,8 @@ def test_a_sentence_opening_with_its_verb_and_a_subject_asks(text: str) -> None:
     "text",
     [
         "kan niet meer inloggen sinds de update",
+        "when wpml is on, the confirmation message is always in english",
+        "wanneer ik de instellingen opsla krijg ik een lege pagina",
         "kan de pagina met de vacatures niet vinden",
         "heb de plugin bijgewerkt en nu is de galerij weg",
         "is broken since the last update",
