@@ -282,12 +282,13 @@ QUESTION_CUES: tuple[str, ...] = (
     # a sentence opening with its verb, then a subject, asks yes or no ("kunnen sollicitanten
     # ook een cv uploaden", "can smulkaart take over my recipes", "werkt het ook met ..."); not
     # a statement without its subject ("kan niet inloggen", "is broken since the update",
-    # "heb de plugin bijgewerkt") nor one with a negation ("kan de pagina niet vinden")
+    # "heb de plugin bijgewerkt", "will try that tomorrow", "did the update") nor one with a
+    # negation ("kan de pagina niet vinden")
     r"(^|[.!?\n] *)((kan|kun|kunt|kunnen|mag|mogen|moet|moeten|zou|zouden|wil|willen) "
     r"(?!(niet|geen|nooit|nergens|niks|niets|meer|maar|ook niet|gewoon|al|nog)\b)|"
     r"(werkt|ondersteunt|heeft|geeft|bestaat|zit|staat|komt|gaat|zijn) (het|de|dit|dat|er|u|je|"
     r"jullie|mijn|onze|ons)\b|"
-    r"(can|could|will|would|should|may|might|do|did) (?!(not|never|no)\b)|"
+    r"(can|could|should|may|might|do) (?!(not|never|no)\b)|"
     r"(is|are) (the|this|that|there|it|my|our|your|a|an|any|all|these|those)\b)"
     r"(?![^.!?\n]*\b(niet|geen|nooit|nergens|niks|niets|not|never|n't)\b)",
 )
