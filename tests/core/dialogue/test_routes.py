@@ -148,6 +148,23 @@ FIRST_MESSAGE_ROUTES = [
     ),
     ("en", "mailmagnet says my key expired last month and updates are disabled", "billing"),
     ("en", "I want a refund for my order", "billing"),
+    # a request for money back, with its reason: an article on the reason does not answer it
+    (
+        "nl",
+        "ik wil mijn geld terug, de herinneringsmails van appointpress komen niet aan bij mijn "
+        "klanten",
+        "billing",
+    ),
+    (
+        "en",
+        "I want my money back for MailMagnet, the double opt-in confirmation emails never arrive",
+        "billing",
+    ),
+    (
+        "en",
+        "i want a refund for appointpress, google calendar sync does not show my bookings",
+        "billing",
+    ),
     ("nl", "kan ik jullie bellen?", "channels"),
     ("en", "do you have a phone number I can call?", "channels"),
     ("nl", "ik wil een medewerker spreken", "ask_email"),
