@@ -162,9 +162,11 @@ def _cued_route(ctx: TurnContext, ranked: tuple[FaqMatch, ...], bug_report: bool
     """The route a request's phrasing points at (its own FAQ entry when one is plausible).
 
     Until stop 35 a strictly certain FAQ entry of another route overruled the request; on the
-    foreign evaluation sets that happened in 3 of 1,513 conversations, 2 of them wrong (a
-    refund request answered with the article on the feature it was asked for) and 1 without
-    effect."""
+    foreign evaluation sets that happened in 3 of 1,513 conversations: twice wrongly (a refund
+    request answered with the article on the feature it was asked for; on our own knowledge
+    base every refund request that gave its reason got the reason's article), once rightly (a
+    third-party problem with a billing cue then went to the third-party route, as labelled;
+    it now goes to billing)."""
     cues = [route for route in CUE_ORDER if route in ctx.signals.route_cues]
     if bug_report:
         cues = [route for route in cues if route == "customization"]
