@@ -42,6 +42,7 @@ from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.policy import VENDOR_REFERENCE, disowns_ours, is_wordpress_general
 from bot.core.dialogue.understanding import Signals
 from bot.core.dialogue.whose import (
+    asks_alike,
     began_with_ours,
     culprit_is_theirs,
     mentions,
@@ -99,7 +100,7 @@ def decide_message(ctx: TurnContext) -> Verdict:
     confident = decide(lead, gate, certainty) == "answer"
     top = ranked[0] if ranked else None
     strictly = confident and decide(lead, gate, "strict") == "answer"
-    cued = _cued_route(ctx, ranked, bug_report)
+    cued = _cued_route(ctx, ranked, strictly, bug_report)
     if cued is not None:
         return cued
     # A problem report gets an article of another language only with strict certainty: its
@@ -158,20 +159,28 @@ def _confirms(fused: tuple[FaqMatch, ...], words: tuple[FaqMatch, ...]) -> bool:
     return bool(fused and words) and fused[0].agreement == 1 and fused[0].entry == words[0].entry
 
 
-def _cued_route(ctx: TurnContext, ranked: tuple[FaqMatch, ...], bug_report: bool) -> Verdict | None:
-    """The route a request's phrasing points at (its own FAQ entry when one is plausible).
+def _cued_route(
+    ctx: TurnContext, ranked: tuple[FaqMatch, ...], strictly: bool, bug_report: bool
+) -> Verdict | None:
+    """The route a request's phrasing points at (its own FAQ entry when one is plausible),
+    unless a strictly certain FAQ entry is itself asked with that phrasing: a membership
+    plugin's "how do I send renewal reminders?" is about renewals, so a customer's "renewal
+    reminders go out twice" is its topic, not a request to us.
 
-    Until stop 35 a strictly certain FAQ entry of another route overruled the request; on the
-    foreign evaluation sets that happened in 3 of 1,513 conversations: twice wrongly (a refund
-    request answered with the article on the feature it was asked for; on our own knowledge
-    base every refund request that gave its reason got the reason's article), once rightly (a
-    third-party problem with a billing cue then went to the third-party route, as labelled;
-    it now goes to billing)."""
+    Until stop 35 any strictly certain FAQ entry overruled the request. The rest of a request
+    says why ("I want my money back, the calendar sync does not work"), and the article on the
+    reason does not answer it: on our own knowledge base every refund request that gave its
+    reason got the reason's article; on the foreign evaluation sets that override fired in 3
+    of 1,513 conversations, twice wrongly."""
     cues = [route for route in CUE_ORDER if route in ctx.signals.route_cues]
     if bug_report:
         cues = [route for route in cues if route == "customization"]
     if not cues:
         return None
+    top = ranked[0].entry if ranked else None
+    if top is not None and top.kind == "faq" and strictly and top.route not in cues:
+        if asks_alike(top, cues[0]):
+            return None  # the article is asked in the request's own words: it is the topic
     return _policy_answer(ctx, cues[0], ranked)
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Literal
 
 from bot.core.dialogue.context import TurnContext
-from bot.core.dialogue.lexicon import Intent
+from bot.core.dialogue.lexicon import ROUTE_CUES, Intent, matches
 from bot.core.dialogue.policy import VENDOR_REFERENCE, disowns_ours
 from bot.core.dialogue.understanding import Signals
 from bot.core.knowledge.models import FaqEntry
@@ -98,6 +98,12 @@ def mentions(entry: FaqEntry, names: tuple[str, ...]) -> bool:
     """The FAQ entry itself is about one of these products."""
     text = fold(" ".join((*entry.phrasings, entry.answer, *entry.tags)))
     return any(fold(name) in text for name in names)
+
+
+def asks_alike(entry: FaqEntry, route: str) -> bool:
+    """The FAQ entry is itself asked with a request's phrasing for `route` (its question or an
+    alternative): what the customer asks in those words is the entry's topic."""
+    return any(matches(route, ROUTE_CUES[route], fold(phrasing)) for phrasing in entry.phrasings)
 
 
 def without_advice(sig: Signals, article: FaqEntry | None) -> Signals:

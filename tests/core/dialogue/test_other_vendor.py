@@ -43,6 +43,12 @@ FAQ = {
         "formforge",
         "Enable the honeypot under **FormForge > Settings > Spam**, or add Cloudflare Turnstile.",
     ),
+    "formforge-renewals": (
+        "How do I send renewal reminders to my members with FormForge?",
+        ["remind members before their membership renews", "renewal reminder email"],
+        "formforge",
+        "Under **FormForge > Memberships > Emails**, turn on the renewal reminder.",
+    ),
     "refunds": (
         "Can I get a refund?",
         ["money back", "refund policy"],
@@ -97,6 +103,11 @@ def say(engine: Engine, messages: list[str], email: str | None = "ann@site.test"
         ("how can I put my own logo in the nova header", "faq"),
         ("I'm getting tons of spam from my contact form made with formforge", "faq"),
         ("I would like my money back", "billing"),
+        # asked in the words of a request for billing, but the article is asked that way too:
+        # renewals are what the product does
+        ("how do i get formforge to send a renewal reminder to our members", "faq"),
+        # a request for money back with its reason: the reason's article does not answer it
+        ("I want my money back, formforge keeps letting spam submissions through", "billing"),
         ("can I phone you guys?", "channels"),
         ("how do I install wordpress on my hosting", "wordpress_general"),
         ("Nova theme 1.4 breaks my menu", "update_required"),
