@@ -9,10 +9,12 @@ evidence, FAQ first.
 2. The way a request to the company is phrased ("can you build ...", "my refund", "can I call
    you": `lexicon.ROUTE_CUES`) is evidence that word-based retrieval cannot see, and it decides
    for its route: the rest of the message says why ("I want my money back, the calendar sync
-   does not work"), and an article on that reason does not answer the request. The cues read a
-   request's phrasing, not a word (a how-to question that mentions a phone has no channels
-   cue). In a bug report about our product (product and version, or an error) only the
-   customisation cue counts: a checkout problem that mentions a coupon is a bug.
+   does not work"), and an article on that reason does not answer the request; an article asked
+   in the cue's own words is the exception (a few cues are topic words, "renewal", "verlengen":
+   `whose.asks_alike`). Most cues read a request's phrasing, not a word (a how-to question that
+   mentions a phone has no channels cue). In a bug report about our product (product and
+   version, or an error) only the customisation cue counts: a checkout problem that mentions a
+   coupon is a bug.
 3. A candidate that is certain enough answers: leniently for a question, strictly for a bug
    report (our product with its version or an error: the gate was calibrated on how-to
    phrasings, and a troubleshooting article of a neighbouring symptom would stand in for the
