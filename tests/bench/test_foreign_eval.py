@@ -22,12 +22,15 @@ FLOOR = 0.78  # measured 0.82-0.88 per set when this test was written (README)
 # test's configuration (words only: G 0.74 and 0.79, H 0.73 and 0.84, I 0.81 and 0.82, J 0.80
 # and 0.83; M 0.68 and 0.73 on the code it arrived at, 05dc6ae; N 0.74 and 0.875 on 53adf00),
 # taken before anyone tuned on them, so that they guard against regressions from the day they
-# arrive; raise them as the brain improves.
+# arrive; raise them as the brain improves. L grew by 17 conversations on 2026-12-08 (flows
+# and cross-language questions written by someone who had not read the decision code; the
+# whole set 0.778 then, words only).
 FIRST_MEASURED_FLOORS = {
     "vendor-g": (0.70, 0.75),
     "vendor-h": (0.70, 0.8),
     "vendor-i": (0.76, 0.76),
     "vendor-j": (0.76, 0.78),
+    "vendor-l": (0.75, 0.8),
     "vendor-m": (0.65, 0.7),
     "vendor-n": (0.7, 0.8),
 }
