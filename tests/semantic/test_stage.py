@@ -197,6 +197,23 @@ def test_an_article_only_in_the_other_language_stands_in_when_none_of_ours_would
         ), text
 
 
+def test_a_surer_article_only_in_the_other_language_stands_in_for_a_certain_one_of_ours(
+    kb: KnowledgeBase, e5_store: VectorStore
+) -> None:
+    """Only English has the attendee-export article. A Dutch question about it scores higher
+    on a Dutch route card's short examples (WordPress itself) by fused score, a card its gate
+    would answer with; the English article, which has no Dutch counterpart, is surer by its own
+    language's gate and stands in. Fused scores of two languages are not on one scale; the
+    gates' confidences are."""
+    engine = Engine(kb, load_translations(kb.policy.languages), semantic=e5_store)
+    for text in (
+        "hoe exporteer ik de lijst met deelnemers",
+        "hoe kan ik de deelnemerslijst exporteren naar een spreadsheet",
+    ):
+        turn = engine.handle(engine.new_state("nl"), text, NOW, CustomerContext())
+        assert (turn.route, turn.faq and turn.faq.id) == ("faq", "export-attendees"), text
+
+
 def test_a_knowledge_base_of_bare_questions_has_no_answers_ranker(e5_store: VectorStore) -> None:
     """Entries without an answer (an intent list) give the answers nothing to rank: two
     rankers vote, not three with an arbitrary first."""

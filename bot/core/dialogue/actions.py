@@ -27,6 +27,7 @@ from bot.core.dialogue.routing import (
     route,
     third_party,
 )
+from bot.core.dialogue.topic_shift import after_shift
 from bot.core.events import (
     AnswerConfirmed,
     ConflictTestOutcome,
@@ -82,7 +83,8 @@ def _glad_unless_asked_more(ctx: TurnContext) -> None:
 def _asks_more(ctx: TurnContext) -> bool:
     """The thanks comes with a new request: a question, or a request to the company (a problem
     word is not enough: "thanks, the error is gone")."""
-    return bool(ctx.signals.route_cues) or "?" in ctx.signals.text
+    text = ctx.signals.text
+    return bool(ctx.signals.route_cues) or "?" in text or after_shift(text) is not None
 
 
 # -- after suggestions ------------------------------------------------------------------------
@@ -128,6 +130,12 @@ def receive_product(ctx: TurnContext) -> None:
 
 
 def product_unknown(ctx: TurnContext) -> None:
+    """No idea which product, unless the rest of the message tells ("no idea which one, the
+    error log says: ... wp-content/plugins/<theirs>/...")."""
+    if ctx.signals.third_party:
+        return third_party(ctx)
+    if ctx.product is not None:
+        return continue_goal(ctx)
     ctx.goto("awaiting_ticket_confirm", ticket_reason=ctx.state.ticket_reason or "no_answer")
     ctx.say("fallback", ctx.replies.no_faq_answer())
 
@@ -180,6 +188,8 @@ def receive_email(ctx: TurnContext) -> None:
 
 
 def email_declined(ctx: TurnContext) -> None:
+    if ctx.signals.email:  # "no problem, you can mail me at ...": an address is no refusal
+        return receive_email(ctx)
     ctx.goto("idle", "")
     ctx.say("fallback", ctx.replies.email_needed())
 

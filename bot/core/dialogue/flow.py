@@ -42,6 +42,7 @@ FLOW: Mapping[Step, tuple[Row, ...]] = {
         (Intent.CANT_UPDATE, "cannot_update"),
         (Intent.NOT_HELPED, "still_broken_after_update"),
         (Intent.HELPED, "problem_solved"),  # "updated and that fixed it"
+        (Intent.THANKS, "problem_solved"),  # "updated and they're back, thanks!"
         (Intent.UPDATED, "still_broken_after_update"),
         (None, "route"),
     ),

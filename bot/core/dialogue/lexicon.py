@@ -85,7 +85,11 @@ STRONG: dict[Intent, tuple[str, ...]] = {
         r"^(ja|jawel|jazeker|yes|yep|yup|yeah|ja graag|graag|ok(e|ay|ee)?|prima|goed|sure|please|"
         r"zeker|klopt|correct|inderdaad|absoluut|definitely|of course|natuurlijk)\b",
     ),
-    Intent.NO: (r"^(nee|neen|nope|no|nah|liever niet|no thanks|nee dank|niet nodig|not now)\b",),
+    # "no problem" and "no worries" agree
+    Intent.NO: (
+        r"^(nee|neen|nope|no(?! (problem|prob|worries)\b)|nah|liever niet|no thanks|nee dank|"
+        r"niet nodig|not now)\b",
+    ),
     Intent.DONT_KNOW: (
         r"\b(weet (ik )?(het )?niet|geen idee|geen flauw idee|no idea|(do ?n'?t|do not) know|"
         r"not sure|unsure|weet niet zeker|kan ik niet vinden|can'?t find (it|the version))\b",

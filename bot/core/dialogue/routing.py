@@ -7,6 +7,7 @@ from bot.core.dialogue.decision import decide_message
 from bot.core.dialogue.goals import continue_goal, requirements_notes, start_goal
 from bot.core.dialogue.lexicon import Intent
 from bot.core.dialogue.policy import OWN_REFERENCE
+from bot.core.dialogue.topic_shift import after_shift
 from bot.core.dialogue.turn import FaqHit, Suggestion
 from bot.core.events import FaqAnswered, FaqFeedback, FaqMissed, NotUnderstood
 from bot.core.knowledge.models import FaqEntry, PolicyRoute
@@ -16,7 +17,11 @@ UNRELATED_TO_PRODUCTS = ("billing", "channels", "wordpress_general")
 
 
 def route(ctx: TurnContext) -> None:
-    """Decide what a fresh message is about and answer it (see ``decision``)."""
+    """Decide what a fresh message is about and answer it (see ``decision``): the part after
+    a topic-shift marker ("ok, I'll update tonight. Unrelated: ...") when there is one."""
+    tail = after_shift(ctx.signals.text)
+    if tail is not None:
+        ctx.signals = ctx.services.understanding.read(tail, ctx.state.slots.product)
     sig = ctx.signals
     if sig.smalltalk_only and sig.site_health is None:
         return smalltalk(ctx)

@@ -56,6 +56,8 @@ class Gate(Protocol):
 
     def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool: ...
 
+    def confidence(self, lead: Lead) -> float: ...
+
     def describe(self) -> str: ...
 
 
@@ -69,6 +71,10 @@ class Thresholds:
 
     def answers(self, lead: Lead, certainty: Certainty = "lenient") -> bool:
         return lead.best >= self.answer and lead.margin >= self.margin
+
+    def confidence(self, lead: Lead) -> float:
+        """A fixed gate knows no chance: certain when it answers, else not."""
+        return 1.0 if self.answers(lead) else 0.0
 
     def describe(self) -> str:
         return (

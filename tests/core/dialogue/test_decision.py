@@ -433,3 +433,50 @@ def test_a_route_card_below_an_faq_entry_is_its_rival_only_with_other_evidence(
     kept = _with_supported_rivals(ctx, ranked)
     assert kept == (ranked if rival_counts else ranked[:1])
     assert _with_supported_rivals(ctx, ranked[::-1]) == ranked[::-1]  # a card first: as ranked
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "since the wordpress update last week the ticketeer buttons are white on white, you cant "
+        "see them",
+        "ticketeer doesn't work anymore since the wordpress update, the event list stays empty",
+    ],
+)
+def test_our_product_broken_since_a_wordpress_update_is_a_problem_with_ours(
+    chat: Start, message: str
+) -> None:
+    """WordPress's wording ("the wordpress update") matches the WordPress route's examples, but
+    the customer names our product and what goes wrong with it: the problem flow asks on."""
+    assert chat("en").say(message).route == "ask_version"
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer"),
+    [
+        (
+            "nl",
+            "geen idee welke het is. dit staat in de error_log van de hosting:\n"
+            'PHP Fatal error:  Uncaught Error: Class "Foo\\Bar" not found in /home/shop/'
+            "public_html/wp-content/plugins/wordfence/lib/wfConfig.php:84",
+        ),
+        (
+            "en",
+            "no idea which one, the host's error log says:\nPHP Fatal error:  Uncaught Error: "
+            'Class "Foo\\Bar" not found in /var/www/html/wp-content/plugins/wordfence/lib/'
+            "wfConfig.php:84",
+        ),
+    ],
+)
+def test_which_product_answered_with_a_trace_of_another_vendors_plugin(
+    chat: Start, lang: str, answer: str
+) -> None:
+    """No idea which one, with the error log pasted under it: the trace names the culprit,
+    another vendor's plugin, and that is the answer (the conflict test), not a dead end."""
+    dialogue = chat(lang)
+    opening = {
+        "nl": "sinds vanochtend is mijn site helemaal wit, het komt door een van jullie plugins",
+        "en": "my site has been blank since this morning, it's one of your plugins",
+    }[lang]
+    assert dialogue.say(opening).route == "ask_product"
+    assert dialogue.say(answer).route == "third_party"

@@ -188,11 +188,72 @@ def test_thanks_with_a_new_request_answers_the_request(
     assert FaqFeedback("appointpress-google-calendar", True) in turn.events
 
 
+@pytest.mark.parametrize(
+    ("lang", "reply"),
+    [
+        (
+            "nl",
+            "klopt, dat werkte. iets anders: ik heb nog een factuur nodig op naam van onze "
+            "stichting in plaats van op mijn naam",
+        ),
+        (
+            "en",
+            "yes that did it. unrelated: our bookkeeper needs the invoice made out to the "
+            "company instead of to me",
+        ),
+    ],
+)
+def test_a_new_request_after_a_topic_shift_marker_is_answered(
+    dialogue, lang: str, reply: str
+) -> None:
+    """A marker such as "something else:" opens a new request, question mark or not; what
+    comes before it answered us."""
+    chat = dialogue(lang)
+    chat.say(TEXTS[lang]["faq"])
+    assert chat.say(reply).route == "billing"
+
+
 def test_solved_by_the_update_with_a_new_request_answers_the_request(dialogue) -> None:
     chat = dialogue("en", email="jan@example.org")
     chat.routes(TEXTS["en"]["broken"], TEXTS["en"]["product"], TEXTS["en"]["old"])
     turn = chat.say("updated and that fixed it. other thing: can I get an invoice for my renewal?")
     assert turn.route == "billing"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "updated and they're back!! thanks a lot"),
+        ("en", "updated, it shows the right times now. sorted, cheers, thank you!"),
+        ("nl", "bijgewerkt naar de nieuwste en nu staat alles er weer. dank jullie wel!"),
+    ],
+)
+def test_thanks_after_updating_says_the_update_solved_it(dialogue, lang: str, text: str) -> None:
+    """Thanks with the news of the update, and no complaint, is the problem solved: asking
+    for the details of a bug that is gone would be the wrong next step."""
+    t = TEXTS[lang]
+    chat = dialogue(lang, email="jan@example.org")
+    chat.routes(t["broken"], t["product"], t["old"])
+    turn = chat.say(text)
+    assert turn.route == "smalltalk"
+    assert not turn.event(TicketRequested) and chat.state.step == "idle"
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer"),
+    [
+        ("en", "no problem, you can email me at jan@example.org - it's the office one"),
+        ("en", "no worries: jan@example.org"),
+        ("nl", "nee hoor, mail maar naar jan@example.org"),
+    ],
+)
+def test_an_address_given_with_a_no_is_the_address(dialogue, lang: str, answer: str) -> None:
+    """A "no problem" agrees, and any message with an address in it answers the question."""
+    t = TEXTS[lang]
+    chat = dialogue(lang)
+    routes = chat.routes(t["broken"], t["product"], t["latest"], t["details"], answer)
+    assert routes == ["ask_product", "ask_version", "ask_details", "ask_email", "ticket"]
+    assert chat.state.slots.email == "jan@example.org"
 
 
 @pytest.mark.parametrize(
