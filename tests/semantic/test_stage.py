@@ -214,6 +214,26 @@ def test_a_surer_article_only_in_the_other_language_stands_in_for_a_certain_one_
         assert (turn.route, turn.faq and turn.faq.id) == ("faq", "export-attendees"), text
 
 
+def test_suggestions_offer_the_other_languages_article_when_ours_has_nothing_like_it(
+    kb: KnowledgeBase, e5_store: VectorStore
+) -> None:
+    """Only English has the debug-log article. A Dutch question about the log file is not
+    certain enough to answer; its suggestions hold the English article (no Dutch article is its
+    translation or close in meaning, and its own gate would suggest it) instead of a third Dutch
+    near miss, and choosing it answers, said to be in English."""
+    engine = Engine(kb, load_translations(kb.policy.languages), semantic=e5_store)
+    turn = engine.handle(
+        engine.new_state("nl"), "waar staat het logbestand van ticketeer", NOW, CustomerContext()
+    )
+    assert turn.route == "suggest"
+    assert [s.id for s in turn.suggestions][-1] == "debug-log"
+    tapped = "How do I turn on the Ticketeer debug log?"  # the quick reply's own text
+    chosen = engine.handle(turn.state, tapped, NOW, CustomerContext())
+    assert chosen.state.language == "nl"
+    assert chosen.faq is not None and chosen.faq.id == "debug-log"
+    assert "Engels" in " ".join(m.text for m in chosen.messages)
+
+
 def test_a_knowledge_base_of_bare_questions_has_no_answers_ranker(e5_store: VectorStore) -> None:
     """Entries without an answer (an intent list) give the answers nothing to rank: two
     rankers vote, not three with an arbitrary first."""

@@ -41,6 +41,7 @@ from typing import Literal
 from bot.core.dialogue.changelog_quote import matching_fixes
 from bot.core.dialogue.context import TurnContext
 from bot.core.dialogue.lexicon import Intent
+from bot.core.dialogue.other_language import other_ranking, other_suggestion, stand_in
 from bot.core.dialogue.policy import VENDOR_REFERENCE, disowns_ours, is_wordpress_general
 from bot.core.dialogue.understanding import Signals
 from bot.core.dialogue.whose import (
@@ -108,18 +109,26 @@ def decide_message(ctx: TurnContext) -> Verdict:
     # A problem report gets an article of another language only with strict certainty: its
     # English error words match English articles whatever the customer asks.
     stand_in_certainty: Certainty = "strict" if bug_report or sig.has(Intent.PROBLEM) else certainty
-    stand_in = _other_language_answer(ctx, ranked, stand_in_certainty, fused)
-    if stand_in is not None and stand_in.entry is not None:
-        against = _evidence_against(ctx, stand_in.entry)
+    other = other_ranking(ctx, fused)
+    found = stand_in(ctx, ranked, other, stand_in_certainty, fused)
+    if found is not None:
+        against = _evidence_against(ctx, found.entry)
         if against is None:
-            return stand_in
+            entry = found.entry
+            return Verdict(
+                "faq", entry, found.score, entry.route, other_language=found.other_language
+            )
         if isinstance(against, Verdict):
             return against
     if confident and top is not None:
         verdict = _confident(ctx, top, ranked, strictly)
         if verdict is not None:
             return verdict
-    return _without_a_confident_answer(ctx, ranked, gate.suggest, bug_report)
+    verdict = _without_a_confident_answer(ctx, ranked, gate.suggest, bug_report)
+    extra = other_suggestion(ctx, other, fused) if verdict.kind == "suggest" else None
+    if extra is not None and extra not in verdict.suggestions:
+        return Verdict("suggest", suggestions=(*verdict.suggestions[:2], extra))
+    return verdict
 
 
 def _with_supported_rivals(ctx: TurnContext, ranked: tuple[FaqMatch, ...]) -> tuple[FaqMatch, ...]:
@@ -262,54 +271,6 @@ def _without_a_confident_answer(
     if plausible:
         return Verdict("suggest", suggestions=plausible[:3])
     return Verdict("none")
-
-
-def _other_language_answer(
-    ctx: TurnContext, own: tuple[FaqMatch, ...], certainty: Certainty, fused: bool
-) -> Verdict | None:
-    """An entry of another language that answers better than anything in the customer's.
-
-    Words shared across languages are few (names, numbers, technical terms), so an entry of
-    another language that scores *higher* than every candidate of the customer's own language,
-    and is certain by its own language's gate, is strong evidence that only that language has
-    the article. Scores of two languages' fused rankings are not on one scale (meaning across
-    languages lands lower), so with the semantic stage such an entry also stands in when
-    nothing of the customer's would be answered and none is close in meaning (`has_near`); not
-    in a problem report, whose English error words match English articles. An article with no
-    counterpart in the customer's language that its gate is surer of than the customer's
-    language's gate is of its best also stands in (the gates' confidences, unlike the scores,
-    are comparable): on the development sets 29 of 34 such articles were the right one. Twins
-    go first.
-    """
-    index, language, product = ctx.services.faq, ctx.state.language, ctx.state.slots.product
-    other, ranked = (
-        index.fused_other_languages(ctx.signals.text, language, product=product)
-        if fused
-        else index.other_languages(ctx.signals.text, language, product=product)
-    )
-    gate = index.gate(other, fused=fused)
-    lead = lead_of(ranked)
-    if lead is None or decide(lead, gate, certainty) != "answer":
-        return None
-    entry = ranked[0].entry
-    twin = index.twin(entry, language)
-    if own and ranked[0].score <= own[0].score:
-        nearby = twin is None and index.translations.has_near(entry, language)
-        own_gate, own_lead = index.gate(language, fused=fused), lead_of(own)
-        own_answers = decide(own_lead, own_gate) == "answer"
-        surer = (
-            fused
-            and certainty != "strict"
-            and twin is None
-            and not nearby
-            and own_lead is not None
-            and gate.confidence(lead) > own_gate.confidence(own_lead)
-        )
-        if not surer and (not fused or certainty == "strict" or own_answers or nearby):
-            return None
-    if twin is not None:
-        return Verdict("faq", twin, ranked[0].score, twin.route)
-    return Verdict("faq", entry, ranked[0].score, entry.route, other_language=True)
 
 
 def _outdated(ctx: TurnContext) -> bool:

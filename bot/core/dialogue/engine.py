@@ -194,6 +194,8 @@ class Engine:
 
     def _language(self, state: ConversationState, text: str) -> str:
         known = state.language if state.language in self.kb.policy.languages else None
+        if known and state.step == "awaiting_choice" and self._offered(state, text):
+            return known  # a quick reply in the article's language is no switch of language
         guess = detect_language(
             self.services.understanding.products.without_names(text),
             candidates=self.kb.policy.languages,
@@ -201,6 +203,11 @@ class Engine:
             previous=known if state.turns > 0 else None,  # a first message has no past
         )
         return guess.language
+
+    def _offered(self, state: ConversationState, text: str) -> bool:
+        """The text is one of the suggestions just offered (a tapped quick reply)."""
+        offered = (self.kb.faq_by_ref(ref, state.language) for ref in state.suggestions)
+        return any(entry is not None and entry.question == text for entry in offered)
 
     def ticket_opened(self, turn: Turn, number: str, *, mail: bool = True) -> Turn:
         """The adapter opened the ticket the turn asked for: tell the customer its number.

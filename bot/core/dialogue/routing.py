@@ -97,7 +97,7 @@ def answer_faq(
     ctx.faq = FaqHit(entry.id, entry.question, score)
     ctx.emit(FaqAnswered(entry.id, score, ctx.signals.text[:500], entry.language))
     messages = [ctx.replies.faq_answer(entry.answer, url)]
-    if other_language:
+    if other_language or entry.language != ctx.state.language:  # a stand-in, or chosen
         messages.insert(0, ctx.replies.article_in_other_language(entry.language))
     if not ctx.email_channel:
         messages.append(ctx.replies.did_it_help())
