@@ -74,6 +74,7 @@ EXPECTED = {
     "vendor-l": Expected("l", frozenset({"wierde", "vindpunt", "kiekje-feed"}), "HZW"),
     "vendor-m": Expected("m", frozenset({"kindling-donations", "foghorn-podcast", "heron"}), "SLM"),
     "vendor-n": Expected("n", frozenset({"werfbord", "smulkaart", "steigerwerk"}), "ZKR"),
+    "vendor-o": Expected("o", frozenset({"tierlantijn", "turfje", "blokkendoos"}), "KLC"),
 }
 SETS = sorted(path.name for path in EVAL_DIR.glob("vendor-*") if (path / "cases.json").is_file())
 
