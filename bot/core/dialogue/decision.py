@@ -73,7 +73,6 @@ class Verdict:
     score: float = 0.0
     route: PolicyRoute | None = None  # the policy route (kind "route", or an entry's own)
     suggestions: tuple[FaqEntry, ...] = ()
-    other_language: bool = False  # the entry stands in from another language
 
 
 def decide_message(ctx: TurnContext) -> Verdict:
@@ -114,10 +113,7 @@ def decide_message(ctx: TurnContext) -> Verdict:
     if found is not None:
         against = _evidence_against(ctx, found.entry)
         if against is None:
-            entry = found.entry
-            return Verdict(
-                "faq", entry, found.score, entry.route, other_language=found.other_language
-            )
+            return Verdict("faq", found.entry, found.score, found.entry.route)
         if isinstance(against, Verdict):
             return against
     if confident and top is not None:

@@ -19,8 +19,7 @@ from bot.core.retrieval.decision import Certainty, decide, lead_of
 @dataclass(frozen=True)
 class StandIn:
     entry: FaqEntry
-    score: float
-    other_language: bool  # False when it is the translation in the customer's language
+    score: float  # the entry may be the translation in the customer's language
 
 
 OtherRanking = tuple[str, tuple[FaqMatch, ...]]  # the best other language and its ranking
@@ -95,5 +94,5 @@ def stand_in(
         if not surer and (not fused or certainty == "strict" or own_answers or nearby):
             return None
     if twin is not None:
-        return StandIn(twin, ranked[0].score, other_language=False)
-    return StandIn(entry, ranked[0].score, other_language=True)
+        return StandIn(twin, ranked[0].score)
+    return StandIn(entry, ranked[0].score)

@@ -37,13 +37,7 @@ def route(ctx: TurnContext) -> None:
         return faq_not_helped(ctx)  # what they add is about the article they just read
     if verdict.kind == "faq":
         assert verdict.entry is not None
-        return answer_faq(
-            ctx,
-            verdict.entry,
-            verdict.score,
-            route=verdict.route or "faq",
-            other_language=verdict.other_language,
-        )
+        return answer_faq(ctx, verdict.entry, verdict.score, route=verdict.route or "faq")
     if verdict.kind == "route":
         assert verdict.route is not None
         return policy_route(ctx, verdict.route)
@@ -89,15 +83,13 @@ def answer_faq(
     entry: FaqEntry,
     score: float,
     route: str = "faq",
-    *,
-    other_language: bool = False,
 ) -> None:
     product = ctx.kb.product(entry.product)
     url = product.docs_url if product else None
     ctx.faq = FaqHit(entry.id, entry.question, score)
     ctx.emit(FaqAnswered(entry.id, score, ctx.signals.text[:500], entry.language))
     messages = [ctx.replies.faq_answer(entry.answer, url)]
-    if other_language or entry.language != ctx.state.language:  # a stand-in, or chosen
+    if entry.language != ctx.state.language:  # a stand-in, or a suggestion chosen
         messages.insert(0, ctx.replies.article_in_other_language(entry.language))
     if not ctx.email_channel:
         messages.append(ctx.replies.did_it_help())
